@@ -101,6 +101,20 @@ export async function generateAll(
   const table = await format(buildOperationTable(doc, HEADER), tablePath, cfg.root);
   step(`operation table -> ${tablePath}`);
 
+  // The User-Agent names the package version; taking it from package.json here keeps src/ free of
+  // file-system lookups that would break once the package is bundled.
+  const infoPath = "generated/package-info.ts";
+  const pkg = JSON.parse(await readFile(path.join(cfg.root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
+  const info = await format(
+    `/** ${HEADER} */\n\nexport const PACKAGE_NAME = ${JSON.stringify(pkg.name)};\nexport const PACKAGE_VERSION = ${JSON.stringify(pkg.version)};\n`,
+    infoPath,
+    cfg.root,
+  );
+  step(`package info -> ${infoPath}`);
+
   const bundlePath = "generated/openapi.json";
   const bundled = await format(JSON.stringify(doc), bundlePath, cfg.root);
   step(`bundled spec -> ${bundlePath}`);
@@ -108,6 +122,7 @@ export async function generateAll(
   return [
     { path: cfg.typesOutput, content: types },
     { path: tablePath, content: table },
+    { path: infoPath, content: info },
     { path: bundlePath, content: bundled },
   ];
 }
