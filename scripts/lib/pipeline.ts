@@ -11,6 +11,7 @@ import * as prettier from "prettier";
 import ts from "typescript";
 import { parse as parseYaml } from "yaml";
 import { buildOperationTable, type OpenApiDocument } from "./operation-table.js";
+import { buildValidators } from "./validators.js";
 
 export interface GeneratedFile {
   /** Path relative to the project root, with forward slashes. */
@@ -101,6 +102,10 @@ export async function generateAll(
   const table = await format(buildOperationTable(doc, HEADER), tablePath, cfg.root);
   step(`operation table -> ${tablePath}`);
 
+  const validatorsPath = "generated/validators.ts";
+  const validators = await format(buildValidators(doc, HEADER), validatorsPath, cfg.root);
+  step(`validators -> ${validatorsPath}`);
+
   // The User-Agent names the package version; taking it from package.json here keeps src/ free of
   // file-system lookups that would break once the package is bundled.
   const infoPath = "generated/package-info.ts";
@@ -122,6 +127,7 @@ export async function generateAll(
   return [
     { path: cfg.typesOutput, content: types },
     { path: tablePath, content: table },
+    { path: validatorsPath, content: validators },
     { path: infoPath, content: info },
     { path: bundlePath, content: bundled },
   ];
