@@ -1,0 +1,286 @@
+/**
+ * createAtlasInvites: an openapi-fetch client with our middleware, plus one typed method per
+ * operation of the generated table.
+ */
+import createClient, { type Client } from "openapi-fetch";
+import { inspect } from "node:util";
+import type { paths } from "../generated/atlas.js";
+import { apiVersionMiddleware } from "./api-version.js";
+import { createAuthStrategy, type AuthOptions } from "./auth/index.js";
+import type { FetchLike } from "./auth/strategy.js";
+import { authMiddleware } from "./auth-middleware.js";
+import { deprecationMiddleware, type OnDeprecation } from "./deprecation.js";
+import { AtlasApiError, AtlasError, AtlasValidationError } from "./errors.js";
+import { operations, type Operation, type OperationId } from "./operations.js";
+import { rateLimitMiddleware, type RateLimit } from "./rate-limit.js";
+import { AtlasRequest, serializeBody, type RequestState } from "./request.js";
+import { createTransport, redactUrl, type RetryInfo, type RetryOptions } from "./transport.js";
+import type { OperationMethods } from "./types.js";
+import { defaultUserAgent, userAgentMiddleware } from "./user-agent.js";
+import { checkBody, checkParams, throwIfInvalid, validationMiddleware } from "./validation.js";
+
+export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
+
+export interface AtlasInvitesOptions {
+  /** How to authenticate: a service account, an API key, or an access token you already hold. */
+  auth: AuthOptions;
+  /** Atlas base URL. Default https://cloud.mongodb.com; Atlas for Government and tests override it. */
+  baseUrl?: string;
+  /** Your application's name/version, sent before ours in User-Agent. */
+  userAgent?: string;
+  /** The fetch to use. Default globalThis.fetch. */
+  fetch?: FetchLike;
+  /** Per-attempt timeout in ms, covering the response body. Default 30 000; 0 disables it. */
+  timeout?: number;
+  /** Retry policy for 429, 5xx and connection resets, or false for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Called before each retry wait. */
+  onRetry?: (info: RetryInfo) => void;
+  /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
+  onDeprecation?: OnDeprecation;
+}
+
+export interface AtlasInvites extends OperationMethods {
+  /** The openapi-fetch client with all our middleware, for path-based calls. */
+  readonly client: Client<paths>;
+  /** RateLimit-Limit and RateLimit-Remaining of the last response that carried them. */
+  readonly rateLimit: RateLimit | undefined;
+  /** Releases what the auth strategy holds (revokes a service-account token). Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_RETRY: Required<RetryOptions> = {
+  maxRetries: 2,
+  maxElapsedMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+};
+
+const KNOWN_OPTIONS = new Set([
+  "auth",
+  "baseUrl",
+  "userAgent",
+  "fetch",
+  "timeout",
+  "retry",
+  "onRetry",
+  "onDeprecation",
+]);
+
+function fail(message: string): never {
+  throw new AtlasValidationError(`atlas-invites: ${message}`);
+}
+
+/** Accepts https anywhere, and plain http only for loopback hosts (local tests, fakes). */
+function checkBaseUrl(raw: unknown): string {
+  if (typeof raw !== "string" || raw === "") fail("options.baseUrl must be a non-empty URL string");
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`options.baseUrl is not a valid URL: ${JSON.stringify(redactUrl(raw))}`);
+  }
+  if (url.username || url.password) fail("options.baseUrl must not contain credentials");
+  if (url.search || url.hash) fail("options.baseUrl must not have a query string or fragment");
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    fail(
+      `options.baseUrl must use https (plain http is allowed only for localhost), got ${url.protocol}`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function checkRetry(retry: unknown): Required<RetryOptions> | false {
+  if (retry === false) return false;
+  if (retry === undefined) return DEFAULT_RETRY;
+  if (typeof retry !== "object" || retry === null) fail("options.retry must be an object or false");
+  const merged = { ...DEFAULT_RETRY, ...(retry as RetryOptions) };
+  for (const [key, value] of Object.entries(merged)) {
+    if (!(key in DEFAULT_RETRY)) fail(`options.retry.${key} is not a retry option`);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      fail(`options.retry.${key} must be a non-negative number`);
+    }
+  }
+  return merged;
+}
+
+function checkTimeout(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    fail(`${name} must be a non-negative number of milliseconds`);
+  }
+  return value;
+}
+
+/**
+ * Creates a client for the four Atlas invitation operations.
+ *
+ * @example
+ * const atlas = createAtlasInvites({
+ *   auth: { type: "serviceAccount", clientId: "mdb_sa_id_1234", clientSecret: process.env.SECRET ?? "" },
+ * });
+ * const invite = await atlas.getOrgInvite({
+ *   orgId: "4888442a3354817a7320eb61",
+ *   invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+ * });
+ */
+export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
+  if (typeof options !== "object" || options === null)
+    fail("createAtlasInvites needs an options object");
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) fail(`options.${key} is not an option of createAtlasInvites`);
+  }
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const fetchImpl = options.fetch ?? (globalThis.fetch);
+  if (typeof fetchImpl !== "function") fail("options.fetch must be a function");
+  if (
+    options.userAgent !== undefined &&
+    (typeof options.userAgent !== "string" || /[\r\n]/.test(options.userAgent))
+  ) {
+    fail("options.userAgent must be a single-line string");
+  }
+  if (options.onRetry !== undefined && typeof options.onRetry !== "function") {
+    fail("options.onRetry must be a function");
+  }
+  const onDeprecation = options.onDeprecation;
+  if (
+    onDeprecation !== undefined &&
+    onDeprecation !== false &&
+    typeof onDeprecation !== "function"
+  ) {
+    fail("options.onDeprecation must be a function or false");
+  }
+  const timeoutMs = checkTimeout(options.timeout, "options.timeout") ?? 30_000;
+  const retry = checkRetry(options.retry);
+
+  const transport = createTransport({
+    fetch: fetchImpl,
+    timeoutMs,
+    retry,
+    onRetry: options.onRetry,
+  });
+  const userAgent = options.userAgent
+    ? `${options.userAgent} ${defaultUserAgent()}`
+    : defaultUserAgent();
+  const strategy = createAuthStrategy(options.auth, {
+    baseUrl,
+    userAgent,
+    send: (url, init) => transport(new AtlasRequest(url, init)),
+  });
+
+  let closed = false;
+  let rateLimit: RateLimit | undefined;
+
+  const client = createClient<paths>({
+    baseUrl,
+    fetch: transport as unknown as (input: Request) => Promise<Response>,
+    Request: AtlasRequest as unknown as typeof Request,
+    bodySerializer: serializeBody,
+  });
+  // Order matters. onRequest runs top to bottom: resolve the operation (version), check input,
+  // name ourselves, warn about deprecation, then authenticate last so the strategy sees the final
+  // request. onResponse runs bottom to top, so auth's 401 handling runs first and the rate-limit
+  // and deprecation middleware see the answer that is returned to the caller.
+  client.use(
+    apiVersionMiddleware,
+    validationMiddleware,
+    userAgentMiddleware(options.userAgent),
+    deprecationMiddleware(onDeprecation),
+    rateLimitMiddleware((value) => (rateLimit = value)),
+    authMiddleware(strategy, () => closed),
+  );
+
+  async function call(op: Operation, input: unknown): Promise<unknown> {
+    if (closed) throw new AtlasError("atlas-invites: this client was closed");
+    if (typeof input !== "object" || input === null) {
+      fail(`${op.operationId} needs an object argument`);
+    }
+    const args = input as Record<string, unknown>;
+    const path: Record<string, unknown> = {};
+    const query: Record<string, unknown> = {};
+    for (const key of Object.keys(args)) {
+      if (key === "body" || key === "signal" || key === "timeout") continue;
+      if (op.pathParams.some((p) => p.name === key)) path[key] = args[key];
+      else if (op.queryParams.some((q) => q.name === key)) query[key] = args[key];
+      else {
+        const expected = [
+          ...op.pathParams.map((p) => p.name),
+          ...op.queryParams.map((q) => q.name),
+          ...(op.requestSchema ? ["body"] : []),
+          "signal",
+          "timeout",
+        ];
+        fail(`${key} is not a parameter of ${op.operationId}; expected ${expected.join(", ")}`);
+      }
+    }
+    throwIfInvalid(op, [...checkParams(op, path, query), ...checkBody(op, args.body)]);
+    const signal = args.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      fail("signal must be an AbortSignal");
+    checkTimeout(args.timeout, "timeout");
+
+    const state: RequestState = { validated: true };
+    const init = {
+      params: { path, query },
+      body: args.body,
+      signal,
+      parseAs: "text" as const,
+      state,
+    };
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = (await client.request(
+        op.method.toLowerCase() as "get",
+        op.path as never,
+        init as never,
+      ));
+    } finally {
+      state.transport?.release?.();
+    }
+    const { response } = result;
+    // openapi-fetch hands error bodies back already parsed when they are JSON.
+    const raw = response.ok ? result.data : result.error;
+    const text = raw === undefined ? "" : typeof raw === "string" ? raw : JSON.stringify(raw);
+    const errorInit = {
+      status: response.status,
+      method: op.method,
+      path: op.path,
+      url: redactUrl(response.url || `${baseUrl}${op.path}`),
+      response,
+      bodyText: text,
+    };
+    if (!response.ok) throw new AtlasApiError(errorInit);
+    if (text === "") throw new AtlasApiError({ ...errorInit, problem: "empty response body" });
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new AtlasApiError({ ...errorInit, problem: "response body is not valid JSON" });
+    }
+  }
+
+  const methods = {} as Record<OperationId, (input: unknown) => Promise<unknown>>;
+  for (const op of Object.values(operations) as Operation[]) {
+    methods[op.operationId] = (input: unknown) => call(op, input);
+  }
+
+  const atlas = {
+    ...methods,
+    client,
+    get rateLimit() {
+      return rateLimit;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await strategy.close?.();
+    },
+    [inspect.custom]() {
+      return `AtlasInvites { baseUrl: ${JSON.stringify(baseUrl)}, auth: ${strategy.label}, closed: ${closed} }`;
+    },
+    toJSON() {
+      return { baseUrl, auth: strategy.label, closed };
+    },
+  };
+  return atlas as unknown as AtlasInvites;
+}
