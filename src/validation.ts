@@ -20,7 +20,7 @@ function show(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
   if (typeof value === "function") return "a function";
-  return String(value as number | boolean | bigint | symbol);
+  return typeof value === "symbol" ? value.toString() : `${value as number | boolean | bigint}`;
 }
 
 /** Every problem with the path and query parameters of one call. */
