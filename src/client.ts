@@ -132,7 +132,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     if (!KNOWN_OPTIONS.has(key)) fail(`options.${key} is not an option of createAtlasInvites`);
   }
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
-  const fetchImpl = options.fetch ?? (globalThis.fetch);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") fail("options.fetch must be a function");
   if (
     options.userAgent !== undefined &&
@@ -218,9 +218,9 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     const signal = args.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       fail("signal must be an AbortSignal");
-    checkTimeout(args.timeout, "timeout");
+    const timeoutMs = checkTimeout(args.timeout, "timeout");
 
-    const state: RequestState = { validated: true };
+    const state: RequestState = { validated: true, timeoutMs };
     const init = {
       params: { path, query },
       body: args.body,
@@ -230,11 +230,11 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     };
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
-      result = (await client.request(
+      result = await client.request(
         op.method.toLowerCase() as "get",
         op.path as never,
         init as never,
-      ));
+      );
     } finally {
       state.transport?.release?.();
     }

@@ -23,6 +23,8 @@ export interface RequestState {
   validated?: boolean;
   /** Set on the copy that is re-sent after a 401, so authentication never loops. */
   authRetried?: boolean;
+  /** Per-call timeout in ms, overriding the client's. */
+  timeoutMs?: number;
   /** Timer bookkeeping of the transport for the attempt in flight. */
   transport?: { release?: () => void };
 }

@@ -86,11 +86,12 @@ export function createTransport(options: TransportOptions) {
       if (callerSignal.aborted) throw abortError(req, callerSignal.reason);
       callerSignal.addEventListener("abort", onCallerAbort, { once: true });
     }
-    if (timeoutMs > 0) {
+    const limitMs = req.state.timeoutMs ?? timeoutMs;
+    if (limitMs > 0) {
       timer = setTimeout(() => {
         timedOut = true;
-        controller.abort(new AtlasTimeoutError(`timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+        controller.abort(new AtlasTimeoutError(`timed out after ${limitMs} ms`));
+      }, limitMs);
       timer.unref?.();
     }
     const release = () => {
@@ -109,7 +110,7 @@ export function createTransport(options: TransportOptions) {
       release();
       if (timedOut) {
         throw new AtlasTimeoutError(
-          `atlas-invites: ${req.method} ${redactUrl(req.url)} timed out after ${timeoutMs} ms`,
+          `atlas-invites: ${req.method} ${redactUrl(req.url)} timed out after ${limitMs} ms`,
           { cause: error },
         );
       }
