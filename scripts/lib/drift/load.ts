@@ -90,7 +90,8 @@ export function parseSpec(text: string, source: string): JsonObject {
     try {
       doc = parseYaml(body, { logLevel: "error" });
     } catch (error) {
-      const message = describe(error).split("\n")[0] ?? "";
+      // The parser's first line names the problem and its line and column; a code excerpt follows.
+      const message = (describe(error).split("\n")[0] ?? "").replace(/:$/, "");
       throw new DriftInputError(`${source} is not valid YAML: ${message}`);
     }
   }
