@@ -1,0 +1,250 @@
+/**
+ * What consumers rely on at the type level. Every `@ts-expect-error` sits on the line before one
+ * statement that must not compile; if the types ever loosen, the directive becomes unused and
+ * type checking fails.
+ */
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  createAtlasInvites,
+  isAtlasApiError,
+  type ApiError,
+  type AtlasApiError,
+  type AtlasInvites,
+  type AuthOptions,
+  type Envelope,
+  type GroupInvitation,
+  type GroupInvitationRequest,
+  type GroupInvitationUpdateRequest,
+  type InputOf,
+  type KNOWN_PROJECT_ROLES,
+  type ORG_ROLES,
+  type OrganizationInvitation,
+  type OrganizationInvitationGroupRoleAssignmentsRequest,
+  type OrganizationInvitationUpdateRequest,
+  type OrgRole,
+  type ProjectRole,
+  type SuccessOf,
+} from "../src/index.js";
+
+declare const atlas: AtlasInvites;
+const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
+const grp = { groupId: "32b6e34b3d91647abb20e7b8", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
+const groupId = "32b6e34b3d91647abb20e7b8";
+const invitationId = "5f1a7b3c9d2e4f6a8b0c1d2e";
+
+describe("path parameters", () => {
+  it("are required strings", () => {
+    expectTypeOf<InputOf<"getOrgInvite">["orgId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"getOrgInvite">["invitationId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"updateOrgInviteById">["orgId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"updateGroupInvites">["groupId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"updateGroupInviteById">["groupId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"updateGroupInviteById">["invitationId"]>().toEqualTypeOf<string>();
+
+    // @ts-expect-error orgId is missing
+    void atlas.getOrgInvite({ invitationId });
+    // @ts-expect-error invitationId is missing
+    void atlas.updateGroupInviteById({ groupId, body: { roles: [] } });
+    // @ts-expect-error groupId is missing
+    void atlas.updateGroupInvites({ body: { username: "a@example.com" } });
+    // @ts-expect-error a path parameter is a string, not a number
+    void atlas.getOrgInvite({ orgId: 42, invitationId });
+    // @ts-expect-error undefined is not a path parameter
+    void atlas.getOrgInvite({ orgId: undefined, invitationId });
+  });
+});
+
+describe("roles", () => {
+  it("org requests accept only the seven organization roles", () => {
+    expectTypeOf<OrgRole>().toEqualTypeOf<(typeof ORG_ROLES)[number]>();
+    expectTypeOf<OrgRole>().toEqualTypeOf<
+      | "ORG_OWNER"
+      | "ORG_MEMBER"
+      | "ORG_GROUP_CREATOR"
+      | "ORG_BILLING_ADMIN"
+      | "ORG_BILLING_READ_ONLY"
+      | "ORG_STREAM_PROCESSING_ADMIN"
+      | "ORG_READ_ONLY"
+    >();
+    expectTypeOf<NonNullable<OrganizationInvitationUpdateRequest["roles"]>>().toEqualTypeOf<
+      OrgRole[]
+    >();
+    void atlas.updateOrgInviteById({ ...org, body: { roles: ["ORG_MEMBER", "ORG_READ_ONLY"] } });
+
+    // @ts-expect-error ORG_ADMIN is not an organization role
+    void atlas.updateOrgInviteById({ ...org, body: { roles: ["ORG_ADMIN"] } });
+    // @ts-expect-error a project role is not an organization role
+    void atlas.updateOrgInviteById({ ...org, body: { roles: ["GROUP_OWNER"] } });
+    // @ts-expect-error roles is a list, not one role
+    void atlas.updateOrgInviteById({ ...org, body: { roles: "ORG_MEMBER" } });
+  });
+
+  it("project roles accept any string and suggest the known ones", () => {
+    type Known = (typeof KNOWN_PROJECT_ROLES)[number];
+    // The known names are members of the type (editors list them); plain `string` would give never.
+    expectTypeOf<Extract<ProjectRole, Known>>().toEqualTypeOf<Known>();
+    expectTypeOf<Extract<ProjectRole, "GROUP_OWNER">>().toEqualTypeOf<"GROUP_OWNER">();
+    expectTypeOf<ProjectRole>().toExtend<string>();
+    expectTypeOf<string>().toExtend<ProjectRole>();
+
+    void atlas.updateGroupInviteById({ ...grp, body: { roles: ["GROUP_OWNER"] } });
+    void atlas.updateGroupInviteById({ ...grp, body: { roles: ["GROUP_ADDED_NEXT_YEAR"] } });
+    void atlas.updateGroupInvites({ groupId, body: { username: "a@example.com", roles: ["X"] } });
+    const fromConfig: string = "GROUP_READ_ONLY";
+    void atlas.updateGroupInviteById({ ...grp, body: { roles: [fromConfig] } });
+    const assignment: OrganizationInvitationGroupRoleAssignmentsRequest = {
+      groupId,
+      roles: ["GROUP_CLUSTER_MANAGER", "ANY_FUTURE_ROLE"],
+    };
+    void atlas.updateOrgInviteById({ ...org, body: { groupRoleAssignments: [assignment] } });
+
+    // @ts-expect-error a project role is still a string
+    void atlas.updateGroupInviteById({ ...grp, body: { roles: [42] } });
+  });
+});
+
+describe("request bodies", () => {
+  it("are the request schemas of the spec", () => {
+    expectTypeOf<
+      InputOf<"updateOrgInviteById">["body"]
+    >().toEqualTypeOf<OrganizationInvitationUpdateRequest>();
+    expectTypeOf<InputOf<"updateGroupInvites">["body"]>().toEqualTypeOf<GroupInvitationRequest>();
+    expectTypeOf<
+      InputOf<"updateGroupInviteById">["body"]
+    >().toEqualTypeOf<GroupInvitationUpdateRequest>();
+    expectTypeOf<InputOf<"getOrgInvite">>().not.toHaveProperty("body");
+  });
+
+  it("refuse read-only response fields", () => {
+    // @ts-expect-error id is read-only, set by Atlas
+    void atlas.updateOrgInviteById({ ...org, body: { id: invitationId } });
+    // @ts-expect-error createdAt is read-only
+    void atlas.updateOrgInviteById({ ...org, body: { createdAt: "2025-05-04T09:42:00Z" } });
+    // @ts-expect-error orgId belongs in the path, never in the body
+    void atlas.updateOrgInviteById({ ...org, body: { orgId: org.orgId } });
+    // @ts-expect-error expiresAt is read-only
+    void atlas.updateGroupInviteById({ ...grp, body: { expiresAt: "2025-06-03T09:42:00Z" } });
+    // @ts-expect-error groupName is read-only
+    void atlas.updateGroupInvites({ groupId, body: { username: "a@example.com", groupName: "x" } });
+  });
+
+  it("are required where the spec requires them", () => {
+    // @ts-expect-error body is missing
+    void atlas.updateOrgInviteById({ ...org });
+    // @ts-expect-error body is missing
+    void atlas.updateGroupInvites({ groupId });
+    // @ts-expect-error body is missing
+    void atlas.updateGroupInviteById({ groupId, invitationId });
+    // @ts-expect-error getOrgInvite has no body
+    void atlas.getOrgInvite({ ...org, body: {} });
+  });
+
+  it("refuse unknown keys in the input and in the body", () => {
+    // @ts-expect-error invitationID is not a parameter (the spelling is invitationId)
+    void atlas.getOrgInvite({ orgId: org.orgId, invitationID: invitationId });
+    // @ts-expect-error pretty is not a query parameter of getOrgInvite
+    void atlas.getOrgInvite({ ...org, pretty: true });
+    // @ts-expect-error pretty is not a query parameter of updateGroupInviteById
+    void atlas.updateGroupInviteById({ ...grp, pretty: true, body: {} });
+    // @ts-expect-error role is not a field of the body (the field is roles)
+    void atlas.updateGroupInviteById({ ...grp, body: { role: "GROUP_OWNER" } });
+    // @ts-expect-error usernames is not a field of GroupInvitationRequest
+    void atlas.updateGroupInvites({ groupId, body: { usernames: ["a@example.com"] } });
+  });
+
+  it("take the query parameters each operation has", () => {
+    void atlas.updateOrgInviteById({ ...org, pretty: true, envelope: false, body: {} });
+    void atlas.updateGroupInvites({ groupId, pretty: true, body: {} });
+    void atlas.getOrgInvite({ ...org, timeout: 5_000, signal: AbortSignal.timeout(10_000) });
+    // @ts-expect-error envelope is a boolean
+    void atlas.getOrgInvite({ ...org, envelope: "true" });
+  });
+});
+
+describe("results", () => {
+  it("are the 200 schema of each operation", async () => {
+    expectTypeOf<SuccessOf<"getOrgInvite">>().toEqualTypeOf<OrganizationInvitation>();
+    expectTypeOf<SuccessOf<"updateOrgInviteById">>().toEqualTypeOf<OrganizationInvitation>();
+    expectTypeOf<SuccessOf<"updateGroupInvites">>().toEqualTypeOf<GroupInvitation>();
+    expectTypeOf<SuccessOf<"updateGroupInviteById">>().toEqualTypeOf<GroupInvitation>();
+
+    const orgInvite = await atlas.getOrgInvite(org);
+    expectTypeOf(orgInvite).toEqualTypeOf<OrganizationInvitation>();
+    expectTypeOf(orgInvite).not.toEqualTypeOf<GroupInvitation>();
+    expectTypeOf(orgInvite.orgName).toEqualTypeOf<string>();
+    expectTypeOf(orgInvite.roles).toEqualTypeOf<OrgRole[] | undefined>();
+
+    const updated = await atlas.updateOrgInviteById({ ...org, body: { roles: ["ORG_MEMBER"] } });
+    expectTypeOf(updated).toEqualTypeOf<OrganizationInvitation>();
+
+    const byName = await atlas.updateGroupInvites({ groupId, body: { username: "a@b.co" } });
+    expectTypeOf(byName).toEqualTypeOf<GroupInvitation>();
+    expectTypeOf(byName.roles).toEqualTypeOf<ProjectRole[] | undefined>();
+
+    const byId = await atlas.updateGroupInviteById({ ...grp, body: { roles: ["GROUP_OWNER"] } });
+    expectTypeOf(byId).toEqualTypeOf<GroupInvitation>();
+    expectTypeOf(byId).not.toHaveProperty("orgName");
+  });
+
+  it("mark read-only fields readonly", async () => {
+    const invite = await atlas.getOrgInvite(org);
+    // @ts-expect-error id is read-only
+    invite.id = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    invite.username = "someone@example.com";
+  });
+
+  it("are the envelope with envelope: true", async () => {
+    const wrapped = await atlas.getOrgInvite({ ...org, envelope: true });
+    expectTypeOf(wrapped).toEqualTypeOf<Envelope<OrganizationInvitation>>();
+    expectTypeOf(wrapped.status).toEqualTypeOf<number>();
+    expectTypeOf(wrapped.content).toEqualTypeOf<OrganizationInvitation>();
+
+    const group = await atlas.updateGroupInvites({ groupId, envelope: true, body: {} });
+    expectTypeOf(group).toEqualTypeOf<Envelope<GroupInvitation>>();
+
+    const plain = await atlas.getOrgInvite({ ...org, envelope: false });
+    expectTypeOf(plain).toEqualTypeOf<OrganizationInvitation>();
+
+    // When the flag is only known at run time, the result is honestly either shape.
+    const flag = Math.random() > 0.5;
+    const either = await atlas.getOrgInvite({ ...org, envelope: flag });
+    expectTypeOf(either).toEqualTypeOf<OrganizationInvitation | Envelope<OrganizationInvitation>>();
+  });
+});
+
+describe("errors", () => {
+  it("isAtlasApiError narrows to AtlasApiError", () => {
+    const err: unknown = new Error("x");
+    if (isAtlasApiError(err, "RESOURCE_NOT_FOUND")) {
+      expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
+      expectTypeOf(err.status).toEqualTypeOf<number>();
+      expectTypeOf(err.errorCode).toEqualTypeOf<string | undefined>();
+      expectTypeOf(err.path).toEqualTypeOf<string>();
+      expectTypeOf(err.response).toEqualTypeOf<Response>();
+    }
+    expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string>();
+    expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
+  });
+});
+
+describe("options", () => {
+  it("need complete credentials", () => {
+    expectTypeOf(createAtlasInvites).parameter(0).toHaveProperty("auth");
+    type ServiceAccount = Extract<AuthOptions, { type: "serviceAccount" }>;
+    type ApiKey = Extract<AuthOptions, { type: "apiKey" }>;
+    expectTypeOf<ServiceAccount["clientId"]>().toEqualTypeOf<string>();
+    expectTypeOf<ServiceAccount["clientSecret"]>().toEqualTypeOf<string>();
+    expectTypeOf<ApiKey["publicKey"]>().toEqualTypeOf<string>();
+    expectTypeOf<ApiKey["privateKey"]>().toEqualTypeOf<string>();
+    // @ts-expect-error a service account needs its secret
+    createAtlasInvites({ auth: { type: "serviceAccount", clientId: "mdb_sa_id_1" } });
+    // @ts-expect-error an API key needs its private key
+    createAtlasInvites({ auth: { type: "apiKey", publicKey: "abcdefgh" } });
+    // @ts-expect-error "oauth" is not an auth type
+    createAtlasInvites({ auth: { type: "oauth", token: "t" } });
+    // @ts-expect-error auth is required
+    createAtlasInvites({ baseUrl: "https://cloud.mongodb.com" });
+    // @ts-expect-error retries is not an option (the option is retry)
+    createAtlasInvites({ auth: { type: "accessToken", token: "t" }, retries: 3 });
+  });
+});
