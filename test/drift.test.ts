@@ -472,6 +472,39 @@ describe("comparison", () => {
     ]);
   });
 
+  it("classes bounds, closed objects, bodies, headers, plain media types and scopes", () => {
+    const report = driftOf((doc) => {
+      prop(doc, "GroupInvitationUpdateRequest", "roles").maxItems = 5;
+      schema(doc, "GroupInvitationRequest").additionalProperties = false;
+      const orgPatch = obj(doc, "paths", ORG, "patch");
+      delete obj(orgPatch, "requestBody", "content", V1).schema;
+      obj(doc, "paths", ORG, "get").requestBody = {
+        required: true,
+        content: { [V1]: { schema: { type: "object" } } },
+      };
+      const groupOk = obj(doc, "paths", GROUP, "patch", "responses", "200");
+      delete obj(groupOk, "headers")["RateLimit-Remaining"];
+      obj(groupOk, "content")["application/problem+json"] = { schema: { type: "object" } };
+      obj(
+        doc,
+        "components",
+        "securitySchemes",
+        "ServiceAccounts",
+        "flows",
+        "clientCredentials",
+      ).scopes = { "invites:write": "Change invitations." };
+    });
+    expect(lines(report)).toEqual([
+      "getOrgInvite | breaking | request-body-added | request body",
+      "security | notable | scopes-added | scheme ServiceAccounts",
+      `updateGroupInviteById | breaking | bound-changed | request ${V1} body.roles`,
+      `updateGroupInvites | breaking | additional-properties-changed | request ${V1} body`,
+      "updateGroupInvites | notable | header-removed | response 200 header RateLimit-Remaining",
+      "updateGroupInvites | notable | media-type-added | response 200 application/problem+json",
+      `updateOrgInviteById | breaking | body-schema-removed | request ${V1} body`,
+    ]);
+  });
+
   it("calls a deprecation change notable", () => {
     const report = driftOf((doc) => {
       obj(doc, "paths", ORG, "patch").deprecated = false;
