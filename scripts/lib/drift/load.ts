@@ -22,9 +22,14 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  // fetch reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND) in `cause`.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
+  // fetch reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND) in `cause`,
+  // sometimes as an AggregateError of one error per address tried.
+  let cause: unknown = error.cause;
+  if (cause instanceof AggregateError && cause.errors.length > 0) cause = cause.errors[0];
+  if (!(cause instanceof Error)) return error.message;
+  const code = (cause as NodeJS.ErrnoException).code;
+  const detail = cause.message || code || cause.name;
+  return `${error.message}: ${code && !detail.includes(code) ? `${code} ` : ""}${detail}`;
 }
 
 /** Reads the raw text of `source`, a file path or an https URL. */
