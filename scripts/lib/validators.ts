@@ -146,9 +146,9 @@ function show(v: unknown): string {
   at: {
     needs: ["show"],
     code: `
-/** The path of field \`k\` inside the value at path \`p\`: \`a.b\`, or \`a["odd key"]\`. */
+/** The path of field \`k\` inside the value at path \`p\`: \`a.b\`, or \`a["odd or long key"]\`. */
 function at(p: string, k: string): string {
-  if (!/^[A-Za-z_$][\\w$]*$/.test(k)) return p + "[" + show(k) + "]";
+  if (k.length > ${SHOWN_CHARS} || !/^[A-Za-z_$][\\w$]*$/.test(k)) return p + "[" + show(k) + "]";
   return p === "" ? k : p + "." + k;
 }`,
   },
