@@ -1,0 +1,1026 @@
+/**
+ * The request body validators generated from the spec (generated/validators.ts), and the generator
+ * behind them (scripts/lib/validators.ts). Expected field names, roles and read-only fields are
+ * written out from the facts of Atlas's contract, never read back from the generated code.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import ts from "typescript";
+import { afterAll, describe, expect, test } from "vitest";
+import { operations } from "../generated/operations.js";
+import {
+  requestValidators,
+  suggestProjectRole,
+  validateGroupInvitationRequest,
+  validateGroupInvitationUpdateRequest,
+  validateOrganizationInvitationGroupRoleAssignmentsRequest,
+  validateOrganizationInvitationUpdateRequest,
+  type Violation,
+} from "../generated/validators.js";
+import type { OpenApiDocument } from "../scripts/lib/operation-table.js";
+import { REQUEST_BODY_POLICY, buildValidators } from "../scripts/lib/validators.js";
+
+type Json = Record<string, unknown>;
+type Validate = (value: unknown) => Violation[];
+
+const spec = JSON.parse(
+  readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"),
+) as OpenApiDocument & { components: Record<string, Record<string, Json>> };
+
+const ORG_ROLES = [
+  "ORG_OWNER",
+  "ORG_MEMBER",
+  "ORG_GROUP_CREATOR",
+  "ORG_BILLING_ADMIN",
+  "ORG_BILLING_READ_ONLY",
+  "ORG_STREAM_PROCESSING_ADMIN",
+  "ORG_READ_ONLY",
+];
+const PROJECT_ROLES = [
+  "GROUP_BACKUP_MANAGER",
+  "GROUP_CLUSTER_MANAGER",
+  "GROUP_DATA_ACCESS_ADMIN",
+  "GROUP_DATA_ACCESS_READ_ONLY",
+  "GROUP_DATA_ACCESS_READ_WRITE",
+  "GROUP_DATABASE_ACCESS_ADMIN",
+  "GROUP_OBSERVABILITY_VIEWER",
+  "GROUP_OWNER",
+  "GROUP_READ_ONLY",
+  "GROUP_SEARCH_INDEX_EDITOR",
+  "GROUP_STREAM_PROCESSING_OWNER",
+];
+const GROUP_ID = "32b6e34b3d91647abb20e7b8";
+const TEAM_ID = "6f6d5fe5a6d8e04d4a9b2c31";
+const HEX_ID = /^[a-f0-9]{24}$/;
+
+/** The three request bodies, with the fields they take and the read-only fields of what they return. */
+const BODIES: {
+  name: string;
+  validate: Validate;
+  fields: string[];
+  readOnly: string[];
+}[] = [
+  {
+    name: "OrganizationInvitationUpdateRequest",
+    validate: validateOrganizationInvitationUpdateRequest,
+    fields: ["groupRoleAssignments", "roles", "teamIds"],
+    readOnly: ["createdAt", "expiresAt", "id", "inviterUsername", "links", "orgId"],
+  },
+  {
+    name: "GroupInvitationRequest",
+    validate: validateGroupInvitationRequest,
+    fields: ["roles", "username"],
+    readOnly: ["createdAt", "expiresAt", "groupId", "groupName", "id", "inviterUsername", "links"],
+  },
+  {
+    name: "GroupInvitationUpdateRequest",
+    validate: validateGroupInvitationUpdateRequest,
+    fields: ["roles"],
+    readOnly: [
+      "createdAt",
+      "expiresAt",
+      "groupId",
+      "groupName",
+      "id",
+      "inviterUsername",
+      "links",
+      "username",
+    ],
+  },
+];
+
+/** Just the path and rule of each violation, which is what most assertions compare. */
+function rules(violations: Violation[]): { path: string; rule: string }[] {
+  return violations.map(({ path, rule }) => ({ path, rule }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading code that the generator writes from a synthetic spec.
+
+let scratch: string | undefined;
+let loaded = 0;
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** Compiles generated TypeScript to JavaScript and imports it as a module. */
+async function load(source: string): Promise<Record<string, unknown>> {
+  scratch ??= await mkdtemp(path.join(tmpdir(), "atlas-invites-validators-"));
+  const js = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
+  const file = path.join(scratch, `validators-${++loaded}.mjs`);
+  await writeFile(file, js);
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+function fn(module: Record<string, unknown>, name: string): Validate {
+  const f = module[name];
+  if (typeof f !== "function") throw new Error(`the generated module has no function ${name}`);
+  return f as Validate;
+}
+
+const MEDIA = "application/vnd.atlas.2023-01-01+json";
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** A one-operation spec: PATCH with a `Thing` body that answers a `ThingView`. */
+function tinySpec(schemas: Json): OpenApiDocument {
+  return {
+    openapi: "3.0.3",
+    paths: {
+      "/things/{thingId}": {
+        patch: {
+          operationId: "updateThing",
+          requestBody: { required: true, content: { [MEDIA]: { schema: ref("Thing") } } },
+          responses: {
+            "200": { description: "The thing", content: { [MEDIA]: { schema: ref("ThingView") } } },
+          },
+        },
+      },
+    },
+    components: { schemas },
+  };
+}
+
+function tinySchemas(): Json {
+  return {
+    Thing: {
+      type: "object",
+      required: ["name", "when"],
+      properties: {
+        name: { type: "string", pattern: "^[\\p{L}-]+$" },
+        when: { type: "string", format: "date-time" },
+        count: { type: "integer", format: "int32", nullable: true },
+        ratio: { type: "number" },
+        flag: { type: "boolean" },
+        secret: { type: "string", readOnly: true },
+        color: ref("Color"),
+        tags: { type: "array", uniqueItems: true, items: { type: "string" } },
+        inner: { type: "object", properties: { n: { type: "integer" } } },
+      },
+    },
+    Color: { type: "string", enum: ["red", "green"] },
+    ThingView: {
+      type: "object",
+      properties: {
+        id: { type: "string", readOnly: true },
+        name: { type: "string" },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the validators of the spec's request bodies", () => {
+  test("every operation that takes a body has a validator under its schema name", () => {
+    const withBody = Object.values(operations).filter((op) => op.requestSchema !== null);
+    expect(withBody.map((op) => op.requestSchema).sort()).toEqual(BODIES.map((b) => b.name).sort());
+    for (const op of withBody) {
+      const name = op.requestSchema;
+      expect(requestValidators[name]).toBe(BODIES.find((b) => b.name === name)!.validate);
+    }
+  });
+
+  test("every request example in the spec passes with no violation", () => {
+    let checked = 0;
+    for (const op of Object.values(operations)) {
+      if (op.requestSchema === null) continue;
+      const item = spec.paths[op.path] as Record<string, Json>;
+      const content = (item[op.method.toLowerCase()]!.requestBody as Json).content as Record<
+        string,
+        Json
+      >;
+      const examples = content[op.requestMediaType]!.examples as Record<string, Json>;
+      for (const example of Object.values(examples)) {
+        const name = (example.$ref as string).split("/").pop()!;
+        const value = spec.components.examples![name]!.value;
+        const validate = requestValidators[op.requestSchema];
+        expect(validate(value), `${op.operationId} example ${name}`).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBe(3);
+  });
+
+  test("an empty body and fields set to undefined pass, as JSON.stringify drops them", () => {
+    for (const { validate, fields } of BODIES) {
+      expect(validate({})).toEqual([]);
+      expect(validate(Object.fromEntries(fields.map((f) => [f, undefined])))).toEqual([]);
+    }
+  });
+
+  test("type: the body, a field and an array item of the wrong type", () => {
+    expect(validateOrganizationInvitationUpdateRequest(null)).toEqual([
+      { path: "", rule: "type", message: "body: expected an object, got null" },
+    ]);
+    expect(rules(validateOrganizationInvitationUpdateRequest({ roles: "ORG_OWNER" }))).toEqual([
+      { path: "roles", rule: "type" },
+    ]);
+    const [violation] = validateGroupInvitationRequest({ roles: ["GROUP_OWNER", 7] });
+    expect(violation).toEqual({
+      path: "roles[1]",
+      rule: "type",
+      message: "roles[1]: expected a string, got an integer",
+    });
+    expect(rules(validateGroupInvitationRequest({ username: 42 }))).toEqual([
+      { path: "username", rule: "type" },
+    ]);
+    expect(
+      rules(validateOrganizationInvitationUpdateRequest({ groupRoleAssignments: [null, []] })),
+    ).toEqual([
+      { path: "groupRoleAssignments[0]", rule: "type" },
+      { path: "groupRoleAssignments[1]", rule: "type" },
+    ]);
+  });
+
+  test("enum: organization roles are a closed list", () => {
+    for (const role of ORG_ROLES) {
+      expect(validateOrganizationInvitationUpdateRequest({ roles: [role] })).toEqual([]);
+    }
+    const violations = validateOrganizationInvitationUpdateRequest({
+      roles: ["ORG_MEMBER", "ORG_ADMIN"],
+    });
+    expect(violations).toEqual([
+      {
+        path: "roles[1]",
+        rule: "enum",
+        message: `roles[1]: "ORG_ADMIN" is not one of ${ORG_ROLES.join(", ")}`,
+      },
+    ]);
+    // Case matters: Atlas compares role names exactly.
+    expect(rules(validateOrganizationInvitationUpdateRequest({ roles: ["org_owner"] }))).toEqual([
+      { path: "roles[0]", rule: "enum" },
+    ]);
+  });
+
+  test("project roles are open: unknown and misspelt roles are accepted", () => {
+    const roles = ["GROUP_READONLY", "GROUP_ROLE_ATLAS_ADDS_TOMORROW", "", "group_owner"];
+    expect(validateGroupInvitationRequest({ roles })).toEqual([]);
+    expect(validateGroupInvitationUpdateRequest({ roles })).toEqual([]);
+    expect(
+      validateOrganizationInvitationUpdateRequest({
+        groupRoleAssignments: [{ groupId: GROUP_ID, roles }],
+      }),
+    ).toEqual([]);
+  });
+
+  test("uniqueItems: a repeated role names both positions", () => {
+    expect(
+      validateOrganizationInvitationUpdateRequest({
+        roles: ["ORG_OWNER", "ORG_MEMBER", "ORG_OWNER"],
+      }),
+    ).toEqual([
+      {
+        path: "roles[2]",
+        rule: "uniqueItems",
+        message: 'roles[2]: "ORG_OWNER" repeats roles[0], and items must be unique',
+      },
+    ]);
+    expect(rules(validateGroupInvitationUpdateRequest({ roles: ["A", "B", "A", "A"] }))).toEqual([
+      { path: "roles[2]", rule: "uniqueItems" },
+      { path: "roles[3]", rule: "uniqueItems" },
+    ]);
+    expect(
+      rules(validateOrganizationInvitationUpdateRequest({ teamIds: [TEAM_ID, TEAM_ID] })),
+    ).toEqual([{ path: "teamIds[1]", rule: "uniqueItems" }]);
+    // groupRoleAssignments has no uniqueItems in the spec, so the same entry twice is fine.
+    const entry = { groupId: GROUP_ID, roles: ["GROUP_OWNER"] };
+    expect(
+      validateOrganizationInvitationUpdateRequest({ groupRoleAssignments: [entry, { ...entry }] }),
+    ).toEqual([]);
+  });
+
+  test("pattern: project ids in groupRoleAssignments are 24 lowercase hex characters", () => {
+    const bad = ["", "../x", "%2F", GROUP_ID.slice(1), GROUP_ID + "0", GROUP_ID.toUpperCase()];
+    for (const groupId of bad) {
+      const violations = validateOrganizationInvitationUpdateRequest({
+        groupRoleAssignments: [{ groupId: GROUP_ID }, { groupId }],
+      });
+      expect(violations).toEqual([
+        {
+          path: "groupRoleAssignments[1].groupId",
+          rule: "pattern",
+          message: `groupRoleAssignments[1].groupId: ${JSON.stringify(groupId)} does not match the pattern ^([a-f0-9]{24})$`,
+        },
+      ]);
+    }
+  });
+
+  test("format: username must look like an email address", () => {
+    for (const username of ["invitee@example.com", "first.last+tag@mail.example.co.uk"]) {
+      expect(validateGroupInvitationRequest({ username })).toEqual([]);
+    }
+    const bad = [
+      "invitee",
+      "invitee@example",
+      "@example.com",
+      "a@b@example.com",
+      "in vitee@example.com",
+      "a@.example.com",
+      "a@example..com",
+      "a@example.com.",
+    ];
+    for (const username of bad) {
+      expect(validateGroupInvitationRequest({ username }), username).toEqual([
+        {
+          path: "username",
+          rule: "format",
+          message: `username: ${JSON.stringify(username)} is not an email address`,
+        },
+      ]);
+    }
+  });
+
+  test("unknownField: a field the schema does not declare is refused, with a hint when close", () => {
+    expect(validateOrganizationInvitationUpdateRequest({ rolez: ["ORG_OWNER"] })).toEqual([
+      {
+        path: "rolez",
+        rule: "unknownField",
+        message: "rolez: is not a field of this object; did you mean roles?",
+      },
+    ]);
+    expect(validateGroupInvitationUpdateRequest({ note: "hi" })).toEqual([
+      {
+        path: "note",
+        rule: "unknownField",
+        message: "note: is not a field of this object, which takes roles",
+      },
+    ]);
+    expect(
+      rules(
+        validateOrganizationInvitationUpdateRequest({
+          groupRoleAssignments: [{ groupId: GROUP_ID, groupRole: "GROUP_OWNER" }],
+        }),
+      ),
+    ).toEqual([{ path: "groupRoleAssignments[0].groupRole", rule: "unknownField" }]);
+    expect(rules(validateGroupInvitationRequest({ "a.b": 1, "": 2 }))).toEqual([
+      { path: '["a.b"]', rule: "unknownField" },
+      { path: '[""]', rule: "unknownField" },
+    ]);
+  });
+
+  test("readOnly: fields Atlas sets on the invitation are refused in every body", () => {
+    for (const { validate, readOnly } of BODIES) {
+      for (const field of readOnly) {
+        expect(validate({ [field]: "x" }), field).toEqual([
+          {
+            path: field,
+            rule: "readOnly",
+            message: `${field}: is read-only (Atlas sets it) and cannot be sent`,
+          },
+        ]);
+      }
+    }
+  });
+
+  test("a fetched invitation sent back as an update lists every field it may not carry", () => {
+    const fetched = spec.components.examples!.OrganizationInvitation!.value as Json;
+    expect(rules(validateOrganizationInvitationUpdateRequest(fetched))).toEqual(
+      Object.keys(fetched)
+        .filter((k) => !["groupRoleAssignments", "roles", "teamIds"].includes(k))
+        .map((k) => ({
+          path: k,
+          rule: ["orgName", "username"].includes(k) ? "unknownField" : "readOnly",
+        }))
+        .concat([{ path: "groupRoleAssignments[0].groupRole", rule: "unknownField" }])
+        .sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
+  });
+
+  test("several violations are all listed, in the order of the body", () => {
+    const violations = validateOrganizationInvitationUpdateRequest({
+      roles: ["ORG_ADMIN", "ORG_OWNER", "ORG_OWNER", 3],
+      groupRoleAssignments: [{ groupId: "nope", roles: ["GROUP_OWNER", "GROUP_OWNER"] }, "x"],
+      teamIds: 5,
+      id: GROUP_ID,
+      extra: true,
+    });
+    expect(rules(violations)).toEqual([
+      { path: "roles[0]", rule: "enum" },
+      { path: "roles[3]", rule: "type" },
+      { path: "roles[2]", rule: "uniqueItems" },
+      { path: "groupRoleAssignments[0].groupId", rule: "pattern" },
+      { path: "groupRoleAssignments[0].roles[1]", rule: "uniqueItems" },
+      { path: "groupRoleAssignments[1]", rule: "type" },
+      { path: "teamIds", rule: "type" },
+      { path: "id", rule: "readOnly" },
+      { path: "extra", rule: "unknownField" },
+    ]);
+    for (const v of violations) expect(v.message.startsWith(`${v.path}: `)).toBe(true);
+  });
+
+  test("messages quote at most 60 characters of a rejected value", () => {
+    const long = "Q".repeat(5000);
+    const violations = [
+      ...validateOrganizationInvitationUpdateRequest({
+        roles: [long],
+        groupRoleAssignments: [{ groupId: long }],
+      }),
+      ...validateGroupInvitationRequest({ username: long, [long]: 1 }),
+      ...validateGroupInvitationUpdateRequest({ roles: [long, long] }),
+    ];
+    expect(rules(violations).map((v) => v.rule)).toEqual([
+      "enum",
+      "pattern",
+      "format",
+      "unknownField",
+      "uniqueItems",
+    ]);
+    for (const v of violations) {
+      expect(v.message).not.toContain("Q".repeat(61));
+      expect(v.path).not.toContain("Q".repeat(61));
+      expect(v.message).toContain("Q".repeat(60));
+      expect(v.message).toContain("(5000 characters)");
+    }
+  });
+});
+
+describe("bad input never throws", () => {
+  const strange: [string, unknown][] = [
+    ["undefined", undefined],
+    ["null", null],
+    ["a number", 12],
+    ["NaN", NaN],
+    ["a string", "roles"],
+    ["a boolean", true],
+    ["a bigint", 10n],
+    ["a symbol", Symbol("body")],
+    ["a function", () => ({ roles: [] })],
+    ["an array", [{ roles: ["ORG_OWNER"] }]],
+    ["a Date", new Date(0)],
+    ["a Map", new Map([["roles", ["ORG_OWNER"]]])],
+  ];
+  test.each(strange)("%s as the body is one type violation", (_label, value) => {
+    for (const { validate } of BODIES) {
+      const violations = validate(value);
+      expect(rules(violations)).toEqual([{ path: "", rule: "type" }]);
+      expect(violations[0]!.message).toMatch(/^body: expected an object, got /);
+    }
+  });
+
+  test("an own __proto__ key is an unknown field, and nothing is polluted", () => {
+    const body = JSON.parse(
+      '{"__proto__": {"roles": ["ORG_OWNER"], "polluted": 1}, "roles": []}',
+    ) as unknown;
+    expect(rules(validateOrganizationInvitationUpdateRequest(body))).toEqual([
+      { path: "__proto__", rule: "unknownField" },
+    ]);
+    expect((Object.prototype as Json).polluted).toBeUndefined();
+    expect(({} as Json).roles).toBeUndefined();
+  });
+
+  test("keys named like Object.prototype members are unknown fields", () => {
+    const body = { constructor: 1, toString: "x", hasOwnProperty: null, valueOf: {} };
+    expect(rules(validateGroupInvitationUpdateRequest(body))).toEqual([
+      { path: "constructor", rule: "unknownField" },
+      { path: "toString", rule: "unknownField" },
+      { path: "hasOwnProperty", rule: "unknownField" },
+      { path: "valueOf", rule: "unknownField" },
+    ]);
+  });
+
+  test("inherited fields are ignored, as they are never sent; own fields on a null prototype count", () => {
+    const inherited = Object.create({ roles: ["NOT_A_ROLE"], bogus: 1 }) as object;
+    expect(JSON.stringify(inherited)).toBe("{}");
+    expect(validateOrganizationInvitationUpdateRequest(inherited)).toEqual([]);
+
+    const bare = Object.assign(Object.create(null) as Json, { roles: ["ORG_OWNER", "NOT_A_ROLE"] });
+    expect(rules(validateOrganizationInvitationUpdateRequest(bare))).toEqual([
+      { path: "roles[1]", rule: "enum" },
+    ]);
+  });
+
+  test("a throwing getter or proxy becomes a violation that does not repeat the error", () => {
+    const secret = "s3cr3t-token-value";
+    const getter = Object.defineProperty({}, "roles", {
+      enumerable: true,
+      get() {
+        throw new Error(secret);
+      },
+    });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error(secret);
+        },
+      },
+    );
+    for (const body of [getter, proxy]) {
+      const violations = validateOrganizationInvitationUpdateRequest(body);
+      expect(rules(violations)).toEqual([{ path: "", rule: "unreadable" }]);
+      expect(JSON.stringify(violations)).not.toContain(secret);
+    }
+  });
+
+  test("arbitrary values anywhere in a body yield violations, never an exception", () => {
+    const anything = fc.anything({
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withUnicodeString: true,
+    });
+    const body = fc.oneof(
+      anything,
+      fc.dictionary(
+        fc.constantFrom("roles", "teamIds", "groupRoleAssignments", "username", "id", "__proto__"),
+        fc.oneof(
+          anything,
+          fc.array(anything),
+          fc.array(fc.dictionary(fc.constantFrom("groupId", "roles", "x"), anything)),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(body, (value) => {
+        for (const { validate } of BODIES) {
+          const violations = validate(value);
+          expect(Array.isArray(violations)).toBe(true);
+          for (const v of violations) {
+            expect(typeof v.path).toBe("string");
+            expect(typeof v.rule).toBe("string");
+            expect(v.message.startsWith(`${v.path || "body"}: `)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("suggestProjectRole", () => {
+  test.each([
+    ["GROUP_READONLY", "GROUP_READ_ONLY"],
+    ["group_owner", "GROUP_OWNER"],
+    ["Group Read Only", "GROUP_READ_ONLY"],
+    ["group-cluster-manager", "GROUP_CLUSTER_MANAGER"],
+    ["GROUP_OWNR", "GROUP_OWNER"],
+    ["GROUP_CLUSTER_MANGER", "GROUP_CLUSTER_MANAGER"],
+    ["READ_ONLY", "GROUP_READ_ONLY"],
+    ["owner", "GROUP_OWNER"],
+  ])("%s is a near miss of %s", (value, expected) => {
+    expect(PROJECT_ROLES).toContain(expected);
+    expect(suggestProjectRole(value)).toBe(expected);
+  });
+
+  test("documented roles and roles that are not close to one get no suggestion", () => {
+    for (const role of PROJECT_ROLES) expect(suggestProjectRole(role)).toBeUndefined();
+    for (const role of ["GROUP_ROLE_ATLAS_ADDS_TOMORROW", "ORG_OWNER", "", "x".repeat(10_000)]) {
+      expect(suggestProjectRole(role)).toBeUndefined();
+    }
+  });
+});
+
+describe("the generator derives the validators from the spec", () => {
+  test("a new OrgRole enum value in the spec is accepted by the regenerated validator", async () => {
+    const changed = structuredClone(spec);
+    (changed.components.schemas!.OrgRole!.enum as string[]).push("ORG_FUTURE_ROLE");
+    const before = buildValidators(spec, "header");
+    const after = buildValidators(changed, "header");
+    expect(before).not.toContain("ORG_FUTURE_ROLE");
+    expect(after).toContain('"ORG_FUTURE_ROLE"');
+
+    const body = { roles: ["ORG_FUTURE_ROLE"] };
+    expect(rules(validateOrganizationInvitationUpdateRequest(body))).toEqual([
+      { path: "roles[0]", rule: "enum" },
+    ]);
+    const regenerated = fn(await load(after), "validateOrganizationInvitationUpdateRequest");
+    expect(regenerated(body)).toEqual([]);
+    expect(rules(regenerated({ roles: ["ORG_ADMIN"] }))).toEqual([
+      { path: "roles[0]", rule: "enum" },
+    ]);
+  });
+
+  test("a new field in a request schema is accepted once the spec declares it", async () => {
+    const changed = structuredClone(spec);
+    const schema = changed.components.schemas!.GroupInvitationUpdateRequest!;
+    (schema.properties as Json).note = { type: "string", description: "A note." };
+    const regenerated = fn(
+      await load(buildValidators(changed, "h")),
+      "validateGroupInvitationUpdateRequest",
+    );
+    expect(regenerated({ note: "hello" })).toEqual([]);
+    expect(rules(regenerated({ note: 1 }))).toEqual([{ path: "note", rule: "type" }]);
+    expect(rules(validateGroupInvitationUpdateRequest({ note: "hello" }))).toEqual([
+      { path: "note", rule: "unknownField" },
+    ]);
+  });
+
+  test("a synthetic schema set gets every rule it states", async () => {
+    const code = buildValidators(tinySpec(tinySchemas()), "Synthetic.");
+    expect(code).toContain("Synthetic.");
+    const module = await load(code);
+    const validate = fn(module, "validateThing");
+    expect(module.requestValidators).toEqual({ Thing: validate });
+    const ok = { name: "Écrit-à-la-main", when: "2024-02-29T23:59:60.5+05:30" };
+
+    expect(validate(ok)).toEqual([]);
+    expect(validate({ ...ok, count: null, ratio: -1.5, flag: false, color: "green" })).toEqual([]);
+    expect(validate({ ...ok, tags: ["a", "b"], inner: { n: 3 } })).toEqual([]);
+
+    const cases: [Json, { path: string; rule: string }[]][] = [
+      [
+        {},
+        [
+          { path: "name", rule: "required" },
+          { path: "when", rule: "required" },
+        ],
+      ],
+      [{ name: undefined, when: ok.when }, [{ path: "name", rule: "required" }]],
+      [{ ...ok, name: "has space" }, [{ path: "name", rule: "pattern" }]],
+      [{ ...ok, when: "2023-02-29T00:00:00Z" }, [{ path: "when", rule: "format" }]],
+      [{ ...ok, when: "2024-04-31T00:00:00Z" }, [{ path: "when", rule: "format" }]],
+      [{ ...ok, when: "2024-01-01 00:00:00Z" }, [{ path: "when", rule: "format" }]],
+      [{ ...ok, when: "2024-01-01T24:00:00Z" }, [{ path: "when", rule: "format" }]],
+      [{ ...ok, when: "2024-01-01T00:00:00" }, [{ path: "when", rule: "format" }]],
+      [{ ...ok, count: 1.5 }, [{ path: "count", rule: "type" }]],
+      [{ ...ok, count: 2 ** 31 }, [{ path: "count", rule: "format" }]],
+      [{ ...ok, ratio: NaN }, [{ path: "ratio", rule: "type" }]],
+      [{ ...ok, ratio: "1" }, [{ path: "ratio", rule: "type" }]],
+      [{ ...ok, flag: "true" }, [{ path: "flag", rule: "type" }]],
+      [{ ...ok, color: "blue" }, [{ path: "color", rule: "enum" }]],
+      [{ ...ok, color: null }, [{ path: "color", rule: "type" }]],
+      [{ ...ok, tags: ["a", "a"] }, [{ path: "tags[1]", rule: "uniqueItems" }]],
+      [{ ...ok, secret: "x" }, [{ path: "secret", rule: "readOnly" }]],
+      [{ ...ok, id: "x" }, [{ path: "id", rule: "readOnly" }]],
+      [
+        { ...ok, inner: { n: "1", m: 2 } },
+        [
+          { path: "inner.n", rule: "type" },
+          { path: "inner.m", rule: "unknownField" },
+        ],
+      ],
+    ];
+    for (const [body, expected] of cases)
+      expect(rules(validate(body)), JSON.stringify(body)).toEqual(expected);
+
+    const schemas = tinySchemas();
+    (schemas.Color as Json).enum = ["red", "green", "blue"];
+    const widened = fn(await load(buildValidators(tinySpec(schemas), "h")), "validateThing");
+    expect(widened({ ...ok, color: "blue" })).toEqual([]);
+  });
+
+  test("refusing unknown fields is a policy the generator applies, and the spec can still close objects", async () => {
+    const extra = { name: "a", when: "2024-01-01T00:00:00Z", extra: 1 };
+    const open = { ...REQUEST_BODY_POLICY, refuseUnknownFields: false };
+    const relaxed = fn(
+      await load(buildValidators(tinySpec(tinySchemas()), "h", open)),
+      "validateThing",
+    );
+    expect(relaxed(extra)).toEqual([]);
+    expect(rules(relaxed({ ...extra, secret: "x" }))).toEqual([
+      { path: "secret", rule: "readOnly" },
+    ]);
+
+    const schemas = tinySchemas();
+    (schemas.Thing as Json).additionalProperties = false;
+    const closed = fn(await load(buildValidators(tinySpec(schemas), "h", open)), "validateThing");
+    expect(rules(closed(extra))).toEqual([{ path: "extra", rule: "unknownField" }]);
+
+    const noResponseRule = { ...REQUEST_BODY_POLICY, refuseResponseReadOnlyFields: false };
+    const plain = fn(
+      await load(buildValidators(tinySpec(tinySchemas()), "h", noResponseRule)),
+      "validateThing",
+    );
+    expect(rules(plain({ ...extra, extra: undefined, id: "x" }))).toEqual([
+      { path: "id", rule: "unknownField" },
+    ]);
+  });
+
+  test("a schema the generator cannot check fails generation, naming where and why", () => {
+    const variants: [string, (s: Json) => void, RegExp][] = [
+      [
+        "oneOf",
+        (s) => (((s.Thing as Json).properties as Json).name = { oneOf: [{ type: "string" }] }),
+        /Thing\.name needs a type/,
+      ],
+      [
+        "minLength",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "string", minLength: 1 }),
+        /Thing\.name uses "minLength"/,
+      ],
+      [
+        "a format",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "string", format: "uuid" }),
+        /Thing\.name has format "uuid"/,
+      ],
+      [
+        "a bad pattern",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "string", pattern: "\\q" }),
+        /Thing\.name has a pattern that is not a valid u-flag RegExp/,
+      ],
+      [
+        "a misplaced keyword",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "integer", pattern: "^1$" }),
+        /does not apply to type integer/,
+      ],
+      [
+        "uniqueItems over objects",
+        (s) =>
+          (((s.Thing as Json).properties as Json).tags = {
+            type: "array",
+            uniqueItems: true,
+            items: { type: "object" },
+          }),
+        /Thing\.tags has uniqueItems over objects/,
+      ],
+    ];
+    expect(() => buildValidators(tinySpec(tinySchemas()), "h")).not.toThrow();
+    for (const [label, change, message] of variants) {
+      const schemas = tinySchemas();
+      change(schemas);
+      expect(() => buildValidators(tinySpec(schemas), "h"), label).toThrow(message);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Properties: bodies built from valid parts pass; one injected defect is reported at its path.
+
+const hexId = fc.stringMatching(HEX_ID);
+const notHexId = fc.string({ maxLength: 30 }).filter((s) => !HEX_ID.test(s));
+const projectRole = fc.oneof(fc.constantFrom(...PROJECT_ROLES), fc.string({ maxLength: 40 }));
+const orgRoles = fc.uniqueArray(fc.constantFrom(...ORG_ROLES), { maxLength: ORG_ROLES.length });
+const projectRoles = fc.uniqueArray(projectRole, { maxLength: 5 });
+const assignment = fc.record({ groupId: hexId, roles: projectRoles }, { requiredKeys: [] });
+const orgBody = fc.record(
+  {
+    groupRoleAssignments: fc.array(assignment, { maxLength: 4 }),
+    roles: orgRoles,
+    teamIds: fc.uniqueArray(fc.oneof(hexId, fc.string({ maxLength: 30 })), { maxLength: 4 }),
+  },
+  { requiredKeys: [] },
+);
+const groupBody = fc.record(
+  { roles: projectRoles, username: fc.emailAddress() },
+  { requiredKeys: [] },
+);
+const groupUpdateBody = fc.record({ roles: projectRoles }, { requiredKeys: [] });
+
+/** Values that are not strings, for a string's place (undefined too: in an array it becomes null). */
+const notString = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.array(fc.string(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
+/** Values that are not arrays, for an array field (undefined excluded: the field is then absent). */
+const notArray = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.object({ maxDepth: 1 }),
+);
+const notEmail = fc.oneof(
+  fc.string().filter((s) => !s.includes("@")),
+  fc.emailAddress().map((e) => e.replace("@", " @")),
+  fc
+    .emailAddress()
+    .map((e) => e.slice(0, e.lastIndexOf(".")))
+    .filter((e) => !e.slice(e.indexOf("@")).includes(".")),
+  fc.emailAddress().map((e) => `@${e.slice(e.indexOf("@") + 1)}`),
+  fc.emailAddress().map((e) => e.replace("@", "@@")),
+);
+/** Values that are not objects, for an entry of groupRoleAssignments. */
+const notObject = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.array(fc.object({ maxDepth: 1 }), { maxLength: 2 }),
+);
+/** Field names that are plain identifiers, so the path is the name itself. */
+const identifier = fc.stringMatching(/^[A-Za-z_$][\w$]{0,15}$/);
+
+interface Defect {
+  body: Json;
+  path: string;
+  rule: string;
+}
+
+/** Inserts `value` into a copy of `list` at a generated position, returning the copy and the index. */
+function insertAt<T>(list: readonly T[], value: T, at: number): [T[], number] {
+  const index = at % (list.length + 1);
+  return [[...list.slice(0, index), value, ...list.slice(index)], index];
+}
+
+function unknownOrReadOnly(
+  body: Json,
+  fields: readonly string[],
+  readOnly: readonly string[],
+): fc.Arbitrary<Defect>[] {
+  return [
+    fc
+      .tuple(
+        identifier.filter((k) => !fields.includes(k) && !readOnly.includes(k)),
+        fc.anything(),
+      )
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => ({
+        body: { ...body, [key]: value },
+        path: key,
+        rule: "unknownField",
+      })),
+    fc
+      .tuple(fc.constantFrom(...readOnly), fc.anything())
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => ({ body: { ...body, [key]: value }, path: key, rule: "readOnly" })),
+  ];
+}
+
+function arrayDefects(
+  body: Json,
+  field: string,
+  item: fc.Arbitrary<unknown>,
+): fc.Arbitrary<Defect>[] {
+  const list = (body[field] as unknown[] | undefined) ?? [];
+  return [
+    notArray.map((value) => ({ body: { ...body, [field]: value }, path: field, rule: "type" })),
+    fc.tuple(notString, fc.nat()).map(([value, at]) => {
+      const [next, index] = insertAt(list, value, at);
+      return { body: { ...body, [field]: next }, path: `${field}[${index}]`, rule: "type" };
+    }),
+    fc.tuple(item, fc.nat()).map(([value, at]) => {
+      const source = list.length > 0 ? list : [value];
+      const repeated = source[at % source.length];
+      const next = [...source, repeated];
+      return {
+        body: { ...body, [field]: next },
+        path: `${field}[${next.length - 1}]`,
+        rule: "uniqueItems",
+      };
+    }),
+  ];
+}
+
+const orgDefects = orgBody.chain((body: Json) => {
+  const assignments = (body.groupRoleAssignments as Json[] | undefined) ?? [];
+  return fc.oneof(
+    ...unknownOrReadOnly(body, BODIES[0]!.fields, BODIES[0]!.readOnly),
+    ...arrayDefects(body, "roles", fc.constantFrom(...ORG_ROLES)),
+    ...arrayDefects(body, "teamIds", hexId),
+    fc
+      .tuple(
+        fc.string().filter((s) => !ORG_ROLES.includes(s)),
+        fc.nat(),
+      )
+      .map(([role, at]) => {
+        const [roles, index] = insertAt((body.roles as string[] | undefined) ?? [], role, at);
+        return { body: { ...body, roles }, path: `roles[${index}]`, rule: "enum" };
+      }),
+    notArray.map((value) => ({
+      body: { ...body, groupRoleAssignments: value },
+      path: "groupRoleAssignments",
+      rule: "type",
+    })),
+    fc.tuple(assignment, notHexId, fc.nat()).map(([entry, groupId, at]) => {
+      const [next, index] = insertAt(assignments, { ...entry, groupId }, at);
+      return {
+        body: { ...body, groupRoleAssignments: next },
+        path: `groupRoleAssignments[${index}].groupId`,
+        rule: "pattern",
+      };
+    }),
+    fc
+      .tuple(
+        assignment,
+        notString.filter((v) => v !== undefined),
+        fc.nat(),
+      )
+      .map(([entry, groupId, at]) => {
+        const [next, index] = insertAt(assignments, { ...entry, groupId }, at);
+        return {
+          body: { ...body, groupRoleAssignments: next },
+          path: `groupRoleAssignments[${index}].groupId`,
+          rule: "type",
+        };
+      }),
+    fc.tuple(assignment, fc.nat()).chain(([entry, at]) =>
+      fc.oneof(
+        ...arrayDefects(entry, "roles", projectRole).map((defect) =>
+          defect.map((d) => {
+            const [next, index] = insertAt(assignments, d.body, at);
+            return {
+              body: { ...body, groupRoleAssignments: next },
+              path: `groupRoleAssignments[${index}].${d.path}`,
+              rule: d.rule,
+            };
+          }),
+        ),
+        fc
+          .tuple(
+            identifier.filter((k) => k !== "groupId" && k !== "roles"),
+            fc.integer(),
+          )
+          .map(([key, value]) => {
+            const [next, index] = insertAt(assignments, { ...entry, [key]: value }, at);
+            return {
+              body: { ...body, groupRoleAssignments: next },
+              path: `groupRoleAssignments[${index}].${key}`,
+              rule: "unknownField",
+            };
+          }),
+      ),
+    ),
+    fc.tuple(notObject, fc.nat()).map(([value, at]) => {
+      const [next, index] = insertAt<unknown>(assignments, value, at);
+      return {
+        body: { ...body, groupRoleAssignments: next },
+        path: `groupRoleAssignments[${index}]`,
+        rule: "type",
+      };
+    }),
+  );
+});
+
+function groupDefects(fields: string[], readOnly: string[], withUsername: boolean) {
+  return (body: Json): fc.Arbitrary<Defect> =>
+    fc.oneof(
+      ...unknownOrReadOnly(body, fields, readOnly),
+      ...arrayDefects(body, "roles", projectRole),
+      ...(withUsername
+        ? [
+            notEmail.map((username) => ({
+              body: { ...body, username },
+              path: "username",
+              rule: "format",
+            })),
+            notString
+              .filter((v) => v !== undefined)
+              .map((username) => ({ body: { ...body, username }, path: "username", rule: "type" })),
+          ]
+        : []),
+    );
+}
+
+describe("properties (fast-check)", () => {
+  const runs = { numRuns: 1000 };
+  const cases: [string, Validate, fc.Arbitrary<Json>, fc.Arbitrary<Defect>][] = [
+    [
+      "OrganizationInvitationUpdateRequest",
+      validateOrganizationInvitationUpdateRequest,
+      orgBody,
+      orgDefects,
+    ],
+    [
+      "GroupInvitationRequest",
+      validateGroupInvitationRequest,
+      groupBody,
+      groupBody.chain(groupDefects(BODIES[1]!.fields, BODIES[1]!.readOnly, true)),
+    ],
+    [
+      "GroupInvitationUpdateRequest",
+      validateGroupInvitationUpdateRequest,
+      groupUpdateBody,
+      groupUpdateBody.chain(groupDefects(BODIES[2]!.fields, BODIES[2]!.readOnly, false)),
+    ],
+  ];
+
+  test.each(cases)("%s: bodies built from valid parts pass", (_name, validate, valid) => {
+    fc.assert(
+      fc.property(valid, (body) => {
+        expect(validate(body)).toEqual([]);
+        // What passes is what is sent: the checked fields survive a JSON round trip unchanged.
+        expect(validate(JSON.parse(JSON.stringify(body)))).toEqual([]);
+      }),
+      runs,
+    );
+  });
+
+  test.each(cases)(
+    "%s: one injected defect is reported, at its path",
+    (_name, validate, _valid, defects) => {
+      fc.assert(
+        fc.property(defects, ({ body, path, rule }) => {
+          expect(rules(validate(body))).toEqual([{ path, rule }]);
+        }),
+        runs,
+      );
+    },
+  );
+
+  test("entries of groupRoleAssignments validate on their own as well", () => {
+    fc.assert(
+      fc.property(assignment, (entry) => {
+        expect(validateOrganizationInvitationGroupRoleAssignmentsRequest(entry)).toEqual([]);
+      }),
+      runs,
+    );
+  });
+});
