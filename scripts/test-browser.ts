@@ -1,0 +1,510 @@
+// Reads the rendered API reference in a real browser, the way a person would: Debian's Chromium,
+// driven by playwright-core, opens dist/docs/index.html from disk with the network switched off,
+// clicks every operation in the menu and looks at what appears. What to expect comes from the
+// bundled spec (generated/openapi.json), so the page is held to the contract, not to itself.
+//
+//   npm run test:browser                      checks dist/docs/index.html
+//   npm run test:browser -- some/index.html   checks another copy
+//
+// Prints one line per check and a final `N passed, N failed` line, writes browser-results.json and
+// screenshot.png next to the page, and exits non-zero when a check fails.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { chromium, type Locator, type Page } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const pagePath = resolve(process.argv[2] ?? join(root, "dist/docs/index.html"));
+const outDir = dirname(pagePath);
+const screenshotPath = join(outDir, "screenshot.png");
+const resultsPath = join(outDir, "browser-results.json");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const specPath = join(root, "generated/openapi.json");
+
+// Waiting for the page to render is not what is under test; a check that cannot find what it
+// looks for within this long fails with a message saying what was missing.
+const WAIT_MS = 15_000;
+
+// Requests a reader's browser makes that nothing on the page depends on. Redoc's "API docs by"
+// attribution loads Redocly's logo from their CDN and hides the image when that load fails.
+const DECORATIVE_REQUESTS = [
+  { resourceType: "image", url: /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg$/ },
+];
+
+// Redoc 3 markup the checks find their way by.
+const MENU = '[data-component-name="Menu/Menu"]';
+const OPERATION = '[data-item-kind="httpItem"]';
+const SIDE_PANEL = '[data-testid="right-panel"]';
+const DROPDOWN = '[data-testid="dropdown"]';
+const CODE = '[data-testid="source-code"]';
+const EXPAND_ALL = '[data-testid="expand-all"]';
+const PANEL = '[data-component-name="Panel/Panel"]';
+const PANEL_HEADER = '[data-component-name="Panel/PanelHeader"]';
+const PANEL_TITLE = '[data-component-name="Panel/PanelHeaderTitle"]';
+// The sample languages scripts/build-docs.ts configures.
+const SAMPLE_LABELS = /^(?:atlas-invites|Payload)$/;
+
+// ---------------------------------------------------------------------------------------------
+// What the spec says the page must show.
+
+interface CodeSample {
+  lang: string;
+  label?: string;
+  source: string;
+}
+interface Expected {
+  operationId: string;
+  summary: string;
+  tag: string;
+  method: string;
+  path: string;
+  deprecated: boolean;
+  sunset: string | undefined;
+  codeSample: CodeSample | undefined;
+  pathParameterExamples: string[];
+  requestExample: unknown;
+  responseExample: unknown;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function loadSpec(): { operations: Expected[]; schemes: { name: string; description: string }[] } {
+  const spec = JSON.parse(readFileSync(specPath, "utf8")) as unknown;
+  if (!isObject(spec)) throw new Error(`${specPath} is not an OpenAPI document`);
+
+  // Follows local references (#/components/...), the only kind a bundled spec has left.
+  const deref = (value: unknown): unknown => {
+    let current = value;
+    for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
+      if (hops > 20) throw new Error(`reference loop at ${current.$ref}`);
+      let target: unknown = spec;
+      for (const part of current.$ref.replace(/^#\//, "").split("/")) {
+        const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+        target = isObject(target) ? target[key] : undefined;
+      }
+      current = target;
+    }
+    return current;
+  };
+  const firstExample = (content: unknown): unknown => {
+    const media = isObject(content) ? deref(Object.values(content)[0]) : undefined;
+    if (!isObject(media)) return undefined;
+    if ("example" in media) return media.example;
+    const examples = isObject(media.examples) ? Object.values(media.examples) : [];
+    const example = deref(examples[0]);
+    return isObject(example) ? example.value : undefined;
+  };
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+
+  const operations: Expected[] = [];
+  const paths = isObject(spec.paths) ? spec.paths : {};
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const item = deref(rawItem);
+    if (!isObject(item)) continue;
+    for (const method of ["get", "put", "post", "delete", "options", "head", "patch", "trace"]) {
+      const op = item[method];
+      if (!isObject(op) || typeof op.operationId !== "string") continue;
+      const parameters = [...list(item.parameters), ...list(op.parameters)]
+        .map(deref)
+        .filter(isObject);
+      const samples = list(op["x-codeSamples"]).filter(isObject) as unknown as CodeSample[];
+      const responses = isObject(op.responses) ? op.responses : {};
+      const ok = deref(responses["200"]);
+      const body = deref(op.requestBody);
+      operations.push({
+        operationId: op.operationId,
+        summary: typeof op.summary === "string" ? op.summary : op.operationId,
+        tag: list(op.tags).find((tag): tag is string => typeof tag === "string") ?? "",
+        method: method.toUpperCase(),
+        path,
+        deprecated: op.deprecated === true,
+        sunset: typeof op["x-sunset"] === "string" ? op["x-sunset"] : undefined,
+        codeSample: samples.find((sample) => /typescript/i.test(sample.lang)),
+        pathParameterExamples: parameters
+          .filter((parameter) => parameter.in === "path")
+          .map((parameter) => {
+            const schema = isObject(parameter.schema) ? parameter.schema : {};
+            const example = parameter.example ?? schema.example;
+            return typeof example === "string" || typeof example === "number"
+              ? String(example)
+              : "";
+          }),
+        requestExample: isObject(body) ? firstExample(body.content) : undefined,
+        responseExample: isObject(ok) ? firstExample(ok.content) : undefined,
+      });
+    }
+  }
+
+  const components = isObject(spec.components) ? spec.components : {};
+  const securitySchemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
+  const schemes = list(spec.security)
+    .filter(isObject)
+    .flatMap((requirement) => Object.keys(requirement))
+    .map((name) => {
+      const scheme = deref(securitySchemes[name]);
+      const description =
+        isObject(scheme) && typeof scheme.description === "string" ? scheme.description : "";
+      return { name, description };
+    });
+  return { operations, schemes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: each one prints a line; a thrown error is that check's failure message.
+
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+const results: CheckResult[] = [];
+
+function record(name: string, ok: boolean, detail = ""): void {
+  results.push({ name, ok, detail });
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+}
+
+async function check(name: string, run: () => Promise<string | void>): Promise<boolean> {
+  try {
+    const detail = await run();
+    record(name, true, detail ?? "");
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    record(name, false, message.split("\n")[0] ?? message);
+    return false;
+  }
+}
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+// Snippets that run inside the page. They are strings because this file is type-checked as Node
+// code, without the DOM library.
+const inPage = {
+  hydrated: (selector: string) =>
+    `Object.keys(document.querySelector(${JSON.stringify(selector)}) ?? {}).some((key) => key.startsWith("__reactFiber"))`,
+  remoteResources: `[...document.querySelectorAll("script[src], link[href], iframe[src]")]
+    .map((element) => element.getAttribute("src") ?? element.getAttribute("href") ?? "")
+    .filter((url) => url.startsWith("//") || /^https?:/i.test(url))`,
+  settled: `document.getAnimations().every((animation) => animation.playState !== "running")`,
+};
+
+/** Polls a condition the page reaches on its own (an animation, a scroll) until WAIT_MS. */
+async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const squash = (text: string): string => text.replace(/\s+/g, " ").trim();
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const plainText = (markdown: string): string => squash(markdown.replace(/[`*_]/g, ""));
+
+// ---------------------------------------------------------------------------------------------
+// Reader actions.
+
+/** Opens the operation from the menu, expanding its tag group first, and returns its section. */
+async function openFromMenu(page: Page, op: Expected): Promise<Locator> {
+  const menu = page.locator(MENU);
+  const link = menu.getByRole("link", { name: new RegExp(`^${escapeRegExp(op.summary)}`) });
+  if (!(await link.isVisible())) {
+    await menu.getByRole("link", { name: op.tag, exact: true }).click();
+  }
+  await link.waitFor({ state: "visible" }).catch(() => {
+    throw new Error(`the menu has no "${op.summary}" under ${op.tag}`);
+  });
+  await link.click();
+  // The title's text starts with the summary; the "Deprecated" badge follows it.
+  const heading = page.locator("h2", {
+    hasText: new RegExp(`^${escapeRegExp(op.summary)}(?:\\s|$)`),
+  });
+  const section = page.locator(OPERATION).filter({ has: heading });
+  // The click must bring the operation to the top half of the window.
+  const height = page.viewportSize()?.height ?? 0;
+  await until(`"${op.summary}" scrolls into view`, async () => {
+    const box = await heading.boundingBox();
+    return box !== null && box.y >= -2 && box.y < height / 2;
+  });
+  return section;
+}
+
+/** Picks a language in the operation's code sample panel (a no-op when it is already showing). */
+async function chooseSample(page: Page, panel: Locator, label: string): Promise<void> {
+  const picker = panel
+    .locator(DROPDOWN)
+    .filter({ has: page.getByRole("button", { name: SAMPLE_LABELS }) });
+  if ((await picker.count()) === 0) {
+    // Only one language applies (e.g. no request body): it must be the one asked for.
+    const header = await panel.locator(PANEL_HEADER).first().innerText();
+    expect(
+      header.split("\n").some((line) => squash(line) === label),
+      `the sample panel offers no "${label}"`,
+    );
+    return;
+  }
+  const button = picker.getByRole("button").first();
+  if (squash(await button.innerText()) === label) return;
+  await button.click();
+  await page.getByRole("menuitem", { name: label, exact: true }).click();
+  await panel.getByRole("button", { name: label, exact: true }).waitFor();
+}
+
+/** Reads a rendered JSON example after expanding every collapsed node. */
+async function readJson(panel: Locator): Promise<unknown> {
+  const expand = panel.locator(EXPAND_ALL);
+  if ((await expand.count()) > 0) await expand.first().click();
+  const text = await panel.locator(CODE).first().innerText();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`the example is not readable JSON: ${squash(text).slice(0, 80)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { operations, schemes } = loadSpec();
+  console.log(`Checking ${relative(process.cwd(), pagePath) || pagePath} in ${chromiumPath}`);
+
+  await check("the spec names operations to look for", () => {
+    expect(operations.length > 0, `no operations found in ${specPath}`);
+    return Promise.resolve(operations.map((op) => op.operationId).join(", "));
+  });
+  if (
+    !(await check("the page exists", () => {
+      expect(existsSync(pagePath), `${pagePath} is missing; run npm run docs`);
+      return Promise.resolve();
+    }))
+  )
+    return;
+  if (
+    !(await check("Chromium is installed", () => {
+      expect(existsSync(chromiumPath), `${chromiumPath} is missing; apt-get install chromium`);
+      return Promise.resolve(chromiumPath);
+    }))
+  )
+    return;
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
+  try {
+    // Offline: whatever the page tries to fetch fails, so every check below shows what a reader
+    // sees without a network.
+    const context = await browser.newContext({
+      offline: true,
+      viewport: { width: 1440, height: 900 },
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+
+    const outside: { url: string; resourceType: string }[] = [];
+    page.on("request", (request) => {
+      const protocol = new URL(request.url()).protocol;
+      if (!["file:", "data:", "blob:", "about:"].includes(protocol)) {
+        outside.push({ url: request.url(), resourceType: request.resourceType() });
+      }
+    });
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
+
+    const loaded = await check("the page opens from disk", async () => {
+      await page.goto(pathToFileURL(pagePath).href, { waitUntil: "load" });
+      // Clicks only work once React has taken over the prerendered menu.
+      await page.waitForFunction(inPage.hydrated(MENU)).catch(() => {
+        throw new Error("Redoc never started on the page (its script did not load or run)");
+      });
+      return await page.title();
+    });
+
+    if (loaded) {
+      await check("no script, stylesheet or frame comes from the network", async () => {
+        const remote = await page.evaluate<string[]>(inPage.remoteResources);
+        expect(remote.length === 0, `remote: ${remote.join(", ")}`);
+      });
+
+      for (const op of operations) {
+        const name = `${op.operationId} (${op.method} ${op.path})`;
+        let section: Locator | undefined;
+        await check(`${name}: listed in the menu and opens`, async () => {
+          section = await openFromMenu(page, op);
+          return `"${op.summary}" under ${op.tag}`;
+        });
+        if (!section) continue;
+        const opened = section;
+
+        await check(`${name}: shows Deprecated`, async () => {
+          expect(op.deprecated, "the spec does not mark it deprecated");
+          const title = await opened.locator("h2").first().innerText();
+          expect(/\bDeprecated\b/.test(title), `title reads "${squash(title)}"`);
+        });
+        await check(`${name}: shows its sunset date`, async () => {
+          expect(op.sunset !== undefined, "the spec gives no x-sunset");
+          const text = await opened.innerText();
+          const shown = new RegExp(`sunset:?\\s*${escapeRegExp(op.sunset)}`, "i").test(text);
+          expect(shown, `"sunset: ${op.sunset}" is not on the page`);
+          return op.sunset;
+        });
+        await check(`${name}: lists both auth schemes`, async () => {
+          const panel = opened.locator(PANEL).filter({ hasText: "Security" }).first();
+          const text = await panel.innerText();
+          const missing = schemes
+            .filter((scheme) => !text.includes(scheme.name))
+            .map((s) => s.name);
+          expect(schemes.length > 1, "the spec offers fewer than two schemes");
+          expect(missing.length === 0, `missing ${missing.join(", ")}`);
+          return squash(text.replace(/^\s*Security/, "").replace("View security details", ""));
+        });
+        await check(`${name}: shows its path parameter examples`, async () => {
+          const text = await opened.innerText();
+          const missing = op.pathParameterExamples.filter(
+            (example) => !example || !text.includes(example),
+          );
+          expect(op.pathParameterExamples.length > 0, "the spec gives no path parameters");
+          expect(missing.length === 0, `missing ${missing.join(", ")}`);
+          return op.pathParameterExamples.join(", ");
+        });
+
+        const samplePanel = opened
+          .locator(SIDE_PANEL)
+          .filter({ has: page.locator(DROPDOWN) })
+          .first();
+        await check(`${name}: the TypeScript sample renders`, async () => {
+          expect(op.codeSample !== undefined, "the spec has no TypeScript x-codeSamples entry");
+          await chooseSample(page, samplePanel, op.codeSample.label ?? op.codeSample.lang);
+          const code = await samplePanel.locator(CODE).first().innerText();
+          expect(
+            code.includes("createAtlasInvites"),
+            `the sample panel shows "${squash(code).slice(0, 60)}"`,
+          );
+          expect(
+            code.includes(`.${op.operationId}(`),
+            `the sample does not call atlas.${op.operationId}()`,
+          );
+          expect(
+            squash(code) === squash(op.codeSample.source),
+            "the sample differs from the spec's",
+          );
+          return `${code.trim().split("\n").length} lines, calls atlas.${op.operationId}()`;
+        });
+        if (op.requestExample !== undefined) {
+          await check(`${name}: the request example renders`, async () => {
+            await chooseSample(page, samplePanel, "Payload");
+            const shown = await readJson(samplePanel);
+            expect(
+              isDeepStrictEqual(shown, op.requestExample),
+              "the request example differs from the spec's",
+            );
+            return `keys ${Object.keys(shown as Json).join(", ")}`;
+          });
+        }
+        await check(`${name}: the 200 response example renders`, async () => {
+          expect(op.responseExample !== undefined, "the spec has no 200 example");
+          const panel = opened
+            .locator(SIDE_PANEL)
+            .filter({ has: page.locator(PANEL_TITLE, { hasText: "Response" }) })
+            .first();
+          await panel.getByRole("button", { name: "200", exact: true }).click();
+          const shown = await readJson(panel);
+          expect(
+            isDeepStrictEqual(shown, op.responseExample),
+            "the response example differs from the spec's",
+          );
+          return `keys ${Object.keys(shown as Json).join(", ")}`;
+        });
+      }
+
+      const first = operations[0];
+      if (first) {
+        await check("screenshot of the first operation with its menu group open", async () => {
+          await openFromMenu(page, first);
+          // Let the menu finish folding and unfolding so the picture shows where it comes to rest.
+          await page.waitForFunction(inPage.settled);
+          await page.screenshot({ path: screenshotPath });
+          return relative(process.cwd(), screenshotPath);
+        });
+        await check("the security details describe every auth scheme", async () => {
+          const section = await openFromMenu(page, first);
+          await section.getByRole("button", { name: "View security details" }).click();
+          for (const scheme of schemes) {
+            await page.getByRole("tab", { name: scheme.name, exact: true }).click();
+            const excerpt = plainText(scheme.description).slice(0, 50);
+            expect(excerpt.length > 0, `${scheme.name} has no description in the spec`);
+            await page.getByText(excerpt).first().waitFor({ state: "visible" });
+          }
+          await page.keyboard.press("Escape");
+          return schemes.map((scheme) => scheme.name).join(", ");
+        });
+      }
+    }
+
+    await check("no script errors", () => {
+      expect(scriptErrors.length === 0, scriptErrors.join(" | "));
+      return Promise.resolve();
+    });
+    const needed = outside.filter(
+      (request) =>
+        !DECORATIVE_REQUESTS.some(
+          (d) => d.resourceType === request.resourceType && d.url.test(request.url),
+        ),
+    );
+    await check("no request outside file:// was needed", () => {
+      const list = (requests: typeof outside) =>
+        requests.map((request) => `${request.resourceType} ${request.url}`).join(", ");
+      expect(needed.length === 0, `${needed.length} needed of ${outside.length}: ${list(needed)}`);
+      return Promise.resolve(
+        `${outside.length} outside file:// with the network off, none needed` +
+          (outside.length > 0 ? ` (decorative: ${list(outside)})` : ""),
+      );
+    });
+    summary.outside = outside.length;
+    summary.needed = needed.length;
+  } finally {
+    await browser.close();
+  }
+}
+
+const summary: { outside: number | null; needed: number | null } = { outside: null, needed: null };
+rmSync(screenshotPath, { force: true });
+try {
+  await main();
+} catch (error) {
+  record("the browser run finishes", false, error instanceof Error ? error.message : String(error));
+}
+const passed = results.filter((result) => result.ok).length;
+const failed = results.length - passed;
+writeFileSync(
+  resultsPath,
+  `${JSON.stringify(
+    {
+      page: pagePath,
+      passed,
+      failed,
+      externalRequests: summary.outside,
+      neededExternalRequests: summary.needed,
+      screenshot: existsSync(screenshotPath) ? screenshotPath : null,
+      checks: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
