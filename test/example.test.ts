@@ -1,0 +1,152 @@
+/**
+ * `npm run example` as a user runs it, with no Atlas credentials in the environment: it must start
+ * its own fake Atlas on 127.0.0.1, run all four operations, and print what each returned.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type {
+  GroupInvitation,
+  GroupInvitationRequest,
+  GroupInvitationUpdateRequest,
+  OrganizationInvitation,
+  OrganizationInvitationUpdateRequest,
+} from "../src/index.js";
+import { operations } from "../src/index.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment without any Atlas credentials or ids, so the example picks the fake. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(MONGODB_ATLAS_|ATLAS_)/.test(key)) env[key] = value;
+  }
+  return env;
+}
+
+function npmRunExample(): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "example"], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+interface Call {
+  operationId: string;
+  input: Record<string, unknown>;
+  result: unknown;
+}
+
+/** Splits the output at each `# operationId({input})` heading; the JSON result follows it. */
+function parseCalls(stdout: string): Call[] {
+  const calls: Call[] = [];
+  const heading = /^# (\w+)\((.*)\)$/gm;
+  const matches = [...stdout.matchAll(heading)];
+  matches.forEach((match, i) => {
+    const start = match.index + match[0].length;
+    const end = matches[i + 1]?.index ?? stdout.length;
+    calls.push({
+      operationId: match[1]!,
+      input: JSON.parse(match[2]!) as Record<string, unknown>,
+      result: JSON.parse(stdout.slice(start, end)) as unknown,
+    });
+  });
+  return calls;
+}
+
+let run: Run;
+let calls: Call[];
+const call = <T>(id: string) => {
+  const found = calls.find((c) => c.operationId === id);
+  if (!found) throw new Error(`the example printed no result for ${id}`);
+  return found as Call & { result: T };
+};
+
+beforeAll(async () => {
+  run = await npmRunExample();
+  calls = run.status === 0 ? parseCalls(run.stdout) : [];
+}, 120_000);
+
+describe("npm run example", () => {
+  it("exits 0 against a fake Atlas on 127.0.0.1", () => {
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/against the fake Atlas at http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(run.stdout).not.toMatch(/skipped/);
+  });
+
+  it("prints one result for each of the four operations, in order", () => {
+    expect(calls.map((c) => c.operationId)).toEqual([
+      "getOrgInvite",
+      "updateOrgInviteById",
+      "updateGroupInvites",
+      "updateGroupInviteById",
+    ]);
+    expect(calls.map((c) => c.operationId).sort()).toEqual(Object.keys(operations).sort());
+  });
+
+  it("gets the organization invitation it asked for", () => {
+    const { input, result } = call<OrganizationInvitation>("getOrgInvite");
+    expect(result.id).toBe(input.invitationId);
+    expect(result.orgId).toBe(input.orgId);
+    expect(result.id).toMatch(/^[a-f0-9]{24}$/);
+    expect(typeof result.orgName).toBe("string");
+    expect(result.links?.[0]?.href).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/atlas/v2/orgs/${result.orgId}/invites/`),
+    );
+  });
+
+  it("updates that invitation's roles and prints the stored result", () => {
+    const before = call<OrganizationInvitation>("getOrgInvite").result;
+    const { input, result } = call<OrganizationInvitation>("updateOrgInviteById");
+    const body = input.body as OrganizationInvitationUpdateRequest;
+    expect(input.invitationId).toBe(before.id);
+    expect(result.id).toBe(before.id);
+    expect(result.username).toBe(before.username);
+    expect(result.roles).toEqual(body.roles);
+    // The update changed something, so the printed result is the server's new state.
+    expect(result.roles).not.toEqual(before.roles);
+  });
+
+  it("updates a project invitation picked by user name", () => {
+    const { input, result } = call<GroupInvitation>("updateGroupInvites");
+    const body = input.body as GroupInvitationRequest;
+    expect(result.groupId).toBe(input.groupId);
+    expect(result.username).toBe(body.username);
+    expect(result.roles).toEqual(body.roles);
+  });
+
+  it("updates a project invitation picked by id", () => {
+    const previous = call<GroupInvitation>("updateGroupInvites").result;
+    const { input, result } = call<GroupInvitation>("updateGroupInviteById");
+    const body = input.body as GroupInvitationUpdateRequest;
+    expect(result.id).toBe(input.invitationId);
+    expect(result.groupId).toBe(input.groupId);
+    expect(result.roles).toEqual(body.roles);
+    // Same invitation as the call before, now with other roles.
+    expect(result.id).toBe(previous.id);
+    expect(result.roles).not.toEqual(previous.roles);
+  });
+
+  it("reports each deprecated operation with its sunset date", () => {
+    for (const id of Object.keys(operations)) {
+      expect(run.stderr).toContain(`${id} is deprecated (it stops working on 2027-07-01)`);
+    }
+  });
+});
