@@ -10,6 +10,7 @@ import { operations, type OperationId, type Operation } from "./operations.js";
 import { isAtlasRequest } from "./request.js";
 
 const MAX_SHOWN = 40;
+const MAX_LISTED = 10;
 
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
@@ -81,12 +82,19 @@ export function checkBody(op: Operation, body: unknown): Violation[] {
       : [];
   }
   const validate = requestValidators[op.requestSchema];
-  return validate(body).map((v) => ({ ...v, path: v.path ? `body.${v.path}` : "body" }));
+  return validate(body).map((v) => ({
+    ...v,
+    path: v.path === "" ? "body" : v.path.startsWith("[") ? `body${v.path}` : `body.${v.path}`,
+  }));
 }
 
 export function throwIfInvalid(op: Operation, violations: Violation[]): void {
   if (violations.length === 0) return;
-  const list = violations.map((v) => v.message).join("; ");
+  // A huge bad array yields one violation per item; the message names the first few, the
+  // error's `violations` keeps them all.
+  const shown = violations.slice(0, MAX_LISTED).map((v) => v.message);
+  if (violations.length > MAX_LISTED) shown.push(`and ${violations.length - MAX_LISTED} more`);
+  const list = shown.join("; ");
   throw new AtlasValidationError(
     `atlas-invites: invalid input for ${op.operationId}, nothing was sent: ${list}`,
     violations,
