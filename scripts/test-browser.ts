@@ -303,6 +303,8 @@ async function main(): Promise<void> {
       "--disable-component-update",
       "--no-first-run",
       "--disable-sync",
+      // Containers often give /dev/shm only 64 MB; Chromium then writes shared memory to /tmp.
+      "--disable-dev-shm-usage",
     ],
   });
   try {
