@@ -16,7 +16,18 @@ import type {
   OrganizationInvitation,
   OrganizationInvitationUpdateRequest,
 } from "../types.js";
-import { bearerScheme, type FakeAuthScheme } from "./fake-auth.js";
+import {
+  apiKeyScheme,
+  bearerScheme,
+  newAuthStats,
+  serviceAccountScheme,
+  type FakeApiKeyOptions,
+  type FakeAuthScheme,
+  type FakeAuthStats,
+  type FakeDigest,
+  type FakeServiceAccountOptions,
+  type FakeTokenEndpoint,
+} from "./fake-auth.js";
 import { FakeInvites } from "./store.js";
 
 export interface FakeAtlasOptions {
@@ -30,8 +41,12 @@ export interface FakeAtlasOptions {
   rateLimitWindowMs?: number;
   /** Send Deprecation and Sunset headers on deprecated operations. Default true. */
   deprecationHeaders?: boolean;
-  /** Extra auth schemes (service accounts, API keys). */
+  /** Extra auth schemes. */
   authSchemes?: FakeAuthScheme[];
+  /** The service-account token endpoint; on by default with random credentials, false turns it off. */
+  serviceAccount?: FakeServiceAccountOptions | false;
+  /** HTTP Digest for API keys; on by default with random keys, false turns it off. */
+  apiKey?: FakeApiKeyOptions | false;
 }
 
 export interface RecordedRequest {
@@ -54,7 +69,17 @@ export interface FakeAtlas {
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
   /** Credentials the fake accepts by default. */
-  readonly credentials: { accessToken: string };
+  readonly credentials: {
+    accessToken: string;
+    serviceAccount: { clientId: string; clientSecret: string };
+    apiKey: { publicKey: string; privateKey: string };
+  };
+  /** Counters of API exchanges, token requests, revocations and Digest challenges. */
+  readonly stats: FakeAuthStats;
+  /** Controls of the token endpoint: lifetime, delay, scripted failures, revocation. */
+  readonly tokenEndpoint: FakeTokenEndpoint;
+  /** Controls of the Digest scheme: algorithms, nonce lifetime, stale nonces. */
+  readonly digest: FakeDigest;
   /** Stops the server and closes open connections. */
   close(): Promise<void>;
 }
@@ -94,8 +119,13 @@ function sunsetHttpDate(day: string | null): string | undefined {
 export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<FakeAtlas> {
   const accessToken = `fake-${randomBytes(16).toString("hex")}`;
   const tokens = new Set(options.accessTokens ?? [accessToken]);
+  const stats = newAuthStats();
+  const account = serviceAccountScheme(options.serviceAccount || {}, stats);
+  const apiKey = apiKeyScheme(options.apiKey || {}, stats);
   const schemes: FakeAuthScheme[] = [
     bearerScheme((t) => tokens.has(t)),
+    ...(options.serviceAccount === false ? [] : [account.scheme]),
+    ...(options.apiKey === false ? [] : [apiKey.scheme]),
     ...(options.authSchemes ?? []),
   ];
   const limit = options.rateLimit ?? 100;
@@ -175,7 +205,9 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
 
     const auth = schemes.map((s) => s.check(req, req.method ?? "GET", req.url ?? "/"));
     if (!auth.some((a) => a.verdict === "accepted")) {
-      const challenges = schemes.map((s) => s.challenge?.(false)).filter((c): c is string => !!c);
+      const challenges = schemes
+        .map((s, i) => s.challenge?.(auth[i]?.stale === true))
+        .filter((c): c is string => !!c);
       const headers: Record<string, string> = {};
       if (challenges.length > 0) headers["WWW-Authenticate"] = challenges.join(", ");
       return apiError(
@@ -353,10 +385,14 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
         status: 0,
       };
       requests.push(record);
+      // Every request outside the token endpoints is one API exchange, whatever its answer.
+      if (!record.url.startsWith("/api/oauth/")) stats.exchanges++;
       try {
         for (const scheme of schemes) {
           if (scheme.route?.(req, res, body)) {
             record.status = res.statusCode;
+            // Token endpoints may answer later (a configured delay); record the final status.
+            res.once("finish", () => (record.status = res.statusCode));
             return;
           }
         }
@@ -377,7 +413,14 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     url,
     invites,
     requests,
-    credentials: { accessToken },
+    credentials: {
+      accessToken,
+      serviceAccount: account.credentials,
+      apiKey: apiKey.credentials,
+    },
+    stats,
+    tokenEndpoint: account.endpoint,
+    digest: apiKey.digest,
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
