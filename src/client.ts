@@ -22,8 +22,11 @@ import { checkBody, checkParams, throwIfInvalid, validationMiddleware } from "./
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
 
 export interface AtlasInvitesOptions {
-  /** How to authenticate: a service account, an API key, or an access token you already hold. */
-  auth: AuthOptions;
+  /**
+   * How to authenticate: a service account, an API key, an access token you already hold, or
+   * "env" to read MONGODB_ATLAS_CLIENT_ID/SECRET or MONGODB_ATLAS_PUBLIC_KEY/PRIVATE_KEY.
+   */
+  auth: AuthOptions | "env";
   /** Atlas base URL. Default https://cloud.mongodb.com; Atlas for Government and tests override it. */
   baseUrl?: string;
   /** Your application's name/version, sent before ours in User-Agent. */
@@ -166,7 +169,21 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   const strategy = createAuthStrategy(options.auth, {
     baseUrl,
     userAgent,
-    send: (url, init) => transport(new AtlasRequest(url, init)),
+    // Token requests read their (small) body inside the attempt's timeout, then free its timer.
+    send: async (url, init) => {
+      const request = new AtlasRequest(url, init);
+      try {
+        const response = await transport(request);
+        const text = await response.text();
+        return new Response(text === "" ? null : text, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+      } finally {
+        request.state.transport?.release?.();
+      }
+    },
   });
 
   let closed = false;

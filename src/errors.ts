@@ -28,6 +28,27 @@ export class AtlasTimeoutError extends AtlasError {
   override name = "AtlasTimeoutError";
 }
 
+/**
+ * Credentials could not be obtained or used: the token endpoint refused or failed, a Digest
+ * challenge asked for something this client cannot answer, or the client was closed. The message
+ * names the credential by its public half (client id or public key), never by its secret.
+ */
+export class AtlasAuthError extends AtlasError {
+  override name = "AtlasAuthError";
+  /** HTTP status of the token endpoint's answer, when there was one. */
+  readonly status: number | undefined;
+  /** The OAuth error code of that answer (RFC 6749, section 5.2), such as invalid_client. */
+  readonly errorCode: string | undefined;
+  constructor(
+    message: string,
+    init: { status?: number; errorCode?: string; cause?: unknown } = {},
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+  }
+}
+
 const MAX_BODY_EXCERPT = 200;
 
 function excerpt(text: string): string {

@@ -1,0 +1,303 @@
+/**
+ * API keys: HTTP Digest access authentication (RFC 7616), public key as username, private key
+ * as password.
+ *
+ * Round trips: the first call goes out without credentials and is answered with a challenge;
+ * from then on every call answers that challenge pre-emptively with the same nonce and the next
+ * nonce count, so a run of calls costs one HTTP exchange each. When the server says the nonce is
+ * stale, or refuses a pre-emptive answer, the strategy takes the new challenge and the auth
+ * middleware re-sends the request once. It never loops.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { AtlasAuthError, AtlasValidationError } from "../errors.js";
+import type { AtlasRequest } from "../request.js";
+import type { AuthStrategy } from "./strategy.js";
+
+export interface ApiKeyAuth {
+  type: "apiKey";
+  /** The API key's public key, sent as the Digest username. */
+  publicKey: string;
+  /** The API key's private key. It never leaves the process; only hashes of it are sent. */
+  privateKey: string;
+}
+
+/** One challenge of a WWW-Authenticate header: scheme (lowercased) and its parameters. */
+export interface Challenge {
+  scheme: string;
+  /** Parameter names lowercased (RFC 9110, section 11.2), values unquoted. */
+  params: Record<string, string>;
+  /** The token68 form some schemes use instead of parameters. */
+  token68?: string;
+}
+
+const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
+
+/**
+ * Reads a WWW-Authenticate value: several challenges separated by commas, parameters as token
+ * or quoted-string with backslash escapes (RFC 9110, sections 11.6.1 and 5.6.4). Malformed
+ * pieces are skipped, never thrown on; parameters before any scheme land in a challenge with an
+ * empty scheme.
+ */
+export function parseChallenges(header: string): Challenge[] {
+  const out: Challenge[] = [];
+  const n = header.length;
+  let i = 0;
+  let current: Challenge | undefined;
+
+  const skipSpace = (from: number) => {
+    while (from < n && (header[from] === " " || header[from] === "\t")) from++;
+    return from;
+  };
+  const readToken = () => {
+    const start = i;
+    while (i < n && TCHAR.test(header[i]!)) i++;
+    return header.slice(start, i);
+  };
+  const readQuoted = () => {
+    // header[i] is the opening quote.
+    let value = "";
+    i++;
+    while (i < n && header[i] !== '"') {
+      if (header[i] === "\\" && i + 1 < n) i++;
+      value += header[i];
+      i++;
+    }
+    i++;
+    return value;
+  };
+  const skipItem = () => {
+    while (i < n && header[i] !== ",") {
+      if (header[i] === '"') readQuoted();
+      else i++;
+    }
+  };
+
+  while (i < n) {
+    while (i < n && (header[i] === " " || header[i] === "\t" || header[i] === ",")) i++;
+    if (i >= n) break;
+    const name = readToken();
+    if (name === "") {
+      skipItem();
+      continue;
+    }
+    const afterName = skipSpace(i);
+    if (header[afterName] === "=") {
+      i = skipSpace(afterName + 1);
+      const value = header[i] === '"' ? readQuoted() : readToken();
+      if (!current) {
+        current = { scheme: "", params: {} };
+        out.push(current);
+      }
+      const key = name.toLowerCase();
+      // A parameter must appear once; keep the first if a server repeats one.
+      if (!(key in current.params)) current.params[key] = value;
+      skipItem();
+      continue;
+    }
+    current = { scheme: name.toLowerCase(), params: {} };
+    out.push(current);
+    i = afterName;
+    // token68 form: the rest of the item is one blob, such as `Negotiate YII=`.
+    const blob = TOKEN68.exec(header.slice(i));
+    if (blob) {
+      const end = skipSpace(i + blob[0].length);
+      if (end >= n || header[end] === ",") {
+        current.token68 = blob[0];
+        i = end;
+      }
+    }
+  }
+  return out;
+}
+
+/** Digest algorithms (RFC 7616, section 3.3) and the node:crypto names of their hashes. */
+const HASHES: Record<string, string> = {
+  MD5: "md5",
+  "SHA-256": "sha256",
+  "SHA-512-256": "sha512-256",
+};
+/** Strongest first, so SHA-256 wins over MD5 when a server offers both (RFC 7616, 3.7). */
+const PREFERENCE = ["SHA-512-256", "SHA-256", "MD5"];
+
+function hash(algorithm: string, text: string): string {
+  return createHash(algorithm).update(text, "utf8").digest("hex");
+}
+
+/** The inputs of one Digest response (RFC 7616, section 3.4.1), qop=auth only. */
+export interface DigestInput {
+  /** Algorithm as named in the challenge, e.g. MD5, SHA-256, SHA-256-sess. */
+  algorithm: string;
+  username: string;
+  password: string;
+  realm: string;
+  method: string;
+  uri: string;
+  nonce: string;
+  /** Eight hex digits. */
+  nc: string;
+  cnonce: string;
+}
+
+/** The `response` value: KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A2 = method:uri. */
+export function digestResponse(input: DigestInput): string {
+  const { base, sess } = splitAlgorithm(input.algorithm);
+  const h = HASHES[base];
+  if (!h) throw new RangeError(`unsupported Digest algorithm ${input.algorithm}`);
+  const secret = hash(h, `${input.username}:${input.realm}:${input.password}`);
+  const ha1 = sess ? hash(h, `${secret}:${input.nonce}:${input.cnonce}`) : secret;
+  const ha2 = hash(h, `${input.method}:${input.uri}`);
+  return hash(h, `${ha1}:${input.nonce}:${input.nc}:${input.cnonce}:auth:${ha2}`);
+}
+
+function splitAlgorithm(name: string): { base: string; sess: boolean } {
+  const upper = name.toUpperCase();
+  return upper.endsWith("-SESS")
+    ? { base: upper.slice(0, -5), sess: true }
+    : { base: upper, sess: false };
+}
+
+/** A challenge we can answer, with what we keep of it between calls. */
+interface Session {
+  realm: string;
+  nonce: string;
+  opaque: string | undefined;
+  /** The algorithm name as the server spelled it, echoed back. */
+  algorithm: string;
+  hashName: string;
+  sess: boolean;
+  /** H(username:realm:password): derived from the private key, so never exposed. */
+  secret: string;
+  /** Last nonce count used with this nonce. */
+  nc: number;
+}
+
+type Pick = { usable: Challenge; algorithm: string } | { unsupported: string } | undefined;
+
+/** The strongest Digest challenge with qop=auth, or what made every Digest challenge unusable. */
+function pickChallenge(challenges: Challenge[]): Pick {
+  const digest = challenges.filter((c) => c.scheme === "digest");
+  if (digest.length === 0) return undefined;
+  let best: { usable: Challenge; algorithm: string; rank: number } | undefined;
+  for (const c of digest) {
+    const algorithm = c.params.algorithm ?? "MD5";
+    const { base, sess } = splitAlgorithm(algorithm);
+    const qops = (c.params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
+    if (!HASHES[base] || !qops.includes("auth") || !c.params.nonce || c.params.realm === undefined)
+      continue;
+    const rank = PREFERENCE.indexOf(base) * 2 + (sess ? 1 : 0);
+    if (!best || rank < best.rank) best = { usable: c, algorithm, rank };
+  }
+  if (best) return { usable: best.usable, algorithm: best.algorithm };
+  const offered = digest
+    .map((c) => `algorithm=${c.params.algorithm ?? "MD5"} qop=${c.params.qop ?? "(none)"}`)
+    .join("; ");
+  return { unsupported: offered.slice(0, 300) };
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, "\\$&")}"`;
+}
+
+/** The request-target as it goes on the wire: path and query, exactly (RFC 7616, 3.4). */
+function requestUri(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
+const MAX_NC = 0xffffffff;
+
+/**
+ * Digest auth with an API key.
+ *
+ * @example
+ * const atlas = createAtlasInvites({
+ *   auth: { type: "apiKey", publicKey: "abcdefgh", privateKey: process.env.PRIVATE_KEY ?? "" },
+ * });
+ */
+export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
+  const { publicKey, privateKey } = options;
+  if (typeof publicKey !== "string" || !/^[\x21-\x7e]+$/.test(publicKey)) {
+    throw new AtlasValidationError(
+      "atlas-invites: auth.publicKey must be a non-empty string of visible ASCII characters for apiKey auth",
+    );
+  }
+  if (typeof privateKey !== "string" || privateKey.trim() === "") {
+    throw new AtlasValidationError(
+      "atlas-invites: auth.privateKey must be a non-empty string for apiKey auth",
+    );
+  }
+  const who = `API key ${publicKey}`;
+  let session: Session | undefined;
+  /** The session each request was answered with; null when it went out without credentials. */
+  const answeredWith = new WeakMap<AtlasRequest, Session | null>();
+  /** Why a 401's Digest challenges could not be answered, for the error. */
+  const unusable = new WeakMap<AtlasRequest, string>();
+
+  function open(challenge: Challenge, algorithm: string): Session {
+    const { base, sess } = splitAlgorithm(algorithm);
+    const hashName = HASHES[base]!;
+    const realm = challenge.params.realm!;
+    return {
+      realm,
+      nonce: challenge.params.nonce!,
+      opaque: challenge.params.opaque,
+      algorithm,
+      hashName,
+      sess,
+      secret: hash(hashName, `${publicKey}:${realm}:${privateKey}`),
+      nc: 0,
+    };
+  }
+
+  return {
+    type: "apiKey",
+    label: who,
+    authorize(request) {
+      const s = session;
+      if (!s || s.nc >= MAX_NC) {
+        session = undefined;
+        answeredWith.set(request, null);
+        request.headers.delete("Authorization");
+        return;
+      }
+      // Taken synchronously, so concurrent calls never share a count.
+      const nc = (++s.nc).toString(16).padStart(8, "0");
+      const cnonce = randomBytes(16).toString("hex");
+      const uri = requestUri(request.url);
+      const ha1 = s.sess ? hash(s.hashName, `${s.secret}:${s.nonce}:${cnonce}`) : s.secret;
+      const ha2 = hash(s.hashName, `${request.method}:${uri}`);
+      const response = hash(s.hashName, `${ha1}:${s.nonce}:${nc}:${cnonce}:auth:${ha2}`);
+      let header =
+        `Digest username=${quote(publicKey)}, realm=${quote(s.realm)}, nonce=${quote(s.nonce)}, ` +
+        `uri=${quote(uri)}, algorithm=${s.algorithm}, qop=auth, nc=${nc}, ` +
+        `cnonce=${quote(cnonce)}, response=${quote(response)}`;
+      if (s.opaque !== undefined) header += `, opaque=${quote(s.opaque)}`;
+      answeredWith.set(request, s);
+      request.headers.set("Authorization", header);
+    },
+    onResponse(request, response) {
+      const used = answeredWith.get(request);
+      if (used === undefined || response.status !== 401) return;
+      const header = response.headers.get("WWW-Authenticate");
+      const pick = header ? pickChallenge(parseChallenges(header)) : undefined;
+      if (pick && "unsupported" in pick) unusable.set(request, pick.unsupported);
+      // Only the request that used the current session may replace it: an answer to an older
+      // nonce arriving late must not undo a newer challenge another call already took.
+      else if (pick && used === (session ?? null)) session = open(pick.usable, pick.algorithm);
+    },
+    onUnauthorized(request) {
+      const used = answeredWith.get(request);
+      if (used === undefined) return false;
+      const why = unusable.get(request);
+      if (why !== undefined) {
+        throw new AtlasAuthError(
+          `atlas-invites: ${who}: Atlas asked for HTTP Digest with ${why}, which this client cannot answer (it supports MD5, SHA-256 and SHA-512-256, their -sess forms, and qop=auth)`,
+        );
+      }
+      // Re-send once when there is a challenge this request has not answered yet: the first
+      // challenge, a fresh nonce after stale=true, or a new one after a refused pre-emptive answer.
+      return session !== undefined && session !== used;
+    },
+  };
+}
