@@ -1,0 +1,521 @@
+import fc from "fast-check";
+import { inspect } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAuthStrategy } from "../src/auth/index.js";
+import { digestResponse, parseChallenges } from "../src/auth/digest.js";
+import { AtlasRequest } from "../src/request.js";
+import {
+  AtlasApiError,
+  AtlasAuthError,
+  createAtlasInvites,
+  type AtlasInvites,
+  type AtlasInvitesOptions,
+  type FetchLike,
+  type OrganizationInvitation,
+} from "../src/index.js";
+import {
+  startFakeAtlas,
+  type FakeAtlas,
+  type FakeAtlasOptions,
+  type FakeDigestAlgorithm,
+  type RecordedRequest,
+} from "../src/testing/index.js";
+import { leakedSecrets } from "./helpers/auth-secrets.js";
+import {
+  authorizationFields,
+  expectedFromHeader,
+  referenceResponse,
+} from "./helpers/digest-reference.js";
+
+let fake: FakeAtlas;
+let seeded: OrganizationInvitation;
+
+async function startFake(options: FakeAtlasOptions = {}): Promise<void> {
+  fake = await startFakeAtlas({ rateLimit: 1_000_000, ...options });
+  seeded = fake.invites.addOrgInvite();
+}
+
+beforeEach(async () => {
+  await startFake();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+function connect(
+  options: Partial<AtlasInvitesOptions> = {},
+  keys: { publicKey: string; privateKey: string } = fake.credentials.apiKey,
+): AtlasInvites {
+  return createAtlasInvites({
+    auth: { type: "apiKey", ...keys },
+    baseUrl: fake.url,
+    onDeprecation: false,
+    ...options,
+  });
+}
+
+function get(atlas: AtlasInvites) {
+  return atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+}
+
+/** A fetch that records the WWW-Authenticate of every answer, over the same real HTTP. */
+function watchChallenges(): { fetch: FetchLike; challenges: (string | null)[] } {
+  const challenges: (string | null)[] = [];
+  return {
+    challenges,
+    fetch: async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      challenges.push(response.headers.get("WWW-Authenticate"));
+      return response;
+    },
+  };
+}
+
+/** Checks a recorded answer against the independent reference and returns its fields. */
+function verify(record: RecordedRequest, keys = fake.credentials.apiKey): Record<string, string> {
+  const header = record.headers.authorization;
+  expect(typeof header).toBe("string");
+  const { fields, expected } = expectedFromHeader(
+    header as string,
+    keys,
+    record.method,
+    record.url,
+  );
+  expect(fields.response).toBe(expected);
+  expect(fields.username).toBe(keys.publicKey);
+  expect(fields.uri).toBe(record.url);
+  expect(fields.qop).toBe("auth");
+  expect(fields.nc).toMatch(/^[0-9a-f]{8}$/);
+  expect(fields.cnonce).toMatch(/^\S{16,}$/);
+  return fields;
+}
+
+describe("the RFC 7616 reference used by these tests", () => {
+  // RFC 7616, section 3.9.1, and RFC 2617, section 3.5: published inputs and answers.
+  const rfc7616 = {
+    username: "Mufasa",
+    password: "Circle of Life",
+    realm: "http-auth@example.org",
+    method: "GET",
+    uri: "/dir/index.html",
+    nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+    nc: "00000001",
+    cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
+  };
+  const rfc2617 = {
+    algorithm: "MD5",
+    username: "Mufasa",
+    password: "Circle Of Life",
+    realm: "testrealm@host.com",
+    method: "GET",
+    uri: "/dir/index.html",
+    nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+    nc: "00000001",
+    cnonce: "0a4f113b",
+  };
+
+  it("reproduces the published examples, and so does the client", () => {
+    const md5 = { ...rfc7616, algorithm: "MD5" };
+    const sha = { ...rfc7616, algorithm: "SHA-256" };
+    expect(referenceResponse({ ...md5, qop: "auth" })).toBe("8ca523f5e9506fed4657c9700eebdbec");
+    expect(referenceResponse({ ...sha, qop: "auth" })).toBe(
+      "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+    );
+    expect(referenceResponse({ ...rfc2617, qop: "auth" })).toBe("6629fae49393a05397450978507c4ef1");
+    expect(digestResponse(md5)).toBe("8ca523f5e9506fed4657c9700eebdbec");
+    expect(digestResponse(sha)).toBe(
+      "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+    );
+    expect(digestResponse(rfc2617)).toBe("6629fae49393a05397450978507c4ef1");
+  });
+
+  it("agrees with the client on every algorithm for generated inputs", () => {
+    const algorithms = [
+      "MD5",
+      "MD5-sess",
+      "SHA-256",
+      "SHA-256-sess",
+      "SHA-512-256",
+      "SHA-512-256-sess",
+    ];
+    const text = fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...algorithms),
+        fc.record({
+          username: text,
+          password: text,
+          realm: text,
+          method: fc.constantFrom("GET", "PATCH"),
+          uri: text.map((t) => `/api/${encodeURIComponent(t)}`),
+          nonce: fc.stringMatching(/^[A-Za-z0-9+/]{4,40}={0,2}$/),
+          nc: fc.integer({ min: 1, max: 0xffffffff }).map((n) => n.toString(16).padStart(8, "0")),
+          cnonce: fc.stringMatching(/^[0-9a-f]{8,32}$/),
+        }),
+        (algorithm, input) => {
+          expect(digestResponse({ ...input, algorithm })).toBe(
+            referenceResponse({ ...input, algorithm, qop: "auth" }),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("Digest over real HTTP", () => {
+  it("answers the first challenge in one round and the next calls pre-emptively", async () => {
+    const atlas = connect();
+    expect(await get(atlas)).toEqual(seeded);
+    expect(fake.stats.exchanges).toBe(2);
+    const [bare, answered] = fake.requests;
+    expect(bare!.headers.authorization).toBeUndefined();
+    expect(bare!.status).toBe(401);
+    expect(answered!.status).toBe(200);
+    const fields = verify(answered!);
+    expect(fields.realm).toBe("MMS Public API");
+    expect(fields.algorithm).toBe("MD5");
+    expect(fields.nc).toBe("00000001");
+    expect(fields.opaque).toBeUndefined();
+  });
+
+  it("costs N+1 exchanges for N sequential calls while the nonce lives", async () => {
+    const atlas = connect();
+    const calls = 25;
+    for (let i = 0; i < calls; i++) await get(atlas);
+    expect(fake.stats.exchanges).toBe(calls + 1);
+    expect(fake.stats.challenges).toBe(1);
+    const answers = fake.requests.slice(1).map((r) => verify(r));
+    expect(fake.requests.slice(1).every((r) => r.status === 200)).toBe(true);
+    expect(new Set(answers.map((f) => f.nonce)).size).toBe(1);
+    expect(answers.map((f) => parseInt(f.nc!, 16))).toEqual(
+      Array.from({ length: calls }, (_, i) => i + 1),
+    );
+    expect(new Set(answers.map((f) => f.cnonce)).size).toBe(calls);
+  });
+
+  it("signs the path and query exactly as sent", async () => {
+    const group = fake.invites.addGroupInvite();
+    const atlas = connect();
+    await atlas.updateGroupInvites({
+      groupId: group.groupId!,
+      envelope: true,
+      pretty: true,
+      body: { username: group.username!, roles: ["GROUP_OWNER"] },
+    });
+    const answered = fake.requests[1]!;
+    expect(answered.url).toBe(
+      `/api/atlas/v2/groups/${group.groupId}/invites?envelope=true&pretty=true`,
+    );
+    expect(verify(answered).uri).toBe(answered.url);
+  });
+
+  it("replays a PATCH body byte-identical after the challenge", async () => {
+    const atlas = connect();
+    const body = {
+      roles: ["ORG_MEMBER" as const],
+      groupRoleAssignments: [{ groupId: "32b6e34b3d91647abb20e7b8", roles: ["GROUP_OWNER"] }],
+      teamIds: ["5f1a7b3c9d2e4f6a8b0c1d2e"],
+    };
+    await atlas.updateOrgInviteById({ orgId: seeded.orgId!, invitationId: seeded.id!, body });
+    const [bare, answered] = fake.requests;
+    expect(bare!.status).toBe(401);
+    expect(answered!.status).toBe(200);
+    expect(bare!.body).toBe(JSON.stringify(body));
+    expect(answered!.body).toBe(bare!.body);
+    expect(answered!.headers["content-type"]).toBe(bare!.headers["content-type"]);
+    verify(answered!);
+  });
+
+  const algorithms: FakeDigestAlgorithm[] = [
+    "MD5",
+    "MD5-sess",
+    "SHA-256",
+    "SHA-256-sess",
+    "SHA-512-256",
+    "SHA-512-256-sess",
+  ];
+  for (const algorithm of algorithms) {
+    it(`answers ${algorithm}`, async () => {
+      fake.digest.algorithms = [algorithm];
+      const atlas = connect();
+      await get(atlas);
+      await get(atlas);
+      expect(fake.stats.exchanges).toBe(3);
+      for (const record of fake.requests.slice(1)) {
+        expect(record.status).toBe(200);
+        expect(verify(record).algorithm).toBe(algorithm);
+      }
+    });
+  }
+
+  it("picks SHA-256 over MD5 when one header offers both, in either order", async () => {
+    for (const offered of [
+      ["MD5", "SHA-256"],
+      ["SHA-256", "MD5"],
+    ] as FakeDigestAlgorithm[][]) {
+      fake.digest.algorithms = offered;
+      const watch = watchChallenges();
+      const atlas = connect({ fetch: watch.fetch });
+      await get(atlas);
+      const challenges = parseChallenges(watch.challenges[0]!);
+      expect(challenges.map((c) => c.params.algorithm)).toEqual(offered);
+      expect(verify(fake.requests.at(-1)!).algorithm).toBe("SHA-256");
+    }
+  });
+
+  it("echoes opaque", async () => {
+    await fake.close();
+    await startFake({ apiKey: { opaque: true } });
+    const atlas = connect();
+    await get(atlas);
+    await get(atlas);
+    expect(fake.digest.opaque).toMatch(/\S/);
+    for (const record of fake.requests.slice(1)) {
+      expect(record.status).toBe(200);
+      expect(verify(record).opaque).toBe(fake.digest.opaque);
+    }
+  });
+
+  it("takes a stale nonce's new challenge at the cost of one extra exchange", async () => {
+    const watch = watchChallenges();
+    const atlas = connect({ fetch: watch.fetch });
+    for (let i = 0; i < 5; i++) await get(atlas);
+    expect(fake.stats.exchanges).toBe(6);
+    const oldNonce = verify(fake.requests.at(-1)!).nonce;
+
+    fake.digest.expireNonces();
+    await get(atlas);
+    expect(fake.stats.exchanges).toBe(8);
+    const [refused, again] = fake.requests.slice(-2);
+    expect(refused!.status).toBe(401);
+    expect(verify(refused!).nonce).toBe(oldNonce);
+    expect(parseChallenges(watch.challenges.at(-2)!)[0]!.params.stale).toBe("true");
+    expect(again!.status).toBe(200);
+    const fresh = verify(again!);
+    expect(fresh.nonce).not.toBe(oldNonce);
+    expect(fresh.nc).toBe("00000001");
+
+    await get(atlas);
+    expect(fake.stats.exchanges).toBe(9);
+    expect(verify(fake.requests.at(-1)!).nc).toBe("00000002");
+  });
+
+  it("does not loop when every nonce is stale", async () => {
+    fake.digest.nonceLifetimeMs = -1;
+    const atlas = connect();
+    for (const expected of [2, 4]) {
+      const err = await get(atlas).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AtlasApiError);
+      expect((err as AtlasApiError).status).toBe(401);
+      expect(fake.stats.exchanges).toBe(expected);
+    }
+  });
+
+  it("retries once when a pre-emptive answer is refused without stale", async () => {
+    const watch = watchChallenges();
+    const atlas = connect({ fetch: watch.fetch });
+    await get(atlas);
+    await get(atlas);
+    fake.digest.forgetNonces();
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.exchanges).toBe(5);
+    expect(parseChallenges(watch.challenges.at(-2)!)[0]!.params.stale).toBe("false");
+    expect(fake.requests.at(-1)!.status).toBe(200);
+    expect(verify(fake.requests.at(-1)!).nc).toBe("00000001");
+  });
+
+  it("gives AtlasApiError 401 for wrong keys after one challenge round, every time", async () => {
+    const wrong = { publicKey: fake.credentials.apiKey.publicKey, privateKey: "not-the-key-0000" };
+    const atlas = connect({}, wrong);
+    for (const expected of [2, 4, 6]) {
+      const err = await get(atlas).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AtlasApiError);
+      expect((err as AtlasApiError).status).toBe(401);
+      expect(fake.stats.exchanges).toBe(expected);
+      expect(leakedSecrets(err, [wrong.privateKey, fake.credentials.apiKey.privateKey])).toEqual(
+        [],
+      );
+    }
+    // The answers were well formed; only the key was wrong.
+    const answered = fake.requests.filter((r) => r.headers.authorization);
+    for (const record of answered) verify(record, wrong);
+  });
+
+  it("never reuses a nonce count across concurrent calls", async () => {
+    const atlas = connect();
+    await get(atlas);
+    const results = await Promise.all(Array.from({ length: 300 }, () => get(atlas)));
+    expect(results.every((r) => r.id === seeded.id)).toBe(true);
+    expect(fake.stats.exchanges).toBe(302);
+    expect(fake.stats.ncReplays).toBe(0);
+    const counts = fake.requests.slice(1).map((r) => parseInt(verify(r).nc!, 16));
+    expect(new Set(counts).size).toBe(301);
+    expect(Math.max(...counts)).toBe(301);
+  });
+
+  it("shares the first challenge among concurrent first calls without replays", async () => {
+    const atlas = connect();
+    const results = await Promise.all(Array.from({ length: 50 }, () => get(atlas)));
+    expect(results.every((r) => r.id === seeded.id)).toBe(true);
+    expect(fake.stats.exchanges).toBe(100);
+    expect(fake.stats.ncReplays).toBe(0);
+    const answered = fake.requests.filter((r) => r.headers.authorization).map((r) => verify(r));
+    expect(new Set(answered.map((f) => `${f.nonce}/${f.nc}`)).size).toBe(50);
+    // Every call answered the nonce the first challenge brought, so the next call needs no challenge.
+    expect(new Set(answered.map((f) => f.nonce)).size).toBe(1);
+    await get(atlas);
+    expect(fake.stats.exchanges).toBe(101);
+  });
+
+  it("reports a Digest challenge it cannot answer as AtlasAuthError", async () => {
+    await fake.close();
+    await startFake({
+      apiKey: false,
+      authSchemes: [
+        {
+          check: () => ({ verdict: "absent" }),
+          challenge: () => 'Digest realm="r", nonce="n1", algorithm=SHA-512, qop="auth-int"',
+        },
+      ],
+    });
+    const err = await get(connect()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect((err as Error).message).toContain("algorithm=SHA-512 qop=auth-int");
+    expect((err as Error).message).toContain(`API key ${fake.credentials.apiKey.publicKey}`);
+    expect(fake.stats.exchanges).toBe(1);
+  });
+
+  it("hands a 401 without a Digest challenge to the caller after one exchange", async () => {
+    await fake.close();
+    await startFake({ apiKey: false });
+    const err = await get(connect()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(401);
+    expect(fake.stats.exchanges).toBe(1);
+  });
+
+  it("keeps the private key out of util.inspect and JSON of the client", async () => {
+    const atlas = connect();
+    await get(atlas);
+    const { publicKey, privateKey } = fake.credentials.apiKey;
+    expect(leakedSecrets(atlas, [privateKey])).toEqual([]);
+    expect(inspect(atlas)).toContain(`API key ${publicKey}`);
+    expect(JSON.stringify(atlas)).toContain(`API key ${publicKey}`);
+  });
+});
+
+describe("reading WWW-Authenticate", () => {
+  it("reads Atlas's challenge", () => {
+    const header =
+      'Digest realm="MMS Public API", domain="", nonce="OJx5ZoE/bw+Zx2rNuvNgP6SYaJGlYvPu", algorithm=MD5, qop="auth", stale=false';
+    expect(parseChallenges(header)).toEqual([
+      {
+        scheme: "digest",
+        params: {
+          realm: "MMS Public API",
+          domain: "",
+          nonce: "OJx5ZoE/bw+Zx2rNuvNgP6SYaJGlYvPu",
+          algorithm: "MD5",
+          qop: "auth",
+          stale: "false",
+        },
+      },
+    ]);
+  });
+
+  it("separates several challenges and keeps commas and escapes inside quotes", () => {
+    const header =
+      'Negotiate YII=, Basic realm="simple", DIGEST Realm="a \\"quoted\\", realm" ,\tNONCE = "x,y=z" , algorithm=SHA-256,qop="auth,auth-int",, Bearer';
+    expect(parseChallenges(header)).toEqual([
+      { scheme: "negotiate", params: {}, token68: "YII=" },
+      { scheme: "basic", params: { realm: "simple" } },
+      {
+        scheme: "digest",
+        params: {
+          realm: 'a "quoted", realm',
+          nonce: "x,y=z",
+          algorithm: "SHA-256",
+          qop: "auth,auth-int",
+        },
+      },
+      { scheme: "bearer", params: {} },
+    ]);
+  });
+
+  it("reads back any parameters it is given, quoted with escapes", () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+    const value = fc.string({ unit: "grapheme-ascii", maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(name, value), { selector: (p) => p[0], minLength: 1 }),
+        (pairs) => {
+          const rendered = pairs
+            .map(([k, v]) => `${k}="${v.replace(/[\\"]/g, "\\$&")}"`)
+            .join(", ");
+          const [challenge, ...rest] = parseChallenges(`Digest ${rendered}, Basic realm="x"`);
+          expect(rest).toEqual([{ scheme: "basic", params: { realm: "x" } }]);
+          expect(challenge).toEqual({ scheme: "digest", params: Object.fromEntries(pairs) });
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("answers a challenge written in unusual case and spacing", async () => {
+    const strategy = createAuthStrategy(
+      { type: "apiKey", publicKey: "abcdefgh", privateKey: "pk-secret-7f3a" },
+      {
+        baseUrl: "https://cloud.mongodb.com",
+        userAgent: "t",
+        send: () => Promise.reject(new Error("unused")),
+      },
+    );
+    const first = new AtlasRequest("https://cloud.mongodb.com/api/atlas/v2/orgs/x?y=1");
+    await strategy.authorize(first);
+    expect(first.headers.get("Authorization")).toBeNull();
+    const challenge = new Response(null, {
+      status: 401,
+      headers: {
+        "WWW-Authenticate":
+          'Basic realm="x", digest   REALM = "R, 1" , NONCE="n\\"1",QOP="auth-int, auth", ALGORITHM=sha-256',
+      },
+    });
+    strategy.onResponse!(first, challenge);
+    expect(await strategy.onUnauthorized!(first, challenge)).toBe(true);
+    const again = first.clone();
+    await strategy.authorize(again);
+    const fields = authorizationFields(again.headers.get("Authorization")!);
+    expect(fields).toMatchObject({
+      username: "abcdefgh",
+      realm: "R, 1",
+      nonce: 'n"1',
+      uri: "/api/atlas/v2/orgs/x?y=1",
+      algorithm: "sha-256",
+      qop: "auth",
+      nc: "00000001",
+    });
+    expect(fields.response).toBe(
+      referenceResponse({
+        algorithm: "SHA-256",
+        username: "abcdefgh",
+        password: "pk-secret-7f3a",
+        realm: "R, 1",
+        method: "GET",
+        uri: "/api/atlas/v2/orgs/x?y=1",
+        nonce: 'n"1',
+        nc: "00000001",
+        cnonce: fields.cnonce!,
+        qop: "auth",
+      }),
+    );
+    expect(inspect(strategy, { showHidden: true, depth: 5 })).not.toContain("pk-secret-7f3a");
+    expect(Object.keys(strategy).sort()).toEqual([
+      "authorize",
+      "label",
+      "onResponse",
+      "onUnauthorized",
+      "type",
+    ]);
+  });
+});

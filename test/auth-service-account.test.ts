@@ -1,0 +1,472 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  AtlasApiError,
+  AtlasAuthError,
+  AtlasError,
+  AtlasTimeoutError,
+  createAtlasInvites,
+  type AtlasInvites,
+  type AtlasInvitesOptions,
+  type OrganizationInvitation,
+} from "../src/index.js";
+import {
+  startFakeAtlas,
+  type FakeAtlas,
+  type FakeAtlasOptions,
+  type FakeTokenReply,
+} from "../src/testing/index.js";
+import { basicForms, leakedSecrets } from "./helpers/auth-secrets.js";
+
+let fake: FakeAtlas;
+let seeded: OrganizationInvitation;
+const opened: AtlasInvites[] = [];
+
+async function startFake(options: FakeAtlasOptions = {}): Promise<FakeAtlas> {
+  fake = await startFakeAtlas({ rateLimit: 1_000_000, ...options });
+  seeded = fake.invites.addOrgInvite();
+  return fake;
+}
+
+beforeEach(async () => {
+  await startFake();
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const atlas of opened.splice(0)) await atlas.close().catch(() => undefined);
+  await fake.close();
+});
+
+function connect(
+  options: Partial<AtlasInvitesOptions> = {},
+  credentials: { clientId: string; clientSecret: string } = fake.credentials.serviceAccount,
+): AtlasInvites {
+  const atlas = createAtlasInvites({
+    auth: { type: "serviceAccount", ...credentials },
+    baseUrl: fake.url,
+    onDeprecation: false,
+    ...options,
+  });
+  opened.push(atlas);
+  return atlas;
+}
+
+function get(atlas: AtlasInvites) {
+  return atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+}
+
+const tokenRequests = () => fake.requests.filter((r) => r.url === "/api/oauth/token");
+const apiRequests = () => fake.requests.filter((r) => r.url.startsWith("/api/atlas/"));
+
+/** Every form of every secret in play: the client secret (raw and in Basic) and each token. */
+function secrets(clientSecret = fake.credentials.serviceAccount.clientSecret): string[] {
+  const { clientId } = fake.credentials.serviceAccount;
+  return [
+    ...basicForms(clientId, clientSecret),
+    ...basicForms(clientId, fake.credentials.serviceAccount.clientSecret),
+    ...fake.tokenEndpoint.issued,
+  ];
+}
+
+describe("getting and using a token", () => {
+  it("posts client credentials with Basic auth of the raw id and secret, then calls with Bearer", async () => {
+    await fake.close();
+    // Characters that form-encoding would change must reach the token endpoint unchanged.
+    const credentials = { clientId: "mdb_sa_id_a+b/c%d", clientSecret: "s3:cr+t/ %&=é" };
+    await startFake({ serviceAccount: credentials });
+    const atlas = connect({}, credentials);
+
+    expect(await get(atlas)).toEqual(seeded);
+
+    expect(fake.stats.tokenRequests).toBe(1);
+    const [token] = tokenRequests();
+    expect(token!.method).toBe("POST");
+    expect(token!.headers.authorization).toBe(
+      `Basic ${Buffer.from("mdb_sa_id_a+b/c%d:s3:cr+t/ %&=é", "utf8").toString("base64")}`,
+    );
+    expect(token!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(token!.headers.accept).toBe("application/json");
+    expect(token!.headers["user-agent"]).toMatch(/^atlas-invites\//);
+    expect(token!.body).toBe("grant_type=client_credentials");
+    expect(token!.status).toBe(200);
+
+    const [call] = apiRequests();
+    expect(fake.tokenEndpoint.issued).toHaveLength(1);
+    expect(call!.headers.authorization).toBe(`Bearer ${fake.tokenEndpoint.issued[0]}`);
+    expect(call!.status).toBe(200);
+  });
+
+  it("reuses one token for a run of calls", async () => {
+    const atlas = connect();
+    for (let i = 0; i < 10; i++) await get(atlas);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(10);
+    const headers = new Set(apiRequests().map((r) => r.headers.authorization));
+    expect([...headers]).toEqual([`Bearer ${fake.tokenEndpoint.issued[0]}`]);
+  });
+
+  it("makes exactly one token request for 1,000 concurrent first calls", async () => {
+    fake.tokenEndpoint.delayMs = 50;
+    const atlas = connect();
+    const results = await Promise.all(Array.from({ length: 1000 }, () => get(atlas)));
+    expect(results.every((r) => r.id === seeded.id)).toBe(true);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(1000);
+    expect(apiRequests().every((r) => r.status === 200)).toBe(true);
+  });
+
+  it("refreshes a minute before expiry, once, while the valid token keeps serving", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const atlas = connect();
+    await get(atlas);
+    const [first] = fake.tokenEndpoint.issued;
+
+    vi.setSystemTime(start + 3600_000 - 61_000);
+    await get(atlas);
+    expect(fake.stats.tokenRequests).toBe(1);
+
+    vi.setSystemTime(start + 3600_000 - 30_000);
+    const before = fake.requests.length;
+    const results = await Promise.all(Array.from({ length: 1000 }, () => get(atlas)));
+    expect(results).toHaveLength(1000);
+    // The calls went out with the token that is still valid, without waiting for the new one.
+    const sent = fake.requests.slice(before).filter((r) => r.url.startsWith("/api/atlas/"));
+    expect(sent.every((r) => r.headers.authorization === `Bearer ${first}`)).toBe(true);
+    await vi.waitFor(() => expect(fake.tokenEndpoint.issued).toHaveLength(2));
+    expect(fake.stats.tokenRequests).toBe(2);
+
+    await get(atlas);
+    expect(apiRequests().at(-1)!.headers.authorization).toBe(
+      `Bearer ${fake.tokenEndpoint.issued[1]}`,
+    );
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+
+  it("uses a tenth of the lifetime as the margin for short-lived tokens", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    fake.tokenEndpoint.lifetimeSeconds = 100;
+    const start = Date.now();
+    const atlas = connect();
+    await get(atlas);
+
+    vi.setSystemTime(start + 89_000);
+    await get(atlas);
+    expect(fake.stats.tokenRequests).toBe(1);
+
+    vi.setSystemTime(start + 91_000);
+    await get(atlas);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+  });
+
+  it("after expiry, 1,000 concurrent calls wait for one new token", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    fake.tokenEndpoint.delayMs = 50;
+    const start = Date.now();
+    const atlas = connect();
+    await get(atlas);
+
+    vi.setSystemTime(start + 3601_000);
+    const before = fake.requests.length;
+    const results = await Promise.all(Array.from({ length: 1000 }, () => get(atlas)));
+    expect(results.every((r) => r.id === seeded.id)).toBe(true);
+    expect(fake.stats.tokenRequests).toBe(2);
+    const sent = fake.requests.slice(before).filter((r) => r.url.startsWith("/api/atlas/"));
+    expect(sent).toHaveLength(1000);
+    expect(
+      sent.every((r) => r.headers.authorization === `Bearer ${fake.tokenEndpoint.issued[1]}`),
+    ).toBe(true);
+  });
+
+  it("takes a token without expires_in and keeps it until Atlas refuses it", async () => {
+    fake.tokenEndpoint.replyNext({
+      status: 200,
+      body: { access_token: "mdb_sa_at_without_expiry", token_type: "Bearer" },
+    });
+    const atlas = connect();
+    // The fake never issued this token, so the call is refused once and a real one is fetched.
+    await get(atlas);
+    expect(fake.stats.tokenRequests).toBe(2);
+    expect(apiRequests()[0]!.headers.authorization).toBe("Bearer mdb_sa_at_without_expiry");
+    expect(apiRequests()[0]!.status).toBe(401);
+    expect(apiRequests()[1]!.status).toBe(200);
+  });
+});
+
+describe("401 on an API call", () => {
+  it("drops the token, fetches a new one and re-sends the call once, body intact", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.tokenEndpoint.revokeAll();
+
+    const body = { roles: ["ORG_MEMBER" as const, "ORG_BILLING_ADMIN" as const] };
+    const updated = await atlas.updateOrgInviteById({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      body,
+    });
+    expect(updated.roles).toEqual(body.roles);
+    expect(fake.stats.tokenRequests).toBe(2);
+    expect(fake.stats.exchanges).toBe(3);
+    const [, refused, again] = apiRequests();
+    expect(refused!.status).toBe(401);
+    expect(refused!.headers.authorization).toBe(`Bearer ${fake.tokenEndpoint.issued[0]}`);
+    expect(again!.status).toBe(200);
+    expect(again!.headers.authorization).toBe(`Bearer ${fake.tokenEndpoint.issued[1]}`);
+    expect(again!.body).toBe(JSON.stringify(body));
+    expect(refused!.body).toBe(again!.body);
+  });
+
+  it("gives AtlasApiError on a second 401, after exactly one retry", async () => {
+    const unusable = (n: number): FakeTokenReply => ({
+      status: 200,
+      body: { access_token: `mdb_sa_at_unknown_${n}`, token_type: "Bearer", expires_in: 3600 },
+    });
+    fake.tokenEndpoint.replyNext(unusable(1), unusable(2));
+    const atlas = connect();
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(401);
+    expect(fake.stats.tokenRequests).toBe(2);
+    expect(fake.stats.exchanges).toBe(2);
+    expect(apiRequests().map((r) => r.headers.authorization)).toEqual([
+      "Bearer mdb_sa_at_unknown_1",
+      "Bearer mdb_sa_at_unknown_2",
+    ]);
+    expect(
+      leakedSecrets(err, [...secrets(), "mdb_sa_at_unknown_1", "mdb_sa_at_unknown_2"]),
+    ).toEqual([]);
+  });
+
+  it("has 200 concurrent calls refused after a revocation share one new token", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.tokenEndpoint.revokeAll();
+    fake.tokenEndpoint.delayMs = 20;
+    const results = await Promise.all(Array.from({ length: 200 }, () => get(atlas)));
+    expect(results.every((r) => r.id === seeded.id)).toBe(true);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+});
+
+describe("token endpoint failures", () => {
+  async function failure(atlas: AtlasInvites): Promise<AtlasAuthError> {
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect(err).toBeInstanceOf(AtlasError);
+    const authErr = err as AtlasAuthError;
+    expect(authErr.name).toBe("AtlasAuthError");
+    expect(authErr.message).toContain(
+      `service account ${fake.credentials.serviceAccount.clientId}`,
+    );
+    expect(fake.stats.exchanges).toBe(0);
+    return authErr;
+  }
+
+  it("names invalid_client for a wrong secret, never the secret", async () => {
+    const wrong = `wrong-${fake.credentials.serviceAccount.clientSecret}`;
+    const atlas = connect(
+      {},
+      { clientId: fake.credentials.serviceAccount.clientId, clientSecret: wrong },
+    );
+    const err = await failure(atlas);
+    expect(err.status).toBe(401);
+    expect(err.errorCode).toBe("invalid_client");
+    expect(err.message).toContain("answered 401 invalid_client");
+    expect(err.message).toContain("check the client id and secret");
+    expect(leakedSecrets(err, secrets(wrong))).toEqual([]);
+  });
+
+  const replies: [string, FakeTokenReply, RegExp][] = [
+    [
+      "a 400 OAuth error",
+      { status: 400, body: { error: "invalid_request", error_description: "grant missing" } },
+      /answered 400 invalid_request \(grant missing\)/,
+    ],
+    [
+      "a 503",
+      { status: 503, body: "upstream unavailable", contentType: "text/plain" },
+      /answered 503 with a body that is not an OAuth error: upstream unavailable/,
+    ],
+    [
+      "an HTML error page",
+      {
+        status: 502,
+        body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        contentType: "text/html",
+      },
+      /answered 502 with a body that is not an OAuth error: <html><body><h1>502 Bad Gateway/,
+    ],
+    ["an empty 500", { status: 500, body: "" }, /answered 500 with an empty body/],
+    [
+      "a 200 that is not JSON",
+      { status: 200, body: '{"access_token": "mdb_sa_at_cut_off' },
+      /answered 200 with a body that is not JSON/,
+    ],
+    [
+      "a 200 without access_token",
+      { status: 200, body: { token_type: "Bearer", expires_in: 3600 } },
+      /answered 200 without a usable access_token/,
+    ],
+    [
+      "a 200 with a token that could break the header",
+      { status: 200, body: { access_token: "abc\r\nX-Evil: 1", token_type: "Bearer" } },
+      /answered 200 without a usable access_token/,
+    ],
+    [
+      "a 200 with another token type",
+      { status: 200, body: { access_token: "mdb_sa_at_mac", token_type: "mac" } },
+      /answered 200 with token_type "mac", not Bearer/,
+    ],
+  ];
+  for (const [name, reply, message] of replies) {
+    it(`turns ${name} into AtlasAuthError`, async () => {
+      fake.tokenEndpoint.replyNext(reply);
+      const err = await failure(connect({ retry: false }));
+      expect(err.message).toMatch(message);
+      expect(err.status).toBe(reply.status);
+      expect(fake.stats.tokenRequests).toBe(1);
+      // A 2xx body may carry a token, so none of it is quoted.
+      if (reply.status === 200) expect(err.message).not.toContain("mdb_sa_at_");
+      expect(leakedSecrets(err, secrets())).toEqual([]);
+    });
+  }
+
+  it("removes the secret if the token endpoint echoes it", async () => {
+    const { clientSecret } = fake.credentials.serviceAccount;
+    fake.tokenEndpoint.replyNext({
+      status: 401,
+      body: { error: "invalid_client", error_description: `secret ${clientSecret} is revoked` },
+    });
+    const err = await failure(connect());
+    expect(err.message).toContain("secret [redacted] is revoked");
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+  });
+
+  it("times out a token endpoint that does not answer", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const err = await failure(connect({ timeout: 100 }));
+    expect(err.message).toMatch(
+      /POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
+    );
+    expect(err.cause).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.status).toBeUndefined();
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+  });
+
+  it("reports a token endpoint that cannot be reached", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const atlas = connect({ baseUrl: `http://127.0.0.1:${port}`, retry: false });
+    const err = (await get(atlas).catch((e: unknown) => e)) as AtlasAuthError;
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect(err.message).toMatch(/could not get an access token: .*ECONNREFUSED/);
+    expect(err.cause).toBeInstanceOf(Error);
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+  });
+
+  it("retries a 503 from the token endpoint under the client's retry policy", async () => {
+    fake.tokenEndpoint.replyNext({ status: 503, body: { error: "temporarily_unavailable" } });
+    const atlas = connect({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+
+  it("gives every concurrent waiter the error, and the next call tries again", async () => {
+    fake.tokenEndpoint.delayMs = 30;
+    fake.tokenEndpoint.replyNext({ status: 500, body: { error: "server_error" } });
+    const atlas = connect({ retry: false });
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => get(atlas)));
+    expect(outcomes.every((o) => o.status === "rejected")).toBe(true);
+    const errors = outcomes.map((o) => (o as PromiseRejectedResult).reason as unknown);
+    expect(errors.every((e) => e instanceof AtlasAuthError && e.status === 500)).toBe(true);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(0);
+
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+});
+
+describe("close", () => {
+  it("revokes the token and refuses later calls", async () => {
+    const atlas = connect();
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    await atlas.close();
+
+    expect(fake.stats.revocations).toBe(1);
+    const revoke = fake.requests.find((r) => r.url === "/api/oauth/revoke")!;
+    expect(revoke.method).toBe("POST");
+    expect(revoke.headers.authorization).toBe(tokenRequests()[0]!.headers.authorization);
+    expect(revoke.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(revoke.body).toBe(`token=${token}&token_type_hint=access_token`);
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+    const direct = await fetch(
+      `${fake.url}/api/atlas/v2/orgs/${seeded.orgId}/invites/${seeded.id}`,
+      {
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/vnd.atlas.2023-01-01+json",
+        },
+      },
+    );
+    expect(direct.status).toBe(401);
+
+    const sent = fake.requests.length;
+    await expect(get(atlas)).rejects.toThrow(/closed/);
+    expect(fake.requests.length).toBe(sent);
+    await atlas.close();
+    expect(fake.stats.revocations).toBe(1);
+  });
+
+  it("sends no revocation when no token was fetched", async () => {
+    await connect().close();
+    expect(fake.stats.revocations).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("fails a call that was waiting for its token, and revokes that token", async () => {
+    fake.tokenEndpoint.delayMs = 100;
+    const atlas = connect();
+    const call = get(atlas).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    await atlas.close();
+    const err = await call;
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect((err as Error).message).toContain("was closed");
+    expect(fake.stats.revocations).toBe(1);
+    expect(fake.tokenEndpoint.isActive(fake.tokenEndpoint.issued[0]!)).toBe(false);
+    expect(fake.stats.exchanges).toBe(0);
+  });
+
+  it("rejects when the token cannot be revoked, without the token in the error", async () => {
+    const atlas = connect({ retry: false });
+    await get(atlas);
+    await fake.close();
+    const err = await atlas.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect((err as Error).message).toContain("could not revoke its access token");
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+    await expect(get(atlas)).rejects.toThrow(/closed/);
+    await startFake();
+  });
+});
+
+describe("secrets stay out of what we return", () => {
+  it("keeps the secret and the token out of util.inspect and JSON of the client", async () => {
+    const atlas = connect();
+    await get(atlas);
+    expect(leakedSecrets(atlas, secrets())).toEqual([]);
+    expect(inspect(atlas)).toContain(`service account ${fake.credentials.serviceAccount.clientId}`);
+    expect(JSON.parse(JSON.stringify(atlas))).toEqual({
+      baseUrl: fake.url,
+      auth: `service account ${fake.credentials.serviceAccount.clientId}`,
+      closed: false,
+    });
+  });
+});
