@@ -259,20 +259,23 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     // openapi-fetch hands error bodies back already parsed when they are JSON.
     const raw = response.ok ? result.data : result.error;
     const text = raw === undefined ? "" : typeof raw === "string" ? raw : JSON.stringify(raw);
-    const errorInit = {
-      status: response.status,
-      method: op.method,
-      path: op.path,
-      url: redactUrl(response.url || `${baseUrl}${op.path}`),
-      response,
-      bodyText: text,
-    };
-    if (!response.ok) throw new AtlasApiError(errorInit);
-    if (text === "") throw new AtlasApiError({ ...errorInit, problem: "empty response body" });
+    // Built only for an error: redacting the URL parses it, which a success need not pay for.
+    const apiError = (problem?: string) =>
+      new AtlasApiError({
+        status: response.status,
+        method: op.method,
+        path: op.path,
+        url: redactUrl(response.url || `${baseUrl}${op.path}`),
+        response,
+        bodyText: text,
+        ...(problem === undefined ? {} : { problem }),
+      });
+    if (!response.ok) throw apiError();
+    if (text === "") throw apiError("empty response body");
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new AtlasApiError({ ...errorInit, problem: "response body is not valid JSON" });
+      throw apiError("response body is not valid JSON");
     }
   }
 
