@@ -563,14 +563,23 @@ function install(project: string, type: "module" | "commonjs", staged: Staged): 
   mkdirSync(project, { recursive: true });
   const manifest = { name: `consumer-${type}`, version: "1.0.0", private: true, type };
   writeFileSync(join(project, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  const args = ["install", "--no-audit", "--no-fund", "--offline", staged.tarball, typesNode];
-  mustRun("npm", args, project);
+  // Offline from the npm cache that `npm ci` filled; a cache that lacks a package (ENOTCACHED)
+  // is the machine's state, not the package's, so that one case goes to the registry.
+  const args = ["install", "--no-audit", "--no-fund", staged.tarball, typesNode];
+  let how = "offline";
+  const offline = run("npm", [...args, "--offline"], project);
+  if (offline.status !== 0) {
+    if (!/ENOTCACHED/.test(offline.stderr))
+      throw new Error(`npm install --offline exited ${offline.status}\n${output(offline)}`);
+    mustRun("npm", [...args, "--prefer-offline"], project);
+    how = "from the registry: the npm cache lacked a dependency";
+  }
   const installed = join(project, "node_modules", staged.pkg.name ?? "", "package.json");
   if (!existsSync(installed)) throw new Error(`${installed} is missing after npm install`);
   const version = readJson<PackageJson>(installed).version;
   if (version !== staged.pkg.version)
     throw new Error(`installed version ${version}, tarball ${staged.pkg.version}`);
-  return `${staged.pkg.name}@${version} + openapi-fetch, offline`;
+  return `${staged.pkg.name}@${version} + openapi-fetch, ${how}`;
 }
 
 /** Type-level use of the package; each @ts-expect-error fails the check if the types went `any`. */
