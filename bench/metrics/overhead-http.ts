@@ -1,0 +1,136 @@
+/**
+ * Client overhead over real HTTP: the same calls as the no-network metric, sent over loopback to
+ * a server in another process, against raw `fetch(url, init)` plus `response.json()` with the
+ * same headers. Both arms use Node's global fetch and its connection pool; the figure is the
+ * median over interleaved rounds of the ratio of the two arms' wall-clock time in that round.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../lib/project.js";
+import {
+  ACCESS_TOKEN,
+  ATLAS_JSON,
+  INVITATION_ID,
+  ORG_ID,
+  ORG_URL_PATH,
+  PATCH_BODY,
+} from "../lib/fixtures.js";
+import type { MetricReport, Result } from "../lib/results.js";
+import type { ClientModule } from "../lib/runtime.js";
+import {
+  interleave,
+  medianExcess,
+  medianRatio,
+  signed,
+  type TimingOptions,
+} from "../lib/timing.js";
+
+export const HTTP_RATIO_LIMIT = 1.1;
+
+const SERVER = path.join(ROOT, "bench/lib/loopback-server.ts");
+
+async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(SERVER, [], {
+    execArgv: ["--import", "tsx"],
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const [message] = (await once(child, "message")) as [{ port: number }];
+  return { child, url: `http://127.0.0.1:${message.port}` };
+}
+
+export async function measureHttpOverhead(
+  { createAtlasInvites }: ClientModule,
+  quick: boolean,
+): Promise<MetricReport> {
+  const server = await startServer();
+  try {
+    const atlas = createAtlasInvites({
+      auth: { type: "accessToken", token: ACCESS_TOKEN },
+      baseUrl: server.url,
+      onDeprecation: false,
+    });
+    // The raw arm sends what our client sends, so both put the same bytes on the wire.
+    const userAgent = `atlas-invites-bench raw-fetch (node ${process.versions.node})`;
+    const getHeaders = {
+      Accept: ATLAS_JSON,
+      Authorization: `Bearer ${ACCESS_TOKEN}`,
+      "User-Agent": userAgent,
+    };
+    const patchHeaders = { ...getHeaders, "Content-Type": ATLAS_JSON };
+    const url = `${server.url}${ORG_URL_PATH}`;
+    const arms = {
+      rawGet: async () => (await fetch(url, { method: "GET", headers: getHeaders })).json(),
+      oursGet: () => atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }),
+      rawPatch: async () =>
+        (
+          await fetch(url, {
+            method: "PATCH",
+            headers: patchHeaders,
+            body: JSON.stringify(PATCH_BODY),
+          })
+        ).json(),
+      oursPatch: () =>
+        atlas.updateOrgInviteById({
+          orgId: ORG_ID,
+          invitationId: INVITATION_ID,
+          body: PATCH_BODY,
+        }),
+    };
+    for (const arm of Object.values(arms)) {
+      const value = (await arm()) as { id?: unknown };
+      if (value.id !== INVITATION_ID) throw new Error("loopback overhead: unexpected answer");
+    }
+    const options: TimingOptions = quick
+      ? { rounds: 11, warmupRounds: 2, batch: 40, clock: "wall" }
+      : { rounds: 81, warmupRounds: 4, batch: 40, clock: "wall" };
+    const t = await interleave(arms, options);
+    await atlas.close();
+
+    const rows: Result[] = [];
+    const details: string[] = [];
+    for (const [label, raw, ours] of [
+      ["GET", t.rawGet, t.oursGet],
+      ["PATCH", t.rawPatch, t.oursPatch],
+    ] as const) {
+      const ratio = medianRatio(ours, raw);
+      rows.push({
+        name: `Client overhead, ${label}, loopback HTTP`,
+        value: ours.medianUs,
+        unit: "µs/call",
+        baseline: raw.medianUs,
+        ratio,
+        target: `ratio <= ${HTTP_RATIO_LIMIT.toFixed(2)}`,
+        met: ratio <= HTTP_RATIO_LIMIT,
+      });
+      details.push(
+        `${label} over loopback HTTP, median wall-clock µs per call: raw fetch ${raw.medianUs.toFixed(1)}, ` +
+          `ours ${ours.medianUs.toFixed(1)}; per round ours took ${ratio.toFixed(3)}x raw fetch ` +
+          `(median; ${signed(medianExcess(ours, raw), 1)} µs); ${options.rounds} interleaved rounds ` +
+          `of ${options.batch} sequential calls per arm after ${options.warmupRounds} warm-up rounds.`,
+      );
+    }
+    const misses = rows.some((r) => r.met === false)
+      ? [
+          "Client overhead over loopback HTTP: the client's CPU work per call (the no-network " +
+            "rows) weighs more in wall-clock time while other processes hold the cores; the load " +
+            `average was ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores when these ` +
+            "rounds ended.",
+        ]
+      : [];
+    return {
+      results: rows,
+      details,
+      misses,
+      commands: [
+        "server: child_process.fork(bench/lib/loopback-server.ts) on 127.0.0.1, one fixed 200 answer; " +
+          "client: global fetch (undici) in the bench process, keep-alive",
+      ],
+    };
+  } finally {
+    server.child.disconnect();
+    server.child.kill();
+  }
+}
