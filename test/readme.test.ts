@@ -1,0 +1,262 @@
+/**
+ * The README's examples, as written. The two programs of the quick tour run in a child process
+ * with tsx: the first against a fake Atlas whose URL and service-account credentials reach it
+ * through the environment variables the program documents, the second verbatim (it starts its own
+ * fake). Every TypeScript block of the README is then compiled against the package's real types.
+ * "atlas-invites" resolves to src/ through a throw-away tsconfig, the way a consumer's import
+ * resolves to the published package.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
+
+interface CodeBlock {
+  lang: string;
+  code: string;
+  /** The nearest `##` heading above the block. */
+  section: string;
+  /** 1-based line of the opening fence, for messages. */
+  line: number;
+}
+
+/** The fenced code blocks of a Markdown document, with the section each sits in. */
+function codeBlocks(markdown: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  const lines = markdown.split("\n");
+  let section = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) section = heading[1]!.trim();
+    const fence = /^(`{3,})(\w*)\s*$/.exec(line);
+    if (!fence) continue;
+    const end = lines.findIndex((l, j) => j > i && l.trim() === fence[1]);
+    if (end === -1) throw new Error(`README.md:${i + 1}: unclosed code fence`);
+    blocks.push({
+      lang: fence[2]!,
+      code: lines.slice(i + 1, end).join("\n") + "\n",
+      section,
+      line: i + 1,
+    });
+    i = end;
+  }
+  return blocks;
+}
+
+const isTypeScript = (b: CodeBlock) => b.lang === "ts" || b.lang === "typescript";
+
+async function writeTsconfig(dir: string): Promise<void> {
+  const rel = (p: string) => path.relative(dir, path.join(ROOT, p)).split(path.sep).join("/");
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2023"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ["node"],
+      paths: {
+        "atlas-invites": [rel("src/index.ts")],
+        "atlas-invites/testing": [rel("src/testing/index.ts")],
+      },
+    },
+    include: ["*.ts"],
+  };
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+}
+
+/** The environment without Atlas credentials, plus `extra`. */
+function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(MONGODB_ATLAS_|ATLAS_)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript file with tsx, from its directory so tsx reads the tsconfig there. */
+function runTs(file: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX_CLI, file], {
+      cwd: path.dirname(file),
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let blocks: CodeBlock[];
+let tour: CodeBlock[];
+let callAtlas: string;
+let testAgainstFake: string;
+
+beforeAll(async () => {
+  blocks = codeBlocks(await readFile(path.join(ROOT, "README.md"), "utf8"));
+  tour = blocks.filter((b) => b.section === "Quick tour" && isTypeScript(b));
+  await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+  // Inside the project, so that node_modules and the package's "type": "module" apply.
+  dir = await mkdtemp(path.join(ROOT, ".tmp", "readme-"));
+  await writeTsconfig(dir);
+  callAtlas = path.join(dir, "tour-call-atlas.ts");
+  testAgainstFake = path.join(dir, "tour-test-against-fake.ts");
+  if (tour.length === 2) {
+    await writeFile(callAtlas, tour[0]!.code);
+    await writeFile(testAgainstFake, tour[1]!.code);
+  }
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("README quick tour, run as written", () => {
+  let fake: FakeAtlas;
+  let orgId: string;
+  let invitationId: string;
+  beforeAll(async () => {
+    fake = await startFakeAtlas();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("prints the invitation the program asks for", async () => {
+    expect(tour).toHaveLength(2);
+    const [call, test] = tour.map((b) => b.code);
+    expect(call).toMatch(/type: "serviceAccount"/);
+    expect(call).toMatch(/\.getOrgInvite\(/);
+    expect(call).toMatch(/isAtlasApiError\(err/);
+    expect(test).toMatch(/from "atlas-invites\/testing"/);
+    expect(test).toMatch(/startFakeAtlas\(/);
+    // The ids the program asks for; the fake is seeded with them.
+    orgId = /orgId: "([a-f0-9]{24})"/.exec(call!)?.[1] ?? "";
+    invitationId = /invitationId: "([a-f0-9]{24})"/.exec(call!)?.[1] ?? "";
+    expect(orgId).not.toBe("");
+    expect(invitationId).not.toBe("");
+
+    fake.invites.clear();
+    fake.invites.addOrgInvite({
+      orgId,
+      id: invitationId,
+      orgName: "Readme Org",
+      username: "reader@example.com",
+      roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"],
+    });
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const run = await runTs(
+      callAtlas,
+      envWith({
+        MONGODB_ATLAS_CLIENT_ID: clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
+        MONGODB_ATLAS_BASE_URL: fake.url,
+      }),
+    );
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      "reader@example.com is invited to Readme Org as ORG_BILLING_ADMIN, ORG_READ_ONLY\n",
+    );
+    const api = fake.requests.filter((r) => r.operationId === "getOrgInvite");
+    expect(api.map((r) => [r.method, r.url, r.status])).toEqual([
+      ["GET", `/api/atlas/v2/orgs/${orgId}/invites/${invitationId}`, 200],
+    ]);
+    // It signed in with the service account: a token request, then a bearer call.
+    expect(fake.requests.some((r) => r.url === "/api/oauth/token")).toBe(true);
+    expect(String(api[0]!.headers.authorization)).toMatch(/^Bearer /);
+  });
+
+  it("takes its not-found branch when the invitation does not exist", async () => {
+    fake.invites.clear();
+    fake.requests.length = 0;
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const run = await runTs(
+      callAtlas,
+      envWith({
+        MONGODB_ATLAS_CLIENT_ID: clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
+        MONGODB_ATLAS_BASE_URL: fake.url,
+      }),
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^No pending invitation with that id/);
+    expect(fake.requests.find((r) => r.operationId === "getOrgInvite")?.status).toBe(404);
+  });
+
+  it("fails without printing the secret when the secret is wrong", async () => {
+    const wrongSecret = "mdb_sa_sk_readme_wrong_secret_0123456789";
+    const run = await runTs(
+      callAtlas,
+      envWith({
+        MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: wrongSecret,
+        MONGODB_ATLAS_BASE_URL: fake.url,
+      }),
+    );
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/AtlasAuthError/);
+    expect(run.stdout + run.stderr).not.toContain(wrongSecret);
+    expect(run.stdout + run.stderr).toContain(fake.credentials.serviceAccount.clientId);
+  });
+
+  it("runs the fake-Atlas program verbatim", async () => {
+    const run = await runTs(testAgainstFake, envWith({}));
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("updated ana@example.com: ORG_MEMBER, ORG_BILLING_READ_ONLY\n");
+  });
+});
+
+describe("README TypeScript blocks", () => {
+  it("all compile against the package's types, and a broken copy does not", async () => {
+    const ts = blocks.filter(isTypeScript);
+    // The tour, authentication, errors and options each show code.
+    expect(ts.length).toBeGreaterThanOrEqual(5);
+    const files = ts.map((b, i) => ({ name: `block-${i + 1}-line-${b.line}.ts`, block: b }));
+    for (const { name, block } of files) await writeFile(path.join(dir, name), block.code);
+    // A copy of the first block with a misspelled method proves tsc really checks these files.
+    await writeFile(
+      path.join(dir, "broken.ts"),
+      ts[0]!.code.replace(".getOrgInvite(", ".getOrgInvitation("),
+    );
+
+    const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
+    const run = spawnSync(process.execPath, [tsc, "-p", dir, "--pretty", "false"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    const errors = `${run.stdout}${run.stderr}`
+      .split("\n")
+      .filter((line) => /\): error TS\d+/.test(line));
+    const inBroken = errors.filter((e) => e.startsWith("broken.ts("));
+    expect(inBroken.join("\n")).toMatch(/TS2551: Property 'getOrgInvitation' does not exist/);
+    expect(errors.filter((e) => !e.startsWith("broken.ts("))).toEqual([]);
+    // Every block was part of the compilation (tsx-run files included).
+    const listed = spawnSync(process.execPath, [tsc, "-p", dir, "--listFilesOnly"], {
+      encoding: "utf8",
+    }).stdout;
+    for (const { name } of files) expect(listed).toContain(path.join(dir, name));
+  }, 120_000);
+});
