@@ -151,7 +151,8 @@ async function againstFakeAtlas(): Promise<void> {
     console.log(`(set ${CREDENTIAL_VARIABLES.join(", ")} as one pair to use real Atlas)`);
 
     const atlas = createAtlasInvites({
-      auth: { type: "accessToken", token: fake.credentials.accessToken },
+      // The same sign-in as real Atlas: a token from /api/oauth/token, revoked on close.
+      auth: { type: "serviceAccount", ...fake.credentials.serviceAccount },
       baseUrl: fake.url,
       userAgent: "atlas-invites-quickstart",
       onDeprecation: (notice) => console.warn(`warning: ${notice.message}`),
