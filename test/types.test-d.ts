@@ -6,7 +6,10 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   createAtlasInvites,
+  credentialsFromEnv,
   isAtlasApiError,
+  type AtlasAuthError,
+  type AtlasError,
   type ApiError,
   type AtlasApiError,
   type AtlasInvites,
@@ -222,6 +225,8 @@ describe("errors", () => {
       expectTypeOf(err.path).toEqualTypeOf<string>();
       expectTypeOf(err.response).toEqualTypeOf<Response>();
     }
+    expectTypeOf<AtlasApiError>().toExtend<AtlasError>();
+    expectTypeOf<AtlasAuthError>().toExtend<AtlasError>();
     expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string>();
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
   });
@@ -236,6 +241,11 @@ describe("options", () => {
     expectTypeOf<ServiceAccount["clientSecret"]>().toEqualTypeOf<string>();
     expectTypeOf<ApiKey["publicKey"]>().toEqualTypeOf<string>();
     expectTypeOf<ApiKey["privateKey"]>().toEqualTypeOf<string>();
+    expectTypeOf(credentialsFromEnv).returns.toExtend<AuthOptions>();
+    createAtlasInvites({ auth: "env" });
+    createAtlasInvites({ auth: credentialsFromEnv({ MONGODB_ATLAS_CLIENT_ID: "x" }) });
+    // @ts-expect-error "env" is the only string shorthand
+    createAtlasInvites({ auth: "environment" });
     // @ts-expect-error a service account needs its secret
     createAtlasInvites({ auth: { type: "serviceAccount", clientId: "mdb_sa_id_1" } });
     // @ts-expect-error an API key needs its private key
