@@ -28,6 +28,7 @@ import {
   type FakeServiceAccountOptions,
   type FakeTokenEndpoint,
 } from "./fake-auth.js";
+import { FaultInjector, type Fault, type FaultKind, type InjectedFault } from "./faults.js";
 import { FakeInvites } from "./store.js";
 
 export interface FakeAtlasOptions {
@@ -59,6 +60,8 @@ export interface RecordedRequest {
   operationId: string | undefined;
   /** The status the fake answered with. */
   status: number;
+  /** The kind of injected fault that shaped the answer, if one did. */
+  fault?: FaultKind;
 }
 
 export interface FakeAtlas {
@@ -80,6 +83,23 @@ export interface FakeAtlas {
   readonly tokenEndpoint: FakeTokenEndpoint;
   /** Controls of the Digest scheme: algorithms, nonce lifetime, stale nonces. */
   readonly digest: FakeDigest;
+  /**
+   * Makes the next matching request(s) fail the way production does: an error status with or
+   * without Retry-After, a connection that never answers or is reset, a body cut in half, an HTML
+   * page from a proxy, an empty or invalid body, a huge body, unknown fields, or a late answer.
+   * Faults apply first injected first, once each unless `times` says otherwise, to every request
+   * unless `operationId`, `path` or `when` narrows them. See {@link Fault} for each kind.
+   *
+   * @example
+   * const fake = await startFakeAtlas();
+   * // The next two calls of getOrgInvite get a 503 asking to come back in one second.
+   * fake.inject({ kind: "status", status: 503, retryAfter: "1", times: 2, operationId: "getOrgInvite" });
+   * // The call after that never gets an answer, until the client gives up.
+   * const hang = fake.inject({ kind: "hang" });
+   * // ... run the code under test, then:
+   * console.log(hang.hits, hang.openConnections);
+   */
+  inject(fault: Fault): InjectedFault;
   /** Stops the server and closes open connections. */
   close(): Promise<void>;
 }
@@ -135,6 +155,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
   const requests: RecordedRequest[] = [];
   let url = "";
   const invites = new FakeInvites(() => url);
+  const faults = new FaultInjector();
 
   function send(
     res: ServerResponse,
@@ -388,6 +409,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
       // Every request outside the token endpoints is one API exchange, whatever its answer.
       if (!record.url.startsWith("/api/oauth/")) stats.exchanges++;
       try {
+        if (faults.apply(req, res, record)) return;
         for (const scheme of schemes) {
           if (scheme.route?.(req, res, body)) {
             record.status = res.statusCode;
@@ -421,7 +443,9 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     stats,
     tokenEndpoint: account.endpoint,
     digest: apiKey.digest,
+    inject: (fault) => faults.inject(fault),
     close() {
+      faults.clear();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -13,3 +13,5 @@ export type {
   FakeTokenEndpoint,
   FakeTokenReply,
 } from "./fake-auth.js";
+export { DEFAULT_EXTRA_FIELDS } from "./faults.js";
+export type { Fault, FaultKind, FaultScope, InjectedFault } from "./faults.js";

@@ -1,0 +1,204 @@
+// fake.inject() on the wire, seen by plain fetch and node:http rather than by our client, so the
+// faults are what they claim to be for anyone testing their own code against them.
+import { request as httpRequest } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeAtlas, type FakeAtlas, type Fault } from "../src/testing/index.js";
+
+let fake: FakeAtlas;
+let path: string;
+let headers: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+  const s = fake.invites.addOrgInvite();
+  path = `/api/atlas/v2/orgs/${s.orgId}/invites/${s.id}`;
+  headers = {
+    Authorization: `Bearer ${fake.credentials.accessToken}`,
+    Accept: "application/vnd.atlas.2023-01-01+json",
+  };
+});
+afterEach(() => {
+  fake.requests.length = 0;
+});
+afterAll(() => fake.close());
+
+function get(extra: RequestInit = {}): Promise<Response> {
+  return fetch(`${fake.url}${path}`, { headers, ...extra });
+}
+
+/** The raw exchange through node:http: status, headers, and the bytes that arrived before the end. */
+function raw(): Promise<{
+  status: number;
+  length: string | undefined;
+  bytes: number;
+  error?: string;
+}> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${fake.url}${path}`, { headers, agent: false }, (res) => {
+      let bytes = 0;
+      res.on("data", (c: Buffer) => (bytes += c.length));
+      const done = (error?: string) =>
+        resolve({
+          status: res.statusCode!,
+          length: res.headers["content-length"],
+          bytes,
+          ...(error && { error }),
+        });
+      res.on("end", () => done());
+      res.on("error", (e) => done(e.message));
+      res.on("aborted", () => done("aborted"));
+    });
+    req.on("error", (e) =>
+      resolve({
+        status: 0,
+        length: undefined,
+        bytes: 0,
+        error: (e as NodeJS.ErrnoException).code ?? e.message,
+      }),
+    );
+    req.end();
+  });
+}
+
+describe("fake.inject", () => {
+  it("status: an Atlas-style error with Retry-After, once by default", async () => {
+    const handle = fake.inject({ kind: "status", status: 503, retryAfter: "2" });
+    const first = await get();
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("2");
+    expect(await first.json()).toMatchObject({ error: 503, errorCode: "SERVICE_UNAVAILABLE" });
+    expect((await get()).status).toBe(200);
+    expect(handle.hits).toBe(1);
+    expect(handle.remaining).toBe(0);
+    expect(fake.requests.map((r) => [r.status, r.fault])).toEqual([
+      [503, "status"],
+      [200, undefined],
+    ]);
+  });
+
+  it("status: a Date becomes an HTTP date, 429 says RATE_LIMITED", async () => {
+    const when = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+    fake.inject({ kind: "status", status: 429, retryAfter: when });
+    const res = await get();
+    expect(res.headers.get("retry-after")).toBe("Wed, 02 Jan 2030 03:04:05 GMT");
+    expect(await res.json()).toMatchObject({ errorCode: "RATE_LIMITED" });
+  });
+
+  it("times, Infinity and remove()", async () => {
+    const handle = fake.inject({ kind: "status", status: 500, times: Infinity });
+    for (let i = 0; i < 3; i++) expect((await get()).status).toBe(500);
+    handle.remove();
+    expect((await get()).status).toBe(200);
+    expect(handle.hits).toBe(3);
+    fake.inject({ kind: "status", status: 502, times: 2 });
+    expect([(await get()).status, (await get()).status, (await get()).status]).toEqual([
+      502, 502, 200,
+    ]);
+  });
+
+  it("faults apply first injected first", async () => {
+    fake.inject({ kind: "status", status: 500 });
+    fake.inject({ kind: "status", status: 502 });
+    expect([(await get()).status, (await get()).status]).toEqual([500, 502]);
+  });
+
+  it("operationId, path and when narrow a fault", async () => {
+    const byOp = fake.inject({ kind: "status", status: 500, operationId: "updateOrgInviteById" });
+    const byPath = fake.inject({ kind: "status", status: 502, path: "/elsewhere" });
+    const byHeader = fake.inject({
+      kind: "status",
+      status: 504,
+      when: (req) => req.headers["x-trace"] === "1",
+    });
+    expect((await get()).status).toBe(200);
+    expect((await get({ headers: { ...headers, "X-Trace": "1" } })).status).toBe(504);
+    expect([byOp.hits, byPath.hits, byHeader.hits]).toEqual([0, 0, 1]);
+    byOp.remove();
+    byPath.remove();
+  });
+
+  it("hang: the request is read and never answered", async () => {
+    const handle = fake.inject({ kind: "hang" });
+    const controller = new AbortController();
+    const pending = get({ signal: controller.signal }).catch((e: unknown) => e);
+    await expect.poll(() => handle.openConnections).toBe(1);
+    expect(fake.requests[0]!.status).toBe(0);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await expect.poll(() => handle.openConnections).toBe(0);
+  });
+
+  it("reset: the connection is reset without an answer", async () => {
+    fake.inject({ kind: "reset" });
+    const result = await raw();
+    expect(result.status).toBe(0);
+    expect(result.error).toBe("ECONNRESET");
+  });
+
+  it("truncate: the full Content-Length is announced, half of it arrives, then the end", async () => {
+    fake.inject({ kind: "truncate" });
+    const result = await raw();
+    expect(result.status).toBe(200);
+    expect(result.bytes).toBe(Math.floor(Number(result.length) / 2));
+    expect(result.error).toBeDefined();
+  });
+
+  it("html, empty and invalidJson send what they say", async () => {
+    fake.inject({ kind: "html" });
+    const html = await get();
+    expect([html.status, html.headers.get("content-type")]).toEqual([
+      502,
+      "text/html; charset=utf-8",
+    ]);
+    expect(await html.text()).toMatch(/^<!DOCTYPE html>/);
+
+    fake.inject({ kind: "empty", status: 500 });
+    const empty = await get();
+    expect([empty.status, empty.headers.get("content-length"), await empty.text()]).toEqual([
+      500,
+      "0",
+      "",
+    ]);
+
+    fake.inject({ kind: "invalidJson" });
+    const bad = await get();
+    expect(bad.status).toBe(200);
+    await expect(bad.json()).rejects.toThrow(SyntaxError);
+  });
+
+  it("huge and extraFields reshape the real answer", async () => {
+    fake.inject({ kind: "huge", bytes: 100_000 });
+    const huge = await get();
+    const text = await huge.text();
+    expect(Number(huge.headers.get("content-length"))).toBe(Buffer.byteLength(text));
+    expect(Math.abs(text.length - 100_000)).toBeLessThan(100);
+    expect(JSON.parse(text)).toMatchObject({ orgName: "Acme" });
+
+    fake.inject({ kind: "extraFields", fields: { added: true } });
+    const extra = (await (await get()).json()) as Record<string, unknown>;
+    expect(extra.added).toBe(true);
+    expect(extra.orgName).toBe("Acme");
+  });
+
+  it("delay holds the answer, then sends it unchanged", async () => {
+    const handle = fake.inject({ kind: "delay", ms: 100 });
+    const pending = get();
+    await expect.poll(() => handle.openConnections).toBe(1);
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(handle.openConnections).toBe(0);
+  });
+
+  it.each<[string, unknown]>([
+    ["an unknown kind", { kind: "explode" }],
+    ["a status outside 200-599", { kind: "status", status: 99 }],
+    ["zero times", { kind: "hang", times: 0 }],
+    ["fractional times", { kind: "hang", times: 1.5 }],
+    ["an unknown operation", { kind: "hang", operationId: "deleteEverything" }],
+    ["negative bytes", { kind: "huge", bytes: -1 }],
+    ["a bad ending", { kind: "truncate", ending: "later" }],
+    ["a when that is not a function", { kind: "hang", when: true }],
+  ])("refuses %s", (_label, fault) => {
+    expect(() => fake.inject(fault as Fault)).toThrow(TypeError);
+  });
+});
