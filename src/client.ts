@@ -14,7 +14,13 @@ import { AtlasApiError, AtlasError, AtlasValidationError } from "./errors.js";
 import { operations, type Operation, type OperationId } from "./operations.js";
 import { rateLimitMiddleware, type RateLimit } from "./rate-limit.js";
 import { AtlasRequest, serializeBody, type RequestState } from "./request.js";
-import { createTransport, redactUrl, type RetryInfo, type RetryOptions } from "./transport.js";
+import {
+  createTransport,
+  redactUrl,
+  type RetryInfo,
+  type RetryOptions,
+  type TransportState,
+} from "./transport.js";
 import type { OperationMethods } from "./types.js";
 import { defaultUserAgent, userAgentMiddleware } from "./user-agent.js";
 import { checkBody, checkParams, throwIfInvalid, validationMiddleware } from "./validation.js";
@@ -114,6 +120,35 @@ function checkTimeout(value: unknown, name: string): number | undefined {
     fail(`${name} must be a non-negative number of milliseconds`);
   }
   return value;
+}
+
+/**
+ * What the caller sees when a call fails after the request went out and before openapi-fetch
+ * returned: the timeout or the caller's signal firing while the body was read (undici rejects
+ * with the abort reason, other fetch implementations may not), or the connection dropping
+ * mid-body, which is reported like any other unusable body.
+ */
+function explainFailure(
+  op: Operation,
+  error: unknown,
+  transport: TransportState | undefined,
+  baseUrl: string,
+): unknown {
+  if (error instanceof AtlasError) return error;
+  if (transport?.failure) return transport.failure;
+  const response = transport?.response;
+  if (!response?.bodyUsed) return error;
+  const cutOff = new AtlasApiError({
+    status: response.status,
+    method: op.method,
+    path: op.path,
+    url: redactUrl(response.url || `${baseUrl}${op.path}`),
+    response,
+    bodyText: "",
+    problem: "the connection closed before the whole response body arrived",
+  });
+  Object.defineProperty(cutOff, "cause", { value: error, writable: true, configurable: true });
+  return cutOff;
 }
 
 /**
@@ -252,6 +287,8 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         op.path as never,
         init as never,
       );
+    } catch (error) {
+      throw explainFailure(op, error, state.transport, baseUrl);
     } finally {
       state.transport?.release?.();
     }

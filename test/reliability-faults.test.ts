@@ -1,0 +1,473 @@
+// Faults on the wire, over real HTTP against the fake Atlas: timeouts, the caller's signal,
+// retries with Retry-After and backoff, and what is never retried.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  AtlasApiError,
+  AtlasError,
+  AtlasTimeoutError,
+  createAtlasInvites,
+  type AtlasInvites,
+  type AtlasInvitesOptions,
+  type RetryInfo,
+} from "../src/index.js";
+import { AtlasRequest } from "../src/request.js";
+import { createTransport, parseRetryAfter } from "../src/transport.js";
+import {
+  startFakeAtlas,
+  type FakeAtlas,
+  type Fault,
+  type InjectedFault,
+} from "../src/testing/index.js";
+import {
+  newCounts,
+  rejection,
+  settle,
+  watchUnhandledRejections,
+  writeCounts,
+} from "./helpers/reliability.js";
+
+/** Generous: proves "does not hang", never "is fast". */
+const NO_HANG_MS = 10_000;
+
+let fake: FakeAtlas;
+const counts = newCounts();
+const watch = watchUnhandledRejections();
+const injected: InjectedFault[] = [];
+const clients: AtlasInvites[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+});
+afterEach(async () => {
+  await settle();
+  expect(watch.reasons).toEqual([]);
+  for (const handle of injected) {
+    counts.faultsInjected += handle.hits;
+    handle.remove();
+  }
+  injected.length = 0;
+  counts.scenarios++;
+  fake.requests.length = 0;
+});
+afterAll(async () => {
+  watch.stop();
+  writeCounts("reliability-faults", counts);
+  await Promise.all(clients.map((c) => c.close()));
+  await fake.close();
+});
+
+function inject(fault: Fault): InjectedFault {
+  const handle = fake.inject(fault);
+  injected.push(handle);
+  return handle;
+}
+
+function client(options: Partial<AtlasInvitesOptions> = {}): AtlasInvites {
+  const atlas = createAtlasInvites({
+    auth: { type: "accessToken", token: fake.credentials.accessToken },
+    baseUrl: fake.url,
+    onDeprecation: false,
+    retry: { baseDelayMs: 5, maxDelayMs: 2_000 },
+    ...options,
+  });
+  clients.push(atlas);
+  return atlas;
+}
+
+function seededOrgInvite() {
+  const seeded = fake.invites.addOrgInvite();
+  return { orgId: seeded.orgId!, invitationId: seeded.id! };
+}
+
+async function released(handle: InjectedFault): Promise<void> {
+  await vi.waitFor(() => expect(handle.openConnections).toBe(0), {
+    timeout: 5_000,
+    interval: 10,
+  });
+}
+
+describe("timeouts and the caller's signal", () => {
+  it("a server that never answers ends in AtlasTimeoutError, and the socket is closed", async () => {
+    const hang = inject({ kind: "hang" });
+    const atlas = client({ timeout: 200 });
+    const ids = seededOrgInvite();
+    const started = Date.now();
+    const err = await rejection(atlas.getOrgInvite(ids));
+    expect(Date.now() - started).toBeLessThan(NO_HANG_MS);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.message).toBe(
+      `atlas-invites: GET ${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId} timed out after 200 ms`,
+    );
+    expect(hang.hits).toBe(1);
+    await released(hang);
+    // A timeout is final: the retry policy does not send the call again.
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("a server that stops mid-body ends in AtlasTimeoutError too, and the socket is closed", async () => {
+    const stall = inject({ kind: "truncate", ending: "stall" });
+    const atlas = client({ timeout: 300 });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.message).toContain("timed out after 300 ms");
+    expect(fake.requests[0]!.status).toBe(200);
+    expect(stall.hits).toBe(1);
+    await released(stall);
+  });
+
+  it("the per-call timeout overrides the client's, including 'no timeout'", async () => {
+    const hang = inject({ kind: "hang" });
+    const atlas = client({ timeout: 0 });
+    const err = await rejection(atlas.getOrgInvite({ ...seededOrgInvite(), timeout: 150 }));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.message).toContain("timed out after 150 ms");
+    await released(hang);
+  });
+
+  it("a slow answer inside the timeout is data, not an error", async () => {
+    inject({ kind: "delay", ms: 100 });
+    const atlas = client({ timeout: 5_000 });
+    const ids = seededOrgInvite();
+    const invite = await atlas.getOrgInvite(ids);
+    expect(invite.id).toBe(ids.invitationId);
+  });
+
+  it("a slow answer past the timeout is a timeout", async () => {
+    const late = inject({ kind: "delay", ms: 2_000 });
+    const atlas = client({ timeout: 100 });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    await released(late);
+  });
+
+  it("aborting the signal while waiting ends the call with the reason as cause, socket closed", async () => {
+    const hang = inject({ kind: "hang" });
+    const atlas = client({ timeout: 0 });
+    const controller = new AbortController();
+    const reason = new Error("user pressed cancel");
+    const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
+    await vi.waitFor(() => expect(hang.hits).toBe(1));
+    controller.abort(reason);
+    const err = await rejection(call);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.message).toContain("was aborted by the caller");
+    expect(err.cause).toBe(reason);
+    await released(hang);
+  });
+
+  it("aborting the signal mid-body gives the same error", async () => {
+    const stall = inject({ kind: "truncate", ending: "stall" });
+    const atlas = client({ timeout: 0 });
+    const controller = new AbortController();
+    const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
+    await vi.waitFor(() => expect(stall.openConnections).toBe(1));
+    controller.abort();
+    const err = await rejection(call);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err.message).toContain("was aborted by the caller");
+    await released(stall);
+  });
+
+  it("an already aborted signal sends nothing", async () => {
+    const atlas = client();
+    const err = await rejection(
+      atlas.getOrgInvite({ ...seededOrgInvite(), signal: AbortSignal.abort() }),
+    );
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("aborting during a retry wait stops the retries", async () => {
+    inject({ kind: "status", status: 503, retryAfter: "1" });
+    const atlas = client({ retry: { maxDelayMs: 5_000 } });
+    const controller = new AbortController();
+    const call = atlas.getOrgInvite({
+      ...seededOrgInvite(),
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1));
+    controller.abort();
+    const err = await rejection(call);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe("retries", () => {
+  it("503 with Retry-After in seconds waits that long, then succeeds", async () => {
+    const fault = inject({ kind: "status", status: 503, retryAfter: "1" });
+    const retries: RetryInfo[] = [];
+    const atlas = client({ onRetry: (info) => retries.push(info) });
+    const ids = seededOrgInvite();
+    const invite = await atlas.getOrgInvite(ids);
+    expect(invite.id).toBe(ids.invitationId);
+    expect(fault.hits).toBe(1);
+    expect(fake.requests.map((r) => r.status)).toEqual([503, 200]);
+    expect(retries).toEqual([
+      {
+        attempt: 1,
+        delayMs: 1_000,
+        method: "GET",
+        url: `${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId}`,
+        status: 503,
+        error: undefined,
+      },
+    ]);
+  });
+
+  it("429 with Retry-After as an HTTP date waits until then", async () => {
+    // HTTP dates have whole seconds: two seconds ahead is between one and two seconds away.
+    const when = new Date(Date.now() + 2_000);
+    inject({ kind: "status", status: 429, retryAfter: when });
+    const retries: RetryInfo[] = [];
+    const atlas = client({ onRetry: (info) => retries.push(info) });
+    await atlas.getOrgInvite(seededOrgInvite());
+    expect(fake.requests.map((r) => r.status)).toEqual([429, 200]);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.status).toBe(429);
+    expect(retries[0]!.delayMs).toBeGreaterThan(0);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it("a Retry-After longer than maxDelayMs hands the 429 to the caller instead of retrying early", async () => {
+    inject({ kind: "status", status: 429, retryAfter: "120" });
+    const onRetry = vi.fn();
+    const atlas = client({ onRetry, retry: { maxDelayMs: 10_000 } });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(429);
+    expect((err as AtlasApiError).errorCode).toBe("RATE_LIMITED");
+    expect((err as AtlasApiError).response.headers.get("Retry-After")).toBe("120");
+    expect(onRetry).not.toHaveBeenCalled();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("a Retry-After past the time budget is not waited for", async () => {
+    inject({ kind: "status", status: 503, retryAfter: "2" });
+    const atlas = client({ retry: { maxElapsedMs: 500, maxDelayMs: 5_000 } });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect((err as AtlasApiError).status).toBe(503);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it.each([500, 502, 503, 504, 429])(
+    "%i without Retry-After retries with jittered exponential backoff",
+    async (status) => {
+      const fault = inject({ kind: "status", status, times: 2 });
+      const retries: RetryInfo[] = [];
+      const atlas = client({
+        retry: { baseDelayMs: 20, maxRetries: 3 },
+        onRetry: (info) => retries.push(info),
+      });
+      const ids = seededOrgInvite();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+      expect(fault.hits).toBe(2);
+      expect(fake.requests.map((r) => r.status)).toEqual([status, status, 200]);
+      expect(retries.map((r) => [r.attempt, r.status])).toEqual([
+        [1, status],
+        [2, status],
+      ]);
+      // Full jitter: each wait lies in [0, base * 2^(attempt-1)).
+      for (const r of retries) {
+        expect(r.delayMs).toBeGreaterThanOrEqual(0);
+        expect(r.delayMs).toBeLessThan(20 * 2 ** (r.attempt - 1));
+      }
+    },
+  );
+
+  it("connection resets are retried", async () => {
+    const reset = inject({ kind: "reset", times: 2 });
+    const retries: RetryInfo[] = [];
+    const atlas = client({ onRetry: (info) => retries.push(info) });
+    const ids = seededOrgInvite();
+    expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    expect(reset.hits).toBe(2);
+    expect(retries).toHaveLength(2);
+    for (const r of retries) {
+      expect(r.status).toBeUndefined();
+      expect(r.error).toBeInstanceOf(Error);
+    }
+  });
+
+  it("a connection closed mid-body with the request answered is not retried", async () => {
+    const cut = inject({ kind: "truncate" });
+    const onRetry = vi.fn();
+    const atlas = client({ onRetry });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(200);
+    expect(err.message).toContain("the connection closed before the whole response body arrived");
+    expect(err.cause).toBeInstanceOf(Error);
+    expect(cut.hits).toBe(1);
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
+  it("gives up after maxRetries with the last answer", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    const onRetry = vi.fn();
+    const atlas = client({ retry: { maxRetries: 2, baseDelayMs: 1 }, onRetry });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect((err as AtlasApiError).status).toBe(503);
+    expect(fake.requests).toHaveLength(3);
+    expect(onRetry).toHaveBeenCalledTimes(2);
+  });
+
+  it("gives up on resets after maxRetries with an AtlasError that keeps the socket error", async () => {
+    inject({ kind: "reset", times: Infinity });
+    const atlas = client({ retry: { maxRetries: 2, baseDelayMs: 1 } });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasError);
+    expect(err.message).toMatch(
+      /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} failed after 3 attempts: /,
+    );
+    let cause: unknown = err.cause;
+    const codes: unknown[] = [];
+    while (cause instanceof Error) {
+      codes.push((cause as { code?: unknown }).code);
+      cause = cause.cause;
+    }
+    expect(codes.some((c) => c === "ECONNRESET" || c === "UND_ERR_SOCKET")).toBe(true);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it("the time budget stops backoff retries", async () => {
+    inject({ kind: "status", status: 500, times: Infinity });
+    const atlas = client({ retry: { maxRetries: 50, baseDelayMs: 40, maxElapsedMs: 300 } });
+    const started = Date.now();
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect((err as AtlasApiError).status).toBe(500);
+    expect(Date.now() - started).toBeLessThan(NO_HANG_MS);
+    expect(fake.requests.length).toBeLessThan(51);
+  });
+
+  it.each([400, 401, 403, 404, 405, 406, 408, 409, 415, 422])(
+    "%i is never retried",
+    async (status) => {
+      inject({ kind: "status", status, times: Infinity });
+      const onRetry = vi.fn();
+      const atlas = client({ onRetry });
+      const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+      expect((err as AtlasApiError).status).toBe(status);
+      expect(fake.requests).toHaveLength(1);
+      expect(onRetry).not.toHaveBeenCalled();
+    },
+  );
+
+  it("a retried PATCH arrives byte-identical, headers included", async () => {
+    const seeded = fake.invites.addOrgInvite();
+    inject({ kind: "status", status: 503, times: 2, operationId: "updateOrgInviteById" });
+    const atlas = client();
+    const body = {
+      roles: ["ORG_BILLING_ADMIN" as const, "ORG_MEMBER" as const],
+      teamIds: ["équipe ☃", 'team "two"'],
+      groupRoleAssignments: [{ groupId: "32b6e34b3d91647abb20e7b8", roles: ["GROUP_OWNER"] }],
+    };
+    const result = await atlas.updateOrgInviteById({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      body,
+    });
+    expect(result.roles).toEqual(body.roles);
+    expect(fake.requests).toHaveLength(3);
+    const [first, ...rest] = fake.requests;
+    expect(first!.body).toBe(JSON.stringify(body));
+    for (const again of rest) {
+      expect(again.body).toBe(first!.body);
+      expect(again.url).toBe(first!.url);
+      expect(again.headers["content-type"]).toBe(first!.headers["content-type"]);
+      expect(again.headers["content-length"]).toBe(first!.headers["content-length"]);
+      expect(again.headers.authorization).toBe(first!.headers.authorization);
+      expect(again.headers.accept).toBe(first!.headers.accept);
+    }
+  });
+
+  it("retry: false sends once", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    const onRetry = vi.fn();
+    const atlas = client({ retry: false, onRetry });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect((err as AtlasApiError).status).toBe(503);
+    expect(fake.requests).toHaveLength(1);
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
+  it("retry: false still turns a reset into an AtlasError", async () => {
+    inject({ kind: "reset" });
+    const atlas = client({ retry: false });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect(err).toBeInstanceOf(AtlasError);
+    expect(err.message).toMatch(/ failed: /);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("faults limited to one operation leave the others alone", async () => {
+    const fault = inject({
+      kind: "status",
+      status: 500,
+      operationId: "updateGroupInviteById",
+      times: Infinity,
+    });
+    const atlas = client({ retry: false });
+    await atlas.getOrgInvite(seededOrgInvite());
+    const group = fake.invites.addGroupInvite();
+    const err = await rejection(
+      atlas.updateGroupInviteById({ groupId: group.groupId!, invitationId: group.id!, body: {} }),
+    );
+    expect((err as AtlasApiError).status).toBe(500);
+    expect(fault.hits).toBe(1);
+  });
+});
+
+describe("backoff, measured on the transport with pinned jitter", () => {
+  it("doubles the ceiling on each retry and caps it at maxDelayMs", async () => {
+    inject({ kind: "status", status: 502, times: 4 });
+    const retries: RetryInfo[] = [];
+    const send = createTransport({
+      fetch: globalThis.fetch,
+      timeoutMs: 5_000,
+      retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 60_000 },
+      onRetry: (info) => retries.push(info),
+      random: () => 0.5,
+    });
+    const ids = seededOrgInvite();
+    const response = await send(
+      new AtlasRequest(`${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId}`, {
+        headers: {
+          Authorization: `Bearer ${fake.credentials.accessToken}`,
+          Accept: "application/vnd.atlas.2023-01-01+json",
+        },
+      }),
+    );
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(retries.map((r) => r.delayMs)).toEqual([5, 10, 20, 25]);
+  });
+});
+
+describe("Retry-After parsing (RFC 9110, section 10.2.3)", () => {
+  const now = Date.UTC(1994, 10, 6, 8, 49, 30);
+  it.each([
+    ["7", 7_000],
+    ["0", 0],
+    [" 3 ", 3_000],
+    ["Sun, 06 Nov 1994 08:49:37 GMT", 7_000],
+    ["Sunday, 06-Nov-94 08:49:37 GMT", 7_000],
+    ["Sun Nov  6 08:49:37 1994", 7_000],
+    ["Sun, 06 Nov 1994 08:49:00 GMT", 0],
+  ])("reads %j as %i ms", (value, ms) => {
+    expect(parseRetryAfter(value, now)).toBe(ms);
+  });
+
+  it.each([
+    "-1",
+    "1.5",
+    "1e3",
+    "soon",
+    "",
+    "Sun, 31 Feb 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 25:49:37 GMT",
+    "2 days",
+  ])("ignores %j", (value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+});
