@@ -16,7 +16,13 @@ function show(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "string") {
     const clipped = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
-    return JSON.stringify(clipped);
+    // JSON.stringify escapes C0 controls only; bidi overrides and other invisible characters
+    // could still reorder or hide what a terminal shows, so they are escaped too.
+    return JSON.stringify(clipped).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => {
+      const code = c.codePointAt(0)!;
+      const hex = code.toString(16).padStart(4, "0");
+      return code > 0xffff ? `\\u{${hex}}` : `\\u${hex}`;
+    });
   }
   if (value === null) return "null";
   if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
