@@ -1,0 +1,218 @@
+// Odd responses over real HTTP: each yields data or an AtlasApiError (an AtlasError at worst),
+// never an unhandled rejection, a parse crash or a hang.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  AtlasApiError,
+  AtlasTimeoutError,
+  createAtlasInvites,
+  type AtlasInvites,
+} from "../src/index.js";
+import {
+  DEFAULT_EXTRA_FIELDS,
+  startFakeAtlas,
+  type FakeAtlas,
+  type Fault,
+  type InjectedFault,
+} from "../src/testing/index.js";
+import { FAULT_MATRIX, OPERATIONS, callOf } from "./helpers/fault-cases.js";
+import {
+  newCounts,
+  rejection,
+  settle,
+  watchUnhandledRejections,
+  writeCounts,
+} from "./helpers/reliability.js";
+
+let fake: FakeAtlas;
+let atlas: AtlasInvites;
+const counts = newCounts();
+const watch = watchUnhandledRejections();
+const injected: InjectedFault[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+  atlas = createAtlasInvites({
+    auth: { type: "accessToken", token: fake.credentials.accessToken },
+    baseUrl: fake.url,
+    onDeprecation: false,
+    timeout: 2_000,
+    retry: { baseDelayMs: 1, maxRetries: 1 },
+  });
+});
+afterEach(async () => {
+  await settle();
+  expect(watch.reasons).toEqual([]);
+  for (const handle of injected) {
+    counts.faultsInjected += handle.hits;
+    handle.remove();
+  }
+  injected.length = 0;
+  counts.scenarios++;
+  fake.requests.length = 0;
+});
+afterAll(async () => {
+  watch.stop();
+  writeCounts("reliability-responses", counts);
+  await atlas.close();
+  await fake.close();
+});
+
+function inject(fault: Fault): InjectedFault {
+  const handle = fake.inject(fault);
+  injected.push(handle);
+  return handle;
+}
+
+describe("every fault kind against every operation", () => {
+  const cases = OPERATIONS.flatMap((id) =>
+    FAULT_MATRIX.map(([label, fault, outcome]) => [id, label, fault, outcome] as const),
+  );
+  it.each(cases)("%s with %s", async (id, _label, fault, outcome) => {
+    counts.inputsTried++;
+    const handle = inject({ ...fault, operationId: id });
+    // A short per-call timeout where the timeout is the expected end, to keep the run quick.
+    const settled = await callOf(
+      fake,
+      atlas,
+      id,
+      outcome === AtlasTimeoutError ? { timeout: 250 } : {},
+    ).then(
+      (data) => ({ data }),
+      (error: unknown) => ({ error }),
+    );
+    expect(handle.hits).toBeGreaterThan(0);
+    if (outcome === "data") {
+      expect(settled).toHaveProperty("data");
+      expect((settled as { data: { id: string } }).data.id).toMatch(/^[a-f0-9]{24}$/);
+    } else {
+      expect(settled).toHaveProperty("error");
+      const error = (settled as { error: unknown }).error;
+      expect(error).toBeInstanceOf(outcome);
+      // One line, and never the whole body.
+      expect((error as Error).message).not.toMatch(/\n/);
+      expect((error as Error).message.length).toBeLessThan(600);
+    }
+  });
+});
+
+describe("odd bodies, in detail", () => {
+  it("an HTML error page from a proxy becomes AtlasApiError with the status and the first bytes", async () => {
+    inject({ kind: "html", status: 502, times: 2 });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.status).toBe(502);
+    expect(err.errorCode).toBeUndefined();
+    expect(err.message).toContain("response body is not an Atlas error: <!DOCTYPE html>");
+    expect(err.response.headers.get("content-type")).toContain("text/html");
+  });
+
+  it("a 200 whose body is an HTML page is not data", async () => {
+    inject({ kind: "html", status: 200 });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err.status).toBe(200);
+    expect(err.message).toContain("response body is not valid JSON");
+  });
+
+  it("an empty 200 says so", async () => {
+    inject({ kind: "empty", status: 200 });
+    const err = (await rejection(callOf(fake, atlas, "updateOrgInviteById"))) as AtlasApiError;
+    expect(err.status).toBe(200);
+    expect(err.message).toContain("empty response body");
+  });
+
+  it("an empty error answer keeps its status", async () => {
+    inject({ kind: "empty", status: 404 });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err.status).toBe(404);
+    expect(err.message).toMatch(/^\[404\] GET .*: empty response body$/);
+  });
+
+  it("JSON cut off in the middle is AtlasApiError, not a SyntaxError", async () => {
+    inject({ kind: "invalidJson" });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.message).toContain(
+      'response body is not valid JSON: {"id":"5f1a7b3c9d2e4f6a8b0c1d2e"',
+    );
+  });
+
+  it("a body cut off by a closed connection is AtlasApiError with the status it had", async () => {
+    inject({ kind: "truncate", operationId: "updateGroupInviteById" });
+    const err = (await rejection(callOf(fake, atlas, "updateGroupInviteById"))) as AtlasApiError;
+    expect(err.status).toBe(200);
+    expect(err.message).toContain("the connection closed before the whole response body arrived");
+  });
+
+  it("a 20 MB body is read in full and returned as data", async () => {
+    const bytes = 20 * 1024 * 1024;
+    inject({ kind: "huge", bytes });
+    const s = fake.invites.addOrgInvite({ username: "big@example.com" });
+    const invite = (await atlas.getOrgInvite({
+      orgId: s.orgId!,
+      invitationId: s.id!,
+    })) as unknown as Record<string, unknown>;
+    expect(invite.username).toBe("big@example.com");
+    expect(invite.id).toBe(s.id);
+    const padding = invite.padding as string;
+    expect(padding.length).toBeGreaterThan(bytes - 2_000);
+    expect(/^x+$/.test(padding)).toBe(true);
+  });
+
+  it("a 20 MB error body gives an AtlasApiError with a short message", async () => {
+    inject({ kind: "huge", bytes: 20 * 1024 * 1024 });
+    const err = (await rejection(
+      atlas.getOrgInvite({
+        orgId: "4888442a3354817a7320eb61",
+        invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+      }),
+    )) as AtlasApiError;
+    expect(err.status).toBe(404);
+    expect(err.errorCode).toBe("RESOURCE_NOT_FOUND");
+    expect(err.message.length).toBeLessThan(300);
+  });
+
+  it("unknown fields Atlas may add are kept, not dropped", async () => {
+    inject({ kind: "extraFields" });
+    const s = fake.invites.addOrgInvite();
+    const invite = await atlas.getOrgInvite({ orgId: s.orgId!, invitationId: s.id! });
+    expect(invite).toEqual({ ...s, ...DEFAULT_EXTRA_FIELDS });
+  });
+
+  it("unknown fields inside the envelope are kept too", async () => {
+    inject({ kind: "extraFields", fields: { traceId: "abc", content2: [1] } });
+    const s = fake.invites.addGroupInvite();
+    const wrapped = await atlas.updateGroupInviteById({
+      groupId: s.groupId!,
+      invitationId: s.id!,
+      body: { roles: ["GROUP_OWNER"] },
+      envelope: true,
+    });
+    expect(wrapped).toMatchObject({ status: 200, traceId: "abc", content2: [1] });
+    expect(wrapped.content.roles).toEqual(["GROUP_OWNER"]);
+  });
+
+  it("unknown fields in an error body are kept on AtlasApiError.body", async () => {
+    inject({
+      kind: "status",
+      status: 409,
+      body: { error: 409, errorCode: "CONFLICT", detail: "busy", hint: "later" },
+    });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err.errorCode).toBe("CONFLICT");
+    expect(err.body).toMatchObject({ hint: "later" });
+  });
+
+  it("a plain-text error body is kept as its first bytes", async () => {
+    inject({
+      kind: "status",
+      status: 400,
+      body: "Bad Request\r\n\r\nsomething  broke",
+      headers: { "Content-Type": "text/plain" },
+    });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err.status).toBe(400);
+    expect(err.message).toContain(
+      "response body is not an Atlas error: Bad Request something broke",
+    );
+  });
+});
