@@ -26,6 +26,7 @@
  * In your own code, import from "atlas-invites" and "atlas-invites/testing".
  */
 import {
+  AtlasError,
   createAtlasInvites,
   credentialsFromEnv,
   type AtlasInvites,
@@ -175,8 +176,15 @@ async function againstFakeAtlas(): Promise<void> {
   }
 }
 
-if (CREDENTIAL_VARIABLES.some((name) => env(name) !== undefined)) {
-  await againstRealAtlas();
-} else {
-  await againstFakeAtlas();
+try {
+  if (CREDENTIAL_VARIABLES.some((name) => env(name) !== undefined)) {
+    await againstRealAtlas();
+  } else {
+    await againstFakeAtlas();
+  }
+} catch (err) {
+  // The package's errors are one readable line each (and never contain a secret).
+  if (!(err instanceof AtlasError)) throw err;
+  console.error(`quickstart: ${err.message}`);
+  process.exitCode = 1;
 }

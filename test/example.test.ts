@@ -13,6 +13,7 @@ import type {
   OrganizationInvitationUpdateRequest,
 } from "../src/index.js";
 import { operations } from "../src/index.js";
+import { startFakeAtlas } from "../src/testing/index.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -22,20 +23,20 @@ interface Run {
   stderr: string;
 }
 
-/** The environment without any Atlas credentials or ids, so the example picks the fake. */
-function cleanEnv(): NodeJS.ProcessEnv {
+/** The environment without any Atlas credentials or ids (so the example picks the fake), plus `extra`. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(MONGODB_ATLAS_|ATLAS_)/.test(key)) env[key] = value;
   }
-  return env;
+  return { ...env, ...extra };
 }
 
-function npmRunExample(): Promise<Run> {
+function npmRunExample(extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", "example"], {
       cwd: ROOT,
-      env: cleanEnv(),
+      env: cleanEnv(extraEnv),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -149,4 +150,72 @@ describe("npm run example", () => {
       expect(run.stderr).toContain(`${id} is deprecated (it stops working on 2027-07-01)`);
     }
   });
+});
+
+describe("npm run example with credentials in the environment", () => {
+  it("names the missing variable when only half a pair is set, and sends nothing", async () => {
+    // The base URL points at a fake, so a request sent by mistake would be seen, not leave the host.
+    const fake = await startFakeAtlas();
+    try {
+      const run = await npmRunExample({
+        MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
+        MONGODB_ATLAS_BASE_URL: fake.url,
+        ATLAS_ORG_ID: "4888442a3354817a7320eb61",
+        ATLAS_ORG_INVITATION_ID: "5f1a7b3c9d2e4f6a8b0c1d2e",
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("missing MONGODB_ATLAS_CLIENT_SECRET");
+      expect(run.stdout).not.toMatch(/^# /m);
+      expect(fake.requests).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
+
+  it("runs the operations on the ids from the environment, at MONGODB_ATLAS_BASE_URL", async () => {
+    // A fake on 127.0.0.1 stands in for real Atlas; the example cannot tell them apart.
+    const fake = await startFakeAtlas();
+    try {
+      const org = fake.invites.addOrgInvite({ roles: ["ORG_GROUP_CREATOR"] });
+      const group = fake.invites.addGroupInvite({ username: "env@example.com" });
+      const run = await npmRunExample({
+        MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: fake.credentials.serviceAccount.clientSecret,
+        MONGODB_ATLAS_BASE_URL: fake.url,
+        ATLAS_ORG_ID: org.orgId!,
+        ATLAS_ORG_INVITATION_ID: org.id!,
+        ATLAS_GROUP_ID: group.groupId!,
+        ATLAS_GROUP_INVITEE: group.username!,
+        ATLAS_GROUP_INVITATION_ID: group.id!,
+        ATLAS_GROUP_ROLES: "GROUP_SEARCH_INDEX_EDITOR, GROUP_READ_ONLY",
+      });
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(`against ${fake.url}`);
+      const printed = parseCalls(run.stdout);
+      expect(printed.map((c) => c.operationId)).toEqual([
+        "getOrgInvite",
+        "updateOrgInviteById",
+        "updateGroupInvites",
+        "updateGroupInviteById",
+      ]);
+      // Without ATLAS_ORG_ROLES the org update writes back the roles the invitation had.
+      expect(printed[1]!.input.body).toEqual({ roles: ["ORG_GROUP_CREATOR"] });
+      expect((printed[1]!.result as OrganizationInvitation).roles).toEqual(["ORG_GROUP_CREATOR"]);
+      expect(fake.invites.getGroupInvite(group.groupId!, group.id!)?.roles).toEqual([
+        "GROUP_SEARCH_INDEX_EDITOR",
+        "GROUP_READ_ONLY",
+      ]);
+      const api = fake.requests.filter((r) => r.operationId !== undefined);
+      expect(api.map((r) => [r.operationId, r.status])).toEqual([
+        ["getOrgInvite", 200],
+        ["updateOrgInviteById", 200],
+        ["updateGroupInvites", 200],
+        ["updateGroupInviteById", 200],
+      ]);
+      expect(api.every((r) => String(r.headers.authorization).startsWith("Bearer "))).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
 });
