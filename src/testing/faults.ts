@@ -449,10 +449,14 @@ export class FaultInjector {
       case "delay": {
         const letGo = hold();
         capture(res, ({ status, headers, body }) => {
-          setTimeout(() => {
+          const timer = setTimeout(() => {
+            socket.off("close", cancel);
             letGo();
-            if (!socket.destroyed) send(res, status, headers, body);
+            send(res, status, headers, body);
           }, fault.ms);
+          // A client that gave up (or fake.close()) ends the wait, so no timer outlives it.
+          const cancel = () => clearTimeout(timer);
+          socket.once("close", cancel);
         });
         return false;
       }
