@@ -51,11 +51,17 @@ function verdict(met: boolean | null): string {
   return met ? "met" : "MISSED";
 }
 
+/** A figure with its unit; microseconds keep one decimal, which is all the noise allows. */
+function withUnit(value: number, unit: string): string {
+  const figure = unit.startsWith("µs") && Math.abs(value) < 100 ? value.toFixed(1) : show(value);
+  return `${figure} ${unit}`;
+}
+
 export function tableRows(results: Result[]): string[][] {
   return results.map((r) => [
     r.name,
-    r.value === null ? "not measured" : `${show(r.value)} ${r.unit}`,
-    r.baseline === null ? "-" : `${show(r.baseline)} ${r.unit}`,
+    r.value === null ? "not measured" : withUnit(r.value, r.unit),
+    r.baseline === null ? "-" : withUnit(r.baseline, r.unit),
     r.ratio === null ? "-" : `${r.ratio.toFixed(2)}x`,
     r.target,
     verdict(r.met),

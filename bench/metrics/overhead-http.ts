@@ -97,8 +97,8 @@ export async function measureHttpOverhead(
       if (value.id !== INVITATION_ID) throw new Error("loopback overhead: unexpected answer");
     }
     const options: TimingOptions = quick
-      ? { rounds: 11, warmupRounds: 2, batch: 40, clock: "wall" }
-      : { rounds: 81, warmupRounds: 4, batch: 40, clock: "wall" };
+      ? { rounds: 61, warmupRounds: 4, batch: 10, clock: "wall" }
+      : { rounds: 321, warmupRounds: 8, batch: 10, clock: "wall" };
     const t = await interleave(arms, options);
     await atlas.close();
 
