@@ -16,6 +16,7 @@ export function authMiddleware(strategy: AuthStrategy, isClosed: () => boolean):
         throw new AtlasError("atlas-invites: a middleware replaced the request with a foreign one");
       }
       await strategy.authorize(request);
+      request.state.authorized = true;
       return undefined;
     },
     async onResponse({ request, response, options }) {

@@ -197,6 +197,8 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     timeoutMs,
     retry,
     onRetry: options.onRetry,
+    // Requests that carry credentials get fresh ones for each retry; token requests carry none.
+    beforeRetry: (request) => (request.state.authorized ? strategy.authorize(request) : undefined),
   });
   const userAgent = options.userAgent
     ? `${options.userAgent} ${defaultUserAgent()}`

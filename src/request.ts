@@ -21,6 +21,8 @@ export interface RequestState {
   operationId?: string;
   /** Set when the input was already checked before openapi-fetch built the request. */
   validated?: boolean;
+  /** Set once the auth strategy has added credentials, so retries renew them. */
+  authorized?: boolean;
   /** Set on the copy that is re-sent after a 401, so authentication never loops. */
   authRetried?: boolean;
   /** Per-call timeout in ms, overriding the client's. */

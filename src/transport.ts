@@ -48,6 +48,11 @@ export interface TransportOptions {
   timeoutMs: number;
   retry: Required<RetryOptions> | false;
   onRetry: ((info: RetryInfo) => void) | undefined;
+  /**
+   * Runs before every retry attempt. Authentication renews the request's credentials here: a
+   * Digest answer must not repeat its nonce count (RFC 7616, section 3.4).
+   */
+  beforeRetry?: (req: AtlasRequest) => void | Promise<void>;
   /** Source of jitter in [0, 1); tests pin it. Default Math.random. */
   random?: () => number;
 }
@@ -157,7 +162,7 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
 }
 
 export function createTransport(options: TransportOptions) {
-  const { fetch, timeoutMs, retry, onRetry } = options;
+  const { fetch, timeoutMs, retry, onRetry, beforeRetry } = options;
   const random = options.random ?? Math.random;
 
   /**
@@ -257,6 +262,7 @@ export function createTransport(options: TransportOptions) {
       } catch (reason) {
         throw callerAbort(req, reason);
       }
+      await beforeRetry?.(req);
     }
   }
 

@@ -49,7 +49,7 @@ export function checkParams(
       violations.push({
         path: param.name,
         rule: "pattern",
-        message: `${param.name} must match ${param.pattern} (24 lowercase hex characters), got ${show(value)}`,
+        message: `${param.name} must match ${param.pattern}, got ${show(value)}`,
       });
     }
   }

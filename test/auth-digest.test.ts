@@ -194,6 +194,22 @@ describe("Digest over real HTTP", () => {
     expect(new Set(answers.map((f) => f.cnonce)).size).toBe(calls);
   });
 
+  it("answers a retried attempt with a fresh nonce count", async () => {
+    const atlas = connect({ retry: { baseDelayMs: 1, maxRetries: 2 } });
+    await get(atlas);
+    fake.inject({
+      kind: "status",
+      status: 503,
+      when: (r) => r.headers.authorization !== undefined,
+    });
+    const invite = await get(atlas);
+    expect(invite.id).toBe(seeded.id);
+    const [failed, retried] = fake.requests.slice(-2).map((r) => verify(r));
+    expect(fake.requests.slice(-2).map((r) => r.status)).toEqual([503, 200]);
+    expect(parseInt(retried!.nc!, 16)).toBe(parseInt(failed!.nc!, 16) + 1);
+    expect(fake.stats.ncReplays).toBe(0);
+  });
+
   it("signs the path and query exactly as sent", async () => {
     const group = fake.invites.addGroupInvite();
     const atlas = connect();
