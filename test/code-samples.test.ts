@@ -3,14 +3,12 @@
  * real types, so the rendered docs never show code that does not build. Each sample imports from
  * "atlas-invites"; a throw-away tsconfig maps that name to src/index.ts.
  */
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operations } from "../src/index.js";
+import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 interface Sample {
@@ -48,56 +46,6 @@ async function typeScriptSamples(): Promise<{ samples: Sample[]; operationIds: s
   return { samples, operationIds };
 }
 
-/** Writes a tsconfig that resolves the package name to the sources, like a consumer would see it. */
-async function writeTsconfig(dir: string): Promise<void> {
-  const rel = (p: string) => path.relative(dir, path.join(ROOT, p)).split(path.sep).join("/");
-  const tsconfig = {
-    compilerOptions: {
-      target: "ES2022",
-      lib: ["ES2023"],
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-      paths: {
-        "atlas-invites": [rel("src/index.ts")],
-        "atlas-invites/testing": [rel("src/testing/index.ts")],
-      },
-    },
-    include: ["*.ts"],
-  };
-  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
-}
-
-/** Runs tsc on the directory and groups its diagnostics by file name. */
-function typeCheck(dir: string): { status: number | null; errors: Map<string, string[]> } {
-  const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
-  const run = spawnSync(process.execPath, [tsc, "-p", dir, "--pretty", "false"], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  const errors = new Map<string, string[]>();
-  let last: string[] | undefined;
-  for (const line of `${run.stdout}${run.stderr}`.split("\n")) {
-    const match = /^(.*?)\(\d+,\d+\): error (TS\d+: .*)$/.exec(line);
-    if (match) {
-      const file = path.basename(match[1]!);
-      last = errors.get(file) ?? [];
-      last.push(match[2]!);
-      errors.set(file, last);
-    } else if (last && /^\s+\S/.test(line)) {
-      // The indented lines after a diagnostic explain it (which overload, which type).
-      last[last.length - 1] += `\n${line.trim()}`;
-    } else {
-      last = undefined;
-    }
-  }
-  return { status: run.status, errors };
-}
-
 let dir: string;
 let samples: Sample[];
 let operationIds: string[];
@@ -109,7 +57,7 @@ beforeAll(async () => {
   await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
   // Inside the project, so that node_modules and the package's "type": "module" apply.
   dir = await mkdtemp(path.join(ROOT, ".tmp", "code-samples-"));
-  await writeTsconfig(dir);
+  await writeConsumerTsconfig(dir);
   for (const [i, sample] of samples.entries()) {
     await writeFile(path.join(dir, fileOf(i)), sample.source);
   }

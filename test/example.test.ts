@@ -2,7 +2,6 @@
  * `npm run example` as a user runs it, with no Atlas credentials in the environment: it must start
  * its own fake Atlas on 127.0.0.1, run all four operations, and print what each returned.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type {
@@ -14,37 +13,14 @@ import type {
 } from "../src/index.js";
 import { operations } from "../src/index.js";
 import { startFakeAtlas } from "../src/testing/index.js";
+import { envWithoutAtlas, run as runCommand, type RunResult } from "./helpers/processes.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without any Atlas credentials or ids (so the example picks the fake), plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(MONGODB_ATLAS_|ATLAS_)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function npmRunExample(extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "example"], {
-      cwd: ROOT,
-      env: cleanEnv(extraEnv),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+function npmRunExample(extraEnv: Record<string, string> = {}): Promise<RunResult> {
+  return runCommand("npm", ["run", "--silent", "example"], {
+    cwd: ROOT,
+    env: envWithoutAtlas(extraEnv),
   });
 }
 
@@ -71,7 +47,7 @@ function parseCalls(stdout: string): Call[] {
   return calls;
 }
 
-let run: Run;
+let run: RunResult;
 let calls: Call[];
 const call = <T>(id: string) => {
   const found = calls.find((c) => c.operationId === id);

@@ -6,15 +6,15 @@
  * "atlas-invites" resolves to src/ through a throw-away tsconfig, the way a consumer's import
  * resolves to the published package.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { ROOT, TSC, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
+import { envWithoutAtlas, run, type RunResult } from "./helpers/processes.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
 
 interface CodeBlock {
@@ -52,59 +52,9 @@ function codeBlocks(markdown: string): CodeBlock[] {
 
 const isTypeScript = (b: CodeBlock) => b.lang === "ts" || b.lang === "typescript";
 
-async function writeTsconfig(dir: string): Promise<void> {
-  const rel = (p: string) => path.relative(dir, path.join(ROOT, p)).split(path.sep).join("/");
-  const tsconfig = {
-    compilerOptions: {
-      target: "ES2022",
-      lib: ["ES2023"],
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-      paths: {
-        "atlas-invites": [rel("src/index.ts")],
-        "atlas-invites/testing": [rel("src/testing/index.ts")],
-      },
-    },
-    include: ["*.ts"],
-  };
-  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
-}
-
-/** The environment without Atlas credentials, plus `extra`. */
-function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(MONGODB_ATLAS_|ATLAS_)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a TypeScript file with tsx, from its directory so tsx reads the tsconfig there. */
-function runTs(file: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, file], {
-      cwd: path.dirname(file),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+function runTs(file: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return run(process.execPath, [TSX_CLI, file], { cwd: path.dirname(file), env });
 }
 
 let dir: string;
@@ -119,7 +69,7 @@ beforeAll(async () => {
   await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
   // Inside the project, so that node_modules and the package's "type": "module" apply.
   dir = await mkdtemp(path.join(ROOT, ".tmp", "readme-"));
-  await writeTsconfig(dir);
+  await writeConsumerTsconfig(dir);
   callAtlas = path.join(dir, "tour-call-atlas.ts");
   testAgainstFake = path.join(dir, "tour-test-against-fake.ts");
   if (tour.length === 2) {
@@ -168,7 +118,7 @@ describe("README quick tour, run as written", () => {
     const { clientId, clientSecret } = fake.credentials.serviceAccount;
     const run = await runTs(
       callAtlas,
-      envWith({
+      envWithoutAtlas({
         MONGODB_ATLAS_CLIENT_ID: clientId,
         MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
         MONGODB_ATLAS_BASE_URL: fake.url,
@@ -194,7 +144,7 @@ describe("README quick tour, run as written", () => {
     const { clientId, clientSecret } = fake.credentials.serviceAccount;
     const run = await runTs(
       callAtlas,
-      envWith({
+      envWithoutAtlas({
         MONGODB_ATLAS_CLIENT_ID: clientId,
         MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
         MONGODB_ATLAS_BASE_URL: fake.url,
@@ -209,7 +159,7 @@ describe("README quick tour, run as written", () => {
     const wrongSecret = "mdb_sa_sk_readme_wrong_secret_0123456789";
     const run = await runTs(
       callAtlas,
-      envWith({
+      envWithoutAtlas({
         MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
         MONGODB_ATLAS_CLIENT_SECRET: wrongSecret,
         MONGODB_ATLAS_BASE_URL: fake.url,
@@ -222,7 +172,7 @@ describe("README quick tour, run as written", () => {
   });
 
   it("runs the fake-Atlas program verbatim", async () => {
-    const run = await runTs(testAgainstFake, envWith({}));
+    const run = await runTs(testAgainstFake, envWithoutAtlas({}));
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("updated ana@example.com: ORG_MEMBER, ORG_BILLING_READ_ONLY\n");
@@ -242,8 +192,7 @@ describe("README TypeScript blocks", () => {
       ts[0]!.code.replace(".getOrgInvite(", ".getOrgInvitation("),
     );
 
-    const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
-    const run = spawnSync(process.execPath, [tsc, "-p", dir, "--pretty", "false"], {
+    const run = spawnSync(process.execPath, [TSC, "-p", dir, "--pretty", "false"], {
       cwd: dir,
       encoding: "utf8",
     });
@@ -254,7 +203,7 @@ describe("README TypeScript blocks", () => {
     expect(inBroken.join("\n")).toMatch(/TS2551: Property 'getOrgInvitation' does not exist/);
     expect(errors.filter((e) => !e.startsWith("broken.ts("))).toEqual([]);
     // Every block was part of the compilation (tsx-run files included).
-    const listed = spawnSync(process.execPath, [tsc, "-p", dir, "--listFilesOnly"], {
+    const listed = spawnSync(process.execPath, [TSC, "-p", dir, "--listFilesOnly"], {
       encoding: "utf8",
     }).stdout;
     for (const { name } of files) expect(listed).toContain(path.join(dir, name));

@@ -3,7 +3,7 @@
  * edit the spec, regenerate and run the drift check without touching the working tree.
  * node_modules is a symlink to the real one, so copies cost a few milliseconds.
  */
-import { spawn } from "node:child_process";
+import { run, type RunResult } from "./processes.js";
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,13 +23,6 @@ const PIPELINE_ENTRIES = [
   ".prettierignore",
 ];
 
-export interface RunResult {
-  /** Exit code, or null when the process died from a signal. */
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 export interface TempProject {
   dir: string;
   /** Runs `node --import tsx scripts/<script> <dir>` inside the copy. */
@@ -45,18 +38,9 @@ export interface TempProject {
 }
 
 function runIn(cwd: string, command: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  return run(command, args, {
+    cwd,
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
   });
 }
 
