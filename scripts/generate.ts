@@ -1,38 +1,73 @@
 /**
  * `npm run generate`: lint the spec, then write every file derived from it into generated/.
  * Prints one line per step with its timing. Formatting happens here, so a second run is a no-op.
+ *
+ * The Redocly linter runs in a child process from the first moment, while this process builds
+ * every file in memory; nothing is written until the linter has passed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { generateAll, readPipelineConfig } from "./lib/pipeline.js";
 
 const root = process.argv[2] ?? process.cwd();
 const started = performance.now();
 const log = (name: string, ms: number) =>
   console.log(`  ${name.padEnd(44)} ${ms.toFixed(0).padStart(5)} ms`);
 
+interface LintResult {
+  ok: boolean;
+  output: string;
+  ms: number;
+}
+
+/** Lints with the same Redocly CLI that `npm run lint:spec` and CI use, so the rules cannot differ. */
+function lintSpec(): Promise<LintResult> {
+  const redocly = createRequire(import.meta.url).resolve("@redocly/cli/lib/index.js");
+  return new Promise((resolve) => {
+    let output = "";
+    const child = spawn(process.execPath, [redocly, "lint", "--format=stylish"], {
+      cwd: root,
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.once("error", (error) =>
+      resolve({ ok: false, output: `${error.message}\n`, ms: performance.now() - started }),
+    );
+    child.once("close", (code) =>
+      resolve({ ok: code === 0, output, ms: performance.now() - started }),
+    );
+  });
+}
+
+const lint = lintSpec();
+const { generateAll, readPipelineConfig } = await import("./lib/pipeline.js");
+
 const cfg = await readPipelineConfig(root);
 console.log(`generate: ${cfg.specPath}`);
 
-// Lint with the same Redocly CLI that `npm run lint:spec` and CI use, so the rules cannot differ.
-let t = performance.now();
-const redocly = createRequire(import.meta.url).resolve("@redocly/cli/lib/index.js");
-const lint = spawnSync(process.execPath, [redocly, "lint", "--format=stylish"], {
-  cwd: root,
-  encoding: "utf8",
-  env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-});
-if (lint.status !== 0) {
-  process.stderr.write(lint.stdout + lint.stderr);
+// Step lines wait for the lint line, so the output reads in the order the steps take effect.
+const steps: [string, number][] = [];
+const generated = generateAll(cfg, (name, ms) => steps.push([name, ms])).then(
+  (files) => ({ files }),
+  (error: unknown) => ({ error }),
+);
+
+const linted = await lint;
+if (!linted.ok) {
+  process.stderr.write(linted.output);
   console.error("generate: the spec does not lint; nothing was written.");
   process.exit(1);
 }
-log("lint (redocly recommended-strict + ours)", performance.now() - t);
+log("lint (redocly recommended-strict + ours)", linted.ms);
+const result = await generated;
+for (const [name, ms] of steps) log(name, ms);
+if ("error" in result) throw result.error;
 
-const files = await generateAll(cfg, log);
-t = performance.now();
+const { files } = result;
+const t = performance.now();
 let changed = 0;
 for (const file of files) {
   const target = path.join(root, file.path);
