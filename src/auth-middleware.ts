@@ -10,31 +10,44 @@ import { isAtlasRequest, type AtlasRequest } from "./request.js";
 
 export function authMiddleware(strategy: AuthStrategy, isClosed: () => boolean): Middleware {
   return {
-    async onRequest({ request }) {
-      if (isClosed()) throw new AtlasError("atlas-invites: this client was closed");
+    // Not async: strategies that answer synchronously (a fixed token, a cached Digest nonce)
+    // then cost no extra promise per request.
+    onRequest({ request }) {
+      if (isClosed())
+        return Promise.reject(new AtlasError("atlas-invites: this client was closed"));
       if (!isAtlasRequest(request)) {
-        throw new AtlasError("atlas-invites: a middleware replaced the request with a foreign one");
+        return Promise.reject(
+          new AtlasError("atlas-invites: a middleware replaced the request with a foreign one"),
+        );
       }
-      await strategy.authorize(request);
       request.state.authorized = true;
-      return undefined;
+      const pending = strategy.authorize(request);
+      return pending ? pending.then(() => undefined) : undefined;
     },
-    async onResponse({ request, response, options }) {
+    onResponse({ request, response, options }) {
       if (!isAtlasRequest(request)) return undefined;
       strategy.onResponse?.(request, response);
       if (response.status !== 401 || request.state.authRetried || !strategy.onUnauthorized) {
         return undefined;
       }
-      if (!(await strategy.onUnauthorized(request, response))) return undefined;
-      // Free the first answer's timer and connection before sending again.
-      request.state.transport?.release?.();
-      await response.body?.cancel().catch(() => undefined);
-      const again = (request as AtlasRequest).clone();
-      again.state.authRetried = true;
-      await strategy.authorize(again);
-      const second = await options.fetch(again as unknown as Request);
-      strategy.onResponse?.(again, second);
-      return second;
+      return resend(request, response, options.fetch);
     },
   };
+
+  async function resend(
+    request: AtlasRequest,
+    response: Response,
+    send: (request: Request) => Promise<Response>,
+  ): Promise<Response | undefined> {
+    if (!(await strategy.onUnauthorized!(request, response))) return undefined;
+    // Free the first answer's timer and connection before sending again.
+    request.state.transport?.release?.();
+    await response.body?.cancel().catch(() => undefined);
+    const again = request.clone();
+    again.state.authRetried = true;
+    await strategy.authorize(again);
+    const second = await send(again as unknown as Request);
+    strategy.onResponse?.(again, second);
+    return second;
+  }
 }

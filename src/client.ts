@@ -2,7 +2,11 @@
  * createAtlasInvites: an openapi-fetch client with our middleware, plus one typed method per
  * operation of the generated table.
  */
-import createClient, { type Client } from "openapi-fetch";
+import createClient, {
+  type Client,
+  type Middleware,
+  type MiddlewareCallbackParams,
+} from "openapi-fetch";
 import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { apiVersionMiddleware } from "./api-version.js";
@@ -12,6 +16,7 @@ import { authMiddleware } from "./auth-middleware.js";
 import { deprecationMiddleware, type OnDeprecation } from "./deprecation.js";
 import { AtlasApiError, AtlasError, AtlasValidationError } from "./errors.js";
 import { operations, type Operation, type OperationId } from "./operations.js";
+import { runMiddleware } from "./middleware-runner.js";
 import { rateLimitMiddleware, type RateLimit } from "./rate-limit.js";
 import { AtlasRequest, serializeBody, type RequestState } from "./request.js";
 import {
@@ -128,6 +133,27 @@ function checkTimeout(value: unknown, name: string): number | undefined {
  * with the abort reason, other fetch implementations may not), or the connection dropping
  * mid-body, which is reported like any other unusable body.
  */
+/** The URL of one call: the path template filled from validated parameters, then the query. */
+function buildUrl(
+  baseUrl: string,
+  op: Operation,
+  path: Record<string, unknown>,
+  query: Record<string, unknown>,
+): string {
+  let url =
+    baseUrl +
+    op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(path[name] as string));
+  let separator = "?";
+  for (const key in query) {
+    // Validation has made sure every query value is a boolean.
+    const value = query[key] as boolean | undefined;
+    if (value === undefined) continue;
+    url += `${separator}${encodeURIComponent(key)}=${value}`;
+    separator = "&";
+  }
+  return url;
+}
+
 function explainFailure(
   op: Operation,
   error: unknown,
@@ -236,14 +262,24 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // name ourselves, warn about deprecation, then authenticate last so the strategy sees the final
   // request. onResponse runs bottom to top, so auth's 401 handling runs first and the rate-limit
   // and deprecation middleware see the answer that is returned to the caller.
-  client.use(
+  const middleware: Middleware[] = [
     apiVersionMiddleware,
     validationMiddleware,
     userAgentMiddleware(options.userAgent),
     deprecationMiddleware(onDeprecation),
     rateLimitMiddleware((value) => (rateLimit = value)),
     authMiddleware(strategy, () => closed),
-  );
+  ];
+  client.use(...middleware);
+  // What middleware see as `options` when a method runs them (openapi-fetch builds the same).
+  const middlewareOptions = Object.freeze({
+    baseUrl,
+    fetch: transport as unknown as typeof fetch,
+    parseAs: "text",
+    querySerializer: () => "",
+    bodySerializer: serializeBody,
+    pathSerializer: (pathname: string) => pathname,
+  }) as unknown as MiddlewareCallbackParams["options"];
 
   async function call(op: Operation, input: unknown): Promise<unknown> {
     if (closed) throw new AtlasError("atlas-invites: this client was closed");
@@ -275,36 +311,36 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     const timeoutMs = checkTimeout(args.timeout, "timeout");
 
     const state: RequestState = { validated: true, timeoutMs };
-    const init = {
-      params: { path, query },
-      body: args.body,
-      signal,
-      parseAs: "text" as const,
+    const request = new AtlasRequest(buildUrl(baseUrl, op, path, query), {
+      method: op.method,
+      headers: new Headers(),
+      body: args.body === undefined ? undefined : serializeBody(args.body),
+      signal: signal ?? null,
       state,
-    };
-    let result: { data?: unknown; error?: unknown; response: Response };
+    });
+    let response: Response;
+    let text: string;
     try {
-      result = await client.request(
-        op.method.toLowerCase() as "get",
-        op.path as never,
-        init as never,
+      response = await runMiddleware(
+        middleware,
+        request,
+        op.path,
+        { path, query },
+        middlewareOptions,
       );
+      text = await response.text();
     } catch (error) {
       throw explainFailure(op, error, state.transport, baseUrl);
     } finally {
       state.transport?.release?.();
     }
-    const { response } = result;
-    // openapi-fetch hands error bodies back already parsed when they are JSON.
-    const raw = response.ok ? result.data : result.error;
-    const text = raw === undefined ? "" : typeof raw === "string" ? raw : JSON.stringify(raw);
     // Built only for an error: redacting the URL parses it, which a success need not pay for.
     const apiError = (problem?: string) =>
       new AtlasApiError({
         status: response.status,
         method: op.method,
         path: op.path,
-        url: redactUrl(response.url || `${baseUrl}${op.path}`),
+        url: redactUrl(response.url || request.url),
         response,
         bodyText: text,
         ...(problem === undefined ? {} : { problem }),

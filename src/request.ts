@@ -45,7 +45,13 @@ export class AtlasRequest {
   readonly state: RequestState;
   readonly [brand] = true;
 
-  constructor(input: string | URL, init: RequestInit & { state?: RequestState } = {}) {
+  constructor(
+    input: string | URL,
+    init: Omit<RequestInit, "body"> & {
+      body?: RequestInit["body"] | SerializedBody;
+      state?: RequestState;
+    } = {},
+  ) {
     this.url = String(input);
     this.method = (init.method ?? "GET").toUpperCase();
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
