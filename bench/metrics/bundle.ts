@@ -63,6 +63,12 @@ interface BundleSize {
   inputs: [file: string, bytes: number][];
 }
 
+/** A dependency by its path from node_modules/, wherever the packages were installed. */
+function shortName(file: string): string {
+  const at = file.lastIndexOf("node_modules/");
+  return at === -1 ? file : file.slice(at);
+}
+
 async function bundleSize(program: string, external: string[] = []): Promise<BundleSize> {
   const result = await build({
     stdin: { contents: program, resolveDir: ROOT, loader: "ts", sourcefile: "program.ts" },
@@ -79,7 +85,7 @@ async function bundleSize(program: string, external: string[] = []): Promise<Bun
   const code = result.outputFiles[0]!.contents;
   const output = Object.values(result.metafile.outputs)[0]!;
   const inputs = Object.entries(output.inputs)
-    .map(([file, info]): [string, number] => [file, info.bytesInOutput])
+    .map(([file, info]): [string, number] => [shortName(file), info.bytesInOutput])
     .filter(([, bytes]) => bytes > 0)
     .sort((a, b) => b[1] - a[1]);
   return { minified: code.byteLength, gzip: gzipSync(code).byteLength, inputs };
@@ -115,7 +121,7 @@ async function gzipByInput(program: string): Promise<[string, number][]> {
   for (const [h, [start, file]] of heads.entries()) {
     const end = heads[h + 1]?.[0] ?? lines.length;
     const without = await gzipOf([...lines.slice(0, start), ...lines.slice(end)].join("\n"));
-    cost.set(file, (cost.get(file) ?? 0) + whole - without);
+    cost.set(shortName(file), (cost.get(shortName(file)) ?? 0) + whole - without);
   }
   return [...cost].sort((a, b) => b[1] - a[1]);
 }
