@@ -185,19 +185,18 @@ async function generateWith(
   onStep: (name: string, ms: number) => void,
 ): Promise<GeneratedFile[]> {
   /**
-   * Builds a source on this thread and has it formatted on the worker. The step's time is the work
-   * done for it on either thread, not counting the time it waited for the other one.
+   * Has a source built on this thread formatted on the worker. The step's time is the work done
+   * for it on either thread (`builtMs` here, then prettier's time), not the time it spent waiting
+   * while the other thread was busy.
    */
   const formatted = async (
     name: string,
     filepath: string,
-    build: () => Promise<string> | string,
+    source: string,
+    builtMs: number,
   ): Promise<string> => {
-    const t = performance.now();
-    const source = await build();
-    const built = performance.now() - t;
     const { text, ms } = await formatter.format(source, filepath, TS_PARSER);
-    onStep(`${name} -> ${filepath}`, built + ms);
+    onStep(`${name} -> ${filepath}`, builtMs + ms);
     return text;
   };
 
@@ -205,21 +204,33 @@ async function generateWith(
   const doc = await bundleSpec(cfg);
   onStep("bundle spec", performance.now() - t);
 
-  // These three need only the bundled spec; the worker formats them while the types are built.
-  const tablePath = "generated/operations.ts";
-  const table = formatted("operation table", tablePath, () => buildOperationTable(doc, HEADER));
-  const validatorsPath = "generated/validators.ts";
-  const validators = formatted("validators", validatorsPath, () => buildValidators(doc, HEADER));
   // The User-Agent names the package version; taking it from package.json here keeps src/ free of
   // file-system lookups that would break once the package is bundled.
+  t = performance.now();
+  const pkg = JSON.parse(await readFile(path.join(cfg.root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   const infoPath = "generated/package-info.ts";
-  const info = formatted("package info", infoPath, async () => {
-    const pkg = JSON.parse(await readFile(path.join(cfg.root, "package.json"), "utf8")) as {
-      name: string;
-      version: string;
-    };
-    return `/** ${HEADER} */\n\nexport const PACKAGE_NAME = ${JSON.stringify(pkg.name)};\nexport const PACKAGE_VERSION = ${JSON.stringify(pkg.version)};\n`;
-  });
+  const infoSource = `/** ${HEADER} */\n\nexport const PACKAGE_NAME = ${JSON.stringify(pkg.name)};\nexport const PACKAGE_VERSION = ${JSON.stringify(pkg.version)};\n`;
+  const info = formatted("package info", infoPath, infoSource, performance.now() - t);
+
+  // These need only the bundled spec; the worker formats them while the types are built.
+  t = performance.now();
+  const tablePath = "generated/operations.ts";
+  const tableSource = buildOperationTable(doc, HEADER);
+  const table = formatted("operation table", tablePath, tableSource, performance.now() - t);
+
+  t = performance.now();
+  const validatorsPath = "generated/validators.ts";
+  const validatorsSource = buildValidators(doc, HEADER);
+  const validators = formatted(
+    "validators",
+    validatorsPath,
+    validatorsSource,
+    performance.now() - t,
+  );
+
   const others = Promise.all([table, validators, info]);
   // Awaited below; this only keeps an early failure from being reported as unhandled meanwhile.
   others.catch(() => {});
@@ -230,14 +241,14 @@ async function generateWith(
   const bundled = `${JSON.stringify(doc, null, 2)}\n`;
   onStep(`bundled spec -> ${bundlePath}`, performance.now() - t);
 
-  const types = await formatted("types", cfg.typesOutput, async () => {
-    const { default: openapiTS, astToString } = loadOpenapiTs();
-    const ast = await openapiTS(structuredClone(doc) as never, {
-      silent: true,
-      transform: (schema) => openStringWithKnownValues(schema as { "x-known-values"?: unknown }),
-    });
-    return `/** ${HEADER} */\n\n${astToString(ast)}`;
+  t = performance.now();
+  const { default: openapiTS, astToString } = loadOpenapiTs();
+  const ast = await openapiTS(structuredClone(doc) as never, {
+    silent: true,
+    transform: (schema) => openStringWithKnownValues(schema as { "x-known-values"?: unknown }),
   });
+  const typesSource = `/** ${HEADER} */\n\n${astToString(ast)}`;
+  const types = await formatted("types", cfg.typesOutput, typesSource, performance.now() - t);
 
   const [tableText, validatorsText, infoText] = await others;
   return [
