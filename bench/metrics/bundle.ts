@@ -13,13 +13,14 @@ import type { MetricReport } from "../lib/results.js";
 export const BUNDLE_TARGET_BYTES = 5_000;
 
 /**
- * The CI regression budget: 14,107 B, the gzip size this program measured for the client as
- * committed in b4ed4cc, plus a margin of 3%, rounded up to 100 B. It is not a target. `--quick`
- * enforces it instead of the 5,000 B target, which is known to be out of reach and explained in
- * BENCHMARKS.md, so CI fails when the bundle grows, not because of that documented miss. Lower it
- * when the bundle shrinks; raise it only with a reason recorded in the commit.
+ * The CI regression budget: 14,439 B, the gzip size this program measured once the methods ran
+ * the middleware themselves (commit 7ea244d, +332 B over the first budget's 14,107 B), plus a
+ * margin of 3%, rounded up to 100 B. It is not a target. `--quick` enforces it instead of the
+ * 5,000 B target, which is known to be out of reach and explained in BENCHMARKS.md, so CI fails
+ * when the bundle grows, not because of that documented miss. Lower it when the bundle shrinks;
+ * raise it only with a reason recorded in the commit.
  */
-export const BUNDLE_REGRESSION_BUDGET_BYTES = 14_600;
+export const BUNDLE_REGRESSION_BUDGET_BYTES = 14_900;
 
 export const BUNDLE_ROW = "Runtime bundle (gzip)";
 export const BUNDLE_REGRESSION_ROW = "Runtime bundle, CI regression budget (gzip)";
