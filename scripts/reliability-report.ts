@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
+import type { ReliabilityCounts } from "../test/helpers/reliability.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DOC = path.join(ROOT, "docs", "RELIABILITY.md");
@@ -28,17 +29,8 @@ const EXPECTED = [
   "secrets",
 ];
 
-interface Counts {
-  file: string;
-  writtenAt: string;
-  inputsTried: number;
-  faultsInjected: number;
-  requestsWronglySent: number;
-  secretsLeaked: number;
-  propertyRuns: number;
-  scenarios: number;
-  details?: Record<string, unknown>;
-}
+/** One test file's counts, as test/helpers/reliability.ts writes them. */
+type Counts = ReliabilityCounts & { file: string; writtenAt: string };
 
 function fail(message: string): never {
   console.error(`reliability-report: ${message}`);
