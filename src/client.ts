@@ -127,12 +127,6 @@ function checkTimeout(value: unknown, name: string): number | undefined {
   return value;
 }
 
-/**
- * What the caller sees when a call fails after the request went out and before openapi-fetch
- * returned: the timeout or the caller's signal firing while the body was read (undici rejects
- * with the abort reason, other fetch implementations may not), or the connection dropping
- * mid-body, which is reported like any other unusable body.
- */
 /** The URL of one call: the path template filled from validated parameters, then the query. */
 function buildUrl(
   baseUrl: string,
@@ -154,6 +148,12 @@ function buildUrl(
   return url;
 }
 
+/**
+ * What the caller sees when a call fails after the request went out and before its body was
+ * read: the timeout or the caller's signal firing while the body was read (undici rejects with
+ * the abort reason, other fetch implementations may not), or the connection dropping mid-body,
+ * which is reported like any other unusable body.
+ */
 function explainFailure(
   op: Operation,
   error: unknown,

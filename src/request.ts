@@ -19,7 +19,7 @@ export class SerializedBody {
 export interface RequestState {
   /** operationId from the generated table, once the version middleware has resolved it. */
   operationId?: string;
-  /** Set when the input was already checked before openapi-fetch built the request. */
+  /** Set when a method already checked the input, so the validation middleware skips it. */
   validated?: boolean;
   /** Set once the auth strategy has added credentials, so retries renew them. */
   authorized?: boolean;
