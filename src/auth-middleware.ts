@@ -24,6 +24,10 @@ export function authMiddleware(strategy: AuthStrategy, isClosed: () => boolean):
       const pending = strategy.authorize(request);
       return pending ? pending.then(() => undefined) : undefined;
     },
+    onError({ request }) {
+      if (isAtlasRequest(request)) strategy.onError?.(request);
+      return undefined;
+    },
     onResponse({ request, response, options }) {
       if (!isAtlasRequest(request)) return undefined;
       strategy.onResponse?.(request, response);

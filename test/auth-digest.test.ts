@@ -374,14 +374,38 @@ describe("Digest over real HTTP", () => {
     const atlas = connect();
     const results = await Promise.all(Array.from({ length: 50 }, () => get(atlas)));
     expect(results.every((r) => r.id === seeded.id)).toBe(true);
-    expect(fake.stats.exchanges).toBe(100);
+    // One call fetches the challenge; the other 49 wait for it and answer pre-emptively.
+    expect(fake.stats.exchanges).toBe(51);
+    expect(fake.stats.challenges).toBe(1);
     expect(fake.stats.ncReplays).toBe(0);
     const answered = fake.requests.filter((r) => r.headers.authorization).map((r) => verify(r));
     expect(new Set(answered.map((f) => `${f.nonce}/${f.nc}`)).size).toBe(50);
     // Every call answered the nonce the first challenge brought, so the next call needs no challenge.
     expect(new Set(answered.map((f) => f.nonce)).size).toBe(1);
     await get(atlas);
-    expect(fake.stats.exchanges).toBe(101);
+    expect(fake.stats.exchanges).toBe(52);
+  });
+
+  it("lets waiting first calls go on when the challenge request fails", async () => {
+    const atlas = connect({ retry: false });
+    fake.inject({ kind: "reset", when: (r) => r.headers.authorization === undefined });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => get(atlas)));
+    // The first call's connection was reset; the others did not hang behind it.
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
+    expect(fake.stats.ncReplays).toBe(0);
+  });
+
+  it("retries a challenge request that met a 503 without waiting on itself", async () => {
+    const atlas = connect({ retry: { baseDelayMs: 1, maxRetries: 2 } });
+    fake.inject({
+      kind: "status",
+      status: 503,
+      when: (r) => r.headers.authorization === undefined,
+    });
+    const invite = await get(atlas);
+    expect(invite.id).toBe(seeded.id);
+    expect(fake.requests.map((r) => r.status)).toEqual([503, 401, 200]);
   });
 
   it("reports a Digest challenge it cannot answer as AtlasAuthError", async () => {
@@ -529,6 +553,7 @@ describe("reading WWW-Authenticate", () => {
     expect(Object.keys(strategy).sort()).toEqual([
       "authorize",
       "label",
+      "onError",
       "onResponse",
       "onUnauthorized",
       "type",

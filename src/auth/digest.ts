@@ -233,6 +233,24 @@ export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
   const answeredWith = new WeakMap<AtlasRequest, Session | null>();
   /** Why a 401's Digest challenges could not be answered, for the error. */
   const unusable = new WeakMap<AtlasRequest, string>();
+  /**
+   * The request sent without credentials to fetch the first challenge. Concurrent calls wait for
+   * its answer instead of each fetching a challenge of their own, so N first calls cost N + 1
+   * exchanges, not 2N. It settles on any answer or failure of that request.
+   */
+  let probe: { request: AtlasRequest; settled: Promise<void>; settle: () => void } | undefined;
+
+  /** Sends a request without credentials, to be challenged. */
+  function unanswered(request: AtlasRequest): void {
+    answeredWith.set(request, null);
+    request.headers.delete("Authorization");
+  }
+
+  function settleProbe(request: AtlasRequest): void {
+    if (probe?.request !== request) return;
+    probe.settle();
+    probe = undefined;
+  }
 
   function open(challenge: Challenge, algorithm: string): Session {
     const { base, sess } = splitAlgorithm(algorithm);
@@ -253,12 +271,21 @@ export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
   return {
     type: "apiKey",
     label: who,
-    authorize(request) {
+    authorize(request): void | Promise<void> {
       const s = session;
       if (!s || s.nc >= MAX_NC) {
+        // Wait for a probe in flight; if it brought no challenge, go without one, in parallel.
+        if (probe?.request === request) return unanswered(request); // the probe, retried
+        if (probe) {
+          return probe.settled.then(() =>
+            session ? this.authorize(request) : unanswered(request),
+          );
+        }
         session = undefined;
-        answeredWith.set(request, null);
-        request.headers.delete("Authorization");
+        let settle!: () => void;
+        const settled = new Promise<void>((resolve) => (settle = resolve));
+        probe = { request, settled, settle };
+        unanswered(request);
         return;
       }
       // Taken synchronously, so concurrent calls never share a count.
@@ -276,15 +303,23 @@ export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
       answeredWith.set(request, s);
       request.headers.set("Authorization", header);
     },
+    onError(request) {
+      settleProbe(request);
+    },
     onResponse(request, response) {
       const used = answeredWith.get(request);
-      if (used === undefined || response.status !== 401) return;
-      const header = response.headers.get("WWW-Authenticate");
-      const pick = header ? pickChallenge(parseChallenges(header)) : undefined;
-      if (pick && "unsupported" in pick) unusable.set(request, pick.unsupported);
-      // Only the request that used the current session may replace it: an answer to an older
-      // nonce arriving late must not undo a newer challenge another call already took.
-      else if (pick && used === (session ?? null)) session = open(pick.usable, pick.algorithm);
+      // Settled once this answer has been read for a challenge (the finally runs after it).
+      try {
+        if (used === undefined || response.status !== 401) return;
+        const header = response.headers.get("WWW-Authenticate");
+        const pick = header ? pickChallenge(parseChallenges(header)) : undefined;
+        if (pick && "unsupported" in pick) unusable.set(request, pick.unsupported);
+        // Only the request that used the current session may replace it: an answer to an older
+        // nonce arriving late must not undo a newer challenge another call already took.
+        else if (pick && used === (session ?? null)) session = open(pick.usable, pick.algorithm);
+      } finally {
+        settleProbe(request);
+      }
     },
     onUnauthorized(request) {
       const used = answeredWith.get(request);

@@ -30,6 +30,8 @@ export interface AuthStrategy {
   onUnauthorized?(request: AtlasRequest, response: Response): boolean | Promise<boolean>;
   /** Called with every response to an authorized request (Digest reads nonce updates here). */
   onResponse?(request: AtlasRequest, response: Response): void;
+  /** Called when an authorized request failed without any response (network error, timeout). */
+  onError?(request: AtlasRequest): void;
   /** Releases held credentials (revokes tokens); later calls fail. */
   close?(): Promise<void>;
 }
