@@ -130,6 +130,8 @@ function machine() {
 }
 
 const started = new Date();
+// Taken before the run writes its reports, so "-dirty" means the measured code was uncommitted.
+const commit = gitDescription();
 const loadBefore = os.loadavg();
 const results: Result[] = [];
 const details: string[] = [];
@@ -220,7 +222,7 @@ if (quick) {
       seconds,
       machine: m,
       load: [loadBefore, loadAfter],
-      commit: gitDescription(),
+      commit,
     }),
   );
   console.log("\nbench: wrote bench/results.json and BENCHMARKS.md");
