@@ -1,6 +1,6 @@
 // Faults on the wire, over real HTTP against the fake Atlas: timeouts, the caller's signal,
 // retries with Retry-After and backoff, and what is never retried.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AtlasApiError,
   AtlasError,
@@ -12,55 +12,23 @@ import {
 } from "../src/index.js";
 import { AtlasRequest } from "../src/request.js";
 import { createTransport, parseRetryAfter } from "../src/transport.js";
-import {
-  startFakeAtlas,
-  type FakeAtlas,
-  type Fault,
-  type InjectedFault,
-} from "../src/testing/index.js";
-import {
-  newCounts,
-  rejection,
-  settle,
-  watchUnhandledRejections,
-  writeCounts,
-} from "./helpers/reliability.js";
+import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
+import { rejection, trackFaults } from "./helpers/reliability.js";
 
 /** Generous: proves "does not hang", never "is fast". */
 const NO_HANG_MS = 10_000;
 
 let fake: FakeAtlas;
-const counts = newCounts();
-const watch = watchUnhandledRejections();
-const injected: InjectedFault[] = [];
+const { inject } = trackFaults("reliability-faults", () => fake);
 const clients: AtlasInvites[] = [];
 
 beforeAll(async () => {
   fake = await startFakeAtlas({ rateLimit: 1_000_000 });
 });
-afterEach(async () => {
-  await settle();
-  expect(watch.reasons).toEqual([]);
-  for (const handle of injected) {
-    counts.faultsInjected += handle.hits;
-    handle.remove();
-  }
-  injected.length = 0;
-  counts.scenarios++;
-  fake.requests.length = 0;
-});
 afterAll(async () => {
-  watch.stop();
-  writeCounts("reliability-faults", counts);
   await Promise.all(clients.map((c) => c.close()));
   await fake.close();
 });
-
-function inject(fault: Fault): InjectedFault {
-  const handle = fake.inject(fault);
-  injected.push(handle);
-  return handle;
-}
 
 function client(options: Partial<AtlasInvitesOptions> = {}): AtlasInvites {
   const atlas = createAtlasInvites({

@@ -1,33 +1,19 @@
 // Odd responses over real HTTP: each yields data or an AtlasApiError (an AtlasError at worst),
 // never an unhandled rejection, a parse crash or a hang.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AtlasApiError,
   AtlasTimeoutError,
   createAtlasInvites,
   type AtlasInvites,
 } from "../src/index.js";
-import {
-  DEFAULT_EXTRA_FIELDS,
-  startFakeAtlas,
-  type FakeAtlas,
-  type Fault,
-  type InjectedFault,
-} from "../src/testing/index.js";
+import { DEFAULT_EXTRA_FIELDS, startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { FAULT_MATRIX, OPERATIONS, callOf } from "./helpers/fault-cases.js";
-import {
-  newCounts,
-  rejection,
-  settle,
-  watchUnhandledRejections,
-  writeCounts,
-} from "./helpers/reliability.js";
+import { rejection, trackFaults } from "./helpers/reliability.js";
 
 let fake: FakeAtlas;
 let atlas: AtlasInvites;
-const counts = newCounts();
-const watch = watchUnhandledRejections();
-const injected: InjectedFault[] = [];
+const { counts, inject } = trackFaults("reliability-responses", () => fake);
 
 beforeAll(async () => {
   fake = await startFakeAtlas({ rateLimit: 1_000_000 });
@@ -39,29 +25,10 @@ beforeAll(async () => {
     retry: { baseDelayMs: 1, maxRetries: 1 },
   });
 });
-afterEach(async () => {
-  await settle();
-  expect(watch.reasons).toEqual([]);
-  for (const handle of injected) {
-    counts.faultsInjected += handle.hits;
-    handle.remove();
-  }
-  injected.length = 0;
-  counts.scenarios++;
-  fake.requests.length = 0;
-});
 afterAll(async () => {
-  watch.stop();
-  writeCounts("reliability-responses", counts);
   await atlas.close();
   await fake.close();
 });
-
-function inject(fault: Fault): InjectedFault {
-  const handle = fake.inject(fault);
-  injected.push(handle);
-  return handle;
-}
 
 describe("every fault kind against every operation", () => {
   const cases = OPERATIONS.flatMap((id) =>

@@ -6,7 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, expect } from "vitest";
 import type { FetchLike } from "../../src/index.js";
+import type { FakeAtlas, Fault, InjectedFault } from "../../src/testing/index.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const COUNTS_DIR = path.join(PROJECT_ROOT, ".tmp", "reliability");
@@ -92,4 +94,41 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error("expected the call to fail, and it succeeded");
+}
+
+/**
+ * The bookkeeping every fault-injection test file shares: after each test, wait for stray
+ * promises, assert none was rejected unhandled, count and remove the faults it injected and
+ * forget the fake's requests; after the file, write its counts.
+ */
+export function trackFaults(
+  name: string,
+  fake: () => FakeAtlas,
+): { counts: ReliabilityCounts; inject: (fault: Fault) => InjectedFault } {
+  const counts = newCounts();
+  const watch = watchUnhandledRejections();
+  const injected: InjectedFault[] = [];
+  afterEach(async () => {
+    await settle();
+    expect(watch.reasons).toEqual([]);
+    for (const handle of injected) {
+      counts.faultsInjected += handle.hits;
+      handle.remove();
+    }
+    injected.length = 0;
+    counts.scenarios++;
+    fake().requests.length = 0;
+  });
+  afterAll(() => {
+    watch.stop();
+    writeCounts(name, counts);
+  });
+  return {
+    counts,
+    inject: (fault) => {
+      const handle = fake().inject(fault);
+      injected.push(handle);
+      return handle;
+    },
+  };
 }
