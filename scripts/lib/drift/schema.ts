@@ -57,27 +57,12 @@ export interface SchemaView {
   title?: string;
 }
 
-interface PartialView {
-  types?: string[];
-  nullable?: boolean;
-  format?: string;
-  pattern?: string;
-  enum?: unknown[];
-  hasDefault?: boolean;
-  default?: unknown;
-  readOnly?: boolean;
-  writeOnly?: boolean;
-  uniqueItems?: boolean;
-  bounds: Record<string, number>;
-  properties: Record<string, unknown>;
-  required: string[];
-  items?: unknown;
-  additionalProperties?: unknown;
-  oneOf: unknown[];
-  anyOf: unknown[];
-  description?: string;
-  title?: string;
-}
+/** The keywords that only a whole view settles; a partial view may leave them open. */
+type OpenFlags = "types" | "nullable" | "hasDefault" | "readOnly" | "writeOnly" | "uniqueItems";
+
+/** One schema's own keywords, before its `allOf` members are merged into it. */
+type PartialView = Omit<SchemaView, "ref" | "pointer" | OpenFlags> &
+  Partial<Pick<SchemaView, OpenFlags>>;
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
