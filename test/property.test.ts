@@ -267,6 +267,23 @@ type Call = (input: unknown) => Promise<unknown>;
 const call = (atlas: AtlasInvites, id: OperationId): Call =>
   (atlas as unknown as Record<OperationId, Call>)[id];
 
+/** Calls the method and returns the AtlasValidationError it must refuse the input with. */
+async function refusal(
+  atlas: AtlasInvites,
+  id: OperationId,
+  input: Record<string, unknown>,
+): Promise<AtlasValidationError> {
+  const err = await call(
+    atlas,
+    id,
+  )(input).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AtlasValidationError);
+  return err as AtlasValidationError;
+}
+
 function expectedPath(id: OperationId, params: Record<string, unknown>): string {
   return operations[id].path.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name]));
 }
@@ -352,15 +369,7 @@ describe("invalid input is refused with nothing sent (stub fetch)", () => {
         const input: Record<string, unknown> = { body: validBody[id] };
         operations[id].pathParams.forEach((p, i) => (input[p.name] = good[i]));
         input[spoiled] = bad;
-        const err = await call(
-          stubbed,
-          id,
-        )(input).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(err).toBeInstanceOf(AtlasValidationError);
-        const violations = (err as AtlasValidationError).violations;
+        const { violations } = await refusal(stubbed, id, input);
         expect(violations.map((v) => v.path)).toEqual([spoiled]);
         expect(["type", "pattern"]).toContain(violations[0]!.rule);
         counts.requestsWronglySent += sent.length;
@@ -378,15 +387,7 @@ describe("invalid input is refused with nothing sent (stub fetch)", () => {
         const spoiled = defect.apply(body);
         const input: Record<string, unknown> = { body: spoiled };
         for (const name of params) input[name] = "4888442a3354817a7320eb61";
-        const err = await call(
-          stubbed,
-          id,
-        )(input).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(err).toBeInstanceOf(AtlasValidationError);
-        const violations = (err as AtlasValidationError).violations;
+        const { violations } = await refusal(stubbed, id, input);
         // Defects on roles land at the index they were appended to.
         const roles = (spoiled as Body | null)?.roles;
         const path = defect.path || `body.roles[${(roles as unknown[]).length - 1}]`;
@@ -460,14 +461,7 @@ describe("over real HTTP against the fake Atlas", () => {
     await check(
       "invalid input over HTTP",
       fc.asyncProperty(arb, async ({ id, input }) => {
-        const err = await call(
-          atlas,
-          id,
-        )(input).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(err).toBeInstanceOf(AtlasValidationError);
+        await refusal(atlas, id, input);
         counts.requestsWronglySent += spy.calls + fake.requests.length;
         expect(spy.calls).toBe(0);
         expect(fake.requests).toHaveLength(0);
