@@ -4,14 +4,13 @@
 import {
   compareOperation,
   indexOperations,
-  listOperations,
   locate,
   operationIdOf,
   pathShape,
   securitySchemeNames,
   type CompareContext,
 } from "./operations.js";
-import { RefResolver, textOf, type JsonObject } from "./refs.js";
+import { listOperations, RefResolver, textOf, type JsonObject } from "../openapi.js";
 import { compareSecuritySchemes } from "./security.js";
 import {
   SEVERITIES,

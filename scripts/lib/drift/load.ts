@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { isObject, type JsonObject } from "./refs.js";
+import { isObject, type JsonObject } from "../openapi.js";
 
 /** The input could not be read or is not an OpenAPI 3 document (exit code 2). */
 export class DriftInputError extends Error {

@@ -2,33 +2,9 @@
  * Finds each of our operations in the upstream document and compares what a client of it depends
  * on: identity, deprecation and sunset, security, parameters, request body, responses.
  */
-import { isObject, textOf, type JsonObject, type RefResolver } from "./refs.js";
+import { isObject, textOf, type JsonObject, type Operation, type RefResolver } from "../openapi.js";
 import { compareSchemas, show, type Direction } from "./schema.js";
 import type { Difference, OperationLocation, Severity } from "./types.js";
-
-export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-export interface Operation {
-  method: string;
-  path: string;
-  operation: JsonObject;
-  pathItem: JsonObject;
-}
-
-/** Every operation in a document, in document order. Touches only `paths`, never schemas. */
-export function listOperations(doc: JsonObject, resolver: RefResolver): Operation[] {
-  const found: Operation[] = [];
-  const paths = isObject(doc.paths) ? doc.paths : {};
-  for (const [path, rawItem] of Object.entries(paths)) {
-    const pathItem = resolver.object(rawItem);
-    if (!pathItem) continue;
-    for (const method of METHODS) {
-      const operation = pathItem[method];
-      if (isObject(operation)) found.push({ method, path, operation, pathItem });
-    }
-  }
-  return found;
-}
 
 /** `/groups/{groupId}/invites` and `/groups/{projectId}/invites` are the same URL. */
 export function pathShape(path: string): string {

@@ -4,7 +4,7 @@
  * sends (Atlas would reject it), a constraint that loosens is breaking in what Atlas returns (our
  * types would no longer describe it). The opposite moves are notable.
  */
-import { isObject, type RefResolver } from "./refs.js";
+import { isObject, type RefResolver } from "../openapi.js";
 import type { Difference, Severity } from "./types.js";
 
 /** Which way the data flows: the client sends a request, Atlas sends a response. */

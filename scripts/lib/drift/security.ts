@@ -3,7 +3,7 @@
  * auth scheme, and for OAuth 2.0 each flow with its endpoints and scopes. The client's auth code
  * is built on exactly these facts (the token URL, Digest), so a change in any of them is breaking.
  */
-import { isObject, textOf, type JsonObject, type RefResolver } from "./refs.js";
+import { isObject, textOf, type JsonObject, type RefResolver } from "../openapi.js";
 import type { Difference } from "./types.js";
 
 function schemesOf(doc: JsonObject): JsonObject {

@@ -1,9 +1,24 @@
 /**
- * Local `$ref` resolution for one parsed OpenAPI document. Only what a comparison touches is ever
- * resolved, so a multi-megabyte upstream file costs one parse and a few dozen lookups.
+ * What every script and test needs to walk an OpenAPI document: the HTTP methods a path item may
+ * hold, and local `$ref` resolution. Only what a caller touches is ever resolved, so a
+ * multi-megabyte upstream file costs one parse and a few dozen lookups.
  */
 
 export type JsonObject = Record<string, unknown>;
+
+/** The operations a path item can hold (OpenAPI 3.0, Path Item Object), in the spec's order. */
+export const HTTP_METHODS = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "options",
+  "head",
+  "patch",
+  "trace",
+] as const;
+
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -85,6 +100,45 @@ export class RefResolver {
     const line = `${this.label}: ${message}`;
     if (!this.problems.includes(line)) this.problems.push(line);
   }
+}
+
+export interface Operation {
+  method: string;
+  path: string;
+  operation: JsonObject;
+  pathItem: JsonObject;
+}
+
+/** Every operation in a document, in document order. Touches only `paths`, never schemas. */
+export function listOperations(doc: JsonObject, resolver: RefResolver): Operation[] {
+  const found: Operation[] = [];
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const pathItem = resolver.object(rawItem);
+    if (!pathItem) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (isObject(operation)) found.push({ method, path, operation, pathItem });
+    }
+  }
+  return found;
+}
+
+/**
+ * Follows `$ref`s inside `doc` and throws on a dangling, external or circular chain: for code
+ * generation and tests, where a broken reference must stop the run.
+ */
+export function resolveRef<T = JsonObject>(doc: unknown, node: unknown): T {
+  const resolver = new RefResolver(doc, "spec");
+  const { node: resolved } = resolver.resolve(node);
+  if (resolver.problems.length > 0) throw new Error(resolver.problems.join("; "));
+  return resolved as T;
+}
+
+/** The component name a `$ref` points at (`GroupInvitation`), or null when `node` is not a ref. */
+export function refName(node: unknown): string | null {
+  const ref = isObject(node) ? node.$ref : undefined;
+  return typeof ref === "string" ? (ref.split("/").pop() ?? null) : null;
 }
 
 /** A value as text for comparison and messages: "" when absent, JSON when structured. */
