@@ -7,8 +7,8 @@ export interface paths {
       header?: never;
       path: {
         /**
-         * @description Identifier of the organization that the invitation belongs to: 24 lowercase hexadecimal
-         *     characters. List the organizations your credentials can see with `GET /api/atlas/v2/orgs`.
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
          */
         orgId: components["parameters"]["OrgId"];
         /** @description Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
@@ -26,9 +26,10 @@ export interface paths {
      *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
      *     Owner role in that organization.
      *
-     *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now reported as
-     *     organization users whose membership is pending; read them with `getOrganizationUser` from the
-     *     MongoDB Cloud Users API instead.
+     *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now
+     *     organization users whose `orgMembershipStatus` is `PENDING`: read one with `getOrgUser`, or
+     *     find them with `listOrgUsers` filtered by `username` (and `orgMembershipStatuses=PENDING`).
+     *     `getOrgUser` takes the user's id, not the invitation id; `listOrgUsers` returns it.
      */
     get: operations["getOrgInvite"];
     put?: never;
@@ -49,8 +50,9 @@ export interface paths {
      *     Owner role in that organization.
      *
      *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now
-     *     organization users whose membership is pending; change them with `updateOrganizationUser` from
-     *     the MongoDB Cloud Users API instead.
+     *     organization users whose `orgMembershipStatus` is `PENDING`: change their organization roles,
+     *     project roles and teams with `updateOrgUser`, which takes a user id (find it with
+     *     `listOrgUsers` filtered by `username`).
      */
     patch: operations["updateOrgInviteById"];
     trace?: never;
@@ -85,8 +87,12 @@ export interface paths {
      *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
      *     role in that project.
      *
-     *     **Deprecated:** this operation stops working on 2027-07-01. Manage people who have not joined
-     *     the project yet through the MongoDB Cloud Users API instead.
+     *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now project
+     *     users whose `orgMembershipStatus` is `PENDING`: find them with `listGroupUsers` or
+     *     `getGroupUser`, then change their project roles one at a time with `addGroupUserRole` and
+     *     `removeGroupUserRole`, or set all their roles at once through the `groupRoleAssignments` of
+     *     `updateOrgUser`. Invitations created with the deprecated `createProjectInvitation` are not
+     *     visible to those operations (upstream states this limit).
      */
     patch: operations["updateGroupInvites"];
     trace?: never;
@@ -123,10 +129,294 @@ export interface paths {
      *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
      *     role in that project.
      *
-     *     **Deprecated:** this operation stops working on 2027-07-01. Manage people who have not joined
-     *     the project yet through the MongoDB Cloud Users API instead.
+     *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now project
+     *     users whose `orgMembershipStatus` is `PENDING`: find them with `listGroupUsers` or
+     *     `getGroupUser`, then change their project roles one at a time with `addGroupUserRole` and
+     *     `removeGroupUserRole`, or set all their roles at once through the `groupRoleAssignments` of
+     *     `updateOrgUser`. Invitations created with the deprecated `createProjectInvitation` are not
+     *     visible to those operations (upstream states this limit).
      */
     patch: operations["updateGroupInviteById"];
+    trace?: never;
+  };
+  "/api/atlas/v2/orgs/{orgId}/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
+         */
+        orgId: components["parameters"]["OrgId"];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the users of one organization, pending invitations included
+     * @description Returns the users of an organization one page at a time: its members and the people who were
+     *     invited and have not joined. A pending invitation is a user whose `orgMembershipStatus` is
+     *     `PENDING`; to list only those, send `orgMembershipStatuses=PENDING`. To find one person, send
+     *     their email address as `username`.
+     *
+     *     **Paging:** `pageNum` picks the page, counting from 1; `itemsPerPage` sets its size, from 1 to
+     *     500 (default 100). The answer is `{ links, results, totalCount }`: `results` holds the page,
+     *     and `totalCount` the number of matching users across all pages unless `includeCount=false`.
+     *
+     *     **Versions:** with `application/vnd.atlas.2025-02-19+json` Atlas answers as described here. The
+     *     older `application/vnd.atlas.2023-01-01+json` answers with a different schema
+     *     (`PaginatedAppUserView`), lists only active users, does not support the status filters, and
+     *     stops working on 2027-07-01.
+     *
+     *     **Not listed:** people invited through the deprecated operation that invites a user to one
+     *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Member role in that organization.
+     */
+    get: operations["listOrgUsers"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/atlas/v2/orgs/{orgId}/users/{userId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
+         */
+        orgId: components["parameters"]["OrgId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get one user of an organization, pending or active
+     * @description Returns one user of an organization, picked by id: a member (`orgMembershipStatus` `ACTIVE`),
+     *     or someone who was invited and has not joined (`PENDING`, `INVITATION_EXPIRED`,
+     *     `INVITATION_REJECTED`). A pending invitation is such a user, so this operation reads what
+     *     `getOrgInvite` used to. To find the id from an email address, call `listOrgUsers` with
+     *     `username`.
+     *
+     *     **Not found here:** people invited through the deprecated operation that invites a user to one
+     *     project (`createProjectInvitation`); upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Member role in that organization.
+     */
+    get: operations["getOrgUser"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change the roles and teams of one organization user, pending or active
+     * @description Changes what one organization user holds: their organization roles, their roles in each
+     *     project (`roles.groupRoleAssignments`) and their teams (`teamIds`). It works on members and on
+     *     people who were invited and have not joined, so it replaces `updateOrgInviteById`. Send only
+     *     the fields to change: a field left out keeps its value, and a field sent with an empty value is
+     *     reset. If `roles` is sent, `roles.orgRoles` must hold at least one role. Answers with the user
+     *     as stored after the change.
+     *
+     *     **Not changeable here:** people invited through the deprecated operation that invites a user to
+     *     one project (`createProjectInvitation`); upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Owner role in that organization.
+     */
+    patch: operations["updateOrgUser"];
+    trace?: never;
+  };
+  "/api/atlas/v2/groups/{groupId}/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the users of one project, pending invitations included
+     * @description Returns the users of a project one page at a time: people with a role in the project and people
+     *     who were invited and have not joined. A pending invitation is a user whose
+     *     `orgMembershipStatus` is `PENDING`; to list only those, send `orgMembershipStatuses=PENDING`.
+     *     To find one person, send their email address as `username`. `flattenTeams` adds users who have
+     *     their role through a team, `includeOrgUsers` users who reach the project through their
+     *     organization role.
+     *
+     *     **Paging:** `pageNum` picks the page, counting from 1; `itemsPerPage` sets its size, from 1 to
+     *     500 (default 100). The answer is `{ links, results, totalCount }`: `results` holds the page,
+     *     and `totalCount` the number of matching users across all pages unless `includeCount=false`.
+     *
+     *     **Versions:** with `application/vnd.atlas.2025-02-19+json` Atlas answers as described here. The
+     *     older `application/vnd.atlas.2023-01-01+json` answers with a different schema
+     *     (`PaginatedAppUserView`), lists only active users, does not support the status filters, and
+     *     stops working on 2027-07-01.
+     *
+     *     **Not listed:** people invited through the deprecated operation that invites a user to one
+     *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
+     *     Only role in that project.
+     */
+    get: operations["listGroupUsers"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/atlas/v2/groups/{groupId}/users/{userId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get one user of a project, pending or active
+     * @description Returns one user of a project, picked by id, with their roles in that project: a member
+     *     (`orgMembershipStatus` `ACTIVE`) or someone who was invited and has not joined (`PENDING`,
+     *     `INVITATION_EXPIRED`, `INVITATION_REJECTED`). To find the id from an email address, call
+     *     `listGroupUsers` with `username`.
+     *
+     *     **Not found here:** people invited through the deprecated operation that invites a user to one
+     *     project (`createProjectInvitation`); upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
+     *     Only role in that project.
+     */
+    get: operations["getGroupUser"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give one project role to a project user, pending or active
+     * @description Adds one project role to a user of the project, whether they are a member or were invited and
+     *     have not joined. Roles the user already holds stay as they are. Answers with the user as stored
+     *     after the change.
+     *
+     *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
+     *     it; see the 409 response.
+     *
+     *     **Not changeable here:** people invited through the deprecated operation that invites a user to
+     *     one project (`createProjectInvitation`); upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
+     *     role in that project.
+     */
+    post: operations["addGroupUserRole"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take one project role away from a project user, pending or active
+     * @description Removes one project role from a user of the project, whether they are a member or were invited
+     *     and have not joined. Upstream says a user must keep at least one role at all times: to replace
+     *     a user's only role, add the new one with `addGroupUserRole` first, then remove the old one.
+     *     Answers with the user as stored after the change.
+     *
+     *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
+     *     it; see the 409 response.
+     *
+     *     **Not changeable here:** people invited through the deprecated operation that invites a user to
+     *     one project (`createProjectInvitation`); upstream states this limit.
+     *
+     *     **Who may call it:** credentials (a service account or an API key) that hold either the Project
+     *     Owner or the Project Access Manager role in that project. Older versions of MongoDB's reference
+     *     named Project Owner alone.
+     */
+    post: operations["removeGroupUserRole"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
 }
@@ -261,31 +551,45 @@ export interface components {
       /** @description One entry per refused field. */
       fields?: components["schemas"]["FieldViolation"][];
     } | null;
-    /** @description The body of every Atlas error response. */
+    /**
+     * @description The body of an Atlas error response. Upstream's schema requires `error` and `errorCode`, and we
+     *     keep that, but Atlas has been seen to leave `errorCode` out when the credentials themselves fail:
+     *     a 401 then carries only `error`, `reason` and `detail` (full HTTP dump in
+     *     https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327). Read `errorCode` as
+     *     optional, and branch on the HTTP status where no code is known.
+     */
     ApiError: {
       badRequestDetail?: components["schemas"]["BadRequestDetail"];
       /**
-       * @description A sentence for people that explains the error, when Atlas has one.
-       * @example No pending invitation with that id exists in this organization.
+       * @description A sentence for people that explains the error, when Atlas has one. Do not branch on it.
+       * @example Current user is not authorized to perform this action.
        */
       detail?: string | null;
       /**
        * Format: int32
        * @description The HTTP status code, repeated in the body.
-       * @example 404
+       * @example 401
        */
       readonly error: number;
       /**
-       * @description A stable, machine-readable name for the error, such as `VALIDATION_ERROR`,
-       *     `RESOURCE_NOT_FOUND`, `RATE_LIMITED` or `UNEXPECTED_ERROR`. Branch on this, not on `detail`.
-       * @example RESOURCE_NOT_FOUND
+       * @description A machine-readable name for the error. Atlas leaves it out on credential failures (observed,
+       *     see the schema's description). The codes seen in public sources for the Administration API
+       *     v2 are `USER_UNAUTHORIZED` (valid credentials without the needed role, status 401),
+       *     `INVALID_ATTRIBUTE`, `MISSING_ATTRIBUTE` and `INVALID_ENUM_VALUE` (status 400) and
+       *     `INVALID_VERSION_DATE` (status 406). Which code comes with a 404, 409, 429 or 500 from these
+       *     operations is not publicly documented; branch on the status there.
+       * @example USER_UNAUTHORIZED
        */
       readonly errorCode: string;
-      /** @description Values that Atlas substituted into `detail`, in order. */
+      /**
+       * @description Values that Atlas put into `detail`, in order. Upstream types the items as objects; Atlas has
+       *     been seen to send strings here, such as the name of a refused attribute
+       *     (`["<name>"]` with `INVALID_ATTRIBUTE`).
+       */
       readonly parameters?: Record<string, never>[];
       /**
        * @description The standard reason phrase of the HTTP status.
-       * @example Not Found
+       * @example Unauthorized
        */
       readonly reason?: string | null;
     };
@@ -380,85 +684,585 @@ export interface components {
       /** @description Project roles to grant on accepting; they replace the roles stored on the invitation. */
       roles?: components["schemas"]["ProjectRole"][];
     };
+    /**
+     * @description One role that an Atlas user holds, together with the organization or the project it applies to.
+     *     An organization role carries `orgId`, a project role carries `groupId`.
+     */
+    CloudAccessRoleAssignment: {
+      /**
+       * @description Identifier of the project that a project role applies to.
+       * @example 32b6e34b3d91647abb20e7b8
+       */
+      groupId?: string;
+      /**
+       * @description Identifier of the organization that an organization role applies to.
+       * @example 4888442a3354817a7320eb61
+       */
+      orgId?: string;
+      /**
+       * @description Name of the role: an organization role such as `ORG_MEMBER` or a project role such as
+       *     `GROUP_READ_ONLY`. The contract does not restrict the value.
+       * @example ORG_MEMBER
+       */
+      roleName?: string;
+    };
+    /**
+     * @description An Atlas user account as the 2023-01-01 version of the list operations reports it. That version
+     *     only lists active users, never pending invitations.
+     *
+     *     Upstream uses this same schema to create an account (`POST /api/atlas/v2/users`), which is why
+     *     it has a `password` and requires sign-up fields such as `mobileNumber` and `password`. We keep
+     *     upstream's `required` list unchanged; no public source shows a listing that returns a password.
+     */
+    CloudAppUser: {
+      /**
+       * @description The country the user gave, as a two-letter ISO 3166-1 code.
+       * @example US
+       */
+      country: string;
+      /**
+       * Format: date-time
+       * @description When the account was created, in ISO 8601 UTC.
+       * @example 2024-11-12T08:15:00Z
+       */
+      readonly createdAt?: string;
+      /**
+       * Format: email
+       * @deprecated
+       * @description The user's email address. Upstream marks it deprecated; `username` is an email address too.
+       * @example jordan.lee@example.com
+       */
+      readonly emailAddress: string;
+      /**
+       * @description The user's first name.
+       * @example Jordan
+       */
+      firstName: string;
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id?: string;
+      /**
+       * Format: date-time
+       * @description When the user last signed in to Atlas, in ISO 8601 UTC.
+       * @example 2025-05-20T16:03:00Z
+       */
+      readonly lastAuth?: string;
+      /**
+       * @description The user's last name.
+       * @example Lee
+       */
+      lastName: string;
+      /** @description Links to this user and to related resources. */
+      readonly links?: components["schemas"]["Link"][];
+      /**
+       * @description The user's mobile phone number. The pattern is upstream's, copied unchanged. Taken literally
+       *     it expects a backslash between the parts of the number: it matches `212\555\1234` but not
+       *     `212-555-1234` or `2125551234`, which looks like an escaping slip upstream. What Atlas really
+       *     sends here is not known to us, so this field has no example.
+       */
+      mobileNumber: string;
+      /**
+       * Format: password
+       * @description The account's password, at least 8 characters. It belongs to account creation (see the
+       *     schema's description).
+       * @example correct-horse-battery
+       */
+      password: string;
+      /** @description The user's roles, each with the organization or project it applies to. */
+      roles: components["schemas"]["CloudAccessRoleAssignment"][];
+      /** @description Identifiers of the teams the user belongs to. */
+      readonly teamIds?: string[];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example jordan.lee@example.com
+       */
+      username: string;
+    };
+    /** @description One page of Atlas user accounts, as the 2023-01-01 version of the list operations answers. That version only lists active users, never pending invitations. */
+    PaginatedAppUserView: {
+      /** @description Links related to this page, such as the page itself (`self`). */
+      readonly links?: components["schemas"]["Link"][];
+      /** @description The items on this page. */
+      readonly results: components["schemas"]["CloudAppUser"][];
+      /**
+       * Format: int32
+       * @description How many items match across all pages. Atlas leaves it out when the request set
+       *     `includeCount=false`.
+       * @example 3
+       */
+      readonly totalCount?: number;
+    };
+    /**
+     * @description An organization user who has joined: their membership status is `ACTIVE`. Besides the fields
+     *     every organization user has, Atlas reports their profile.
+     */
+    OrgActiveUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the organization: `PENDING` (invited, no answer yet), `ACTIVE` (a
+       *     member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      roles: components["schemas"]["OrgUserRolesResponse"];
+      /** @description Identifiers of the teams the user belongs to, or will belong to on accepting. */
+      readonly teamIds?: string[];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & {
+      /**
+       * @description The country the user gave, as a two-letter ISO 3166-1 code.
+       * @example US
+       */
+      readonly country?: string;
+      /**
+       * Format: date-time
+       * @description When the user's Atlas account was created, in ISO 8601 UTC.
+       * @example 2024-11-12T08:15:00Z
+       */
+      readonly createdAt: string;
+      /**
+       * @description The user's first name.
+       * @example Jordan
+       */
+      readonly firstName: string;
+      /**
+       * Format: date-time
+       * @description When the user last signed in to Atlas, in ISO 8601 UTC.
+       * @example 2025-05-20T16:03:00Z
+       */
+      readonly lastAuth?: string;
+      /**
+       * @description The user's last name.
+       * @example Lee
+       */
+      readonly lastName: string;
+      /**
+       * @description The user's mobile phone number. The pattern is upstream's, copied unchanged. Taken
+       *     literally it expects a backslash between the parts of the number: it matches
+       *     `212\555\1234` but not `212-555-1234` or `2125551234`, which looks like an escaping slip
+       *     upstream. What Atlas really sends here is not known to us, so this field has no example.
+       */
+      readonly mobileNumber?: string;
+    } & {
+      /** @enum {string} */
+      orgMembershipStatus: "ACTIVE";
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      orgMembershipStatus: "ACTIVE";
+    };
+    /**
+     * @description An organization user who was invited and has not joined: their membership status is `PENDING`,
+     *     `INVITATION_EXPIRED` or `INVITATION_REJECTED`. This is what a pending invitation looks like in
+     *     the Cloud Users API.
+     */
+    OrgPendingUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the organization: `PENDING` (invited, no answer yet), `ACTIVE` (a
+       *     member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      roles: components["schemas"]["OrgUserRolesResponse"];
+      /** @description Identifiers of the teams the user belongs to, or will belong to on accepting. */
+      readonly teamIds?: string[];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & {
+      /**
+       * Format: date-time
+       * @description When the invitation was sent, in ISO 8601 UTC.
+       * @example 2025-05-04T09:42:00Z
+       */
+      readonly invitationCreatedAt: string;
+      /**
+       * Format: date-time
+       * @description When the invitation stops being valid, in ISO 8601 UTC, if Atlas reports it.
+       * @example 2025-06-03T09:42:00Z
+       */
+      readonly invitationExpiresAt?: string | null;
+      /**
+       * Format: email
+       * @description Email address of the Atlas user who sent the invitation.
+       * @example hello@example.com
+       */
+      readonly inviterUsername: string;
+    } & {
+      /** @enum {string} */
+      orgMembershipStatus: "INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING";
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      orgMembershipStatus: "INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING";
+    };
+    /**
+     * @description One user of an organization: a member, or someone who was invited and has not joined. The
+     *     membership status in `orgMembershipStatus` says which: `ACTIVE` answers carry the fields of
+     *     `OrgActiveUserResponse`, the other statuses those of `OrgPendingUserResponse`.
+     *
+     *     The structure is upstream's, kept as published: this schema is a `oneOf` of the two, picked by
+     *     `orgMembershipStatus`, and each of the two is an `allOf` that includes this schema again.
+     */
+    OrgUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the organization: `PENDING` (invited, no answer yet), `ACTIVE` (a
+       *     member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      roles: components["schemas"]["OrgUserRolesResponse"];
+      /** @description Identifiers of the teams the user belongs to, or will belong to on accepting. */
+      readonly teamIds?: string[];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & (
+      | components["schemas"]["OrgPendingUserResponse"]
+      | components["schemas"]["OrgActiveUserResponse"]
+    );
+    /** @description The project roles that a user holds, or is to hold, in one project. */
+    GroupRoleAssignment: {
+      /**
+       * @description Identifier of the project, 24 lowercase hexadecimal characters.
+       * @example 32b6e34b3d91647abb20e7b8
+       */
+      groupId?: string;
+      /** @description The project roles in that project. */
+      groupRoles?: components["schemas"]["ProjectRole"][];
+    };
+    /** @description The roles an organization user holds, or will hold once they accept their invitation. */
+    OrgUserRolesResponse: {
+      /** @description The projects the user has roles in, each with its roles. */
+      groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
+      /** @description The user's organization roles. */
+      orgRoles?: components["schemas"]["OrgRole"][];
+    };
+    /** @description One page of users of one organization: members and people who were invited and have not joined. */
+    PaginatedOrgUserView: {
+      /** @description Links related to this page, such as the page itself (`self`). */
+      readonly links?: components["schemas"]["Link"][];
+      /** @description The items on this page. */
+      readonly results: components["schemas"]["OrgUserResponse"][];
+      /**
+       * Format: int32
+       * @description How many items match across all pages. Atlas leaves it out when the request set
+       *     `includeCount=false`.
+       * @example 3
+       */
+      readonly totalCount?: number;
+    };
+    /** @description The roles to give an organization user: organization roles and, per project, project roles. */
+    OrgUserRolesRequest: {
+      /** @description The projects the user is to have roles in, each with its project roles. */
+      groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
+      /** @description The organization roles to give the user; at least one. */
+      orgRoles: components["schemas"]["OrgRole"][];
+    };
+    /**
+     * @description The changes to make to one organization user, active or invited. Send only the fields to change:
+     *     a field left out keeps its value, and a field sent with an empty value is reset.
+     */
+    OrgUserUpdateRequest: {
+      roles?: components["schemas"]["OrgUserRolesRequest"];
+      /** @description Identifiers of the teams the user is to belong to. */
+      teamIds?: string[];
+    };
+    /**
+     * @description A project user who has joined the organization: their membership status is `ACTIVE`. Besides
+     *     the fields every project user has, Atlas reports their profile.
+     */
+    GroupActiveUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the project's organization: `PENDING` (invited, no answer yet),
+       *     `ACTIVE` (a member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      /** @description The user's roles in this project. */
+      readonly roles: components["schemas"]["ProjectRole"][];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & {
+      /**
+       * @description The country the user gave, as a two-letter ISO 3166-1 code.
+       * @example US
+       */
+      readonly country?: string;
+      /**
+       * Format: date-time
+       * @description When the user's Atlas account was created, in ISO 8601 UTC.
+       * @example 2024-11-12T08:15:00Z
+       */
+      readonly createdAt: string;
+      /**
+       * @description The user's first name.
+       * @example Jordan
+       */
+      readonly firstName: string;
+      /**
+       * Format: date-time
+       * @description When the user last signed in to Atlas, in ISO 8601 UTC.
+       * @example 2025-05-20T16:03:00Z
+       */
+      readonly lastAuth?: string;
+      /**
+       * @description The user's last name.
+       * @example Lee
+       */
+      readonly lastName: string;
+      /**
+       * @description The user's mobile phone number. The pattern is upstream's, copied unchanged. Taken
+       *     literally it expects a backslash between the parts of the number: it matches
+       *     `212\555\1234` but not `212-555-1234` or `2125551234`, which looks like an escaping slip
+       *     upstream. What Atlas really sends here is not known to us, so this field has no example.
+       */
+      readonly mobileNumber?: string;
+    } & {
+      /** @enum {string} */
+      orgMembershipStatus: "ACTIVE";
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      orgMembershipStatus: "ACTIVE";
+    };
+    /**
+     * @description A project user who was invited to the organization and has not joined: their membership status
+     *     is `PENDING`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`. This is what a pending project
+     *     invitation looks like in the Cloud Users API.
+     */
+    GroupPendingUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the project's organization: `PENDING` (invited, no answer yet),
+       *     `ACTIVE` (a member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      /** @description The user's roles in this project. */
+      readonly roles: components["schemas"]["ProjectRole"][];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & {
+      /**
+       * Format: date-time
+       * @description When the invitation was sent, in ISO 8601 UTC.
+       * @example 2025-05-04T09:42:00Z
+       */
+      readonly invitationCreatedAt: string;
+      /**
+       * Format: date-time
+       * @description When the invitation stops being valid, in ISO 8601 UTC, if Atlas reports it.
+       * @example 2025-06-03T09:42:00Z
+       */
+      readonly invitationExpiresAt?: string | null;
+      /**
+       * Format: email
+       * @description Email address of the Atlas user who sent the invitation.
+       * @example hello@example.com
+       */
+      readonly inviterUsername: string;
+    } & {
+      /** @enum {string} */
+      orgMembershipStatus: "INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING";
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      orgMembershipStatus: "INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING";
+    };
+    /**
+     * @description One user of a project: a member, or someone who was invited and has not joined. The membership
+     *     status in `orgMembershipStatus` says which: `ACTIVE` answers carry the fields of
+     *     `GroupActiveUserResponse`, the other statuses those of `GroupPendingUserResponse`.
+     *
+     *     The structure is upstream's, kept as published: this schema is a `oneOf` of the two, picked by
+     *     `orgMembershipStatus`, and each of the two is an `allOf` that includes this schema again.
+     */
+    GroupUserResponse: {
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters. Pass it as `userId` to the
+       *     operations that act on one user.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id: string;
+      /**
+       * @description Where the user stands in the project's organization: `PENDING` (invited, no answer yet),
+       *     `ACTIVE` (a member), `INVITATION_EXPIRED` or `INVITATION_REJECTED`.
+       * @example PENDING
+       * @enum {string}
+       */
+      readonly orgMembershipStatus:
+        "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+      /** @description The user's roles in this project. */
+      readonly roles: components["schemas"]["ProjectRole"][];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example invitee@example.com
+       */
+      readonly username: string;
+    } & (
+      | components["schemas"]["GroupPendingUserResponse"]
+      | components["schemas"]["GroupActiveUserResponse"]
+    );
+    /** @description One page of users of one project: members and people who were invited and have not joined. */
+    PaginatedGroupUserView: {
+      /** @description Links related to this page, such as the page itself (`self`). */
+      readonly links?: components["schemas"]["Link"][];
+      /** @description The items on this page. */
+      readonly results: components["schemas"]["GroupUserResponse"][];
+      /**
+       * Format: int32
+       * @description How many items match across all pages. Atlas leaves it out when the request set
+       *     `includeCount=false`.
+       * @example 3
+       */
+      readonly totalCount?: number;
+    };
+    /** @description The one project role to give to a user, or to take away from them. */
+    AddOrRemoveGroupRole: {
+      groupRole: components["schemas"]["ProjectRole"];
+    };
   };
   responses: {
-    /** @description Atlas refused the request because a parameter or a body field broke its rules. `badRequestDetail` names the fields. */
+    /**
+     * @description Atlas refused the request because a parameter or a body field broke its rules. The codes below
+     *     are the ones public sources show the Administration API v2 sending with a 400; `detail` names
+     *     the field or value, and `parameters` repeats it.
+     */
     BadRequest: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 400,
-         *       "reason": "Bad Request",
-         *       "errorCode": "VALIDATION_ERROR",
-         *       "detail": "The request body has an invalid field.",
-         *       "badRequestDetail": {
-         *         "fields": [
-         *           {
-         *             "field": "username",
-         *             "description": "must be a well-formed email address"
-         *           }
-         *         ]
-         *       }
-         *     }
-         */
         "application/json": components["schemas"]["ApiError"];
       };
     };
-    /** @description The request carried no valid credentials. Check the service account secret or API key, and refresh an expired token. */
+    /**
+     * @description Atlas did not let the caller through. Two different answers share this status:
+     *
+     *     - **The credentials failed** (a wrong, missing or expired API key, client secret or token). The
+     *       body has no `errorCode` although upstream's schema requires one, and with API keys the answer
+     *       carries the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in
+     *       the HTTP dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327.
+     *     - **The credentials are valid but lack the role** the operation needs (see its
+     *       `x-rolesRequirements`). The body has `errorCode` `USER_UNAUTHORIZED`. Atlas sends this as a 401,
+     *       not a 403. Seen in https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which
+     *       checks for that code, and in that provider's test logs.
+     *
+     *     Tell the two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for a
+     *     missing role.
+     */
     Unauthorized: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 401,
-         *       "reason": "Unauthorized",
-         *       "errorCode": "NOT_ORG_GROUP_CREATOR",
-         *       "detail": "The credentials were missing, wrong or expired."
-         *     }
-         */
         "application/json": components["schemas"]["ApiError"];
       };
     };
-    /** @description The credentials are valid but lack the role this operation needs, or the caller's IP address is not on the access list. */
+    /**
+     * @description Upstream lists 403 for these operations. No public source shows them answering 403: a caller
+     *     whose credentials lack the needed role has been seen to get a 401 with `errorCode`
+     *     `USER_UNAUTHORIZED` instead (see the 401 response). What a 403 from these operations would carry,
+     *     and when Atlas would send one, is not documented, so this response has no example.
+     */
     Forbidden: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 403,
-         *       "reason": "Forbidden",
-         *       "errorCode": "CANNOT_CHANGE_GROUP_NAME",
-         *       "detail": "These credentials lack the role that this operation requires."
-         *     }
-         */
         "application/json": components["schemas"]["ApiError"];
       };
     };
-    /** @description The organization, project or invitation does not exist, or is not visible to these credentials. Accepted and expired invitations are gone from this API. */
+    /**
+     * @description Atlas found no organization, project, invitation or user with that id that these credentials
+     *     can see. The `errorCode` Atlas sends with a 404 for an unknown or already accepted invitation is
+     *     not publicly documented, so clients branch on the status 404 (`isAtlasApiError(err, 404)` in
+     *     atlas-invites). Whether an expired invitation also answers 404 is not known either. This response
+     *     has no example for the same reason.
+     */
     NotFound: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 404,
-         *       "reason": "Not Found",
-         *       "errorCode": "RESOURCE_NOT_FOUND",
-         *       "detail": "No pending invitation with that id exists here."
-         *     }
-         */
         "application/json": components["schemas"]["ApiError"];
       };
     };
-    /** @description The caller sent too many requests in the current window. Wait for the number of seconds in `Retry-After`, then send the request again. */
+    /**
+     * @description The caller sent too many requests in the current window. Wait for the number of seconds in
+     *     `Retry-After`, then send the request again. The `errorCode` that comes with a 429 is not publicly
+     *     documented, so this response has no example; branch on the status.
+     */
     TooManyRequests: {
       headers: {
         "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -467,39 +1271,43 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 429,
-         *       "reason": "Too Many Requests",
-         *       "errorCode": "RATE_LIMITED",
-         *       "detail": "Too many requests were sent in this window. Wait before sending more."
-         *     }
-         */
         "application/json": components["schemas"]["ApiError"];
       };
     };
-    /** @description Atlas failed while handling the request. Retrying later is safe for these operations. */
+    /**
+     * @description Atlas failed while handling the request. The `errorCode` that comes with a 500 is not publicly
+     *     documented, so this response has no example; branch on the status. After a failed change, read
+     *     the invitation or user again before retrying: the answer does not say whether the change was
+     *     applied.
+     */
     InternalServerError: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": 500,
-         *       "reason": "Internal Server Error",
-         *       "errorCode": "UNEXPECTED_ERROR",
-         *       "detail": "Atlas could not complete the request. Try again later."
-         *     }
-         */
+        "application/json": components["schemas"]["ApiError"];
+      };
+    };
+    /**
+     * @description Atlas refused the change because it conflicts with the current state of the user. Upstream lists
+     *     this status for adding and removing a project role but does not say when Atlas sends it, and no
+     *     public source shows the errorCode that comes with it, so this response has no example. One
+     *     candidate, not confirmed: removing a user's last project role, which upstream says is not
+     *     allowed. Branch on the status 409.
+     */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
         "application/json": components["schemas"]["ApiError"];
       };
     };
   };
   parameters: {
     /**
-     * @description Identifier of the organization that the invitation belongs to: 24 lowercase hexadecimal
-     *     characters. List the organizations your credentials can see with `GET /api/atlas/v2/orgs`.
+     * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+     *     your credentials can see with `GET /api/atlas/v2/orgs`.
      */
     OrgId: string;
     /** @description Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
@@ -518,6 +1326,54 @@ export interface components {
      *     projects your credentials can see with `GET /api/atlas/v2/groups`.
      */
     GroupId: string;
+    /**
+     * @description When `true` (the default), the answer's `totalCount` says how many items match across all pages.
+     *     With `false`, Atlas leaves `totalCount` out.
+     */
+    IncludeCount: boolean;
+    /** @description How many items one page of the answer holds, from 1 to 500. */
+    ItemsPerPage: number;
+    /** @description Which page of the answer to return, counting from 1. */
+    PageNum: number;
+    /**
+     * @description Only return the user whose Atlas username (their email address) is this one. Use it to find the
+     *     `id` of one user, for example of someone who was invited but has not accepted yet.
+     */
+    Username: string;
+    /**
+     * @deprecated
+     * @description The older, single-value form of `orgMembershipStatuses`: one membership status to filter by.
+     *     Atlas has deprecated it in favour of `orgMembershipStatuses`; send that one instead. The contract
+     *     types it as a plain string; the statuses it takes are the ones `orgMembershipStatuses` lists.
+     */
+    OrgMembershipStatus: string;
+    /**
+     * @description Only consider users whose membership in the organization has one of these statuses. `PENDING`
+     *     is someone who was invited and has not answered yet, `ACTIVE` a member, `INVITATION_EXPIRED`
+     *     and `INVITATION_REJECTED` an invitation that ran out or was declined. Repeat the parameter once
+     *     per value (`?orgMembershipStatuses=PENDING&orgMembershipStatuses=ACTIVE`). Without it, Atlas
+     *     considers `ACTIVE` and `PENDING` users. The 2023-01-01 version of the list operations does not
+     *     support this filter.
+     */
+    OrgMembershipStatuses: ("PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED")[];
+    /**
+     * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+     *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+     *     organization or project with `username`.
+     */
+    UserId: string;
+    /**
+     * @description When `true`, the list also holds users who have a role in the project only because they belong
+     *     to a team that has one. When `false` (the default), it holds only users who were given a role in
+     *     the project themselves.
+     */
+    FlattenTeams: boolean;
+    /**
+     * @description When `true`, the list also holds organization users who can reach the project through their
+     *     organization role (such as Organization Owner or Organization Read Only) without a role in the
+     *     project itself. When `false` (the default), it holds only users with a role in the project.
+     */
+    IncludeOrgUsers: boolean;
   };
   requestBodies: never;
   headers: {
@@ -545,8 +1401,8 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description Identifier of the organization that the invitation belongs to: 24 lowercase hexadecimal
-         *     characters. List the organizations your credentials can see with `GET /api/atlas/v2/orgs`.
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
          */
         orgId: components["parameters"]["OrgId"];
         /** @description Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
@@ -590,8 +1446,8 @@ export interface operations {
       header?: never;
       path: {
         /**
-         * @description Identifier of the organization that the invitation belongs to: 24 lowercase hexadecimal
-         *     characters. List the organizations your credentials can see with `GET /api/atlas/v2/orgs`.
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
          */
         orgId: components["parameters"]["OrgId"];
         /** @description Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
@@ -719,6 +1575,457 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  listOrgUsers: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+        /**
+         * @description When `true` (the default), the answer's `totalCount` says how many items match across all pages.
+         *     With `false`, Atlas leaves `totalCount` out.
+         */
+        includeCount?: components["parameters"]["IncludeCount"];
+        /** @description How many items one page of the answer holds, from 1 to 500. */
+        itemsPerPage?: components["parameters"]["ItemsPerPage"];
+        /** @description Which page of the answer to return, counting from 1. */
+        pageNum?: components["parameters"]["PageNum"];
+        /**
+         * @description Only return the user whose Atlas username (their email address) is this one. Use it to find the
+         *     `id` of one user, for example of someone who was invited but has not accepted yet.
+         */
+        username?: components["parameters"]["Username"];
+        /**
+         * @deprecated
+         * @description The older, single-value form of `orgMembershipStatuses`: one membership status to filter by.
+         *     Atlas has deprecated it in favour of `orgMembershipStatuses`; send that one instead. The contract
+         *     types it as a plain string; the statuses it takes are the ones `orgMembershipStatuses` lists.
+         */
+        orgMembershipStatus?: components["parameters"]["OrgMembershipStatus"];
+        /**
+         * @description Only consider users whose membership in the organization has one of these statuses. `PENDING`
+         *     is someone who was invited and has not answered yet, `ACTIVE` a member, `INVITATION_EXPIRED`
+         *     and `INVITATION_REJECTED` an invitation that ran out or was declined. Repeat the parameter once
+         *     per value (`?orgMembershipStatuses=PENDING&orgMembershipStatuses=ACTIVE`). Without it, Atlas
+         *     considers `ACTIVE` and `PENDING` users. The 2023-01-01 version of the list operations does not
+         *     support this filter.
+         */
+        orgMembershipStatuses?: components["parameters"]["OrgMembershipStatuses"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
+         */
+        orgId: components["parameters"]["OrgId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /**
+       * @description One page of the organization's users. The media type the request asked for decides the
+       *     schema: 2025-02-19 answers `PaginatedOrgUserView`, the deprecated 2023-01-01 answers
+       *     `PaginatedAppUserView` (active users only).
+       */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["PaginatedOrgUserView"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  getOrgUser: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+        /**
+         * @description Only consider users whose membership in the organization has one of these statuses. `PENDING`
+         *     is someone who was invited and has not answered yet, `ACTIVE` a member, `INVITATION_EXPIRED`
+         *     and `INVITATION_REJECTED` an invitation that ran out or was declined. Repeat the parameter once
+         *     per value (`?orgMembershipStatuses=PENDING&orgMembershipStatuses=ACTIVE`). Without it, Atlas
+         *     considers `ACTIVE` and `PENDING` users. The 2023-01-01 version of the list operations does not
+         *     support this filter.
+         */
+        orgMembershipStatuses?: components["parameters"]["OrgMembershipStatuses"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
+         */
+        orgId: components["parameters"]["OrgId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user. `orgMembershipStatus` says whether they are a member or only invited. */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["OrgUserResponse"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  updateOrgUser: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the organization, 24 lowercase hexadecimal characters. List the organizations
+         *     your credentials can see with `GET /api/atlas/v2/orgs`.
+         */
+        orgId: components["parameters"]["OrgId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    /** @description The fields of the user to change. */
+    requestBody: {
+      content: {
+        "application/vnd.atlas.2025-02-19+json": components["schemas"]["OrgUserUpdateRequest"];
+      };
+    };
+    responses: {
+      /** @description The user as stored after the change. */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["OrgUserResponse"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  listGroupUsers: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /**
+         * @description When `true` (the default), the answer's `totalCount` says how many items match across all pages.
+         *     With `false`, Atlas leaves `totalCount` out.
+         */
+        includeCount?: components["parameters"]["IncludeCount"];
+        /** @description How many items one page of the answer holds, from 1 to 500. */
+        itemsPerPage?: components["parameters"]["ItemsPerPage"];
+        /** @description Which page of the answer to return, counting from 1. */
+        pageNum?: components["parameters"]["PageNum"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+        /**
+         * @description When `true`, the list also holds users who have a role in the project only because they belong
+         *     to a team that has one. When `false` (the default), it holds only users who were given a role in
+         *     the project themselves.
+         */
+        flattenTeams?: components["parameters"]["FlattenTeams"];
+        /**
+         * @description When `true`, the list also holds organization users who can reach the project through their
+         *     organization role (such as Organization Owner or Organization Read Only) without a role in the
+         *     project itself. When `false` (the default), it holds only users with a role in the project.
+         */
+        includeOrgUsers?: components["parameters"]["IncludeOrgUsers"];
+        /**
+         * @deprecated
+         * @description The older, single-value form of `orgMembershipStatuses`: one membership status to filter by.
+         *     Atlas has deprecated it in favour of `orgMembershipStatuses`; send that one instead. The contract
+         *     types it as a plain string; the statuses it takes are the ones `orgMembershipStatuses` lists.
+         */
+        orgMembershipStatus?: components["parameters"]["OrgMembershipStatus"];
+        /**
+         * @description Only consider users whose membership in the organization has one of these statuses. `PENDING`
+         *     is someone who was invited and has not answered yet, `ACTIVE` a member, `INVITATION_EXPIRED`
+         *     and `INVITATION_REJECTED` an invitation that ran out or was declined. Repeat the parameter once
+         *     per value (`?orgMembershipStatuses=PENDING&orgMembershipStatuses=ACTIVE`). Without it, Atlas
+         *     considers `ACTIVE` and `PENDING` users. The 2023-01-01 version of the list operations does not
+         *     support this filter.
+         */
+        orgMembershipStatuses?: components["parameters"]["OrgMembershipStatuses"];
+        /**
+         * @description Only return the user whose Atlas username (their email address) is this one. Use it to find the
+         *     `id` of one user, for example of someone who was invited but has not accepted yet.
+         */
+        username?: components["parameters"]["Username"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /**
+       * @description One page of the project's users. The media type the request asked for decides the schema:
+       *     2025-02-19 answers `PaginatedGroupUserView`, the deprecated 2023-01-01 answers
+       *     `PaginatedAppUserView` (active users only).
+       */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["PaginatedGroupUserView"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  getGroupUser: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+        /**
+         * @description Only consider users whose membership in the organization has one of these statuses. `PENDING`
+         *     is someone who was invited and has not answered yet, `ACTIVE` a member, `INVITATION_EXPIRED`
+         *     and `INVITATION_REJECTED` an invitation that ran out or was declined. Repeat the parameter once
+         *     per value (`?orgMembershipStatuses=PENDING&orgMembershipStatuses=ACTIVE`). Without it, Atlas
+         *     considers `ACTIVE` and `PENDING` users. The 2023-01-01 version of the list operations does not
+         *     support this filter.
+         */
+        orgMembershipStatuses?: components["parameters"]["OrgMembershipStatuses"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user. `orgMembershipStatus` says whether they are a member or only invited. */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["GroupUserResponse"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  addGroupUserRole: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    /** @description The project role to add. */
+    requestBody: {
+      content: {
+        "application/vnd.atlas.2025-02-19+json": components["schemas"]["AddOrRemoveGroupRole"];
+      };
+    };
+    responses: {
+      /** @description The user as stored after the change. */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["GroupUserResponse"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  removeGroupUserRole: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
+         *     and still replies with the real status code. Meant for callers that cannot read status codes or
+         *     headers; most clients leave it off.
+         */
+        envelope?: components["parameters"]["Envelope"];
+        /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
+        pretty?: components["parameters"]["Pretty"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the project, 24 lowercase hexadecimal characters. Atlas paths say "group" where
+         *     the user interface says "project"; the two names mean the same thing and share one id. List the
+         *     projects your credentials can see with `GET /api/atlas/v2/groups`.
+         */
+        groupId: components["parameters"]["GroupId"];
+        /**
+         * @description Identifier of the user, 24 lowercase hexadecimal characters. A user who was invited and has not
+         *     accepted yet has an id too. To find an id from an email address, call the list operation of the
+         *     organization or project with `username`.
+         */
+        userId: components["parameters"]["UserId"];
+      };
+      cookie?: never;
+    };
+    /** @description The project role to remove. */
+    requestBody: {
+      content: {
+        "application/vnd.atlas.2025-02-19+json": components["schemas"]["AddOrRemoveGroupRole"];
+      };
+    };
+    responses: {
+      /** @description The user as stored after the change. */
+      200: {
+        headers: {
+          "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+          "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.atlas.2025-02-19+json": components["schemas"]["GroupUserResponse"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
     };

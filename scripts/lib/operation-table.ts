@@ -1,125 +1,166 @@
 /**
- * Builds `generated/operations.ts`: one entry per operation with everything the client needs at
- * run time (method, path template, API version, media types, parameter rules, deprecation), so no
- * version string, path or pattern is ever written by hand in src/.
+ * Builds `generated/operations.ts`: one entry per operation with what the client needs at run
+ * time (method, path template, the API version it sends, parameter names, body, paging,
+ * deprecation), so no version string or path is ever written by hand in src/.
  */
+import {
+  isObject,
+  listOperations,
+  RefResolver,
+  refName,
+  resolveRef,
+  type JsonObject,
+} from "./openapi.js";
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
 
 export interface OpenApiDocument extends JsonObject {
   paths: Record<string, JsonObject>;
   components?: JsonObject;
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-
 /** Matches Atlas's versioned media types, for example application/vnd.atlas.2023-01-01+json. */
 const VERSIONED_MEDIA_TYPE = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/;
 
-export function resolveRef<T = JsonObject>(doc: OpenApiDocument, value: unknown): T {
-  let current = value as JsonObject;
-  const seen = new Set<string>();
-  while (current && typeof current.$ref === "string") {
-    const ref = current.$ref;
-    if (!ref.startsWith("#/") || seen.has(ref)) throw new Error(`cannot resolve $ref ${ref}`);
-    seen.add(ref);
-    let target: unknown = doc;
-    for (const raw of ref.slice(2).split("/")) {
-      const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-      target = (target as JsonObject | undefined)?.[key];
-    }
-    if (target === undefined) throw new Error(`dangling $ref ${ref}`);
-    current = target as JsonObject;
-  }
-  return current as T;
-}
-
-function refName(value: unknown): string | null {
-  const ref = (value as JsonObject | undefined)?.$ref;
-  return typeof ref === "string" ? (ref.split("/").pop() ?? null) : null;
-}
-
 export interface OperationEntry {
   operationId: string;
+  /** Upper case, as openapi-fetch names its methods. */
   method: string;
   path: string;
-  apiVersion: string;
-  accept: string;
-  requestMediaType: string | null;
-  requestSchema: string | null;
-  requestBodyRequired: boolean;
-  successSchema: string | null;
+  /** The resource version the client asks for (see {@link chooseVersion}). */
+  version: string;
+  /** `application/vnd.atlas.<version>+json`, sent in Accept and, with a body, Content-Type. */
+  mediaType: string;
+  /** Whether the operation takes a body: "required", "optional", or null for none. */
+  body: "required" | "optional" | null;
+  bodySchema: string | null;
+  /** The schema of the success answer in the chosen version. */
+  responseSchema: string | null;
+  pathParams: string[];
+  queryParams: string[];
+  /**
+   * For list operations (a `pageNum` parameter and an answer with a `results` array): the page
+   * size Atlas uses when `itemsPerPage` is left out. Null for every other operation.
+   */
+  pageSize: number | null;
   deprecated: boolean;
+  /** The operation's own sunset date (YYYY-MM-DD), from x-sunset. */
   sunset: string | null;
+  /** What to call instead, from x-replacement: names of this package's methods. */
   replacement: string | null;
-  requiredRoles: string[];
-  tags: string[];
-  pathParams: { name: string; pattern: string | null }[];
-  queryParams: { name: string; type: string; default: unknown }[];
+  /** The Atlas roles the caller needs, from x-rolesRequirements. */
+  roles: string[];
+}
+
+interface VersionedContent {
+  version: string;
+  mediaType: string;
+  schema: unknown;
+  sunset: string | null;
+}
+
+/** The versioned media types of a content map, with their x-sunset when they carry one. */
+function versions(content: unknown): VersionedContent[] {
+  if (!isObject(content)) return [];
+  const found: VersionedContent[] = [];
+  for (const [mediaType, media] of Object.entries(content)) {
+    const match = VERSIONED_MEDIA_TYPE.exec(mediaType);
+    if (!match || !isObject(media)) continue;
+    const sunset = media["x-sunset"];
+    found.push({
+      version: match[1]!,
+      mediaType,
+      schema: media.schema,
+      sunset: typeof sunset === "string" ? sunset : null,
+    });
+  }
+  return found;
+}
+
+/**
+ * The version the client sends: the newest one that has no sunset, or, when every version has
+ * one, the newest of all. Atlas keeps an older version alive beside a newer one for a while
+ * (listOrgUsers answers 2023-01-01 until its sunset and 2025-02-19 after), and the newest
+ * unsunset one is the version that stays.
+ */
+export function chooseVersion(candidates: VersionedContent[]): VersionedContent | undefined {
+  const newestFirst = [...candidates].sort((a, b) => b.version.localeCompare(a.version));
+  return newestFirst.find((v) => v.sunset === null) ?? newestFirst[0];
 }
 
 export function collectOperations(doc: OpenApiDocument): OperationEntry[] {
+  const resolver = new RefResolver(doc, "spec");
   const entries: OperationEntry[] = [];
-  for (const [route, rawItem] of Object.entries(doc.paths)) {
-    const item = resolveRef(doc, rawItem);
-    const shared = (item.parameters as unknown[] | undefined) ?? [];
-    for (const method of METHODS) {
-      const op = item[method] as JsonObject | undefined;
-      if (!op) continue;
-      const operationId = op.operationId as string;
-      const params = [...shared, ...((op.parameters as unknown[] | undefined) ?? [])].map((p) =>
-        resolveRef(doc, p),
-      );
-      const ok = resolveRef(doc, (op.responses as JsonObject)["200"]);
-      const okContent = (ok.content ?? {}) as Record<string, JsonObject>;
-      const accept = Object.keys(okContent).find((t) => VERSIONED_MEDIA_TYPE.test(t));
-      if (!accept) throw new Error(`${operationId}: the 200 response has no versioned media type`);
-      const apiVersion = VERSIONED_MEDIA_TYPE.exec(accept)![1]!;
-      const body = op.requestBody ? resolveRef(doc, op.requestBody) : null;
-      const bodyContent = (body?.content ?? {}) as Record<string, JsonObject>;
-      const requestMediaType = body ? (Object.keys(bodyContent)[0] ?? null) : null;
-      if (requestMediaType && requestMediaType !== accept) {
+  for (const { method, path, operation: op, pathItem } of listOperations(doc, resolver)) {
+    const operationId = op.operationId;
+    if (typeof operationId !== "string") throw new Error(`${method} ${path} has no operationId`);
+    const params = [
+      ...((pathItem.parameters as unknown[] | undefined) ?? []),
+      ...((op.parameters as unknown[] | undefined) ?? []),
+    ].map((p) => resolveRef<JsonObject>(doc, p));
+    const responses = (op.responses ?? {}) as JsonObject;
+    const successStatus = Object.keys(responses)
+      .filter((status) => /^2\d\d$/.test(status))
+      .sort()[0];
+    if (!successStatus) throw new Error(`${operationId}: no 2xx response`);
+    const success = resolveRef<JsonObject>(doc, responses[successStatus]);
+    const chosen = chooseVersion(versions(success.content));
+    if (!chosen) {
+      throw new Error(`${operationId}: the ${successStatus} response has no versioned media type`);
+    }
+    const requestBody = op.requestBody ? resolveRef<JsonObject>(doc, op.requestBody) : null;
+    let bodySchema: string | null = null;
+    if (requestBody) {
+      const media = (requestBody.content as JsonObject | undefined)?.[chosen.mediaType];
+      if (!isObject(media)) {
         throw new Error(
-          `${operationId}: request media type ${requestMediaType} differs from ${accept}`,
+          `${operationId}: the request body has no ${chosen.mediaType}, the version the client sends`,
         );
       }
-      entries.push({
-        operationId,
-        method: method.toUpperCase(),
-        path: route,
-        apiVersion,
-        accept,
-        requestMediaType,
-        requestSchema: requestMediaType ? refName(bodyContent[requestMediaType]?.schema) : null,
-        requestBodyRequired: body?.required === true,
-        successSchema: refName(okContent[accept]?.schema),
-        deprecated: op.deprecated === true,
-        sunset: typeof op["x-sunset"] === "string" ? op["x-sunset"] : null,
-        replacement: typeof op["x-replacement"] === "string" ? op["x-replacement"] : null,
-        requiredRoles: (op["x-rolesRequirements"] as string[] | undefined) ?? [],
-        tags: (op.tags as string[] | undefined) ?? [],
-        pathParams: params
-          .filter((p) => p.in === "path")
-          .map((p) => {
-            const schema = resolveRef(doc, p.schema);
-            return {
-              name: p.name as string,
-              pattern: typeof schema.pattern === "string" ? schema.pattern : null,
-            };
-          }),
-        queryParams: params
-          .filter((p) => p.in === "query")
-          .map((p) => {
-            const schema = resolveRef(doc, p.schema);
-            return { name: p.name as string, type: schema.type as string, default: schema.default };
-          }),
-      });
+      bodySchema = refName(media.schema);
     }
+    const queryParams = params.filter((p) => p.in === "query").map((p) => p.name as string);
+    const responseSchema = refName(chosen.schema);
+    entries.push({
+      operationId,
+      method: method.toUpperCase(),
+      path,
+      version: chosen.version,
+      mediaType: chosen.mediaType,
+      body: requestBody ? (requestBody.required === true ? "required" : "optional") : null,
+      bodySchema,
+      responseSchema,
+      pathParams: params.filter((p) => p.in === "path").map((p) => p.name as string),
+      queryParams,
+      pageSize: pageSize(doc, params, chosen.schema),
+      deprecated: op.deprecated === true,
+      sunset: typeof op["x-sunset"] === "string" ? op["x-sunset"] : null,
+      replacement: typeof op["x-replacement"] === "string" ? op["x-replacement"] : null,
+      roles: (op["x-rolesRequirements"] as string[] | undefined) ?? [],
+    });
   }
   return entries.sort((a, b) => a.operationId.localeCompare(b.operationId));
 }
 
-function schemaEnum(doc: OpenApiDocument, name: string, key: "enum" | "x-known-values"): unknown[] {
+/** The default of `itemsPerPage` for an operation that pages its `results`, else null. */
+function pageSize(doc: OpenApiDocument, params: JsonObject[], schema: unknown): number | null {
+  const byName = new Map(params.filter((p) => p.in === "query").map((p) => [p.name, p]));
+  const answer = resolveRef<JsonObject>(doc, schema);
+  const results = isObject(answer.properties) ? answer.properties.results : undefined;
+  if (!byName.has("pageNum") || !isObject(results)) return null;
+  const perPage = byName.get("itemsPerPage");
+  const fallback = perPage ? resolveRef<JsonObject>(doc, perPage.schema).default : undefined;
+  if (typeof fallback !== "number") {
+    throw new Error("a paged operation needs itemsPerPage with a numeric default");
+  }
+  return fallback;
+}
+
+function schemaValues(
+  doc: OpenApiDocument,
+  name: string,
+  key: "enum" | "x-known-values",
+): unknown[] {
   const schema = (doc.components?.schemas as Record<string, JsonObject> | undefined)?.[name];
   const values = schema?.[key];
   return Array.isArray(values) ? values : [];
@@ -129,29 +170,25 @@ export function buildOperationTable(doc: OpenApiDocument, header: string): strin
   const ops = collectOperations(doc);
   const lines: string[] = [`/** ${header} */`, ""];
   lines.push(
-    "/** Every operation of the spec, keyed by operationId. The client reads all routing, versioning and parameter rules from here. */",
+    "/** Every operation of the spec, keyed by operationId: routing, the version sent, parameter names, paging and deprecation. */",
+    "export const operations = {",
   );
-  lines.push("export const operations = {");
   for (const op of ops) {
-    const { pathParams, ...rest } = op;
-    const params = pathParams.map(
-      (p) =>
-        `{ name: ${JSON.stringify(p.name)}, pattern: ${JSON.stringify(p.pattern)}, regex: ${
-          p.pattern === null ? "null" : `/${p.pattern}/u`
-        } }`,
-    );
-    const fields = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)},`);
-    lines.push(`${op.operationId}: { ${fields.join(" ")} pathParams: [${params.join(", ")}] },`);
+    const fields = Object.entries(op).map(([k, v]) => `${k}: ${JSON.stringify(v)},`);
+    lines.push(`${op.operationId}: { ${fields.join(" ")} },`);
   }
   lines.push("} as const;", "");
   lines.push("export type OperationId = keyof typeof operations;", "");
   lines.push(
+    "/** Every operationId, in alphabetical order. */",
+    `export const OPERATION_IDS = ${JSON.stringify(ops.map((op) => op.operationId))} as const;`,
+    "",
     "/** The organization roles Atlas accepts (the closed enum of OrgRole). */",
-    `export const ORG_ROLES = ${JSON.stringify(schemaEnum(doc, "OrgRole", "enum"))} as const;`,
+    `export const ORG_ROLES = ${JSON.stringify(schemaValues(doc, "OrgRole", "enum"))} as const;`,
     "",
     "/** Project roles documented today (ProjectRole's x-known-values); Atlas accepts others too. */",
     `export const KNOWN_PROJECT_ROLES = ${JSON.stringify(
-      schemaEnum(doc, "ProjectRole", "x-known-values"),
+      schemaValues(doc, "ProjectRole", "x-known-values"),
     )} as const;`,
   );
   return lines.join("\n") + "\n";

@@ -17,6 +17,7 @@ import type * as RedoclyCore from "@redocly/openapi-core";
 import type * as OpenapiTs from "openapi-typescript";
 import type ts from "typescript";
 import type * as Yaml from "yaml";
+import { breakDiscriminatorCycles } from "./discriminators.js";
 import { buildOperationTable, type OpenApiDocument } from "./operation-table.js";
 import { buildValidators } from "./validators.js";
 
@@ -243,7 +244,7 @@ async function generateWith(
 
   t = performance.now();
   const { default: openapiTS, astToString } = loadOpenapiTs();
-  const ast = await openapiTS(structuredClone(doc) as never, {
+  const ast = await openapiTS(breakDiscriminatorCycles(doc) as never, {
     silent: true,
     transform: (schema) => openStringWithKnownValues(schema as { "x-known-values"?: unknown }),
   });

@@ -1,23 +1,22 @@
 /**
- * Builds `generated/validators.ts`: one plain TypeScript function per request body schema of the
- * spec, written out as straight-line checks (no schema objects are read at run time, and no schema
- * compiler ships with the package). The client runs them before a request leaves the process, so
- * JavaScript callers without a compiler still get every mistake in their body listed at once.
+ * Builds `generated/validators.ts`: the checks the client runs on a call's input before anything
+ * leaves the process. For every operation, one function checks its path and query parameters
+ * against their schemas and its body against the request body schema; every request body schema
+ * also gets a `validate<Schema>` function of its own. The checks are written out as straight-line
+ * code (no schema objects are read at run time, and no schema compiler ships with the package);
+ * the pieces they share live in src/validation/rules.ts, which the generated module imports.
  *
  * The schemas decide what is checked: `type` (with `nullable`), `required`, `pattern` (compiled as
  * a RegExp literal with the `u` flag, since Atlas patterns use `\p{L}`), `enum`, `uniqueItems`,
- * `format` (`email`, `date-time`, `int32`) and `readOnly`. Keywords the generator does not
- * understand make generation fail instead of being skipped silently.
+ * `minItems`/`maxItems`, `minimum`/`maximum`, `minLength`/`maxLength`, `format` (`email`,
+ * `date-time`, `int32`) and `readOnly`. Keywords the generator does not understand make
+ * generation fail instead of being skipped silently.
  *
  * On top of the spec, {@link REQUEST_BODY_POLICY} adds this client's own rules for request bodies;
  * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
  */
-import {
-  collectOperations,
-  resolveRef,
-  type JsonObject,
-  type OpenApiDocument,
-} from "./operation-table.js";
+import { collectOperations, type OpenApiDocument, type OperationEntry } from "./operation-table.js";
+import { isObject, refName, resolveRef, type JsonObject } from "./openapi.js";
 
 /** Rules the generated validators add to what the spec states. They apply to request bodies only. */
 export interface ValidatorPolicy {
@@ -43,21 +42,8 @@ export const REQUEST_BODY_POLICY: ValidatorPolicy = {
   refuseResponseReadOnlyFields: true,
 };
 
-/** Every rule name a violation can carry. */
-export const VIOLATION_RULES = [
-  "type",
-  "required",
-  "pattern",
-  "enum",
-  "uniqueItems",
-  "format",
-  "unknownField",
-  "readOnly",
-  "unreadable",
-] as const;
-
-/** Values longer than this are cut in messages, so a pasted secret or a huge string never leaks whole. */
-const SHOWN_CHARS = 60;
+/** Where the generated module finds its run-time pieces, relative to generated/. */
+const RULES_MODULE = "../src/validation/rules.js";
 
 /** Keywords that only describe a schema and never change what is valid. */
 const ANNOTATIONS = new Set([
@@ -82,7 +68,13 @@ const KEYWORD_TYPES: Record<string, readonly string[] | null> = {
   additionalProperties: ["object"],
   items: ["array"],
   uniqueItems: ["array"],
+  minItems: ["array"],
+  maxItems: ["array"],
   pattern: ["string"],
+  minLength: ["string"],
+  maxLength: ["string"],
+  minimum: ["integer", "number"],
+  maximum: ["integer", "number"],
   format: ["string", "integer", "number"],
 };
 
@@ -101,206 +93,6 @@ const ARTICLE: Record<string, string> = {
   boolean: "a boolean",
 };
 
-/**
- * Run-time helpers, emitted only when the generated checks use them. Each one is small enough to
- * read in place; `needs` lists the helpers it calls.
- */
-const HELPERS: Record<string, { needs: string[]; code: string }> = {
-  isObject: {
-    needs: [],
-    code: `
-/** A plain JSON-like object: not null, not an array, not a Date, Map or other built-in. */
-function isObject(v: unknown): v is Record<string, unknown> {
-  return Object.prototype.toString.call(v) === "[object Object]";
-}`,
-  },
-  kind: {
-    needs: [],
-    code: `
-/** Names what a value is, for messages; never shows the value itself. */
-function kind(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "number") {
-    return Number.isFinite(v) ? (Number.isInteger(v) ? "an integer" : "a number") : String(v);
-  }
-  if (typeof v === "object") {
-    const tag = Object.prototype.toString.call(v).slice(8, -1).slice(0, ${SHOWN_CHARS});
-    return tag === "Object" ? "an object" : (/^[AEIOU]/.test(tag) ? "an " : "a ") + tag;
-  }
-  return typeof v === "undefined" ? "undefined" : "a " + typeof v;
-}`,
-  },
-  show: {
-    needs: ["kind"],
-    code: `
-/** Quotes a rejected value for a message, cut to ${SHOWN_CHARS} characters. */
-function show(v: unknown): string {
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (typeof v !== "string") return kind(v);
-  return v.length > ${SHOWN_CHARS}
-    ? JSON.stringify(v.slice(0, ${SHOWN_CHARS})) + "... (" + v.length + " characters)"
-    : JSON.stringify(v);
-}`,
-  },
-  at: {
-    needs: ["show"],
-    code: `
-/** The path of field \`k\` inside the value at path \`p\`: \`a.b\`, or \`a["odd or long key"]\`. */
-function at(p: string, k: string): string {
-  if (k.length > ${SHOWN_CHARS} || !/^[A-Za-z_$][\\w$]*$/.test(k)) return p + "[" + show(k) + "]";
-  return p === "" ? k : p + "." + k;
-}`,
-  },
-  add: {
-    needs: [],
-    code: `
-function add(o: Violation[], path: string, rule: ViolationRule, message: string): void {
-  o.push({ path, rule, message: (path === "" ? "body" : path) + ": " + message });
-}`,
-  },
-  mistyped: {
-    needs: ["add", "kind"],
-    code: `
-function mistyped(o: Violation[], p: string, expected: string, v: unknown): void {
-  add(o, p, "type", "expected " + expected + ", got " + kind(v));
-}`,
-  },
-  readOnlyField: {
-    needs: ["add", "at"],
-    code: `
-function readOnlyField(o: Violation[], p: string, k: string): void {
-  add(o, at(p, k), "readOnly", "is read-only (Atlas sets it) and cannot be sent");
-}`,
-  },
-  run: {
-    needs: ["add"],
-    code: `
-/** Runs a check and turns a throwing getter or proxy into a violation instead of an exception. */
-function run(check: (v: unknown, p: string, o: Violation[]) => void, value: unknown): Violation[] {
-  const o: Violation[] = [];
-  try {
-    check(value, "", o);
-  } catch {
-    add(o, "", "unreadable", "could not be read to the end, because a getter or proxy threw");
-  }
-  return o;
-}`,
-  },
-  distance: {
-    needs: [],
-    code: `
-/** Levenshtein distance between two strings, ignoring case. */
-function distance(a: string, b: string): number {
-  a = a.toUpperCase();
-  b = b.toUpperCase();
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + cost);
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}`,
-  },
-  closest: {
-    needs: ["distance"],
-    code: `
-/** The candidate nearest to \`value\`, when it is at most one edit per five characters away. */
-function closest(value: string, candidates: readonly string[]): string | undefined {
-  if (value.length > 64) return undefined;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(value, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 5))
-    ? best
-    : undefined;
-}`,
-  },
-  suggest: {
-    needs: ["closest"],
-    code: `
-/** A known value that \`value\` looks like a slip of (case, separators, prefix, a few edits). */
-function suggest(value: string, known: readonly string[], prefix: string): string | undefined {
-  if (typeof value !== "string" || known.includes(value)) return undefined;
-  const v = value.trim().toUpperCase().replace(/[\\s-]+/g, "_");
-  const direct = closest(v, known);
-  if (direct !== undefined || prefix === "" || v.startsWith(prefix)) return direct;
-  return closest(prefix + v, known);
-}`,
-  },
-  unknownField: {
-    needs: ["add", "at", "closest"],
-    code: `
-function unknownField(o: Violation[], p: string, k: string, fields: readonly string[]): void {
-  const hint = closest(k, fields);
-  add(
-    o,
-    at(p, k),
-    "unknownField",
-    hint !== undefined
-      ? "is not a field of this object; did you mean " + hint + "?"
-      : fields.length === 0
-        ? "is not a field of this object, which takes none"
-        : "is not a field of this object, which takes " + fields.join(", "),
-  );
-}`,
-  },
-  unique: {
-    needs: ["add", "show"],
-    code: `
-/** Reports every item that repeats an earlier one (uniqueItems, for arrays of scalars). */
-function unique(a: readonly unknown[], p: string, o: Violation[]): void {
-  if (a.length < 2) return;
-  const seen = new Map<unknown, number>();
-  for (let i = 0; i < a.length; i++) {
-    const first = seen.get(a[i]);
-    if (first === undefined) seen.set(a[i], i);
-    else add(o, p + "[" + i + "]", "uniqueItems", show(a[i]) + " repeats " + p + "[" + first + "], and items must be unique");
-  }
-}`,
-  },
-  isEmail: {
-    needs: [],
-    code: `
-/** A pragmatic email check: one @, a non-empty local part, a dotted domain, no spaces. */
-function isEmail(s: string): boolean {
-  return s.length <= 254 && /^[^\\s@]+@[^\\s@.]+(?:\\.[^\\s@.]+)+$/u.test(s);
-}`,
-  },
-  isDateTime: {
-    needs: [],
-    code: `
-/** An RFC 3339 date-time (section 5.6), with real month lengths and leap years. */
-function isDateTime(s: string): boolean {
-  const m = /^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.\\d+)?(?:[Zz]|[+-](\\d{2}):(\\d{2}))$/u.exec(s);
-  if (m === null) return false;
-  const n = (i: number): number => Number(m[i] ?? 0);
-  const year = n(1);
-  const month = n(2);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return month >= 1 && month <= 12 && n(3) >= 1 && n(3) <= days && n(4) <= 23 && n(5) <= 59 && n(6) <= 60 && n(7) <= 23 && n(8) <= 59;
-}`,
-  },
-};
-
-const HELPER_ORDER = Object.keys(HELPERS);
-
-function refName(value: unknown): string | null {
-  const ref = (value as JsonObject | undefined)?.$ref;
-  return typeof ref === "string" ? (ref.split("/").pop() ?? null) : null;
-}
-
 /** The longest common prefix of the values, cut after its last separator (`GROUP_`). */
 function sharedPrefix(values: readonly string[]): string {
   if (values.length < 2) return "";
@@ -314,8 +106,12 @@ function q(value: unknown): string {
   return JSON.stringify(value);
 }
 
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 class Writer {
-  private readonly helpers = new Set<string>();
+  private readonly imports = new Set<string>();
   private readonly consts = new Map<string, string>();
   private readonly checks = new Map<string, string>();
   /** Array checks, keyed by their code: equal arrays (roles, teamIds, ...) share one function. */
@@ -328,14 +124,12 @@ class Writer {
     private readonly doc: OpenApiDocument,
     private readonly policy: ValidatorPolicy,
     /** For each request body schema: readOnly fields of the resources its operations return. */
-    private readonly responseReadOnly: Map<string, Map<string, string>>,
+    private readonly responseReadOnly: Map<string, Set<string>>,
   ) {}
 
+  /** Names a run-time piece of src/validation/rules.ts, importing it. */
   use(name: string): string {
-    if (!this.helpers.has(name)) {
-      this.helpers.add(name);
-      for (const dep of HELPERS[name]!.needs) this.use(dep);
-    }
+    this.imports.add(name);
     return name;
   }
 
@@ -378,17 +172,66 @@ class Writer {
     }
   }
 
+  /** One function that checks everything a call of `op` carries: parameters, then the body. */
+  operationCheck(op: OperationEntry, params: JsonObject[]): string {
+    this.counter = 0;
+    const lines: string[] = [];
+    for (const where of ["path", "query"] as const) {
+      const declared = params.filter((p) => p.in === where);
+      const names = declared.map((p) => p.name as string);
+      const value = `${where}Params`;
+      lines.push(`const ${value} = ${this.use("isObject")}(${where}) ? ${where} : {};`);
+      const list = this.constant("NAMES", `${q(names)} as const`);
+      const what = q(`${where} parameter of ${op.operationId}`);
+      const cases = declared.map((param) => {
+        const name = param.name as string;
+        const check = this.emit(
+          resolveRef<JsonObject>(this.doc, param.schema),
+          "x",
+          q(name),
+          `${op.operationId}.${name}`,
+        );
+        return `case ${q(name)}: {\n${check}\nbreak;\n}`;
+      });
+      lines.push(
+        `for (const k of Object.keys(${value})) {`,
+        `const x = ${value}[k];`,
+        "if (x === undefined) continue;",
+        "switch (k) {",
+        ...cases,
+        `default:\n${this.use("unknownName")}(o, ${this.use("at")}("", k), k, "unknownParameter", ${what}, ${list});`,
+        "}",
+        "}",
+      );
+      for (const param of declared.filter((p) => p.required === true)) {
+        const name = q(param.name);
+        lines.push(`if (${value}[${name}] === undefined) ${this.use("missing")}(o, ${name});`);
+      }
+    }
+    if (op.bodySchema === null && op.body !== null) {
+      throw new Error(`validators: ${op.operationId} has a body without a named schema`);
+    }
+    if (op.bodySchema === null) {
+      lines.push(
+        `if (body !== undefined) ${this.use("add")}(o, "body", "unknownParameter", ${q(`${op.operationId} takes no body`)});`,
+      );
+    } else {
+      const check = `${this.checkFor(op.bodySchema)}(body, "body", o);`;
+      lines.push(
+        op.body === "required"
+          ? `if (body === undefined) ${this.use("missing")}(o, "body");\nelse ${check}`
+          : `if (body !== undefined) ${check}`,
+      );
+    }
+    const fn = `check${capitalize(op.operationId)}Input`;
+    return `function ${fn}(path: unknown, query: unknown, body: unknown, o: Violation[]): void {\n${lines.join("\n")}\n}`;
+  }
+
   /**
    * Statements that check the value in variable `v`, whose path is the expression `p`. Both are
    * code: `p` is evaluated only when a violation is reported or a nested check needs it.
    */
-  emit(
-    raw: JsonObject,
-    v: string,
-    p: string,
-    where: string,
-    extraReadOnly?: Map<string, string>,
-  ): string {
+  emit(raw: JsonObject, v: string, p: string, where: string, extraReadOnly?: Set<string>): string {
     const name = refName(raw);
     if (name) {
       const target = this.schema(name);
@@ -443,7 +286,7 @@ class Writer {
     v: string,
     p: string,
     where: string,
-    extraReadOnly?: Map<string, string>,
+    extraReadOnly?: Set<string>,
   ): string {
     let checks: string;
     switch (type) {
@@ -474,7 +317,7 @@ class Writer {
     v: string,
     p: string,
     where: string,
-    extraReadOnly?: Map<string, string>,
+    extraReadOnly?: Set<string>,
   ): string {
     const n = ++this.counter;
     const k = `k${n}`;
@@ -492,7 +335,7 @@ class Writer {
     const writable: string[] = [];
     const readOnly: string[] = [];
     for (const [key, prop] of Object.entries(properties)) {
-      if (resolveRef(this.doc, prop).readOnly === true) {
+      if (resolveRef<JsonObject>(this.doc, prop).readOnly === true) {
         readOnly.push(key);
         continue;
       }
@@ -501,11 +344,14 @@ class Writer {
       cases.push(`case ${q(key)}: {\n${body}\nbreak;\n}`);
     }
     if (this.policy.refuseResponseReadOnlyFields && extraReadOnly) {
-      for (const key of extraReadOnly.keys()) if (!(key in properties)) readOnly.push(key);
+      for (const key of extraReadOnly) if (!(key in properties)) readOnly.push(key);
     }
     if (readOnly.length > 0) {
       cases.push(
-        `${readOnly.map((key) => `case ${q(key)}:`).join("\n")}\n${this.use("readOnlyField")}(o, ${p}, ${k});\nbreak;`,
+        `${readOnly
+          .sort()
+          .map((key) => `case ${q(key)}:`)
+          .join("\n")}\n${this.use("readOnlyField")}(o, ${p}, ${k});\nbreak;`,
       );
     }
     if (closed) {
@@ -528,7 +374,7 @@ class Writer {
     const required = (schema.required ?? []) as string[];
     for (const key of required) {
       lines.push(
-        `if (!Object.hasOwn(${v}, ${q(key)}) || ${v}[${q(key)}] === undefined) ${this.use("add")}(o, ${this.use("at")}(${p}, ${q(key)}), "required", "is required but missing");`,
+        `if (!Object.hasOwn(${v}, ${q(key)}) || ${v}[${q(key)}] === undefined) ${this.use("missing")}(o, ${this.use("at")}(${p}, ${q(key)}));`,
       );
     }
     return lines.join("\n");
@@ -538,24 +384,35 @@ class Writer {
     const n = ++this.counter;
     const items = schema.items as JsonObject | undefined;
     if (!items) throw new Error(`validators: ${where} is an array without items`);
-    // Arrays are always checked in their own function (see arrayCheck), so `p` is a parameter.
-    const path = p;
+    const add = this.use("add");
     const i = `i${n}`;
     const y = `y${n}`;
-    const lines = [
+    const lines: string[] = [];
+    // Arrays are always checked in their own function (see arrayCheck), so `p` is a parameter.
+    if (typeof schema.minItems === "number") {
+      lines.push(
+        `if (${v}.length < ${schema.minItems}) ${add}(o, ${p}, "minItems", "needs at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}, got " + ${v}.length);`,
+      );
+    }
+    if (typeof schema.maxItems === "number") {
+      lines.push(
+        `if (${v}.length > ${schema.maxItems}) ${add}(o, ${p}, "maxItems", "takes at most ${schema.maxItems} items, got " + ${v}.length);`,
+      );
+    }
+    lines.push(
       `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {`,
       `const ${y}: unknown = ${v}[${i}];`,
-      this.emit(items, y, `${path} + "[" + ${i} + "]"`, `${where}[]`),
+      this.emit(items, y, `${p} + "[" + ${i} + "]"`, `${where}[]`),
       "}",
-    ];
+    );
     if (schema.uniqueItems === true) {
-      const itemType = resolveRef(this.doc, items).type;
+      const itemType = resolveRef<JsonObject>(this.doc, items).type;
       if (itemType === "object" || itemType === "array") {
         throw new Error(
           `validators: ${where} has uniqueItems over ${itemType}s, which is not supported`,
         );
       }
-      lines.push(`${this.use("unique")}(${v}, ${path}, o);`);
+      lines.push(`${this.use("unique")}(${v}, ${p}, o);`);
     }
     return lines.join("\n");
   }
@@ -568,6 +425,7 @@ class Writer {
     where: string,
   ): string {
     const add = this.use("add");
+    const show = (): string => this.use("show");
     const lines: string[] = [];
     if (typeof schema.pattern === "string") {
       let re: RegExp;
@@ -580,8 +438,30 @@ class Writer {
       }
       const name = this.constant("PATTERN", `/${re.source}/u`);
       lines.push(
-        `if (!${name}.test(${v})) ${add}(o, ${p}, "pattern", ${this.use("show")}(${v}) + " does not match the pattern " + ${name}.source);`,
+        `if (!${name}.test(${v})) ${add}(o, ${p}, "pattern", ${show()}(${v}) + " does not match the pattern " + ${name}.source);`,
       );
+    }
+    for (const [key, op, words] of [
+      ["minLength", "<", "characters at least"],
+      ["maxLength", ">", "characters at most"],
+    ] as const) {
+      const limit = schema[key];
+      if (typeof limit === "number") {
+        lines.push(
+          `if (${v}.length ${op} ${limit}) ${add}(o, ${p}, ${q(key)}, "must have ${limit} ${words}, got " + ${v}.length);`,
+        );
+      }
+    }
+    for (const [key, op, words] of [
+      ["minimum", "<", "at least"],
+      ["maximum", ">", "at most"],
+    ] as const) {
+      const limit = schema[key];
+      if (typeof limit === "number") {
+        lines.push(
+          `if (${v} ${op} ${limit}) ${add}(o, ${p}, ${q(key)}, "must be ${words} ${limit}, got " + ${show()}(${v}));`,
+        );
+      }
     }
     if (Array.isArray(schema.enum)) {
       for (const value of schema.enum) {
@@ -598,7 +478,7 @@ class Writer {
       }
       const name = this.constant("ENUM", `new Set<unknown>(${q(schema.enum)})`);
       lines.push(
-        `if (!${name}.has(${v})) ${add}(o, ${p}, "enum", ${this.use("show")}(${v}) + " is not one of " + Array.from(${name}).join(", "));`,
+        `if (!${name}.has(${v})) ${add}(o, ${p}, "enum", ${show()}(${v}) + " is not one of " + Array.from(${name}).join(", "));`,
       );
     }
     const format = schema.format;
@@ -608,7 +488,6 @@ class Writer {
           `validators: ${where} has format ${q(format)}, which the generator does not check for ${type}`,
         );
       }
-      const show = (): string => this.use("show");
       if (format === "email") {
         lines.push(
           `if (!${this.use("isEmail")}(${v})) ${add}(o, ${p}, "format", ${show()}(${v}) + " is not an email address");`,
@@ -631,19 +510,20 @@ class Writer {
     return [...this.checks.keys()];
   }
 
-  /** The module body: constants, helpers and check functions, in a stable order. */
-  parts(): { consts: string[]; helpers: string[]; checks: string[] } {
+  /** The module body: imports, constants and check functions, in a stable order. */
+  parts(): { imports: string[]; consts: string[]; checks: string[] } {
     const consts = [...this.consts].map(
       ([key, name]) => `const ${name} = ${key.slice(key.indexOf(":") + 1)};`,
-    );
-    const helpers = HELPER_ORDER.filter((h) => this.helpers.has(h)).map((h) =>
-      HELPERS[h]!.code.trim(),
     );
     const arrays = [...this.arrays].map(
       ([body, name]) =>
         `function ${name}(v: unknown, p: string, o: Violation[]): void {\n${body}\n}`,
     );
-    return { consts, helpers, checks: [...this.checks.values(), ...arrays] };
+    return {
+      imports: [...this.imports].sort(),
+      consts,
+      checks: [...this.checks.values(), ...arrays],
+    };
   }
 }
 
@@ -654,35 +534,40 @@ export function buildValidators(
   policy: ValidatorPolicy = REQUEST_BODY_POLICY,
 ): string {
   const operations = collectOperations(doc);
-  const responseReadOnly = new Map<string, Map<string, string>>();
-  const bodies = new Set<string>();
+  const responseReadOnly = new Map<string, Set<string>>();
   for (const op of operations) {
-    if (!op.requestSchema) continue;
-    bodies.add(op.requestSchema);
-    const fields = responseReadOnly.get(op.requestSchema) ?? new Map<string, string>();
-    responseReadOnly.set(op.requestSchema, fields);
-    if (!op.successSchema) continue;
-    const response = resolveRef(doc, { $ref: `#/components/schemas/${op.successSchema}` });
-    for (const [key, prop] of Object.entries(
-      (response.properties ?? {}) as Record<string, JsonObject>,
-    )) {
-      if (resolveRef(doc, prop).readOnly === true) fields.set(key, op.successSchema);
+    if (!op.bodySchema) continue;
+    const fields = responseReadOnly.get(op.bodySchema) ?? new Set<string>();
+    responseReadOnly.set(op.bodySchema, fields);
+    if (!op.responseSchema) continue;
+    const response = resolveRef<JsonObject>(doc, {
+      $ref: `#/components/schemas/${op.responseSchema}`,
+    });
+    const properties = isObject(response.properties) ? response.properties : {};
+    for (const [key, prop] of Object.entries(properties)) {
+      if (resolveRef<JsonObject>(doc, prop).readOnly === true) fields.add(key);
     }
   }
   const writer = new Writer(doc, policy, responseReadOnly);
-  const roots = [...bodies].sort();
-  for (const name of roots) writer.checkFor(name);
+  const inputChecks = operations.map((op) => {
+    const pathItem = resolveRef<JsonObject>(doc, doc.paths[op.path]);
+    const operation = pathItem[op.method.toLowerCase()] as JsonObject;
+    const params = [
+      ...((pathItem.parameters as unknown[] | undefined) ?? []),
+      ...((operation.parameters as unknown[] | undefined) ?? []),
+    ].map((p) => resolveRef<JsonObject>(doc, p));
+    return writer.operationCheck(op, params);
+  });
+  const bodies = [...new Set(operations.flatMap((op) => (op.bodySchema ? [op.bodySchema] : [])))];
   writer.drain();
-  const { consts, checks } = writer.parts();
 
-  const objectNames = writer.objectNames();
-  const validators = objectNames.map(
+  const validators = writer.objectNames().map(
     (name) => `/**
- * Checks a value against the spec's \`${name}\` schema${bodies.has(name) ? " (a request body)" : ""} and this
+ * Checks a value against the spec's \`${name}\` schema${bodies.includes(name) ? " (a request body)" : ""} and this
  * client's request body policy. Returns every violation found; an empty array means it may be sent.
  */
 export function validate${name}(value: unknown): Violation[] {
-  return ${writer.use("run")}(check${name}, value);
+  return ${writer.use("run")}((o) => check${name}(value, "", o));
 }`,
   );
   const suggestions = [...writer.suggestions].sort(([a], [b]) => a.localeCompare(b));
@@ -701,63 +586,76 @@ export function suggest${name}(value: string): string | undefined {
   return suggest(value, ${known}, ${q(sharedPrefix(values))});
 }`;
   });
-  // `run` and `suggest` may have been requested just now; collect helpers again.
-  const allHelpers = writer.parts().helpers;
+  writer.use("run");
+  const { imports, consts, checks } = writer.parts();
 
-  const rules = VIOLATION_RULES.map((r) => q(r)).join(" | ");
   const out = [
     `/**
  * ${header}
  *
- * Request body validators: plain functions derived from the request body schemas of the spec
- * and the schemas they reference:
-${roots.map((r) => ` * - ${r}`).join("\n")}
- * Each returns every violation it finds, with the field's path, the rule, and one sentence; a
- * rejected value is never quoted beyond ${SHOWN_CHARS} characters. They never throw.
+ * What the client checks before a request leaves the process: for every operation, its path and
+ * query parameters and its body; for every request body schema, a validator of its own:
+${bodies
+  .sort()
+  .map((r) => ` * - ${r}`)
+  .join("\n")}
+ * Each returns every violation it finds (up to a bound), with the place, the rule, and one
+ * sentence. They never throw.
  *
  * Rules from the spec: type (null only where nullable), required, pattern (u flag), enum,
- * uniqueItems, format (email, date-time, int32) and readOnly.
- * Rules from this client's request body policy, not from the spec (which mirrors Atlas and leaves
- * objects open):${policy.refuseUnknownFields ? "\n * - fields a schema does not declare are refused (unknownField);" : ""}${
+ * uniqueItems, minItems/maxItems, minimum/maximum, minLength/maxLength, format (email, date-time,
+ * int32) and readOnly. Rules from this client's request policy, not from the spec (which mirrors
+ * Atlas and leaves objects open):${policy.refuseUnknownFields ? "\n * - fields a schema does not declare are refused (unknownField);" : ""}${
    policy.refuseResponseReadOnlyFields
      ? "\n * - read-only fields of the resource an operation returns are refused in its body (readOnly);"
      : ""
  }
+ * - parameters an operation does not declare are refused (unknownParameter);
  * - fields whose value is undefined are skipped, as JSON.stringify drops them.
  */`,
     "",
-    `/** The rules the body validators below can report. */
-export type ViolationRule = ${rules};`,
+    `import type { OperationId } from "./operations.js";`,
+    `import { ${imports.join(", ")}, type Violation } from ${q(RULES_MODULE)};`,
     "",
-    `/** One way in which a value breaks its schema. */
-export interface Violation {
-  /**
-   * Where in the body, for example \`roles[1]\` or \`groupRoleAssignments[0].groupId\`; "" is the
-   * body itself, and a field whose name is not an identifier is written \`["odd key"]\`.
-   */
-  path: string;
-  /** The rule that is broken; the body validators report one of {@link ViolationRule}. */
-  rule: string;
-  /** One sentence naming the field and what is wrong. */
-  message: string;
-}`,
+    `export type { Violation, ViolationRule } from ${q(RULES_MODULE)};`,
     "",
     ...consts,
+    "",
+    `/**
+ * Checks the input of one call: \`path\` and \`query\` as openapi-fetch's \`params\` hold them, and
+ * \`body\` as it will be sent (undefined for none). An empty array means it may be sent.
+ */
+export function validateInput(
+  operationId: OperationId,
+  path: unknown,
+  query: unknown,
+  body: unknown,
+): Violation[] {
+  const check = INPUT_CHECKS[operationId];
+  return run((o) => check(path, query, body, o));
+}
+
+const INPUT_CHECKS = {
+${operations.map((op) => `  ${op.operationId}: check${capitalize(op.operationId)}Input,`).join("\n")}
+} as const;`,
     "",
     validators.join("\n\n"),
     "",
     `/** The validator of each request body schema, keyed by the schema name the operation table gives. */
 export const requestValidators = {
-${roots.map((name) => `  ${name}: validate${name},`).join("\n")}
+${bodies
+  .sort()
+  .map((name) => `  ${name}: validate${name},`)
+  .join("\n")}
 } as const;
 
 export type RequestSchemaName = keyof typeof requestValidators;`,
     "",
     suggesters.join("\n\n"),
     "",
-    checks.join("\n\n"),
+    inputChecks.join("\n\n"),
     "",
-    allHelpers.join("\n\n"),
+    checks.join("\n\n"),
     "",
   ];
   return out.join("\n");
