@@ -1,10 +1,12 @@
 /**
- * Typed errors. Every message is one line that says what happened; none of them ever contains a
- * credential (see redact.ts for how URLs are cleaned).
+ * Typed errors. Every message is one line that says what happened; none of them contains a
+ * credential (text from a server passes through the client's scrubber first).
  */
 import type { components } from "../generated/atlas.js";
+import type { Violation } from "./validation/rules.js";
+import { oneLine, type Scrub } from "./text.js";
 
-type ApiErrorBody = components["schemas"]["ApiError"];
+type BadRequestDetail = components["schemas"]["BadRequestDetail"];
 
 /** Base class of every error this package throws. */
 export class AtlasError extends Error {
@@ -16,22 +18,22 @@ export class AtlasValidationError extends AtlasError {
   override name = "AtlasValidationError";
   constructor(
     message: string,
-    /** One entry per broken rule, with the field it concerns. */
-    readonly violations: readonly { path: string; rule: string; message: string }[] = [],
+    /** One entry per broken rule, with the place it concerns. */
+    readonly violations: readonly Violation[] = [],
   ) {
     super(message);
   }
 }
 
-/** A request that did not complete in time, or was aborted by the caller. */
+/** An attempt ran past its timeout (the caller's own `signal` rejects with its reason instead). */
 export class AtlasTimeoutError extends AtlasError {
   override name = "AtlasTimeoutError";
 }
 
 /**
- * Credentials could not be obtained or used: the token endpoint refused or failed, a Digest
- * challenge asked for something this client cannot answer, or the client was closed. The message
- * names the credential by its public half (client id or public key), never by its secret.
+ * Credentials could not be obtained, used or released: the token endpoint refused or failed, a
+ * Digest challenge asked for something this client cannot answer, or a revocation failed. The
+ * message names the credential by its public half (client id or public key), never by its secret.
  */
 export class AtlasAuthError extends AtlasError {
   override name = "AtlasAuthError";
@@ -49,19 +51,52 @@ export class AtlasAuthError extends AtlasError {
   }
 }
 
-const MAX_BODY_EXCERPT = 200;
-
-function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > MAX_BODY_EXCERPT ? `${oneLine.slice(0, MAX_BODY_EXCERPT)}…` : oneLine;
+/** The fields of an Atlas error body that the client reads, each only when it has the right type. */
+interface AtlasErrorFields {
+  errorCode?: string;
+  detail?: string;
+  reason?: string;
+  parameters?: readonly unknown[];
+  badRequestDetail?: BadRequestDetail;
 }
 
-function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as ApiErrorBody).errorCode === "string"
-  );
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The Atlas error in a body, or undefined when the body is not one. Atlas's schema requires
+ * `error` and `errorCode`, but Atlas leaves `errorCode` out when credentials fail (observed:
+ * github.com/mongodb/terraform-provider-mongodbatlas/issues/1327), so a numeric `error` or a
+ * textual `detail` or `reason` is enough. With `envelope: true` the error sits in `content`.
+ */
+function atlasErrorIn(body: unknown): AtlasErrorFields | undefined {
+  let value = body;
+  if (isRecord(value) && typeof value.status === "number" && isRecord(value.content)) {
+    value = value.content;
+  }
+  if (!isRecord(value)) return undefined;
+  const { error, errorCode, detail, reason, parameters, badRequestDetail } = value;
+  if (typeof error !== "number" && typeof detail !== "string" && typeof reason !== "string") {
+    return undefined;
+  }
+  return {
+    ...(typeof errorCode === "string" && { errorCode }),
+    ...(typeof detail === "string" && { detail }),
+    ...(typeof reason === "string" && { reason }),
+    ...(Array.isArray(parameters) && { parameters }),
+    ...(isRecord(badRequestDetail) && { badRequestDetail: badRequestDetail }),
+  };
+}
+
+/** Applies `scrub` to every string inside a parsed JSON value. */
+function scrubDeep(value: unknown, scrub: Scrub): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub));
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
+  }
+  return value;
 }
 
 export interface AtlasApiErrorInit {
@@ -69,77 +104,88 @@ export interface AtlasApiErrorInit {
   method: string;
   /** The path template, for example /api/atlas/v2/orgs/{orgId}/invites/{invitationId}. */
   path: string;
+  /** The request URL without credentials, query or fragment. */
   url: string;
   response: Response;
-  /** The raw response text. */
-  bodyText: string;
-  /** Set when a 2xx body could not be used, to say why. */
+  /** The body: parsed JSON, the text when it was not JSON, or undefined when there was none. */
+  body: unknown;
+  /** Set when an answer could not be used, to say why (an empty 200, a redirect, ...). */
   problem?: string;
+  /** Removes the client's credentials from server text. */
+  scrub?: Scrub;
 }
 
 /**
- * Atlas answered with an error status (or with a body we could not use). Carries the fields of
- * Atlas's ApiError when the body was one, and the first bytes of the body when it was not.
+ * Atlas answered with an error status, or with an answer the client could not use. Carries the
+ * fields of Atlas's error body when there was one, and the start of the body when there was not.
  *
  * @example
  * try {
  *   await atlas.getOrgInvite({ orgId, invitationId });
  * } catch (err) {
- *   if (isAtlasApiError(err, "RESOURCE_NOT_FOUND")) console.log("gone");
+ *   if (isAtlasApiError(err, 404)) console.log("no such invitation");
  *   else throw err;
  * }
  */
 export class AtlasApiError extends AtlasError {
   override name = "AtlasApiError";
   readonly status: number;
+  /** Atlas's machine-readable code. Undefined when Atlas sent none, as on credential failures. */
   readonly errorCode: string | undefined;
+  /** Atlas's explanation, whole (the message quotes at most 200 characters of it). */
   readonly detail: string | undefined;
   readonly reason: string | undefined;
   readonly parameters: readonly unknown[] | undefined;
-  readonly badRequestDetail: ApiErrorBody["badRequestDetail"] | undefined;
+  readonly badRequestDetail: BadRequestDetail | undefined;
   readonly method: string;
   readonly path: string;
   readonly url: string;
-  /** The parsed body when it was JSON, else the first bytes of the text. */
+  /** The body: parsed JSON, or the text when it was not JSON. */
   readonly body: unknown;
   declare readonly response: Response;
 
   constructor(init: AtlasApiErrorInit) {
-    let parsed: unknown;
-    try {
-      parsed = init.bodyText ? JSON.parse(init.bodyText) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    const api = isApiErrorBody(parsed) ? parsed : undefined;
+    const scrub = init.scrub ?? ((text: string) => text);
+    const body = scrubDeep(init.body, scrub);
+    const fields = atlasErrorIn(body);
+    const text = typeof body === "string" ? body : "";
     let what: string;
-    if (init.problem) what = `${init.problem}${init.bodyText ? `: ${excerpt(init.bodyText)}` : ""}`;
-    else if (api) what = api.detail ?? api.reason ?? api.errorCode;
-    else if (init.bodyText) what = `response body is not an Atlas error: ${excerpt(init.bodyText)}`;
-    else what = "empty response body";
-    const code = api ? ` ${api.errorCode}` : "";
+    if (init.problem !== undefined) {
+      what = text ? `${init.problem}: ${oneLine(text)}` : init.problem;
+    } else if (fields) {
+      what = oneLine(fields.detail ?? fields.reason ?? fields.errorCode ?? "no detail");
+    } else if (body === undefined || body === "") {
+      what = "empty response body";
+    } else {
+      what = `the response body is not an Atlas error: ${oneLine(text || JSON.stringify(body))}`;
+    }
+    const code = fields?.errorCode === undefined ? "" : ` ${oneLine(fields.errorCode, 60)}`;
     super(`[${init.status}${code}] ${init.method} ${init.path}: ${what}`);
     this.status = init.status;
-    this.errorCode = api?.errorCode;
-    this.detail = api?.detail ?? undefined;
-    this.reason = api?.reason ?? undefined;
-    this.parameters = api?.parameters;
-    this.badRequestDetail = api?.badRequestDetail ?? undefined;
+    this.errorCode = fields?.errorCode;
+    this.detail = fields?.detail;
+    this.reason = fields?.reason;
+    this.parameters = fields?.parameters;
+    this.badRequestDetail = fields?.badRequestDetail;
     this.method = init.method;
     this.path = init.path;
     this.url = init.url;
-    this.body = parsed ?? excerpt(init.bodyText);
+    this.body = body;
     // Kept off the enumerable fields so logging the error stays short.
     Object.defineProperty(this, "response", { value: init.response, enumerable: false });
   }
 }
 
 /**
- * True when `err` is an AtlasApiError, and, when `errorCode` is given, carries that code.
+ * True when `err` is an AtlasApiError and, when `match` is given, has that HTTP status (a number)
+ * or that Atlas error code (a string).
  *
  * @example
- * if (isAtlasApiError(err, "RATE_LIMITED")) await sleep(1000);
+ * if (isAtlasApiError(err, 404)) console.log("not found");
+ * else if (isAtlasApiError(err, "USER_UNAUTHORIZED")) console.log("these credentials lack the role");
  */
-export function isAtlasApiError(err: unknown, errorCode?: string): err is AtlasApiError {
-  return err instanceof AtlasApiError && (errorCode === undefined || err.errorCode === errorCode);
+export function isAtlasApiError(err: unknown, match?: number | string): err is AtlasApiError {
+  if (!(err instanceof AtlasApiError)) return false;
+  if (match === undefined) return true;
+  return typeof match === "number" ? err.status === match : err.errorCode === match;
 }

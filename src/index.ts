@@ -1,5 +1,16 @@
-export { createAtlasInvites, DEFAULT_BASE_URL } from "./client.js";
-export type { AtlasInvites, AtlasInvitesOptions } from "./client.js";
+export { createAtlasInvites } from "./client.js";
+export type { AtlasInvites } from "./client.js";
+export { DEFAULT_BASE_URL } from "./options.js";
+export type { AtlasInvitesOptions } from "./options.js";
+export { serviceAccount } from "./auth/service-account.js";
+export type { ServiceAccountOptions } from "./auth/service-account.js";
+export { apiKey } from "./auth/digest.js";
+export type { ApiKeyOptions } from "./auth/digest.js";
+export { accessToken } from "./auth/access-token.js";
+export type { AccessTokenOptions } from "./auth/access-token.js";
+export { fromEnv } from "./auth/env.js";
+export type { EnvLike } from "./auth/env.js";
+export type { AuthContext, AuthSession, AuthStrategy, SignableRequest } from "./auth/strategy.js";
 export {
   AtlasApiError,
   AtlasAuthError,
@@ -8,14 +19,12 @@ export {
   AtlasValidationError,
   isAtlasApiError,
 } from "./errors.js";
-export type { AuthOptions, ServiceAccountAuth, ApiKeyAuth, AccessTokenAuth } from "./auth/index.js";
-export { credentialsFromEnv } from "./auth/env.js";
-export type { EnvLike } from "./auth/env.js";
-export type { AuthStrategy, AuthContext, FetchLike } from "./auth/strategy.js";
-export type { DeprecationNotice, OnDeprecation } from "./deprecation.js";
-export type { RateLimit } from "./rate-limit.js";
-export type { RetryInfo, RetryOptions } from "./transport.js";
-export { operations, ORG_ROLES, KNOWN_PROJECT_ROLES } from "../generated/operations.js";
+export type { Violation, ViolationRule } from "./validation/rules.js";
+export type { FetchLike, SentReply } from "./http/fetch.js";
+export type { RetryInfo, RetryOptions } from "./http/retry.js";
+export type { DeprecationNotice, OnDeprecation } from "./middleware/deprecation.js";
+export type { RateLimit } from "./middleware/rate-limit.js";
+export { OPERATION_IDS, ORG_ROLES, KNOWN_PROJECT_ROLES } from "../generated/operations.js";
 export type { OperationId } from "../generated/operations.js";
 export type { paths, components } from "../generated/atlas.js";
 export type * from "./types.js";

@@ -1,9 +1,10 @@
-/** Friendly names for the generated schema and operation types. */
+/** Friendly names for the generated schema types, and the types of the client's methods. */
 import type { components, operations as OperationTypes } from "../generated/atlas.js";
-import type { OperationId } from "../generated/operations.js";
+import type { OperationId, operations as table } from "../generated/operations.js";
 
 type Schemas = components["schemas"];
 
+// The invitation operations (deprecated, sunset 2027-07-01)
 export type OrganizationInvitation = Schemas["OrganizationInvitation"];
 export type OrganizationInvitationUpdateRequest = Schemas["OrganizationInvitationUpdateRequest"];
 export type OrganizationInvitationGroupRoleAssignmentsRequest =
@@ -12,6 +13,29 @@ export type GroupInvitation = Schemas["GroupInvitation"];
 export type GroupInvitationRequest = Schemas["GroupInvitationRequest"];
 export type GroupInvitationUpdateRequest = Schemas["GroupInvitationUpdateRequest"];
 export type GroupRole = Schemas["GroupRole"];
+
+// The Cloud Users API operations that succeed them
+/** An organization user: narrow on `orgMembershipStatus` to a pending or an active user. */
+export type OrgUser = Schemas["OrgUserResponse"];
+/** A user invited to the organization who has not joined (PENDING, INVITATION_EXPIRED, INVITATION_REJECTED). */
+export type OrgPendingUser = Schemas["OrgPendingUserResponse"];
+/** A member of the organization (ACTIVE). */
+export type OrgActiveUser = Schemas["OrgActiveUserResponse"];
+export type OrgUserRoles = Schemas["OrgUserRolesResponse"];
+export type OrgUserUpdateRequest = Schemas["OrgUserUpdateRequest"];
+export type OrgUserRolesRequest = Schemas["OrgUserRolesRequest"];
+export type GroupRoleAssignment = Schemas["GroupRoleAssignment"];
+/** A project user: narrow on `orgMembershipStatus` to a pending or an active user. */
+export type GroupUser = Schemas["GroupUserResponse"];
+export type GroupPendingUser = Schemas["GroupPendingUserResponse"];
+export type GroupActiveUser = Schemas["GroupActiveUserResponse"];
+export type AddOrRemoveGroupRole = Schemas["AddOrRemoveGroupRole"];
+export type PaginatedOrgUserView = Schemas["PaginatedOrgUserView"];
+export type PaginatedGroupUserView = Schemas["PaginatedGroupUserView"];
+/** The membership states of a user; a pending invitation is `PENDING`. */
+export type OrgMembershipStatus = OrgUser["orgMembershipStatus"];
+
+// Shared
 export type Link = Schemas["Link"];
 export type ApiError = Schemas["ApiError"];
 export type BadRequestDetail = Schemas["BadRequestDetail"];
@@ -28,29 +52,48 @@ export interface Envelope<T> {
 }
 
 type Op<K extends OperationId> = OperationTypes[K];
+/** The media type (and so the version) the client sends for operation K. */
+type MediaOf<K extends OperationId> = (typeof table)[K]["mediaType"];
 type PathParamsOf<O> = O extends { parameters: { path: infer P } } ? P : object;
 type QueryOf<O> = O extends { parameters: { query?: infer Q } }
   ? [Q] extends [undefined]
     ? object
     : NonNullable<Q>
   : object;
-type BodyOf<O> = O extends { requestBody: { content: infer C } } ? C[keyof C] : never;
-/** The 200 body of an operation. */
+type ContentOf<R> = R extends { content: infer C } ? C : never;
+type Pick2xx<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : never;
+type BodyOf<K extends OperationId> =
+  Op<K> extends { requestBody?: infer B }
+    ? ContentOf<NonNullable<B>> extends infer C
+      ? MediaOf<K> extends keyof C
+        ? C[MediaOf<K>]
+        : never
+      : never
+    : never;
+
+/** The success body of an operation, in the version the client sends. */
 export type SuccessOf<K extends OperationId> =
-  Op<K> extends { responses: { 200: { content: infer C } } } ? C[keyof C] : never;
+  ContentOf<Pick2xx<Op<K>["responses"]>> extends infer C
+    ? MediaOf<K> extends keyof C
+      ? C[MediaOf<K>]
+      : never
+    : never;
 
 /** Options every method accepts besides the operation's own parameters. */
 export interface CallOptions {
-  /** Aborts the call (and any retry wait). */
+  /** Aborts the call (and any retry wait); the call then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Per-attempt timeout in ms for this call, overriding the client's. */
+  /**
+   * Per-attempt timeout in ms for this call, overriding the client's; the first attempt counts
+   * from the start of the call, including the wait for credentials.
+   */
   timeout?: number;
 }
 
 /** The argument of a method: path parameters, query parameters, `body` when there is one. */
 export type InputOf<K extends OperationId> = PathParamsOf<Op<K>> &
   Omit<QueryOf<Op<K>>, "envelope"> &
-  ([BodyOf<Op<K>>] extends [never] ? object : { body: BodyOf<Op<K>> }) &
+  ([BodyOf<K>] extends [never] ? object : { body: BodyOf<K> }) &
   CallOptions;
 
 /** One method per operation; `envelope: true` changes the result to the envelope shape. */
@@ -61,3 +104,18 @@ export interface OperationMethod<K extends OperationId> {
 }
 
 export type OperationMethods = { [K in OperationId]: OperationMethod<K> };
+
+/** The operations that page their results (a `pageNum` parameter and `results` in the answer). */
+export type ListOperationId = {
+  [K in OperationId]: (typeof table)[K]["pageSize"] extends number ? K : never;
+}[OperationId];
+
+/** One item of a list operation's `results`. */
+export type ItemOf<K extends ListOperationId> =
+  SuccessOf<K> extends { readonly results: readonly (infer Item)[] } ? Item : never;
+
+/** What `paginate` takes: the operation's input without `pageNum`, which it counts itself from. */
+export type PaginateInput<K extends ListOperationId> = Omit<InputOf<K>, "pageNum"> & {
+  /** The first page to read. Default 1. */
+  pageNum?: number;
+};

@@ -1,28 +1,32 @@
-/** A bearer token the caller already holds (for example from a service account token exchange). */
-import { AtlasValidationError } from "../errors.js";
+/** A bearer token the caller already holds, sent as it is. */
+import { checkToken, fieldsOf } from "./credentials.js";
 import type { AuthStrategy } from "./strategy.js";
 
-export interface AccessTokenAuth {
-  type: "accessToken";
+export interface AccessTokenOptions {
+  /** The token, sent as `Authorization: Bearer <token>` on every call. */
   token: string;
 }
 
-export function accessTokenStrategy(options: AccessTokenAuth): AuthStrategy {
-  const token = options.token;
-  if (typeof token !== "string" || token.trim() === "") {
-    throw new AtlasValidationError(
-      "atlas-invites: auth.token must be a non-empty string for accessToken auth",
-    );
-  }
-  if (/[\r\n]/.test(token)) {
-    throw new AtlasValidationError("atlas-invites: auth.token must not contain line breaks");
-  }
-  const header = `Bearer ${token}`;
+/**
+ * Authenticates every call with a bearer token you obtained some other way. Atlas answers 401
+ * once it expires; create a new client with a fresh token then.
+ *
+ * @example
+ * import { accessToken, createAtlasInvites } from "atlas-invites";
+ *
+ * const atlas = createAtlasInvites({ auth: accessToken({ token: process.env.ATLAS_TOKEN ?? "" }) });
+ */
+export function accessToken(options: AccessTokenOptions): AuthStrategy {
+  const { token } = fieldsOf("accessToken", options, ["token"]);
+  const header = `Bearer ${checkToken("accessToken", "token", token)}`;
+  const secret = header.slice(7);
   return {
-    type: "accessToken",
     label: "access token",
-    authorize(request) {
-      request.headers.set("Authorization", header);
-    },
+    start: () => ({
+      authorize(request) {
+        request.headers.set("Authorization", header);
+      },
+      secrets: () => [secret],
+    }),
   };
 }

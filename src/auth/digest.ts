@@ -9,12 +9,11 @@
  * middleware re-sends the request once. It never loops.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AtlasAuthError, AtlasValidationError } from "../errors.js";
-import type { AtlasRequest } from "../request.js";
-import type { AuthStrategy } from "./strategy.js";
+import { AtlasAuthError } from "../errors.js";
+import { checkIdentifier, checkSecret, fieldsOf } from "./credentials.js";
+import type { AuthSession, AuthStrategy, SignableRequest } from "./strategy.js";
 
-export interface ApiKeyAuth {
-  type: "apiKey";
+export interface ApiKeyOptions {
   /** The API key's public key, sent as the Digest username. */
   publicKey: string;
   /** The API key's private key. It never leaves the process; only hashes of it are sent. */
@@ -139,12 +138,26 @@ export interface DigestInput {
   cnonce: string;
 }
 
-/** The `response` value: KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A2 = method:uri. */
+/** The `response` value of a Digest answer (RFC 7616, section 3.4.1). */
 export function digestResponse(input: DigestInput): string {
   const { base, sess } = splitAlgorithm(input.algorithm);
   const h = HASHES[base];
   if (!h) throw new RangeError(`unsupported Digest algorithm ${input.algorithm}`);
   const secret = hash(h, `${input.username}:${input.realm}:${input.password}`);
+  return answer(h, secret, sess, input);
+}
+
+/**
+ * KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A2 = method:uri, from `secret` = H(username:realm:
+ * password). For the -sess algorithms A1 also takes the nonce and cnonce. The client keeps the
+ * secret between calls and computes every answer here; digestResponse starts from the password.
+ */
+function answer(
+  h: string,
+  secret: string,
+  sess: boolean,
+  input: Pick<DigestInput, "nonce" | "nc" | "cnonce" | "method" | "uri">,
+): string {
   const ha1 = sess ? hash(h, `${secret}:${input.nonce}:${input.cnonce}`) : secret;
   const ha2 = hash(h, `${input.method}:${input.uri}`);
   return hash(h, `${ha1}:${input.nonce}:${input.nc}:${input.cnonce}:auth:${ha2}`);
@@ -172,27 +185,38 @@ interface Session {
   nc: number;
 }
 
-type Pick = { usable: Challenge; algorithm: string } | { unsupported: string } | undefined;
+type Choice = { usable: Challenge; algorithm: string } | { unsupported: string } | undefined;
 
-/** The strongest Digest challenge with qop=auth, or what made every Digest challenge unusable. */
-function pickChallenge(challenges: Challenge[]): Pick {
+/** What keeps one Digest challenge from being answered, or undefined when it can be. */
+function flaw(c: Challenge): string | undefined {
+  const missing = ["nonce", "realm"].filter((name) => !c.params[name]);
+  if (missing.length > 0) return `a challenge without ${missing.join(" or ")}`;
+  const algorithm = c.params.algorithm ?? "MD5";
+  if (!HASHES[splitAlgorithm(algorithm).base]) return `algorithm=${algorithm}`;
+  const qops = (c.params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
+  if (!qops.includes("auth")) return `qop=${c.params.qop ?? "(none)"}`;
+  return undefined;
+}
+
+/** The strongest Digest challenge this client can answer, or why none of them can be answered. */
+function pickChallenge(challenges: Challenge[]): Choice {
   const digest = challenges.filter((c) => c.scheme === "digest");
   if (digest.length === 0) return undefined;
   let best: { usable: Challenge; algorithm: string; rank: number } | undefined;
+  const flaws: string[] = [];
   for (const c of digest) {
+    const why = flaw(c);
+    if (why !== undefined) {
+      flaws.push(why);
+      continue;
+    }
     const algorithm = c.params.algorithm ?? "MD5";
     const { base, sess } = splitAlgorithm(algorithm);
-    const qops = (c.params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
-    if (!HASHES[base] || !qops.includes("auth") || !c.params.nonce || c.params.realm === undefined)
-      continue;
     const rank = PREFERENCE.indexOf(base) * 2 + (sess ? 1 : 0);
     if (!best || rank < best.rank) best = { usable: c, algorithm, rank };
   }
   if (best) return { usable: best.usable, algorithm: best.algorithm };
-  const offered = digest
-    .map((c) => `algorithm=${c.params.algorithm ?? "MD5"} qop=${c.params.qop ?? "(none)"}`)
-    .join("; ");
-  return { unsupported: offered.slice(0, 300) };
+  return { unsupported: flaws.join("; ").slice(0, 300) };
 }
 
 function quote(value: string): string {
@@ -208,45 +232,44 @@ function requestUri(url: string): string {
 const MAX_NC = 0xffffffff;
 
 /**
- * Digest auth with an API key.
+ * Authenticates with an Atlas API key (programmatic access key) by HTTP Digest.
  *
  * @example
+ * import { apiKey, createAtlasInvites } from "atlas-invites";
+ *
  * const atlas = createAtlasInvites({
- *   auth: { type: "apiKey", publicKey: "abcdefgh", privateKey: process.env.PRIVATE_KEY ?? "" },
+ *   auth: apiKey({ publicKey: "abcdefgh", privateKey: process.env.MONGODB_ATLAS_PRIVATE_KEY ?? "" }),
  * });
  */
-export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
-  const { publicKey, privateKey } = options;
-  if (typeof publicKey !== "string" || !/^[\x21-\x7e]+$/.test(publicKey)) {
-    throw new AtlasValidationError(
-      "atlas-invites: auth.publicKey must be a non-empty string of visible ASCII characters for apiKey auth",
-    );
-  }
-  if (typeof privateKey !== "string" || privateKey.trim() === "") {
-    throw new AtlasValidationError(
-      "atlas-invites: auth.privateKey must be a non-empty string for apiKey auth",
-    );
-  }
-  const who = `API key ${publicKey}`;
+export function apiKey(options: ApiKeyOptions): AuthStrategy {
+  const fields = fieldsOf("apiKey", options, ["publicKey", "privateKey"]);
+  // The public key goes into a quoted header parameter; the private key is only ever hashed.
+  const publicKey = checkIdentifier("apiKey", "publicKey", fields.publicKey, '"\\');
+  const privateKey = checkSecret("apiKey", "privateKey", fields.privateKey);
+  const label = `API key ${publicKey}`;
+  return { label, start: () => startSession(label, publicKey, privateKey) };
+}
+
+function startSession(who: string, publicKey: string, privateKey: string): AuthSession {
   let session: Session | undefined;
   /** The session each request was answered with; null when it went out without credentials. */
-  const answeredWith = new WeakMap<AtlasRequest, Session | null>();
+  const answeredWith = new WeakMap<SignableRequest, Session | null>();
   /** Why a 401's Digest challenges could not be answered, for the error. */
-  const unusable = new WeakMap<AtlasRequest, string>();
+  const unusable = new WeakMap<SignableRequest, string>();
   /**
    * The request sent without credentials to fetch the first challenge. Concurrent calls wait for
    * its answer instead of each fetching a challenge of their own, so N first calls cost N + 1
    * exchanges, not 2N. It settles on any answer or failure of that request.
    */
-  let probe: { request: AtlasRequest; settled: Promise<void>; settle: () => void } | undefined;
+  let probe: { request: SignableRequest; settled: Promise<void>; settle: () => void } | undefined;
 
   /** Sends a request without credentials, to be challenged. */
-  function unanswered(request: AtlasRequest): void {
+  function unanswered(request: SignableRequest): void {
     answeredWith.set(request, null);
     request.headers.delete("Authorization");
   }
 
-  function settleProbe(request: AtlasRequest): void {
+  function settleProbe(request: SignableRequest): void {
     if (probe?.request !== request) return;
     probe.settle();
     probe = undefined;
@@ -268,41 +291,43 @@ export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
     };
   }
 
-  return {
-    type: "apiKey",
-    label: who,
-    authorize(request): void | Promise<void> {
-      const s = session;
-      if (!s || s.nc >= MAX_NC) {
-        // Wait for a probe in flight; if it brought no challenge, go without one, in parallel.
-        if (probe?.request === request) return unanswered(request); // the probe, retried
-        if (probe) {
-          return probe.settled.then(() =>
-            session ? this.authorize(request) : unanswered(request),
-          );
-        }
-        session = undefined;
-        let settle!: () => void;
-        const settled = new Promise<void>((resolve) => (settle = resolve));
-        probe = { request, settled, settle };
-        unanswered(request);
-        return;
+  function authorize(request: SignableRequest): void | Promise<void> {
+    const s = session;
+    if (!s || s.nc >= MAX_NC) {
+      // Wait for a probe in flight; if it brought no challenge, go without one, in parallel.
+      if (probe?.request === request) return unanswered(request); // the probe, retried
+      if (probe) {
+        return probe.settled.then(() => (session ? authorize(request) : unanswered(request)));
       }
-      // Taken synchronously, so concurrent calls never share a count.
-      const nc = (++s.nc).toString(16).padStart(8, "0");
-      const cnonce = randomBytes(16).toString("hex");
-      const uri = requestUri(request.url);
-      const ha1 = s.sess ? hash(s.hashName, `${s.secret}:${s.nonce}:${cnonce}`) : s.secret;
-      const ha2 = hash(s.hashName, `${request.method}:${uri}`);
-      const response = hash(s.hashName, `${ha1}:${s.nonce}:${nc}:${cnonce}:auth:${ha2}`);
-      let header =
-        `Digest username=${quote(publicKey)}, realm=${quote(s.realm)}, nonce=${quote(s.nonce)}, ` +
-        `uri=${quote(uri)}, algorithm=${s.algorithm}, qop=auth, nc=${nc}, ` +
-        `cnonce=${quote(cnonce)}, response=${quote(response)}`;
-      if (s.opaque !== undefined) header += `, opaque=${quote(s.opaque)}`;
-      answeredWith.set(request, s);
-      request.headers.set("Authorization", header);
-    },
+      session = undefined;
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      probe = { request, settled, settle };
+      unanswered(request);
+      return;
+    }
+    // Taken synchronously, so concurrent calls never share a count.
+    const nc = (++s.nc).toString(16).padStart(8, "0");
+    const cnonce = randomBytes(16).toString("hex");
+    const uri = requestUri(request.url);
+    const response = answer(s.hashName, s.secret, s.sess, {
+      nonce: s.nonce,
+      nc,
+      cnonce,
+      method: request.method,
+      uri,
+    });
+    let header =
+      `Digest username=${quote(publicKey)}, realm=${quote(s.realm)}, nonce=${quote(s.nonce)}, ` +
+      `uri=${quote(uri)}, algorithm=${s.algorithm}, qop=auth, nc=${nc}, ` +
+      `cnonce=${quote(cnonce)}, response=${quote(response)}`;
+    if (s.opaque !== undefined) header += `, opaque=${quote(s.opaque)}`;
+    answeredWith.set(request, s);
+    request.headers.set("Authorization", header);
+  }
+
+  return {
+    authorize,
     onError(request) {
       settleProbe(request);
     },
@@ -330,9 +355,10 @@ export function apiKeyStrategy(options: ApiKeyAuth): AuthStrategy {
           `atlas-invites: ${who}: Atlas asked for HTTP Digest with ${why}, which this client cannot answer (it supports MD5, SHA-256 and SHA-512-256, their -sess forms, and qop=auth)`,
         );
       }
-      // Re-send once when there is a challenge this request has not answered yet: the first
-      // challenge, a fresh nonce after stale=true, or a new one after a refused pre-emptive answer.
+      // Send once more when there is a challenge this request has not answered yet: the first
+      // challenge, a fresh nonce after stale=true, or a new one after a refused answer.
       return session !== undefined && session !== used;
     },
+    secrets: () => [privateKey, ...(session ? [session.secret] : [])],
   };
 }

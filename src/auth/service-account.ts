@@ -3,22 +3,31 @@
  * endpoint, then `Authorization: Bearer` on API calls.
  *
  * One token serves every call until shortly before it expires. Fetching it is single-flight:
- * however many calls need a token at once, one request goes to the token endpoint and all of
- * them wait for it (or all get its error). Inside the refresh margin the still-valid token keeps
- * serving while one background request fetches the next.
+ * however many calls need a token at once, one request goes to the token endpoint and all of them
+ * wait for it (each no longer than its own signal and timeout allow). Inside the refresh margin
+ * the still-valid token keeps serving while one background request fetches the next.
  */
-import { AtlasAuthError, AtlasError, AtlasValidationError } from "../errors.js";
-import type { AuthContext, AuthStrategy } from "./strategy.js";
+import { AtlasAuthError, AtlasError } from "../errors.js";
+import type { SentReply } from "../http/fetch.js";
+import { oneLine, scrubberFor } from "../text.js";
+import { checkIdentifier, checkSecret, fieldsOf } from "./credentials.js";
+import type { AuthContext, AuthSession, AuthStrategy } from "./strategy.js";
 
-export interface ServiceAccountAuth {
-  type: "serviceAccount";
+export interface ServiceAccountOptions {
   /** The service account's client id, such as mdb_sa_id_... */
   clientId: string;
   /** The service account's client secret. Sent only to the token endpoint, in Basic auth. */
   clientSecret: string;
 }
 
+/**
+ * The lifetime assumed for a token whose answer gives no usable `expires_in` (missing, null, zero,
+ * negative or not a number): one hour, what Atlas issues. A 401 renews a token that ends sooner.
+ */
+export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
+
 interface Token {
+  value: string;
   header: string;
   /** From here on, one background request fetches the next token. */
   refreshAt: number;
@@ -31,51 +40,54 @@ function refreshMargin(lifetimeMs: number): number {
   return Math.min(60_000, lifetimeMs / 10);
 }
 
-const MAX_EXCERPT = 200;
+function lifetimeOf(expiresIn: unknown): number {
+  const seconds = typeof expiresIn === "number" ? expiresIn : Number.NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TOKEN_LIFETIME_MS;
+}
 
 /**
- * Service-account auth for Atlas.
+ * Authenticates with an Atlas service account (recommended by MongoDB). `close()` on the client
+ * revokes the tokens it obtained.
  *
  * @example
+ * import { createAtlasInvites, serviceAccount } from "atlas-invites";
+ *
  * const atlas = createAtlasInvites({
- *   auth: { type: "serviceAccount", clientId: "mdb_sa_id_1234", clientSecret: process.env.SECRET ?? "" },
+ *   auth: serviceAccount({
+ *     clientId: "mdb_sa_id_1234",
+ *     clientSecret: process.env.MONGODB_ATLAS_CLIENT_SECRET ?? "",
+ *   }),
  * });
  */
-export function serviceAccountStrategy(
-  options: ServiceAccountAuth,
+export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
+  const fields = fieldsOf("serviceAccount", options, ["clientId", "clientSecret"]);
+  // The id is joined to the secret with ':' (RFC 7617), so it must not hold one.
+  const clientId = checkIdentifier("serviceAccount", "clientId", fields.clientId, ":");
+  const clientSecret = checkSecret("serviceAccount", "clientSecret", fields.clientSecret);
+  const label = `service account ${clientId}`;
+  return { label, start: (context) => startSession(label, clientId, clientSecret, context) };
+}
+
+function startSession(
+  who: string,
+  clientId: string,
+  clientSecret: string,
   context: AuthContext,
-): AuthStrategy {
-  const { clientId, clientSecret } = options;
-  if (typeof clientId !== "string" || !/^[\x21-\x39\x3b-\x7e]+$/.test(clientId)) {
-    throw new AtlasValidationError(
-      "atlas-invites: auth.clientId must be a non-empty string of visible ASCII characters without ':' for serviceAccount auth",
-    );
-  }
-  if (typeof clientSecret !== "string" || clientSecret.trim() === "") {
-    throw new AtlasValidationError(
-      "atlas-invites: auth.clientSecret must be a non-empty string for serviceAccount auth",
-    );
-  }
-  if (/[\r\n]/.test(clientSecret)) {
-    throw new AtlasValidationError("atlas-invites: auth.clientSecret must not contain line breaks");
-  }
+): AuthSession {
   // Atlas expects the raw id and secret joined by ':' (RFC 7617), not form-encoded first.
   const encoded = Buffer.from(`${clientId}:${clientSecret}`, "utf8").toString("base64");
   const basic = `Basic ${encoded}`;
-  const who = `service account ${clientId}`;
-  const tokenUrl = `${context.baseUrl}/api/oauth/token`;
-  const revokeUrl = `${context.baseUrl}/api/oauth/revoke`;
 
   let token: Token | undefined;
   let inflight: Promise<Token> | undefined;
-  let closed = false;
-
-  /** Text from the server goes into messages; make sure none of our secrets rides along. */
-  function scrub(text: string): string {
-    let clean = text.replace(/\s+/g, " ").trim();
-    for (const secret of [clientSecret, encoded]) clean = clean.split(secret).join("[redacted]");
-    return clean.length > MAX_EXCERPT ? `${clean.slice(0, MAX_EXCERPT)}…` : clean;
-  }
+  /** Tokens obtained and not known to be dead: what `close()` revokes. */
+  const live = new Set<Token>();
+  const secrets = function* () {
+    yield clientSecret;
+    yield encoded;
+    for (const t of live) yield t.value;
+  };
+  const scrub = scrubberFor(secrets);
 
   function failure(what: string, init: ConstructorParameters<typeof AtlasAuthError>[1] = {}) {
     return new AtlasAuthError(`atlas-invites: ${who} ${what}`, init);
@@ -83,89 +95,87 @@ export function serviceAccountStrategy(
 
   function describe(err: unknown): string {
     if (err instanceof AtlasError) return err.message.replace(/^atlas-invites: /, "");
-    if (!(err instanceof Error)) return "unknown error";
-    const code = (err.cause as { code?: unknown } | undefined)?.code;
-    return `${err.message}${typeof code === "string" ? ` (${code})` : ""}`;
+    return oneLine(scrub(err instanceof Error ? err.message : String(err)));
   }
 
-  async function post(url: string, body: string): Promise<{ response: Response; text: string }> {
-    const response = await context.send(url, {
-      method: "POST",
-      headers: {
-        Authorization: basic,
-        "Content-Type": "application/x-www-form-urlencoded",
-        Accept: "application/json",
-        "User-Agent": context.userAgent,
+  function post(path: string, body: string, closing = false): Promise<SentReply> {
+    return context.send(
+      path,
+      {
+        method: "POST",
+        headers: {
+          Authorization: basic,
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/json",
+          "User-Agent": context.userAgent,
+        },
+        body,
       },
-      body,
-    });
-    return { response, text: await response.text() };
+      closing,
+    );
   }
 
   async function requestToken(): Promise<Token> {
     const started = Date.now();
-    let reply: { response: Response; text: string };
+    let reply: SentReply;
     try {
-      reply = await post(tokenUrl, "grant_type=client_credentials");
+      reply = await post("/api/oauth/token", "grant_type=client_credentials");
     } catch (err) {
       throw failure(`could not get an access token: ${describe(err)}`, { cause: err });
     }
-    const { response, text } = reply;
-    const status = response.status;
+    const { status, text } = reply;
     let json: unknown;
     try {
       json = text === "" ? undefined : JSON.parse(text);
     } catch {
       json = undefined;
     }
-    const fields = (typeof json === "object" && json !== null ? json : {}) as Record<
+    const answer = (typeof json === "object" && json !== null ? json : {}) as Record<
       string,
       unknown
     >;
     const answered = `POST /api/oauth/token answered ${status}`;
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       // RFC 6749, section 5.2: { error, error_description }.
-      const code = typeof fields.error === "string" ? scrub(fields.error) : undefined;
+      const code = typeof answer.error === "string" ? oneLine(scrub(answer.error), 60) : undefined;
       const detail =
-        typeof fields.error_description === "string" ? scrub(fields.error_description) : "";
+        typeof answer.error_description === "string"
+          ? oneLine(scrub(answer.error_description))
+          : "";
       let what: string;
       if (code) what = `${answered} ${code}${detail ? ` (${detail})` : ""}`;
-      else if (text) what = `${answered} with a body that is not an OAuth error: ${scrub(text)}`;
+      else if (text)
+        what = `${answered} with a body that is not an OAuth error: ${oneLine(scrub(text))}`;
       else what = `${answered} with an empty body`;
       if (code === "invalid_client") what += "; check the client id and secret";
       throw failure(`could not get an access token: ${what}`, { status, errorCode: code });
     }
     // A 2xx body may hold a token, so none of it is quoted in these messages.
-    if (json === undefined) {
-      throw failure(`could not get an access token: ${answered} with a body that is not JSON`, {
-        status,
-      });
-    }
-    const value = fields.access_token;
+    const value = answer.access_token;
     if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value)) {
       throw failure(`could not get an access token: ${answered} without a usable access_token`, {
         status,
       });
     }
-    const type = fields.token_type;
+    const type = answer.token_type;
     if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
       throw failure(
-        `could not get an access token: ${answered} with token_type ${scrub(JSON.stringify(type))}, not Bearer`,
-        { status },
+        `could not get an access token: ${answered} with a token_type other than Bearer`,
+        {
+          status,
+        },
       );
     }
-    // Without expires_in the token serves until Atlas refuses it; the 401 path then renews it.
-    const seconds = Number(fields.expires_in);
-    const lifetimeMs =
-      fields.expires_in !== undefined && Number.isFinite(seconds) && seconds >= 0
-        ? seconds * 1000
-        : Infinity;
+    const lifetimeMs = lifetimeOf(answer.expires_in);
     const expiresAt = started + lifetimeMs;
-    return {
+    const fresh = {
+      value,
       header: `Bearer ${value}`,
       refreshAt: expiresAt - refreshMargin(lifetimeMs),
       expiresAt,
     };
+    live.add(fresh);
+    return fresh;
   }
 
   /** Starts a token request unless one is in flight; every caller shares its outcome. */
@@ -188,52 +198,64 @@ export function serviceAccountStrategy(
     const now = Date.now();
     if (token && now < token.refreshAt) return token;
     if (token && now < token.expiresAt) {
-      // Still valid: keep serving it; a failed background refresh is retried by the next call.
+      // Still valid: keep serving it; a failed background refresh is tried again by the next call.
       refresh().catch(() => undefined);
       return token;
     }
     return refresh();
   }
 
+  async function revoke(held: Token): Promise<void> {
+    const until = new Date(held.expiresAt).toISOString();
+    const stays = `; the token stays valid until it expires (${until})`;
+    let reply: SentReply;
+    try {
+      // RFC 7009: revoke with the same client authentication as the token request.
+      reply = await post(
+        "/api/oauth/revoke",
+        `token=${encodeURIComponent(held.value)}&token_type_hint=access_token`,
+        true,
+      );
+    } catch (err) {
+      throw failure(`could not revoke an access token: ${describe(err)}${stays}`, { cause: err });
+    }
+    if (reply.status < 200 || reply.status > 299) {
+      throw failure(
+        `could not revoke an access token: POST /api/oauth/revoke answered ${reply.status}${stays}`,
+        { status: reply.status },
+      );
+    }
+  }
+
   return {
-    type: "serviceAccount",
-    label: who,
-    async authorize(request) {
-      if (closed) throw failure("was closed; create a new client to make more calls");
+    authorize(request) {
       const held = current();
-      const { header } = held instanceof Promise ? await held : held;
-      // close() may have run while this call waited for the token it is about to revoke.
-      if (closed) throw failure("was closed; create a new client to make more calls");
-      request.headers.set("Authorization", header);
+      if (!(held instanceof Promise)) {
+        request.headers.set("Authorization", held.header);
+        return;
+      }
+      return held.then((fresh) => {
+        request.headers.set("Authorization", fresh.header);
+      });
     },
     onUnauthorized(request) {
-      if (closed) return false;
       const sent = request.headers.get("Authorization");
-      // Drop the token only if it is still the one this request carried: another call may
-      // already have replaced it, and that newer token must not be thrown away.
+      // Atlas refused this token: it is dead. Drop it only if it is still the current one, as
+      // another call may already have replaced it with a newer token that must be kept.
+      for (const t of live) if (t.header === sent) live.delete(t);
       if (token && sent === token.header) token = undefined;
       return sent !== null && sent.startsWith("Bearer ");
     },
+    secrets,
     async close() {
-      if (closed) return;
-      closed = true;
-      const held = inflight ? await inflight.catch(() => undefined) : token;
+      await inflight?.catch(() => undefined);
       token = undefined;
-      if (!held || Date.now() >= held.expiresAt) return;
-      // RFC 7009: revoke with the same client authentication as the token request.
-      const body = `token=${encodeURIComponent(held.header.slice(7))}&token_type_hint=access_token`;
-      let reply: { response: Response; text: string };
-      try {
-        reply = await post(revokeUrl, body);
-      } catch (err) {
-        throw failure(`could not revoke its access token: ${describe(err)}`, { cause: err });
-      }
-      if (!reply.response.ok) {
-        throw failure(
-          `could not revoke its access token: POST /api/oauth/revoke answered ${reply.response.status}`,
-          { status: reply.response.status },
-        );
-      }
+      const now = Date.now();
+      const open = [...live].filter((t) => now < t.expiresAt);
+      live.clear();
+      const outcomes = await Promise.allSettled(open.map(revoke));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -1,37 +1,57 @@
 /**
- * The contract between the client and an authentication scheme. A strategy adds credentials to
- * each request, may ask for one more attempt after a 401, and releases what it holds on close.
- * The 401 retry belongs to authentication and does not count against the retry policy.
+ * The contract between the client and a way of authenticating. A strategy is a value the caller
+ * creates (`serviceAccount({...})`, `apiKey({...})`, `accessToken({...})`, `fromEnv()`, or one of
+ * their own) and passes as `auth`; each client starts its own session from it.
  */
-import type { AtlasRequest } from "../request.js";
+import type { SentReply } from "../http/fetch.js";
 
-/** A fetch with the standard (input, init) signature. */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+/** What a session may read and change of a request about to be sent. */
+export interface SignableRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+}
 
 export interface AuthContext {
-  /** Atlas base URL without a trailing slash, for token endpoints. */
-  baseUrl: string;
-  /** Sends a request with the client's timeout and transport, but without middleware. */
-  send: (url: string, init: RequestInit) => Promise<Response>;
-  userAgent: string;
+  /** The client's base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The User-Agent the client sends. */
+  readonly userAgent: string;
+  /**
+   * Sends one request of the session's own (to a token endpoint under the base URL) by the
+   * client's rules: same origin only, no redirects, the client's timeout, retries and response
+   * size limit; the body comes back as text. `closing` is for the revocation in `close()`.
+   */
+  send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
+}
+
+/** One client's use of a strategy. Only `authorize` is required. */
+export interface AuthSession {
+  /** Adds credentials to a request; may wait for them (the call's signal and timeout bound the wait). */
+  authorize(request: SignableRequest): void | Promise<void>;
+  /**
+   * Called when Atlas answered 401 because the credentials failed (not for `USER_UNAUTHORIZED`,
+   * which means they lack a role). Resolve true when the credentials were renewed and the request
+   * should be sent once more; it then goes through `authorize` again.
+   */
+  onUnauthorized?(request: SignableRequest, response: Response): boolean | Promise<boolean>;
+  /** Called with every answer to an authorized request (Digest reads new challenges here). */
+  onResponse?(request: SignableRequest, response: Response): void;
+  /** Called when an authorized request failed without an answer. */
+  onError?(request: SignableRequest): void;
+  /**
+   * The secrets the session holds (client secret, tokens, private key), so that the client can
+   * take them out of any text a server sends back. Without it, the client scrubs the bearer
+   * tokens it saw the session send.
+   */
+  secrets?(): Iterable<string>;
+  /** Releases what the session holds (revokes tokens). */
+  close?(): Promise<void>;
 }
 
 export interface AuthStrategy {
-  /** Short name of the scheme, safe to print. */
-  readonly type: string;
-  /** A description for logs and errors that identifies the credentials without revealing them. */
+  /** Names the credentials for messages and `util.inspect`, never revealing a secret. */
   readonly label: string;
-  /** Adds credentials to a request about to be sent. */
-  authorize(request: AtlasRequest): void | Promise<void>;
-  /**
-   * Called when Atlas answered 401. Resolve true to send the request once more, after
-   * `authorize` runs again; false to hand the 401 to the caller.
-   */
-  onUnauthorized?(request: AtlasRequest, response: Response): boolean | Promise<boolean>;
-  /** Called with every response to an authorized request (Digest reads nonce updates here). */
-  onResponse?(request: AtlasRequest, response: Response): void;
-  /** Called when an authorized request failed without any response (network error, timeout). */
-  onError?(request: AtlasRequest): void;
-  /** Releases held credentials (revokes tokens); later calls fail. */
-  close?(): Promise<void>;
+  /** Starts this client's session. */
+  start(context: AuthContext): AuthSession;
 }

@@ -244,13 +244,13 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
 
     // Atlas picks the resource version from Accept and refuses a missing or unknown one.
     const accept = req.headers.accept ?? "";
-    if (!accept.split(",").some((t) => t.trim().split(";")[0] === op.accept)) {
+    if (!accept.split(",").some((t) => t.trim().split(";")[0] === op.mediaType)) {
       return apiError(
         res,
         record,
         406,
         "INVALID_VERSION_DATE",
-        `this resource needs Accept: ${op.accept}`,
+        `this resource needs Accept: ${op.mediaType}`,
       );
     }
 
@@ -285,17 +285,16 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     route.names.forEach((name, i) => {
       const value = decodeURIComponent(match[i + 1] ?? "");
       params[name] = value;
-      const rule = op.pathParams.find((p) => p.name === name);
-      if (rule?.regex && !rule.regex.test(value)) {
-        violations.push({ field: name, description: `must match ${rule.pattern}` });
+      if (!/^([a-f0-9]{24})$/.test(value)) {
+        violations.push({ field: name, description: "must match ^([a-f0-9]{24})$" });
       }
     });
 
     let parsed: unknown;
-    if (op.requestSchema !== null) {
+    if (op.bodySchema !== null) {
       const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
-      if (type !== op.requestMediaType && type !== "application/json") {
-        return apiError(res, record, 415, "UNSUPPORTED_MEDIA_TYPE", `send ${op.requestMediaType}`);
+      if (type !== op.mediaType && type !== "application/json") {
+        return apiError(res, record, 415, "UNSUPPORTED_MEDIA_TYPE", `send ${op.mediaType}`);
       }
       try {
         parsed = JSON.parse(body);
@@ -304,7 +303,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
       }
       // Atlas itself ignores fields it does not know and read-only fields; the client's
       // stricter checks are its own policy, so the fake mirrors Atlas, not the client.
-      const validate = requestValidators[op.requestSchema];
+      const validate = requestValidators[op.bodySchema];
       for (const v of validate(parsed)) {
         if (v.rule === "unknownField" || v.rule === "readOnly") continue;
         violations.push({ field: v.path, description: v.message });
@@ -340,7 +339,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
         ? JSON.stringify(payload, null, 2)
         : JSON.stringify(payload);
     res.writeHead(200, {
-      "Content-Type": op.accept,
+      "Content-Type": op.mediaType,
       "Content-Length": Buffer.byteLength(text),
       ...headers,
     });

@@ -1,0 +1,140 @@
+/**
+ * Runs the auth session around each request. It adds credentials (bounded by the call's signal
+ * and timeout while the session waits for a token or a challenge), and handles a 401:
+ * - `USER_UNAUTHORIZED` means the credentials are valid but lack the role (observed:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/pull/664); the answer goes to the caller
+ *   at once and the credentials are kept;
+ * - any other 401 means the credentials failed (observed without an errorCode:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/issues/1327). When the session renews them,
+ *   the request is sent once more, through the whole middleware chain again; a second 401 goes to
+ *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
+ */
+import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
+import { AtlasTimeoutError } from "../errors.js";
+import { isAtlasRequest } from "../http/request.js";
+import { redactUrl } from "../text.js";
+import type { AuthSession, SignableRequest } from "./strategy.js";
+
+type Params = MiddlewareCallbackParams["params"];
+
+export interface AuthMiddlewareOptions {
+  /** The client's per-attempt timeout, which also bounds the wait for credentials. */
+  timeoutMs: number;
+  /** Sends the request of a call again, through every middleware, and returns its answer. */
+  resend: (request: Request, schemaPath: string, params: Params) => Promise<Response>;
+}
+
+export interface Auth {
+  /** The middleware that authenticates every request and handles its 401. */
+  middleware: Middleware;
+  /** Renews credentials before the client's fetch sends an API request again (a retry). */
+  reauthorize(request: SignableRequest): void | Promise<void>;
+  /** The secrets to take out of server text: the session's own, or the tokens it sent. */
+  secrets(): Iterable<string>;
+}
+
+/** Params objects of requests that are already the second try after a 401. */
+const resent = new WeakSet<object>();
+
+/** Marks `params` as belonging to the one extra try after a 401. */
+export function markResent(params: Params): Params {
+  resent.add(params);
+  return params;
+}
+
+export function createAuth(session: AuthSession, options: AuthMiddlewareOptions): Auth {
+  /** Bearer tokens sent by a session that does not name its secrets, newest last. */
+  const seen: string[] = [];
+
+  /** Waits for `pending`, but no longer than the call's signal and first-attempt time allow. */
+  function bounded(
+    pending: Promise<void>,
+    request: SignableRequest & { signal?: AbortSignal | null },
+  ) {
+    const own = isAtlasRequest(request) ? request : undefined;
+    const limit = typeof own?.timeout === "number" ? own.timeout : options.timeoutMs;
+    const signal = request.signal ?? null;
+    if (signal === null && limit <= 0) return pending;
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        finish();
+        reject(signal!.reason as Error);
+      };
+      if (limit > 0) {
+        const left = limit - (Date.now() - (own?.startedAt ?? Date.now()));
+        timer = setTimeout(
+          () => {
+            finish();
+            reject(
+              new AtlasTimeoutError(
+                `atlas-invites: ${request.method} ${redactUrl(request.url)} timed out after ${limit} ms while waiting for credentials`,
+              ),
+            );
+          },
+          Math.max(0, left),
+        );
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      pending.finally(finish).then(resolve, reject);
+    });
+  }
+
+  function authorize(request: SignableRequest & { signal?: AbortSignal | null }) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    const pending = session.authorize(request);
+    if (!session.secrets) {
+      const sent = request.headers.get("Authorization");
+      if (sent?.startsWith("Bearer ") && !seen.includes(sent.slice(7))) {
+        seen.push(sent.slice(7));
+        if (seen.length > 8) seen.shift();
+      }
+    }
+    return pending && bounded(pending, request);
+  }
+
+  async function unauthorized(
+    request: Request,
+    response: Response,
+    schemaPath: string,
+    params: Params,
+  ): Promise<Response | undefined> {
+    // The body reader keeps what it read, so the caller still gets this body.
+    let errorCode: unknown;
+    try {
+      errorCode = (JSON.parse(await response.text()) as { errorCode?: unknown }).errorCode;
+    } catch {
+      errorCode = undefined;
+    }
+    if (errorCode === "USER_UNAUTHORIZED") return undefined;
+    if (!(await session.onUnauthorized!(request, response))) return undefined;
+    return options.resend(request, schemaPath, params);
+  }
+
+  return {
+    middleware: {
+      onRequest({ request }) {
+        return authorize(request) ?? undefined;
+      },
+      onError({ request }) {
+        session.onError?.(request);
+        return undefined;
+      },
+      onResponse({ request, response, schemaPath, params }) {
+        session.onResponse?.(request, response);
+        if (response.status !== 401 || resent.has(params) || !session.onUnauthorized) {
+          return undefined;
+        }
+        return unauthorized(request, response, schemaPath, params);
+      },
+    },
+    reauthorize: authorize,
+    secrets() {
+      return session.secrets ? session.secrets() : seen;
+    },
+  };
+}

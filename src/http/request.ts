@@ -1,0 +1,116 @@
+/**
+ * The `Request` class the client gives openapi-fetch (its `Request` option). openapi-fetch builds
+ * one per call from the URL, the merged headers, the serialised body and whatever else the call
+ * passed (`signal`, `timeout`); middleware read and change it; the client's fetch sends it.
+ *
+ * It is not the platform's `Request`: that one costs several microseconds to build and turns the
+ * body into a one-shot stream. This one keeps the body as the exact JSON text that validation
+ * checked and that goes on the wire, so a retried or re-authenticated request repeats the same
+ * bytes. It offers what middleware use of a request: `url`, `method`, `headers`, `signal`,
+ * `text()`, `json()` and `clone()`.
+ */
+import type { Operation } from "../operations.js";
+
+/** A body that `JSON.stringify` could not turn into text (a BigInt, a cycle, a getter that threw). */
+export class UnserializableBody {
+  constructor(readonly problem: string) {}
+}
+
+/** What openapi-fetch hands the constructor, beside the fields of a standard RequestInit. */
+export interface AtlasRequestInit {
+  method?: string;
+  headers?: ConstructorParameters<typeof Headers>[0];
+  body?: string | UnserializableBody | null;
+  signal?: AbortSignal | null;
+  /** Per-call timeout in ms (a call option of the methods). */
+  timeout?: unknown;
+}
+
+/** Everything a standard Request is also taken to be, so middleware may return one. */
+const foreign = (value: unknown): value is Request =>
+  typeof globalThis.Request === "function" && value instanceof globalThis.Request;
+
+export class AtlasRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  /** The exact text that goes on the wire, or null for no body. */
+  readonly bodyText: string | null;
+  /** Set when the body could not be serialised; validation reports it and nothing is sent. */
+  readonly bodyProblem: string | undefined;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | null;
+  /** The per-call timeout as the caller gave it; validation checks it. */
+  readonly timeout: unknown;
+  /** When the call began (Date.now()): the first attempt's timeout counts from here. */
+  readonly startedAt: number;
+  /** The operation of the spec this request is for, once the version middleware found it. */
+  operation: Operation | undefined = undefined;
+
+  constructor(url: string | URL, init: AtlasRequestInit = {}) {
+    this.url = String(url);
+    this.method = (init.method ?? "GET").toUpperCase();
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    const body = init.body;
+    this.bodyText = typeof body === "string" ? body : null;
+    this.bodyProblem = body instanceof UnserializableBody ? body.problem : undefined;
+    this.signal = init.signal ?? null;
+    this.timeout = init.timeout;
+    this.startedAt = Date.now();
+  }
+
+  /** A copy with its own headers, for sending the same request again. */
+  clone(): AtlasRequest {
+    const copy = new AtlasRequest(this.url, {
+      method: this.method,
+      headers: new Headers(this.headers),
+      body: this.bodyText,
+      signal: this.signal,
+      timeout: this.timeout,
+    });
+    copy.operation = this.operation;
+    return copy;
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.bodyText ?? "");
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  /**
+   * openapi-fetch accepts what an onRequest middleware returns only if it is an instance of the
+   * client's Request class. Middleware written for plain openapi-fetch return a standard
+   * `Request`; they count as instances too, and the client's fetch reads them as such.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      (typeof value === "object" &&
+        value !== null &&
+        Object.getPrototypeOf(value) === AtlasRequest.prototype) ||
+      foreign(value)
+    );
+  }
+}
+
+/** True for requests built by this client (not a standard Request a middleware returned). */
+export function isAtlasRequest(value: unknown): value is AtlasRequest {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.getPrototypeOf(value) === AtlasRequest.prototype
+  );
+}
+
+/** A standard Request read into an AtlasRequest (its body as text), for the client's fetch. */
+export async function adopt(request: Request): Promise<AtlasRequest> {
+  const body = request.body === null ? null : await request.text();
+  return new AtlasRequest(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    signal: request.signal,
+  });
+}

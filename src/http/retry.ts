@@ -1,0 +1,197 @@
+/**
+ * The retry policy: which answers and failures are worth another attempt, how long to wait
+ * (exponential backoff with full jitter, or what Retry-After asks for), and when to give up.
+ */
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** Milliseconds the client waits before the next attempt. */
+  delayMs: number;
+  method: string;
+  /** The request URL without credentials or query string. */
+  url: string;
+  /** The status that caused the retry, or undefined for a network error. */
+  status: number | undefined;
+  /** The network error that caused the retry, if any. */
+  error: unknown;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /**
+   * Time budget for retrying, in ms from the start of the first attempt: a retry is scheduled
+   * only when its wait ends within the budget. Default 60 000.
+   */
+  maxElapsedMs?: number;
+  /**
+   * Backoff ceiling of the first retry in ms, doubled on each further retry; the wait is a
+   * uniformly random fraction of the ceiling ("full jitter"). Default 500.
+   */
+  baseDelayMs?: number;
+  /**
+   * Longest single wait in ms. A `Retry-After` that asks for longer ends the retries, and the
+   * 429 or 503 goes to the caller: retrying earlier than Atlas asked would only be refused again.
+   * Default 30 000.
+   */
+  maxDelayMs?: number;
+}
+
+/** Rate limiting and transient server failures. Every other status is final. */
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** The statuses whose Retry-After is honoured (RFC 9110, section 10.2.3; RFC 6585, section 4). */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/** Connection failures, by the error codes of Node's sockets and undici. */
+const RETRY_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** Failures after which the request cannot have reached Atlas. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTH = MONTHS.join("|");
+const TIME = String.raw`(\d{2}):(\d{2}):(\d{2})`;
+// The three HTTP-date forms of RFC 9110, section 5.6.7. Date.parse alone is too lenient ("-1"
+// is a date to V8) and reads the asctime form in local time.
+const IMF_FIXDATE = new RegExp(
+  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (${MONTH}) (\d{4}) ${TIME} GMT$`,
+);
+const RFC850_DATE = new RegExp(
+  String.raw`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-(${MONTH})-(\d{2}) ${TIME} GMT$`,
+);
+const ASCTIME_DATE = new RegExp(
+  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${MONTH}) ( \d|\d{2}) ${TIME} (\d{4})$`,
+);
+
+function utc(year: number, month: string, day: string, h: string, m: string, s: string) {
+  const monthIndex = MONTHS.indexOf(month);
+  const time = Date.UTC(year, monthIndex, Number(day), Number(h), Number(m), Number(s));
+  const check = new Date(time);
+  // Rejects 31 Feb, 25:00:00 and the like instead of letting Date roll them over.
+  const valid =
+    check.getUTCDate() === Number(day) &&
+    check.getUTCHours() === Number(h) &&
+    check.getUTCMinutes() === Number(m) &&
+    check.getUTCSeconds() === Number(s);
+  return valid ? time : undefined;
+}
+
+/** An HTTP-date in any of its three forms, as epoch milliseconds, or undefined. */
+export function parseHttpDate(value: string, now = Date.now()): number | undefined {
+  let m = IMF_FIXDATE.exec(value);
+  if (m) return utc(Number(m[3]), m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
+  m = ASCTIME_DATE.exec(value);
+  if (m) return utc(Number(m[6]), m[1]!, m[2]!.trim(), m[3]!, m[4]!, m[5]!);
+  m = RFC850_DATE.exec(value);
+  if (m) {
+    // A two-digit year more than 50 years ahead means the most recent past century.
+    const thisYear = new Date(now).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
+    if (year > thisYear + 50) year -= 100;
+    return utc(year, m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
+  }
+  return undefined;
+}
+
+/**
+ * Retry-After as milliseconds from now: delay-seconds or an HTTP-date (RFC 9110, section 10.2.3).
+ * A date in the past means "now"; anything else unreadable is ignored (undefined).
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = parseHttpDate(trimmed, now);
+  return date === undefined ? undefined : Math.max(0, date - now);
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no listener. */
+export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The first error code in a cause chain: undici wraps the socket error in "fetch failed". */
+export function errorCode(err: unknown): string | undefined {
+  for (let current = err, depth = 0; current && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The innermost error of a cause chain. */
+export function rootCause(err: unknown): unknown {
+  let current = err;
+  for (let depth = 0; depth < 8; depth++) {
+    const next = (current as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) break;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Whether another attempt may follow this answer (`status`) or connection failure (`error`).
+ * GET and PATCH set state rather than add to it, so sending them again is safe after any
+ * transient failure. The role changes (POST ...:addRole, :removeRole) are retried only when
+ * Atlas cannot have acted on them: a 429 or 503, or a connection that never opened.
+ */
+export function retryable(method: string, status: number | undefined, error: unknown): boolean {
+  const idempotent = method !== "POST";
+  if (status !== undefined) {
+    return idempotent ? RETRY_STATUSES.has(status) : RETRY_AFTER_STATUSES.has(status);
+  }
+  const code = errorCode(error);
+  if (code === undefined) return false;
+  return idempotent ? RETRY_CODES.has(code) : NOT_SENT_CODES.has(code);
+}
+
+/**
+ * How long to wait before retry number `n` (0 for the first), or undefined to stop: the retries
+ * are used up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the
+ * time budget. `random` gives the jitter, a number in [0, 1).
+ */
+export function retryDelay(
+  policy: Required<RetryOptions>,
+  n: number,
+  response: Response | undefined,
+  elapsedMs: number,
+  random: number,
+): number | undefined {
+  if (n >= policy.maxRetries) return undefined;
+  let delayMs = random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
+  if (response && RETRY_AFTER_STATUSES.has(response.status)) {
+    const asked = parseRetryAfter(response.headers.get("Retry-After"));
+    if (asked !== undefined) {
+      if (asked > policy.maxDelayMs) return undefined;
+      delayMs = asked;
+    }
+  }
+  return elapsedMs + delayMs > policy.maxElapsedMs ? undefined : delayMs;
+}

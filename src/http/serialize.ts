@@ -1,0 +1,56 @@
+/**
+ * How the client turns a call's parameters and body into a URL and request text (openapi-fetch's
+ * `pathSerializer`, `querySerializer` and `bodySerializer` options). Unlike openapi-fetch's
+ * defaults, none of them throws on input that validation is about to refuse (an object where a
+ * string belongs, a lone surrogate), so every mistake reaches validation and gets its message.
+ */
+import { UnserializableBody } from "./request.js";
+
+/** A body that is already the exact text to send (the second try after a 401). */
+export class SerializedText {
+  constructor(readonly text: string) {}
+}
+
+function encode(value: unknown): string {
+  if (typeof value === "string") return encodeURIComponent(value.toWellFormed());
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return "";
+}
+
+/** Fills `{name}` placeholders; the rest of the template (`:addRole` included) is kept as is. */
+export function serializePath(
+  template: string,
+  params: Record<string, unknown> | undefined,
+): string {
+  return template.replace(/\{([^{}]+)\}/g, (placeholder, name: string) => {
+    const value = params?.[name];
+    return value === undefined || value === null ? placeholder : encode(value);
+  });
+}
+
+/** `name=value` pairs; an array is sent as one pair per item (form style, exploded). */
+export function serializeQuery(query: Record<string, unknown> | undefined): string {
+  let out = "";
+  for (const name in query) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      out += `${out === "" ? "" : "&"}${encodeURIComponent(name.toWellFormed())}=${encode(item)}`;
+    }
+  }
+  return out;
+}
+
+/** JSON text, once; what validation checks and what is sent. */
+export function serializeBody(body: unknown): string | UnserializableBody {
+  if (body instanceof SerializedText) return body.text;
+  try {
+    const text = JSON.stringify(body) as string | undefined;
+    return text === undefined
+      ? new UnserializableBody("cannot be sent: JSON.stringify turns it into nothing")
+      : text;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "an exception";
+    return new UnserializableBody(`cannot be serialised as JSON (${name} while serialising)`);
+  }
+}

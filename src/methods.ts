@@ -1,0 +1,122 @@
+/**
+ * One method per operation of the table, each a few lines over the openapi-fetch client's
+ * GET/PATCH/POST on the spec's path template, and `paginate` over the list operations. Everything
+ * else a call goes through (version, validation, authentication, retries) is the client's
+ * middleware and fetch, the same for a method and for a call made on `atlas.client`.
+ */
+import type { Client } from "openapi-fetch";
+import type { paths } from "../generated/atlas.js";
+import { AtlasApiError, AtlasValidationError } from "./errors.js";
+import { operations, type Operation, type OperationId } from "./operations.js";
+import { redactUrl, type Scrub } from "./text.js";
+import type { ItemOf, ListOperationId, OperationMethods, PaginateInput } from "./types.js";
+
+type Send = (
+  path: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+export interface Methods extends OperationMethods {
+  /**
+   * Every item of every page of a list operation, one request per page, from `pageNum` (default
+   * 1) until a page comes back short or `totalCount` is reached. Aborting the call's `signal` stops
+   * it between pages as well as during one.
+   *
+   * @example
+   * for await (const user of atlas.paginate("listOrgUsers", {
+   *   orgId: "4888442a3354817a7320eb61",
+   *   orgMembershipStatuses: ["PENDING"],
+   * })) {
+   *   console.log(user.username);
+   * }
+   */
+  paginate<K extends ListOperationId>(
+    operationId: K,
+    input: PaginateInput<K>,
+  ): AsyncIterable<ItemOf<K>>;
+}
+
+function refuse(message: string): never {
+  throw new AtlasValidationError(`atlas-invites: ${message}`);
+}
+
+export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
+  function method(op: Operation) {
+    const send = (client[op.method as "GET"] as unknown as Send).bind(client);
+    return async (input: unknown): Promise<unknown> => {
+      if (typeof input !== "object" || input === null) {
+        refuse(`${op.operationId} needs an object argument with its parameters`);
+      }
+      const args = input as Record<string, unknown>;
+      const path: Record<string, unknown> = {};
+      const query: Record<string, unknown> = {};
+      // Names that are neither path parameters nor call options go to the query, where
+      // validation refuses the ones the operation does not declare.
+      for (const key of Object.keys(args)) {
+        if (key === "body" || key === "signal" || key === "timeout") continue;
+        ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
+      }
+      const { data, error, response } = await send(op.path, {
+        params: { path, query },
+        body: args.body,
+        signal: args.signal,
+        timeout: args.timeout,
+        parseAs: "text",
+      });
+      const fail = (body: unknown, problem?: string) =>
+        new AtlasApiError({
+          status: response.status,
+          method: op.method,
+          path: op.path,
+          url: redactUrl(response.url || `${baseUrl}${op.path}`),
+          response,
+          body,
+          scrub,
+          ...(problem !== undefined && { problem }),
+        });
+      if (!response.ok) throw fail(error);
+      if (typeof data !== "string" || data === "") throw fail(undefined, "empty response body");
+      try {
+        return JSON.parse(data) as unknown;
+      } catch {
+        throw fail(data, "the response body is not valid JSON");
+      }
+    };
+  }
+
+  const methods = {} as Record<OperationId, (input: unknown) => Promise<unknown>>;
+  for (const op of Object.values(operations) as Operation[]) methods[op.operationId] = method(op);
+
+  function paginate(operationId: OperationId, input: unknown): AsyncIterable<unknown> {
+    const op = operations[operationId] as Operation | undefined;
+    if (!op || op.pageSize === null) {
+      const lists = (Object.values(operations) as Operation[]).filter((o) => o.pageSize !== null);
+      refuse(
+        `paginate takes a list operation (${lists.map((o) => o.operationId).join(", ")}), not ${String(operationId)}`,
+      );
+    }
+    if (typeof input !== "object" || input === null) {
+      refuse(`paginate("${operationId}", ...) needs an object argument with its parameters`);
+    }
+    const { pageNum = 1, ...rest } = input as Record<string, unknown>;
+    if (rest.envelope !== undefined) {
+      refuse("paginate reads each page's results itself; leave envelope out");
+    }
+    const perPage = typeof rest.itemsPerPage === "number" ? rest.itemsPerPage : op.pageSize;
+    const call = methods[op.operationId];
+    return (async function* pages() {
+      for (let page = pageNum as number; ; page++) {
+        const answer = (await call({ ...rest, pageNum: page })) as {
+          results?: unknown[];
+          totalCount?: number;
+        };
+        const results = answer.results ?? [];
+        yield* results;
+        if (results.length < perPage) return;
+        if (typeof answer.totalCount === "number" && page * perPage >= answer.totalCount) return;
+      }
+    })();
+  }
+
+  return { ...methods, paginate } as unknown as Methods;
+}

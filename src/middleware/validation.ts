@@ -1,0 +1,63 @@
+/**
+ * Refuses bad input before anything leaves the process: the path and query parameters and the
+ * body against the checks generated from the spec, and the call options. The body is checked as
+ * the very text that will be sent (parsed back from it), so a `toJSON`, a getter or a proxy cannot
+ * make what is checked differ from what goes on the wire.
+ */
+import type { Middleware } from "openapi-fetch";
+import { validateInput } from "../../generated/validators.js";
+import { AtlasValidationError } from "../errors.js";
+import { isAtlasRequest } from "../http/request.js";
+import { findOperation } from "../operations.js";
+import { show, type Violation } from "../validation/rules.js";
+
+/** How many violations the message lists; the error's `violations` holds them all. */
+const LISTED = 10;
+
+function callOptionViolations(signal: unknown, timeout: unknown): Violation[] {
+  const found: Violation[] = [];
+  if (signal !== null && signal !== undefined && !(signal instanceof AbortSignal)) {
+    found.push({
+      path: "signal",
+      rule: "type",
+      message: `signal: expected an AbortSignal, got ${show(signal)}`,
+    });
+  }
+  if (
+    timeout !== undefined &&
+    (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0)
+  ) {
+    found.push({
+      path: "timeout",
+      rule: "type",
+      message: `timeout: expected a non-negative number of milliseconds, got ${show(timeout)}`,
+    });
+  }
+  return found;
+}
+
+export const validationMiddleware: Middleware = {
+  onRequest({ request, schemaPath, params }) {
+    const own = isAtlasRequest(request) ? request : undefined;
+    const op = own?.operation ?? findOperation(request.method, schemaPath);
+    if (!op) return undefined;
+    let body: unknown;
+    const violations: Violation[] = [];
+    if (own?.bodyProblem !== undefined) {
+      violations.push({ path: "body", rule: "unreadable", message: `body: ${own.bodyProblem}` });
+    } else if (own?.bodyText) {
+      body = JSON.parse(own.bodyText);
+    }
+    violations.push(
+      ...validateInput(op.operationId, params.path, params.query, body),
+      ...(own ? callOptionViolations(own.signal, own.timeout) : []),
+    );
+    if (violations.length === 0) return undefined;
+    const listed = violations.slice(0, LISTED).map((v) => v.message);
+    if (violations.length > LISTED) listed.push(`and ${violations.length - LISTED} more`);
+    throw new AtlasValidationError(
+      `atlas-invites: invalid input for ${op.operationId}, nothing was sent: ${listed.join("; ")}`,
+      violations,
+    );
+  },
+};

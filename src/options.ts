@@ -1,0 +1,200 @@
+/**
+ * The options of createAtlasInvites, checked and normalised in one place. Every mistake is an
+ * AtlasValidationError that names the option, never its value.
+ */
+import { AtlasValidationError } from "./errors.js";
+import type { AuthStrategy } from "./auth/strategy.js";
+import type { FetchLike } from "./http/fetch.js";
+import type { RetryInfo, RetryOptions } from "./http/retry.js";
+import type { OnDeprecation } from "./middleware/deprecation.js";
+import { buildUserAgent } from "./middleware/user-agent.js";
+import { redactUrl } from "./text.js";
+
+export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
+
+export interface AtlasInvitesOptions {
+  /**
+   * How to authenticate: `serviceAccount({ clientId, clientSecret })`, `apiKey({ publicKey,
+   * privateKey })`, `accessToken({ token })`, `fromEnv()`, or a strategy of your own.
+   */
+  auth: AuthStrategy;
+  /** Atlas base URL. Default https://cloud.mongodb.com; Atlas for Government and tests override it. */
+  baseUrl?: string;
+  /** Your application's name/version, sent before ours in User-Agent. */
+  userAgent?: string;
+  /** The fetch to send requests with. Default globalThis.fetch. */
+  fetch?: FetchLike;
+  /**
+   * Per-attempt timeout in ms, covering the response body; the first attempt's time counts from
+   * the start of the call, so it covers the wait for credentials too. Default 30 000; 0 turns it off.
+   */
+  timeout?: number;
+  /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Called before each retry wait. An exception it throws ends the call with that exception. */
+  onRetry?: (info: RetryInfo) => void;
+  /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
+  onDeprecation?: OnDeprecation;
+  /** The largest response body the client reads, in bytes. Default 16 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** The options after checking, with every default filled in. */
+export interface ClientConfig {
+  auth: AuthStrategy;
+  baseUrl: string;
+  userAgent: string;
+  fetch: FetchLike;
+  timeoutMs: number;
+  retry: Required<RetryOptions> | false;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+  onDeprecation: OnDeprecation;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_RETRY: Required<RetryOptions> = {
+  maxRetries: 2,
+  maxElapsedMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+};
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+const KNOWN = [
+  "auth",
+  "baseUrl",
+  "userAgent",
+  "fetch",
+  "timeout",
+  "retry",
+  "onRetry",
+  "onDeprecation",
+  "maxResponseBytes",
+];
+
+function fail(option: string, message: string): never {
+  throw new AtlasValidationError(`atlas-invites: options.${option} ${message}`, [
+    { path: option, rule: "type", message: `${option}: ${message}` },
+  ]);
+}
+
+/** https anywhere; plain http only for loopback hosts (local tests, fakes). */
+function checkBaseUrl(raw: unknown): string {
+  if (typeof raw !== "string" || raw === "") fail("baseUrl", "must be a non-empty URL string");
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail("baseUrl", `is not a valid URL: ${JSON.stringify(redactUrl(raw))}`);
+  }
+  if (url.username || url.password) fail("baseUrl", "must not contain credentials");
+  // A bare "?" or "#" leaves url.search and url.hash empty, so look at the text itself.
+  if (raw.includes("?") || raw.includes("#")) {
+    fail("baseUrl", "must not have a query string or fragment");
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    fail(
+      "baseUrl",
+      `must use https (plain http is allowed only for localhost), got ${url.protocol}`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function checkNumber(option: string, value: unknown, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    fail(option, `must be a number of at least ${min}`);
+  }
+  return value;
+}
+
+function checkRetry(retry: unknown): Required<RetryOptions> | false {
+  if (retry === false) return false;
+  if (retry === undefined) return DEFAULT_RETRY;
+  if (typeof retry !== "object" || retry === null) fail("retry", "must be an object or false");
+  for (const key of Object.keys(retry)) {
+    if (!(key in DEFAULT_RETRY)) fail(`retry.${key}`, "is not a retry option");
+  }
+  const given = retry as RetryOptions;
+  const merged = { ...DEFAULT_RETRY };
+  for (const key of Object.keys(DEFAULT_RETRY) as (keyof RetryOptions)[]) {
+    merged[key] = checkNumber(`retry.${key}`, given[key], DEFAULT_RETRY[key]);
+  }
+  return merged;
+}
+
+/**
+ * A header value: visible Latin-1 characters, spaces and tabs (RFC 9110, section 5.5); anything
+ * else makes every request fail in `Headers`, so it is refused up front.
+ */
+function checkHeaderText(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== "string" ||
+    !/^[\t\x20-\x7e\x80-\xff]*$/.test(value) ||
+    /\x7f|[\x80-\x9f]/.test(value)
+  ) {
+    fail(option, "must be a string of printable Latin-1 characters without line breaks");
+  }
+  return value.trim() || undefined;
+}
+
+function checkAuth(auth: unknown): AuthStrategy {
+  if (
+    typeof auth !== "object" ||
+    auth === null ||
+    typeof (auth as AuthStrategy).start !== "function" ||
+    typeof (auth as AuthStrategy).label !== "string"
+  ) {
+    fail(
+      "auth",
+      "must be an auth strategy such as serviceAccount({ clientId, clientSecret }), apiKey({ publicKey, privateKey }), accessToken({ token }) or fromEnv()",
+    );
+  }
+  return auth as AuthStrategy;
+}
+
+export function resolveOptions(options: AtlasInvitesOptions): ClientConfig {
+  if (typeof options !== "object" || options === null) {
+    throw new AtlasValidationError("atlas-invites: createAtlasInvites needs an options object");
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      const name = /^[\w$-]{1,40}$/.test(key) ? key : "(an option)";
+      fail(name, `is not an option of createAtlasInvites; it takes ${KNOWN.join(", ")}`);
+    }
+  }
+  const fetch = options.fetch ?? globalThis.fetch;
+  if (typeof fetch !== "function") fail("fetch", "must be a function");
+  if (options.onRetry !== undefined && typeof options.onRetry !== "function") {
+    fail("onRetry", "must be a function");
+  }
+  const onDeprecation = options.onDeprecation;
+  if (
+    onDeprecation !== undefined &&
+    onDeprecation !== false &&
+    typeof onDeprecation !== "function"
+  ) {
+    fail("onDeprecation", "must be a function or false");
+  }
+  return {
+    auth: checkAuth(options.auth),
+    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL),
+    userAgent: buildUserAgent(checkHeaderText("userAgent", options.userAgent)),
+    fetch,
+    timeoutMs: checkNumber("timeout", options.timeout, DEFAULT_TIMEOUT_MS),
+    retry: checkRetry(options.retry),
+    onRetry: options.onRetry,
+    onDeprecation,
+    maxResponseBytes: checkNumber(
+      "maxResponseBytes",
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+      1,
+    ),
+  };
+}
