@@ -8,8 +8,8 @@
  * - GroupInvitationUpdateRequest
  * - OrgUserUpdateRequest
  * - OrganizationInvitationUpdateRequest
- * Each returns every violation it finds (up to a bound), with the place, the rule, and one
- * sentence. They never throw.
+ * They return every violation they find (up to a bound), with the place, the rule, and one
+ * sentence, and never throw.
  *
  * Rules from the spec: type (null only where nullable), required, pattern (u flag), enum,
  * uniqueItems, minItems/maxItems, minimum/maximum, minLength/maxLength, format (email, date-time,
@@ -23,74 +23,193 @@
 
 import type { OperationId } from "./operations.js";
 import {
-  add,
-  at,
-  isEmail,
-  isObject,
-  missing,
-  mistyped,
-  readOnlyField,
-  run,
-  show,
-  suggest,
-  unique,
-  unknownField,
-  unknownName,
-  type Violation,
-} from "../src/validation/rules.js";
+  checkInput,
+  checkValue,
+  type InputRules,
+  type RuleTable,
+} from "../src/validation/check.js";
+import { suggest } from "../src/validation/rules.js";
+import type { Violation } from "../src/validation/rules.js";
 
 export type { Violation, ViolationRule } from "../src/validation/rules.js";
 
-const NAMES_0 = ["groupId", "userId"] as const;
-const PATTERN_1 = /^([a-f0-9]{24})$/u;
-const NAMES_2 = ["envelope", "pretty"] as const;
-const NAMES_3 = ["envelope", "pretty", "orgMembershipStatuses"] as const;
-const ENUM_4 = new Set<unknown>(["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"]);
-const NAMES_5 = ["orgId", "invitationId"] as const;
-const NAMES_6 = ["envelope"] as const;
-const NAMES_7 = ["orgId", "userId"] as const;
-const NAMES_8 = ["groupId"] as const;
-const NAMES_9 = [
-  "envelope",
-  "includeCount",
-  "itemsPerPage",
-  "pageNum",
-  "pretty",
-  "flattenTeams",
-  "includeOrgUsers",
-  "orgMembershipStatus",
-  "orgMembershipStatuses",
-  "username",
-] as const;
-const NAMES_10 = ["orgId"] as const;
-const NAMES_11 = [
-  "envelope",
-  "pretty",
-  "includeCount",
-  "itemsPerPage",
-  "pageNum",
-  "username",
-  "orgMembershipStatus",
-  "orgMembershipStatuses",
-] as const;
-const NAMES_12 = ["groupId", "invitationId"] as const;
-const FIELDS_13 = ["groupRole"] as const;
-const FIELDS_14 = ["roles"] as const;
-const FIELDS_15 = ["roles", "username"] as const;
-const ENUM_16 = new Set<unknown>([
-  "ORG_OWNER",
-  "ORG_MEMBER",
-  "ORG_GROUP_CREATOR",
-  "ORG_BILLING_ADMIN",
-  "ORG_BILLING_READ_ONLY",
-  "ORG_STREAM_PROCESSING_ADMIN",
-  "ORG_READ_ONLY",
-]);
-const FIELDS_17 = ["groupRoleAssignments", "roles", "teamIds"] as const;
-const FIELDS_18 = ["roles", "teamIds"] as const;
-const FIELDS_19 = ["groupId", "roles"] as const;
-const FIELDS_20 = ["groupRoleAssignments", "orgRoles"] as const;
-const FIELDS_21 = ["groupId", "groupRoles"] as const;
+/** One node per schema the requests use; nodes refer to each other by index. */
+const TABLE: RuleTable = {
+  nodes: [
+    {
+      type: "object",
+      properties: { groupRole: 1 },
+      required: ["groupRole"],
+      readOnly: ["id", "orgMembershipStatus", "roles", "username"],
+      closed: true,
+    },
+    { type: "string" },
+    {
+      type: "object",
+      properties: { roles: 3, username: 4 },
+      readOnly: [
+        "createdAt",
+        "expiresAt",
+        "groupId",
+        "groupName",
+        "id",
+        "inviterUsername",
+        "links",
+      ],
+      closed: true,
+    },
+    { type: "array", uniqueItems: true, items: 1 },
+    { type: "string", format: "email" },
+    {
+      type: "object",
+      properties: { roles: 3 },
+      readOnly: [
+        "createdAt",
+        "expiresAt",
+        "groupId",
+        "groupName",
+        "id",
+        "inviterUsername",
+        "links",
+        "username",
+      ],
+      closed: true,
+    },
+    {
+      type: "object",
+      properties: { roles: 7, teamIds: 13 },
+      readOnly: ["id", "orgMembershipStatus", "username"],
+      closed: true,
+    },
+    {
+      type: "object",
+      properties: { groupRoleAssignments: 10, orgRoles: 12 },
+      required: ["orgRoles"],
+      closed: true,
+    },
+    { type: "object", properties: { groupId: 9, groupRoles: 3 }, closed: true },
+    { type: "string", pattern: "^([a-f0-9]{24})$" },
+    { type: "array", items: 8 },
+    {
+      type: "string",
+      enum: [
+        "ORG_OWNER",
+        "ORG_MEMBER",
+        "ORG_GROUP_CREATOR",
+        "ORG_BILLING_ADMIN",
+        "ORG_BILLING_READ_ONLY",
+        "ORG_STREAM_PROCESSING_ADMIN",
+        "ORG_READ_ONLY",
+      ],
+    },
+    { type: "array", minItems: 1, uniqueItems: true, items: 11 },
+    { type: "array", uniqueItems: true, items: 9 },
+    {
+      type: "object",
+      properties: { groupRoleAssignments: 16, roles: 17, teamIds: 3 },
+      readOnly: ["createdAt", "expiresAt", "id", "inviterUsername", "links", "orgId"],
+      closed: true,
+    },
+    { type: "object", properties: { groupId: 9, roles: 3 }, closed: true },
+    { type: "array", items: 15 },
+    { type: "array", uniqueItems: true, items: 11 },
+    { type: "boolean" },
+    { type: "string", enum: ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] },
+    { type: "array", maxItems: 4, items: 19 },
+    { type: "integer", minimum: 1, maximum: 500 },
+    { type: "integer", minimum: 1 },
+  ],
+};
+
+/** The nodes of each operation's parameters and body. */
+const INPUTS: Record<OperationId, InputRules> = {
+  addGroupUserRole: {
+    path: { groupId: 9, userId: 9 },
+    query: { envelope: 18, pretty: 18 },
+    body: 0,
+    bodyRequired: true,
+  },
+  getGroupUser: {
+    path: { groupId: 9, userId: 9 },
+    query: { envelope: 18, pretty: 18, orgMembershipStatuses: 20 },
+    body: null,
+    bodyRequired: false,
+  },
+  getOrgInvite: {
+    path: { orgId: 9, invitationId: 9 },
+    query: { envelope: 18 },
+    body: null,
+    bodyRequired: false,
+  },
+  getOrgUser: {
+    path: { orgId: 9, userId: 9 },
+    query: { envelope: 18, pretty: 18, orgMembershipStatuses: 20 },
+    body: null,
+    bodyRequired: false,
+  },
+  listGroupUsers: {
+    path: { groupId: 9 },
+    query: {
+      envelope: 18,
+      includeCount: 18,
+      itemsPerPage: 21,
+      pageNum: 22,
+      pretty: 18,
+      flattenTeams: 18,
+      includeOrgUsers: 18,
+      orgMembershipStatus: 1,
+      orgMembershipStatuses: 20,
+      username: 4,
+    },
+    body: null,
+    bodyRequired: false,
+  },
+  listOrgUsers: {
+    path: { orgId: 9 },
+    query: {
+      envelope: 18,
+      pretty: 18,
+      includeCount: 18,
+      itemsPerPage: 21,
+      pageNum: 22,
+      username: 4,
+      orgMembershipStatus: 1,
+      orgMembershipStatuses: 20,
+    },
+    body: null,
+    bodyRequired: false,
+  },
+  removeGroupUserRole: {
+    path: { groupId: 9, userId: 9 },
+    query: { envelope: 18, pretty: 18 },
+    body: 0,
+    bodyRequired: true,
+  },
+  updateGroupInviteById: {
+    path: { groupId: 9, invitationId: 9 },
+    query: { envelope: 18 },
+    body: 5,
+    bodyRequired: true,
+  },
+  updateGroupInvites: {
+    path: { groupId: 9 },
+    query: { envelope: 18, pretty: 18 },
+    body: 2,
+    bodyRequired: true,
+  },
+  updateOrgInviteById: {
+    path: { orgId: 9, invitationId: 9 },
+    query: { envelope: 18, pretty: 18 },
+    body: 14,
+    bodyRequired: true,
+  },
+  updateOrgUser: {
+    path: { orgId: 9, userId: 9 },
+    query: { envelope: 18, pretty: 18 },
+    body: 6,
+    bodyRequired: true,
+  },
+};
 
 /**
  * Checks the input of one call: `path` and `query` as openapi-fetch's `params` hold them, and
@@ -102,38 +221,15 @@ export function validateInput(
   query: unknown,
   body: unknown,
 ): Violation[] {
-  const check = INPUT_CHECKS[operationId];
-  return run((o) => check(path, query, body, o));
+  return checkInput(TABLE, operationId, INPUTS[operationId], path, query, body);
 }
-
-const INPUT_CHECKS = {
-  addGroupUserRole: checkAddGroupUserRoleInput,
-  getGroupUser: checkGetGroupUserInput,
-  getOrgInvite: checkGetOrgInviteInput,
-  getOrgUser: checkGetOrgUserInput,
-  listGroupUsers: checkListGroupUsersInput,
-  listOrgUsers: checkListOrgUsersInput,
-  removeGroupUserRole: checkRemoveGroupUserRoleInput,
-  updateGroupInviteById: checkUpdateGroupInviteByIdInput,
-  updateGroupInvites: checkUpdateGroupInvitesInput,
-  updateOrgInviteById: checkUpdateOrgInviteByIdInput,
-  updateOrgUser: checkUpdateOrgUserInput,
-} as const;
 
 /**
  * Checks a value against the spec's `AddOrRemoveGroupRole` schema (a request body) and this
  * client's request body policy. Returns every violation found; an empty array means it may be sent.
  */
 export function validateAddOrRemoveGroupRole(value: unknown): Violation[] {
-  return run((o) => checkAddOrRemoveGroupRole(value, "", o));
-}
-
-/**
- * Checks a value against the spec's `GroupInvitationUpdateRequest` schema (a request body) and this
- * client's request body policy. Returns every violation found; an empty array means it may be sent.
- */
-export function validateGroupInvitationUpdateRequest(value: unknown): Violation[] {
-  return run((o) => checkGroupInvitationUpdateRequest(value, "", o));
+  return checkValue(TABLE, 0, value);
 }
 
 /**
@@ -141,15 +237,15 @@ export function validateGroupInvitationUpdateRequest(value: unknown): Violation[
  * client's request body policy. Returns every violation found; an empty array means it may be sent.
  */
 export function validateGroupInvitationRequest(value: unknown): Violation[] {
-  return run((o) => checkGroupInvitationRequest(value, "", o));
+  return checkValue(TABLE, 2, value);
 }
 
 /**
- * Checks a value against the spec's `OrganizationInvitationUpdateRequest` schema (a request body) and this
+ * Checks a value against the spec's `GroupInvitationUpdateRequest` schema (a request body) and this
  * client's request body policy. Returns every violation found; an empty array means it may be sent.
  */
-export function validateOrganizationInvitationUpdateRequest(value: unknown): Violation[] {
-  return run((o) => checkOrganizationInvitationUpdateRequest(value, "", o));
+export function validateGroupInvitationUpdateRequest(value: unknown): Violation[] {
+  return checkValue(TABLE, 5, value);
 }
 
 /**
@@ -157,7 +253,31 @@ export function validateOrganizationInvitationUpdateRequest(value: unknown): Vio
  * client's request body policy. Returns every violation found; an empty array means it may be sent.
  */
 export function validateOrgUserUpdateRequest(value: unknown): Violation[] {
-  return run((o) => checkOrgUserUpdateRequest(value, "", o));
+  return checkValue(TABLE, 6, value);
+}
+
+/**
+ * Checks a value against the spec's `OrganizationInvitationUpdateRequest` schema (a request body) and this
+ * client's request body policy. Returns every violation found; an empty array means it may be sent.
+ */
+export function validateOrganizationInvitationUpdateRequest(value: unknown): Violation[] {
+  return checkValue(TABLE, 14, value);
+}
+
+/**
+ * Checks a value against the spec's `OrgUserRolesRequest` schema and this
+ * client's request body policy. Returns every violation found; an empty array means it may be sent.
+ */
+export function validateOrgUserRolesRequest(value: unknown): Violation[] {
+  return checkValue(TABLE, 7, value);
+}
+
+/**
+ * Checks a value against the spec's `GroupRoleAssignment` schema and this
+ * client's request body policy. Returns every violation found; an empty array means it may be sent.
+ */
+export function validateGroupRoleAssignment(value: unknown): Violation[] {
+  return checkValue(TABLE, 8, value);
 }
 
 /**
@@ -167,23 +287,7 @@ export function validateOrgUserUpdateRequest(value: unknown): Violation[] {
 export function validateOrganizationInvitationGroupRoleAssignmentsRequest(
   value: unknown,
 ): Violation[] {
-  return run((o) => checkOrganizationInvitationGroupRoleAssignmentsRequest(value, "", o));
-}
-
-/**
- * Checks a value against the spec's `OrgUserRolesRequest` schema and this
- * client's request body policy. Returns every violation found; an empty array means it may be sent.
- */
-export function validateOrgUserRolesRequest(value: unknown): Violation[] {
-  return run((o) => checkOrgUserRolesRequest(value, "", o));
-}
-
-/**
- * Checks a value against the spec's `GroupRoleAssignment` schema and this
- * client's request body policy. Returns every violation found; an empty array means it may be sent.
- */
-export function validateGroupRoleAssignment(value: unknown): Violation[] {
-  return run((o) => checkGroupRoleAssignment(value, "", o));
+  return checkValue(TABLE, 15, value);
 }
 
 /** The validator of each request body schema, keyed by the schema name the operation table gives. */
@@ -219,1186 +323,4 @@ const KNOWN_ProjectRole: readonly string[] = [
  */
 export function suggestProjectRole(value: string): string | undefined {
   return suggest(value, KNOWN_ProjectRole, "GROUP_");
-}
-
-function checkAddGroupUserRoleInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      case "userId": {
-        if (typeof x !== "string") mistyped(o, "userId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "userId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of addGroupUserRole",
-          NAMES_0,
-        );
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  if (pathParams["userId"] === undefined) missing(o, "userId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of addGroupUserRole",
-          NAMES_2,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkAddOrRemoveGroupRole(body, "body", o);
-}
-
-function checkGetGroupUserInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      case "userId": {
-        if (typeof x !== "string") mistyped(o, "userId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "userId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(o, at("", k), k, "unknownParameter", "path parameter of getGroupUser", NAMES_0);
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  if (pathParams["userId"] === undefined) missing(o, "userId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      case "orgMembershipStatuses": {
-        checkArray0(x, "orgMembershipStatuses", o);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of getGroupUser",
-          NAMES_3,
-        );
-    }
-  }
-  if (body !== undefined) add(o, "body", "unknownParameter", "getGroupUser takes no body");
-}
-
-function checkGetOrgInviteInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "orgId": {
-        if (typeof x !== "string") mistyped(o, "orgId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(o, "orgId", "pattern", show(x) + " does not match the pattern " + PATTERN_1.source);
-        }
-        break;
-      }
-      case "invitationId": {
-        if (typeof x !== "string") mistyped(o, "invitationId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "invitationId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(o, at("", k), k, "unknownParameter", "path parameter of getOrgInvite", NAMES_5);
-    }
-  }
-  if (pathParams["orgId"] === undefined) missing(o, "orgId");
-  if (pathParams["invitationId"] === undefined) missing(o, "invitationId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of getOrgInvite",
-          NAMES_6,
-        );
-    }
-  }
-  if (body !== undefined) add(o, "body", "unknownParameter", "getOrgInvite takes no body");
-}
-
-function checkGetOrgUserInput(path: unknown, query: unknown, body: unknown, o: Violation[]): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "orgId": {
-        if (typeof x !== "string") mistyped(o, "orgId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(o, "orgId", "pattern", show(x) + " does not match the pattern " + PATTERN_1.source);
-        }
-        break;
-      }
-      case "userId": {
-        if (typeof x !== "string") mistyped(o, "userId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "userId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(o, at("", k), k, "unknownParameter", "path parameter of getOrgUser", NAMES_7);
-    }
-  }
-  if (pathParams["orgId"] === undefined) missing(o, "orgId");
-  if (pathParams["userId"] === undefined) missing(o, "userId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      case "orgMembershipStatuses": {
-        checkArray0(x, "orgMembershipStatuses", o);
-        break;
-      }
-      default:
-        unknownName(o, at("", k), k, "unknownParameter", "query parameter of getOrgUser", NAMES_3);
-    }
-  }
-  if (body !== undefined) add(o, "body", "unknownParameter", "getOrgUser takes no body");
-}
-
-function checkListGroupUsersInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of listGroupUsers",
-          NAMES_8,
-        );
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "includeCount": {
-        if (typeof x !== "boolean") mistyped(o, "includeCount", "a boolean", x);
-        break;
-      }
-      case "itemsPerPage": {
-        if (typeof x !== "number" || !Number.isInteger(x))
-          mistyped(o, "itemsPerPage", "an integer", x);
-        else {
-          if (x < 1) add(o, "itemsPerPage", "minimum", "must be at least 1, got " + show(x));
-          if (x > 500) add(o, "itemsPerPage", "maximum", "must be at most 500, got " + show(x));
-        }
-        break;
-      }
-      case "pageNum": {
-        if (typeof x !== "number" || !Number.isInteger(x)) mistyped(o, "pageNum", "an integer", x);
-        else {
-          if (x < 1) add(o, "pageNum", "minimum", "must be at least 1, got " + show(x));
-        }
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      case "flattenTeams": {
-        if (typeof x !== "boolean") mistyped(o, "flattenTeams", "a boolean", x);
-        break;
-      }
-      case "includeOrgUsers": {
-        if (typeof x !== "boolean") mistyped(o, "includeOrgUsers", "a boolean", x);
-        break;
-      }
-      case "orgMembershipStatus": {
-        if (typeof x !== "string") mistyped(o, "orgMembershipStatus", "a string", x);
-        break;
-      }
-      case "orgMembershipStatuses": {
-        checkArray0(x, "orgMembershipStatuses", o);
-        break;
-      }
-      case "username": {
-        if (typeof x !== "string") mistyped(o, "username", "a string", x);
-        else {
-          if (!isEmail(x)) add(o, "username", "format", show(x) + " is not an email address");
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of listGroupUsers",
-          NAMES_9,
-        );
-    }
-  }
-  if (body !== undefined) add(o, "body", "unknownParameter", "listGroupUsers takes no body");
-}
-
-function checkListOrgUsersInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "orgId": {
-        if (typeof x !== "string") mistyped(o, "orgId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(o, "orgId", "pattern", show(x) + " does not match the pattern " + PATTERN_1.source);
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of listOrgUsers",
-          NAMES_10,
-        );
-    }
-  }
-  if (pathParams["orgId"] === undefined) missing(o, "orgId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      case "includeCount": {
-        if (typeof x !== "boolean") mistyped(o, "includeCount", "a boolean", x);
-        break;
-      }
-      case "itemsPerPage": {
-        if (typeof x !== "number" || !Number.isInteger(x))
-          mistyped(o, "itemsPerPage", "an integer", x);
-        else {
-          if (x < 1) add(o, "itemsPerPage", "minimum", "must be at least 1, got " + show(x));
-          if (x > 500) add(o, "itemsPerPage", "maximum", "must be at most 500, got " + show(x));
-        }
-        break;
-      }
-      case "pageNum": {
-        if (typeof x !== "number" || !Number.isInteger(x)) mistyped(o, "pageNum", "an integer", x);
-        else {
-          if (x < 1) add(o, "pageNum", "minimum", "must be at least 1, got " + show(x));
-        }
-        break;
-      }
-      case "username": {
-        if (typeof x !== "string") mistyped(o, "username", "a string", x);
-        else {
-          if (!isEmail(x)) add(o, "username", "format", show(x) + " is not an email address");
-        }
-        break;
-      }
-      case "orgMembershipStatus": {
-        if (typeof x !== "string") mistyped(o, "orgMembershipStatus", "a string", x);
-        break;
-      }
-      case "orgMembershipStatuses": {
-        checkArray0(x, "orgMembershipStatuses", o);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of listOrgUsers",
-          NAMES_11,
-        );
-    }
-  }
-  if (body !== undefined) add(o, "body", "unknownParameter", "listOrgUsers takes no body");
-}
-
-function checkRemoveGroupUserRoleInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      case "userId": {
-        if (typeof x !== "string") mistyped(o, "userId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "userId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of removeGroupUserRole",
-          NAMES_0,
-        );
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  if (pathParams["userId"] === undefined) missing(o, "userId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of removeGroupUserRole",
-          NAMES_2,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkAddOrRemoveGroupRole(body, "body", o);
-}
-
-function checkUpdateGroupInviteByIdInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      case "invitationId": {
-        if (typeof x !== "string") mistyped(o, "invitationId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "invitationId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of updateGroupInviteById",
-          NAMES_12,
-        );
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  if (pathParams["invitationId"] === undefined) missing(o, "invitationId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of updateGroupInviteById",
-          NAMES_6,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkGroupInvitationUpdateRequest(body, "body", o);
-}
-
-function checkUpdateGroupInvitesInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "groupId": {
-        if (typeof x !== "string") mistyped(o, "groupId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "groupId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of updateGroupInvites",
-          NAMES_8,
-        );
-    }
-  }
-  if (pathParams["groupId"] === undefined) missing(o, "groupId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of updateGroupInvites",
-          NAMES_2,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkGroupInvitationRequest(body, "body", o);
-}
-
-function checkUpdateOrgInviteByIdInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "orgId": {
-        if (typeof x !== "string") mistyped(o, "orgId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(o, "orgId", "pattern", show(x) + " does not match the pattern " + PATTERN_1.source);
-        }
-        break;
-      }
-      case "invitationId": {
-        if (typeof x !== "string") mistyped(o, "invitationId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "invitationId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of updateOrgInviteById",
-          NAMES_5,
-        );
-    }
-  }
-  if (pathParams["orgId"] === undefined) missing(o, "orgId");
-  if (pathParams["invitationId"] === undefined) missing(o, "invitationId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of updateOrgInviteById",
-          NAMES_2,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkOrganizationInvitationUpdateRequest(body, "body", o);
-}
-
-function checkUpdateOrgUserInput(
-  path: unknown,
-  query: unknown,
-  body: unknown,
-  o: Violation[],
-): void {
-  const pathParams = isObject(path) ? path : {};
-  for (const k of Object.keys(pathParams)) {
-    const x = pathParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "orgId": {
-        if (typeof x !== "string") mistyped(o, "orgId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(o, "orgId", "pattern", show(x) + " does not match the pattern " + PATTERN_1.source);
-        }
-        break;
-      }
-      case "userId": {
-        if (typeof x !== "string") mistyped(o, "userId", "a string", x);
-        else {
-          if (!PATTERN_1.test(x))
-            add(
-              o,
-              "userId",
-              "pattern",
-              show(x) + " does not match the pattern " + PATTERN_1.source,
-            );
-        }
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "path parameter of updateOrgUser",
-          NAMES_7,
-        );
-    }
-  }
-  if (pathParams["orgId"] === undefined) missing(o, "orgId");
-  if (pathParams["userId"] === undefined) missing(o, "userId");
-  const queryParams = isObject(query) ? query : {};
-  for (const k of Object.keys(queryParams)) {
-    const x = queryParams[k];
-    if (x === undefined) continue;
-    switch (k) {
-      case "envelope": {
-        if (typeof x !== "boolean") mistyped(o, "envelope", "a boolean", x);
-        break;
-      }
-      case "pretty": {
-        if (typeof x !== "boolean") mistyped(o, "pretty", "a boolean", x);
-        break;
-      }
-      default:
-        unknownName(
-          o,
-          at("", k),
-          k,
-          "unknownParameter",
-          "query parameter of updateOrgUser",
-          NAMES_2,
-        );
-    }
-  }
-  if (body === undefined) missing(o, "body");
-  else checkOrgUserUpdateRequest(body, "body", o);
-}
-
-function checkAddOrRemoveGroupRole(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "groupRole": {
-          if (typeof x1 !== "string") mistyped(o, at(p, "groupRole"), "a string", x1);
-          break;
-        }
-        case "id":
-        case "orgMembershipStatus":
-        case "roles":
-        case "username":
-          readOnlyField(o, p, k1);
-          break;
-        default:
-          unknownField(o, p, k1, FIELDS_13);
-      }
-    }
-    if (!Object.hasOwn(v, "groupRole") || v["groupRole"] === undefined)
-      missing(o, at(p, "groupRole"));
-  }
-}
-
-function checkGroupInvitationUpdateRequest(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "roles": {
-          checkArray1(x1, at(p, "roles"), o);
-          break;
-        }
-        case "createdAt":
-        case "expiresAt":
-        case "groupId":
-        case "groupName":
-        case "id":
-        case "inviterUsername":
-        case "links":
-        case "username":
-          readOnlyField(o, p, k1);
-          break;
-        default:
-          unknownField(o, p, k1, FIELDS_14);
-      }
-    }
-  }
-}
-
-function checkGroupInvitationRequest(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "roles": {
-          checkArray1(x1, at(p, "roles"), o);
-          break;
-        }
-        case "username": {
-          if (typeof x1 !== "string") mistyped(o, at(p, "username"), "a string", x1);
-          else {
-            if (!isEmail(x1))
-              add(o, at(p, "username"), "format", show(x1) + " is not an email address");
-          }
-          break;
-        }
-        case "createdAt":
-        case "expiresAt":
-        case "groupId":
-        case "groupName":
-        case "id":
-        case "inviterUsername":
-        case "links":
-          readOnlyField(o, p, k1);
-          break;
-        default:
-          unknownField(o, p, k1, FIELDS_15);
-      }
-    }
-  }
-}
-
-function checkOrganizationInvitationUpdateRequest(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "groupRoleAssignments": {
-          checkArray2(x1, at(p, "groupRoleAssignments"), o);
-          break;
-        }
-        case "roles": {
-          checkArray3(x1, at(p, "roles"), o);
-          break;
-        }
-        case "teamIds": {
-          checkArray1(x1, at(p, "teamIds"), o);
-          break;
-        }
-        case "createdAt":
-        case "expiresAt":
-        case "id":
-        case "inviterUsername":
-        case "links":
-        case "orgId":
-          readOnlyField(o, p, k1);
-          break;
-        default:
-          unknownField(o, p, k1, FIELDS_17);
-      }
-    }
-  }
-}
-
-function checkOrgUserUpdateRequest(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "roles": {
-          checkOrgUserRolesRequest(x1, at(p, "roles"), o);
-          break;
-        }
-        case "teamIds": {
-          checkArray4(x1, at(p, "teamIds"), o);
-          break;
-        }
-        case "id":
-        case "orgMembershipStatus":
-        case "username":
-          readOnlyField(o, p, k1);
-          break;
-        default:
-          unknownField(o, p, k1, FIELDS_18);
-      }
-    }
-  }
-}
-
-function checkOrganizationInvitationGroupRoleAssignmentsRequest(
-  v: unknown,
-  p: string,
-  o: Violation[],
-): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "groupId": {
-          if (typeof x1 !== "string") mistyped(o, at(p, "groupId"), "a string", x1);
-          else {
-            if (!PATTERN_1.test(x1))
-              add(
-                o,
-                at(p, "groupId"),
-                "pattern",
-                show(x1) + " does not match the pattern " + PATTERN_1.source,
-              );
-          }
-          break;
-        }
-        case "roles": {
-          checkArray1(x1, at(p, "roles"), o);
-          break;
-        }
-        default:
-          unknownField(o, p, k1, FIELDS_19);
-      }
-    }
-  }
-}
-
-function checkOrgUserRolesRequest(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "groupRoleAssignments": {
-          checkArray5(x1, at(p, "groupRoleAssignments"), o);
-          break;
-        }
-        case "orgRoles": {
-          checkArray6(x1, at(p, "orgRoles"), o);
-          break;
-        }
-        default:
-          unknownField(o, p, k1, FIELDS_20);
-      }
-    }
-    if (!Object.hasOwn(v, "orgRoles") || v["orgRoles"] === undefined) missing(o, at(p, "orgRoles"));
-  }
-}
-
-function checkGroupRoleAssignment(v: unknown, p: string, o: Violation[]): void {
-  if (!isObject(v)) mistyped(o, p, "an object", v);
-  else {
-    for (const k1 of Object.keys(v)) {
-      const x1 = v[k1];
-      if (x1 === undefined) continue;
-      switch (k1) {
-        case "groupId": {
-          if (typeof x1 !== "string") mistyped(o, at(p, "groupId"), "a string", x1);
-          else {
-            if (!PATTERN_1.test(x1))
-              add(
-                o,
-                at(p, "groupId"),
-                "pattern",
-                show(x1) + " does not match the pattern " + PATTERN_1.source,
-              );
-          }
-          break;
-        }
-        case "groupRoles": {
-          checkArray1(x1, at(p, "groupRoles"), o);
-          break;
-        }
-        default:
-          unknownField(o, p, k1, FIELDS_21);
-      }
-    }
-  }
-}
-
-function checkArray0(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    if (v.length > 4) add(o, p, "maxItems", "takes at most 4 items, got " + v.length);
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      if (typeof y1 !== "string") mistyped(o, p + "[" + i1 + "]", "a string", y1);
-      else {
-        if (!ENUM_4.has(y1))
-          add(
-            o,
-            p + "[" + i1 + "]",
-            "enum",
-            show(y1) + " is not one of " + Array.from(ENUM_4).join(", "),
-          );
-      }
-    }
-  }
-}
-
-function checkArray1(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      if (typeof y1 !== "string") mistyped(o, p + "[" + i1 + "]", "a string", y1);
-    }
-    unique(v, p, o);
-  }
-}
-
-function checkArray2(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      checkOrganizationInvitationGroupRoleAssignmentsRequest(y1, p + "[" + i1 + "]", o);
-    }
-  }
-}
-
-function checkArray3(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      if (typeof y1 !== "string") mistyped(o, p + "[" + i1 + "]", "a string", y1);
-      else {
-        if (!ENUM_16.has(y1))
-          add(
-            o,
-            p + "[" + i1 + "]",
-            "enum",
-            show(y1) + " is not one of " + Array.from(ENUM_16).join(", "),
-          );
-      }
-    }
-    unique(v, p, o);
-  }
-}
-
-function checkArray4(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      if (typeof y1 !== "string") mistyped(o, p + "[" + i1 + "]", "a string", y1);
-      else {
-        if (!PATTERN_1.test(y1))
-          add(
-            o,
-            p + "[" + i1 + "]",
-            "pattern",
-            show(y1) + " does not match the pattern " + PATTERN_1.source,
-          );
-      }
-    }
-    unique(v, p, o);
-  }
-}
-
-function checkArray5(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      checkGroupRoleAssignment(y1, p + "[" + i1 + "]", o);
-    }
-  }
-}
-
-function checkArray6(v: unknown, p: string, o: Violation[]): void {
-  if (!Array.isArray(v)) mistyped(o, p, "an array", v);
-  else {
-    if (v.length < 1) add(o, p, "minItems", "needs at least 1 item, got " + v.length);
-    for (let i1 = 0; i1 < v.length; i1++) {
-      const y1: unknown = v[i1];
-      if (typeof y1 !== "string") mistyped(o, p + "[" + i1 + "]", "a string", y1);
-      else {
-        if (!ENUM_16.has(y1))
-          add(
-            o,
-            p + "[" + i1 + "]",
-            "enum",
-            show(y1) + " is not one of " + Array.from(ENUM_16).join(", "),
-          );
-      }
-    }
-    unique(v, p, o);
-  }
 }

@@ -42,7 +42,7 @@ function refuse(message: string): never {
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
   function method(op: Operation) {
-    const send = (client[op.method as "GET"] as unknown as Send).bind(client);
+    const send = client[op.method as "GET"] as unknown as Send;
     return async (input: unknown): Promise<unknown> => {
       if (typeof input !== "object" || input === null) {
         refuse(`${op.operationId} needs an object argument with its parameters`);
@@ -50,19 +50,15 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
       const args = input as Record<string, unknown>;
       const path: Record<string, unknown> = {};
       const query: Record<string, unknown> = {};
+      const init: Record<string, unknown> = { params: { path, query }, parseAs: "text" };
       // Names that are neither path parameters nor call options go to the query, where
       // validation refuses the ones the operation does not declare.
-      for (const key of Object.keys(args)) {
-        if (key === "body" || key === "signal" || key === "timeout") continue;
-        ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
+      for (const key in args) {
+        if (!Object.hasOwn(args, key)) continue;
+        if (key === "body" || key === "signal" || key === "timeout") init[key] = args[key];
+        else ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
       }
-      const { data, error, response } = await send(op.path, {
-        params: { path, query },
-        body: args.body,
-        signal: args.signal,
-        timeout: args.timeout,
-        parseAs: "text",
-      });
+      const { data, error, response } = await send(op.path, init);
       const fail = (body: unknown, problem?: string) =>
         new AtlasApiError({
           status: response.status,

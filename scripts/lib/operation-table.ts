@@ -166,20 +166,42 @@ function schemaValues(
   return Array.isArray(values) ? values : [];
 }
 
+/** The fields the client reads at run time; the rest describe the operation for tools and tests. */
+const RUNTIME_FIELDS = [
+  "operationId",
+  "method",
+  "path",
+  "mediaType",
+  "body",
+  "pathParams",
+  "pageSize",
+  "deprecated",
+  "sunset",
+  "replacement",
+] as const satisfies readonly (keyof OperationEntry)[];
+
 export function buildOperationTable(doc: OpenApiDocument, header: string): string {
   const ops = collectOperations(doc);
+  const table = (fields: (op: OperationEntry) => [string, unknown][]) =>
+    ops.map((op) => {
+      const entries = fields(op).map(([k, v]) => `${k}: ${JSON.stringify(v)},`);
+      return `${op.operationId}: { ${entries.join(" ")} },`;
+    });
+  const runtime = new Set<string>(RUNTIME_FIELDS);
   const lines: string[] = [`/** ${header} */`, ""];
   lines.push(
-    "/** Every operation of the spec, keyed by operationId: routing, the version sent, parameter names, paging and deprecation. */",
+    "/** What the client needs of each operation at run time, keyed by operationId: routing, the version sent, path parameters, paging and deprecation. */",
     "export const operations = {",
-  );
-  for (const op of ops) {
-    const fields = Object.entries(op).map(([k, v]) => `${k}: ${JSON.stringify(v)},`);
-    lines.push(`${op.operationId}: { ${fields.join(" ")} },`);
-  }
-  lines.push("} as const;", "");
-  lines.push("export type OperationId = keyof typeof operations;", "");
-  lines.push(
+    ...table((op) => RUNTIME_FIELDS.map((k) => [k, op[k]])),
+    "} as const;",
+    "",
+    "/** The rest of what the spec says of each operation, for tools, tests and the fake Atlas. */",
+    "export const operationDetails = {",
+    ...table((op) => Object.entries(op).filter(([k]) => !runtime.has(k))),
+    "} as const;",
+    "",
+    "export type OperationId = keyof typeof operations;",
+    "",
     "/** Every operationId, in alphabetical order. */",
     `export const OPERATION_IDS = ${JSON.stringify(ops.map((op) => op.operationId))} as const;`,
     "",

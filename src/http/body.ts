@@ -8,20 +8,31 @@
  * - end the attempt when the body has been read (its timer and its listener on the caller's
  *   signal go away then, not before: a server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller.
+ * Like the platform's readers they are methods: they find their response through `this`.
  */
 
 export interface BodyRules {
-  maxBytes: number;
+  readonly maxBytes: number;
   /** The attempt's signal: aborted by its timeout or by the caller. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
   /** Ends the attempt: clears its timer and listeners. Safe to call more than once. */
-  settle: () => void;
+  settle(): void;
   /** The error for an answer whose body cannot be used. */
-  fail: (problem: string, cause?: unknown) => Error;
+  fail(problem: string, cause?: unknown): Error;
 }
 
-/** Where a bound response keeps the way to end its attempt, for `discard`. */
-const SETTLE = Symbol("settle");
+/** What a bound response keeps: its rules and what has been read so far. */
+interface BodyState {
+  rules: BodyRules;
+  /** No Content-Length: the body is counted while it streams in. */
+  counted: boolean;
+  text?: Promise<string>;
+  bytes?: Promise<Uint8Array>;
+}
+
+const STATE = Symbol("atlas-invites body");
+
+type Bound = Response & { [STATE]: BodyState };
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -57,53 +68,71 @@ async function readStream(response: Response, rules: BodyRules): Promise<Uint8Ar
   return all;
 }
 
-/** A response whose readers may be replaced on the object itself. */
-type Readers = {
-  -readonly [K in "text" | "json" | "arrayBuffer" | "blob"]: Response[K];
-} & { bytes?: () => Promise<Uint8Array>; [SETTLE]?: () => void };
+/** What a failed read becomes: the abort reason, or an answer cut off mid-body. */
+function explain(rules: BodyRules, error: unknown): never {
+  if (rules.signal.aborted) throw rules.signal.reason;
+  if (error instanceof Error && error.name === "AtlasApiError") throw error;
+  throw rules.fail("the connection closed before the whole response body arrived", error);
+}
 
-/** Installs the readers described above on `response` and returns it. */
-export function bindBody(response: Response, rules: BodyRules): Response {
-  // Without a declared length the body is counted while it streams in; with one (checked by the
-  // caller against the limit), the platform's own readers are the fastest way to it.
-  const counted = response.headers.get("Content-Length") === null;
-  let text: Promise<string> | undefined;
-  let bytes: Promise<Uint8Array> | undefined;
+function readBytes(this: Bound): Promise<Uint8Array> {
+  const state = this[STATE];
+  if (state.bytes) return state.bytes;
+  if (state.text) return (state.bytes = state.text.then((t) => encoder.encode(t)));
+  const { rules } = state;
+  const reading = state.counted
+    ? readStream(this, rules)
+    : native.arrayBuffer.call(this).then((buffer) => new Uint8Array(buffer));
+  return (state.bytes = reading
+    .catch((e: unknown) => explain(rules, e))
+    .finally(() => rules.settle()));
+}
 
-  const explain = (error: unknown): never => {
-    if (rules.signal.aborted) throw rules.signal.reason;
-    if (error instanceof Error && error.name === "AtlasApiError") throw error;
-    throw rules.fail("the connection closed before the whole response body arrived", error);
-  };
-  const readBytes = (): Promise<Uint8Array> => {
-    if (bytes) return bytes;
-    if (text) return (bytes = text.then((t) => encoder.encode(t)));
-    const reading = counted
-      ? readStream(response, rules)
-      : native.arrayBuffer.call(response).then((buffer) => new Uint8Array(buffer));
-    return (bytes = reading.catch(explain).finally(rules.settle));
-  };
-  const readText = (): Promise<string> => {
-    if (text) return text;
-    if (bytes || counted) return (text = readBytes().then((b) => decoder.decode(b)));
-    return (text = native.text.call(response).catch(explain).finally(rules.settle));
-  };
+function readText(this: Bound): Promise<string> {
+  const state = this[STATE];
+  if (state.text) return state.text;
+  if (state.bytes || state.counted) {
+    return (state.text = readBytes.call(this).then((b) => decoder.decode(b)));
+  }
+  const { rules } = state;
+  return (state.text = native.text
+    .call(this)
+    .catch((e: unknown) => explain(rules, e))
+    .finally(() => rules.settle()));
+}
 
-  const readers = response as unknown as Readers;
-  readers[SETTLE] = rules.settle;
-  readers.text = readText;
-  readers.json = () => readText().then((t) => JSON.parse(t) as unknown);
-  readers.arrayBuffer = () =>
-    readBytes().then(
-      (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
-    );
-  readers.blob = () => readBytes().then((b) => new Blob([b]));
-  if ("bytes" in native) readers.bytes = () => readBytes().then((b) => b.slice());
+const readers = {
+  text: readText,
+  json(this: Bound): Promise<unknown> {
+    return readText.call(this).then((t) => JSON.parse(t) as unknown);
+  },
+  arrayBuffer(this: Bound): Promise<ArrayBuffer> {
+    return readBytes
+      .call(this)
+      .then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  },
+  blob(this: Bound): Promise<Blob> {
+    return readBytes.call(this).then((b) => new Blob([b]));
+  },
+  bytes(this: Bound): Promise<Uint8Array> {
+    return readBytes.call(this).then((b) => b.slice());
+  },
+};
+
+/**
+ * Installs the readers described above on `response` and returns it. `counted` is for a body
+ * without a declared length; with one (checked by the caller against the limit), the platform's
+ * own readers are the fastest way to the body.
+ */
+export function bindBody(response: Response, rules: BodyRules, counted: boolean): Response {
+  const bound = response as Bound;
+  bound[STATE] = { rules, counted };
+  Object.assign(bound, readers);
   return response;
 }
 
-/** Throws an answer away unread: cancels its body and ends its attempt. */
+/** Throws an answer away unread: cancels its body, then ends its attempt. */
 export async function discard(response: Response): Promise<void> {
-  (response as unknown as Readers)[SETTLE]?.();
   await response.body?.cancel().catch(() => undefined);
+  (response as Partial<Bound>)[STATE]?.rules.settle();
 }

@@ -61,124 +61,167 @@ export interface ClientFetch {
 
 const CLOSED = "atlas-invites: this client was closed; create a new client to make more calls";
 
-export function createClientFetch(options: ClientFetchOptions): ClientFetch {
-  const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
-  const origin = new URL(baseUrl).origin;
-  let closed = false;
-  let active = 0;
-  let drained: (() => void) | undefined;
+/** What the client's fetch keeps across attempts: the count of attempts in flight, for close(). */
+interface Flight {
+  active: number;
+  drained: (() => void) | undefined;
+  /** Controllers whose attempts ended without aborting them, ready to serve again. */
+  spare: Lease[];
+}
 
-  function ended(): void {
-    active--;
-    if (active === 0) drained?.();
+/**
+ * How many attempts one AbortController serves. Creating one costs more than a microsecond on
+ * Node 20 (its signal is an EventTarget whose prototype is set at run time), so a controller whose
+ * attempt ended without aborting it serves the next attempt. undici keeps a weak listener on the
+ * signal of every fetch it served until the garbage collector runs; the cap keeps that list short.
+ * The listeners of finished fetches do nothing when a later attempt aborts the signal: their
+ * bodies were read or cancelled before the controller came back.
+ */
+const CONTROLLER_USES = 16;
+
+/** A controller and the number of attempts it has served. */
+interface Lease {
+  controller: AbortController;
+  uses: number;
+}
+
+/**
+ * One attempt of one request: its abort controller, its timer, its link to the caller's signal,
+ * and the rules its answer's body is read by. It listens to the caller's signal as an event
+ * listener object, and its timer gets it as an argument, so an attempt costs no closures.
+ */
+class Attempt implements BodyRules {
+  private readonly lease: Lease;
+  readonly controller: AbortController;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  response: Response | undefined = undefined;
+  private done = false;
+
+  constructor(
+    readonly request: AtlasRequest,
+    readonly limitMs: number,
+    readonly maxBytes: number,
+    private readonly flight: Flight,
+    private readonly scrub: Scrub,
+  ) {
+    this.lease = flight.spare.pop() ?? { controller: new AbortController(), uses: 0 };
+    this.controller = this.lease.controller;
+    flight.active++;
+    request.signal?.addEventListener("abort", this);
   }
 
-  /** The path template for messages, or the URL's path when the request is not an operation. */
-  function where(request: AtlasRequest): string {
-    return request.operation?.path ?? new URL(request.url).pathname;
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
-  function apiError(request: AtlasRequest, response: Response, problem: string, cause?: unknown) {
+  /** The caller aborted: the attempt ends with the caller's reason, as fetch does. */
+  handleEvent(): void {
+    this.controller.abort(this.request.signal!.reason);
+  }
+
+  timedOut(): AtlasTimeoutError {
+    const { method, url } = this.request;
+    return new AtlasTimeoutError(
+      `atlas-invites: ${method} ${redactUrl(url)} timed out after ${this.limitMs} ms`,
+    );
+  }
+
+  settle(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.request.signal?.removeEventListener("abort", this);
+    const { lease, flight } = this;
+    if (!lease.controller.signal.aborted && ++lease.uses < CONTROLLER_USES)
+      flight.spare.push(lease);
+    if (--flight.active === 0) flight.drained?.();
+  }
+
+  fail(problem: string, cause?: unknown): AtlasApiError {
+    const { request, response } = this;
     const error = new AtlasApiError({
-      status: response.status,
+      status: response?.status ?? 0,
       method: request.method,
-      path: where(request),
+      path: request.operation?.path ?? new URL(request.url).pathname,
       url: redactUrl(request.url),
-      response,
+      response: response!,
       body: undefined,
       problem,
-      scrub,
+      scrub: this.scrub,
     });
     if (cause !== undefined) {
       Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true });
     }
     return error;
   }
+}
 
-  /** One attempt: its timer, its link to the caller's signal, the send, the answer's body rules. */
+function expire(attempt: Attempt): void {
+  attempt.controller.abort(attempt.timedOut());
+  attempt.settle();
+}
+
+export function createClientFetch(options: ClientFetchOptions): ClientFetch {
+  const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
+  const origin = new URL(baseUrl).origin;
+  const flight: Flight = { active: 0, drained: undefined, spare: [] };
+  let closed = false;
+
+  const prefix = `${origin}/`;
+  const sameOrigin = (url: string) => url.startsWith(prefix);
+
+  /** Sends `request` once, bounded by its timeout and the caller's signal. */
   async function attempt(request: AtlasRequest, first: boolean): Promise<Response> {
     const caller = request.signal;
     if (caller?.aborted) throw caller.reason;
     const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
-    const remaining = first && limit > 0 ? limit - (Date.now() - request.startedAt) : limit;
-    const timedOut = () =>
-      new AtlasTimeoutError(
-        `atlas-invites: ${request.method} ${redactUrl(request.url)} timed out after ${limit} ms`,
-      );
-    if (limit > 0 && remaining <= 0) throw timedOut();
-
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(caller!.reason);
-    caller?.addEventListener("abort", onAbort);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      caller?.removeEventListener("abort", onAbort);
-      ended();
-    };
+    const current = new Attempt(request, limit, maxResponseBytes, flight, scrub);
     if (limit > 0) {
-      timer = setTimeout(() => {
-        controller.abort(timedOut());
-        settle();
-      }, remaining);
+      // The first attempt's time counts from the start of the call, waiting for credentials included.
+      const remaining = first ? limit - (Date.now() - request.startedAt) : limit;
+      if (remaining <= 0) {
+        current.settle();
+        throw current.timedOut();
+      }
+      current.timer = setTimeout(expire, remaining, current);
       // A body nobody reads must not keep the process alive until its timer fires.
-      timer.unref?.();
+      current.timer.unref();
     }
-    active++;
     let response: Response;
     try {
       response = await options.fetch(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.bodyText,
-        signal: controller.signal,
+        signal: current.signal,
         redirect: "manual",
       });
     } catch (error) {
-      settle();
-      throw controller.signal.aborted ? controller.signal.reason : error;
+      current.settle();
+      throw current.signal.aborted ? current.signal.reason : error;
     }
-    const rules: BodyRules = {
-      maxBytes: maxResponseBytes,
-      signal: controller.signal,
-      settle,
-      fail: (problem, cause) => apiError(request, response, problem, cause),
-    };
+    current.response = response;
     const declared = response.headers.get("Content-Length");
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get("Location");
-      let target = "a missing Location";
-      try {
-        if (location !== null) target = new URL(location, request.url).origin;
-      } catch {
-        target = "an invalid Location";
-      }
-      problem = `Atlas does not redirect, so the client did not follow this redirect to ${target}`;
-    } else if (response.redirected || (response.url !== "" && !sameOrigin(response.url))) {
+      problem = `Atlas does not redirect, so the client did not follow this redirect to ${target(response, request.url)}`;
+    } else if (response.redirected) {
       problem = `the fetch followed a redirect to ${redactUrl(response.url)}; the answer was refused`;
     } else if (declared !== null && Number(declared) > maxResponseBytes) {
-      settle();
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(rules, `${declared} bytes`);
+      await discard(response);
+      current.settle();
+      throw tooLarge(current, `${declared} bytes`);
     }
     if (problem !== undefined) {
-      settle();
-      await response.body?.cancel().catch(() => undefined);
-      throw apiError(request, response, problem);
+      await discard(response);
+      current.settle();
+      throw current.fail(problem);
     }
     if (response.body === null || declared === "0") {
-      settle();
+      current.settle();
       return response;
     }
-    return bindBody(response, rules);
-  }
-
-  function sameOrigin(url: string): boolean {
-    return url.startsWith(`${origin}/`);
+    return bindBody(response, current, declared === null);
   }
 
   function networkFailure(request: AtlasRequest, error: unknown, attempts: number): AtlasError {
@@ -205,7 +248,6 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         `atlas-invites: refused to send ${request.method} ${redactUrl(request.url)}: the client sends requests to ${origin} only`,
       );
     }
-    const started = Date.now();
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed.
       if (closed && !closing) throw new AtlasError(CLOSED);
@@ -217,24 +259,26 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         if (err instanceof AtlasError || err === request.signal?.reason) throw err;
         error = err;
       }
-      const again =
-        retry !== false && retryable(request.method, response?.status, error)
-          ? retryDelay(retry, n, response, Date.now() - started, Math.random())
-          : undefined;
-      if (again === undefined) {
+      if (retry === false || !retryable(request.method, response?.status, error)) {
+        if (response) return response;
+        throw networkFailure(request, error, n + 1);
+      }
+      const elapsed = Date.now() - request.startedAt;
+      const delayMs = retryDelay(retry, n, response, elapsed, Math.random());
+      if (delayMs === undefined) {
         if (response) return response;
         throw networkFailure(request, error, n + 1);
       }
       if (response) await discard(response);
       onRetry?.({
         attempt: n + 1,
-        delayMs: again,
+        delayMs,
         method: request.method,
         url: redactUrl(request.url),
         status: response?.status,
         error,
       });
-      await sleep(again, request.signal);
+      await sleep(delayMs, request.signal);
       if (!own) await beforeRetry(request);
     }
   }
@@ -251,7 +295,18 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   };
   clientFetch.close = async () => {
     closed = true;
-    if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
+    if (flight.active > 0) await new Promise<void>((resolve) => (flight.drained = resolve));
   };
   return clientFetch;
+}
+
+/** Where a redirect pointed: the origin of its Location, for the error. */
+function target(response: Response, requestUrl: string): string {
+  const location = response.headers.get("Location");
+  if (location === null) return "a missing Location";
+  try {
+    return new URL(location, requestUrl).origin;
+  } catch {
+    return "an invalid Location";
+  }
 }

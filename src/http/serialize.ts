@@ -12,20 +12,29 @@ export class SerializedText {
 }
 
 function encode(value: unknown): string {
-  if (typeof value === "string") return encodeURIComponent(value.toWellFormed());
+  if (typeof value === "string") {
+    return encodeURIComponent(value.isWellFormed() ? value : value.toWellFormed());
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return "";
 }
 
-/** Fills `{name}` placeholders; the rest of the template (`:addRole` included) is kept as is. */
-export function serializePath(
-  template: string,
-  params: Record<string, unknown> | undefined,
-): string {
-  return template.replace(/\{([^{}]+)\}/g, (placeholder, name: string) => {
-    const value = params?.[name];
-    return value === undefined || value === null ? placeholder : encode(value);
-  });
+/**
+ * Fills the `{name}` placeholders of a URL (openapi-fetch hands over the base URL and the spec's
+ * path template joined); the rest, `:addRole` included, is kept as it is.
+ */
+export function serializePath(url: string, params: Record<string, unknown> | undefined): string {
+  let out = "";
+  let from = 0;
+  for (let open = url.indexOf("{"); open !== -1; open = url.indexOf("{", from)) {
+    const close = url.indexOf("}", open);
+    if (close === -1) break;
+    const value = params?.[url.slice(open + 1, close)];
+    out += url.slice(from, open);
+    out += value === undefined || value === null ? url.slice(open, close + 1) : encode(value);
+    from = close + 1;
+  }
+  return from === 0 ? url : out + url.slice(from);
 }
 
 /** `name=value` pairs; an array is sent as one pair per item (form style, exploded). */

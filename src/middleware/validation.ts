@@ -41,17 +41,19 @@ export const validationMiddleware: Middleware = {
     const own = isAtlasRequest(request) ? request : undefined;
     const op = own?.operation ?? findOperation(request.method, schemaPath);
     if (!op) return undefined;
-    let body: unknown;
-    const violations: Violation[] = [];
-    if (own?.bodyProblem !== undefined) {
-      violations.push({ path: "body", rule: "unreadable", message: `body: ${own.bodyProblem}` });
-    } else if (own?.bodyText) {
-      body = JSON.parse(own.bodyText);
+    const problem = own?.bodyProblem;
+    const body: unknown =
+      problem === undefined && own?.bodyText ? JSON.parse(own.bodyText) : undefined;
+    let violations = validateInput(op.operationId, params.path, params.query, body);
+    if (problem !== undefined) {
+      violations = [
+        { path: "body", rule: "unreadable", message: `body: ${problem}` },
+        ...violations,
+      ];
     }
-    violations.push(
-      ...validateInput(op.operationId, params.path, params.query, body),
-      ...(own ? callOptionViolations(own.signal, own.timeout) : []),
-    );
+    if (own && (own.signal !== null || own.timeout !== undefined)) {
+      violations = [...violations, ...callOptionViolations(own.signal, own.timeout)];
+    }
     if (violations.length === 0) return undefined;
     const listed = violations.slice(0, LISTED).map((v) => v.message);
     if (violations.length > LISTED) listed.push(`and ${violations.length - LISTED} more`);

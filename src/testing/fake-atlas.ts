@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { requestValidators } from "../../generated/validators.js";
+import { operationDetails } from "../../generated/operations.js";
 import { operations, type Operation, type OperationId } from "../operations.js";
 import type {
   GroupInvitation,
@@ -291,7 +292,8 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     });
 
     let parsed: unknown;
-    if (op.bodySchema !== null) {
+    const bodySchema = operationDetails[op.operationId].bodySchema;
+    if (bodySchema !== null) {
       const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
       if (type !== op.mediaType && type !== "application/json") {
         return apiError(res, record, 415, "UNSUPPORTED_MEDIA_TYPE", `send ${op.mediaType}`);
@@ -303,7 +305,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
       }
       // Atlas itself ignores fields it does not know and read-only fields; the client's
       // stricter checks are its own policy, so the fake mirrors Atlas, not the client.
-      const validate = requestValidators[op.bodySchema];
+      const validate = requestValidators[bodySchema];
       for (const v of validate(parsed)) {
         if (v.rule === "unknownField" || v.rule === "readOnly") continue;
         violations.push({ field: v.path, description: v.message });
