@@ -405,8 +405,8 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     // Bytes past the limit are read and dropped, so a huge body costs the fake no memory and the
     // client still gets its 413 instead of a connection cut while it is sending.
     req.on("data", (c: Buffer) => {
+      if (size < maxRequestBytes) chunks.push(c.subarray(0, maxRequestBytes - size));
       size += c.length;
-      if (size <= maxRequestBytes) chunks.push(c);
     });
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");

@@ -34,7 +34,9 @@ export interface FakeInviteStore {
    * getOrgInvite answers it.
    *
    * @example
+   * const fake = await startFakeAtlas();
    * const invite = fake.invites.addOrgInvite({ username: "ana@example.com", roles: ["ORG_MEMBER"] });
+   * console.log(invite.id, invite.orgId); // fresh ids, since the seed names none
    */
   addOrgInvite(seed?: OrgInviteSeed): OrganizationInvitation;
   /** Stores a project invitation, filling every field you leave out. */

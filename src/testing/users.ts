@@ -83,8 +83,11 @@ export interface FakeUserStore {
    * Stores an organization user and returns it as getOrgUser answers it.
    *
    * @example
+   * const fake = await startFakeAtlas();
+   * const orgId = "4888442a3354817a7320eb61";
    * const pending = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
    * const member = fake.users.addOrgUser({ orgId, orgMembershipStatus: "ACTIVE", firstName: "Bo" });
+   * console.log(pending.invitationCreatedAt, member.firstName);
    */
   addOrgUser(seed?: OrgUserSeed): OrgUser;
   /**
@@ -92,7 +95,13 @@ export interface FakeUserStore {
    * getGroupUser answers it.
    *
    * @example
-   * const user = fake.users.addGroupUser({ groupId, roles: ["GROUP_OWNER"], orgMembershipStatus: "ACTIVE" });
+   * const fake = await startFakeAtlas();
+   * const user = fake.users.addGroupUser({
+   *   groupId: "32b6e34b3d91647abb20e7b8",
+   *   roles: ["GROUP_OWNER"],
+   *   orgMembershipStatus: "ACTIVE",
+   * });
+   * console.log(user.roles); // ["GROUP_OWNER"]
    */
   addGroupUser(seed?: GroupUserSeed): GroupUser;
   /** The user as getOrgUser answers it (whatever its status), or undefined. */
