@@ -10,13 +10,24 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** What one auth scheme makes of a request's credentials. */
 export interface AuthCheck {
   /** "accepted", "rejected" (the scheme recognised the header and refused it) or "absent". */
   verdict: "accepted" | "rejected" | "absent";
   /** Digest: the answer was right but its nonce expired, so the challenge says stale=true. */
   stale?: boolean;
+  /**
+   * With "accepted": a name for the credential, which `lacksRole` rules can refer to. The
+   * built-in schemes report the client id, the public key or the access token.
+   */
+  credential?: string;
 }
 
+/**
+ * An extra way for the fake to accept (or challenge) requests, for `authSchemes`. The fake asks
+ * every scheme about every API request; when none accepts it, it answers 401 with each scheme's
+ * challenge.
+ */
 export interface FakeAuthScheme {
   /** Checks the Authorization header of an API request. */
   check(req: IncomingMessage, method: string, uri: string): AuthCheck;
@@ -50,7 +61,8 @@ export function bearerScheme(isValid: (token: string) => boolean): FakeAuthSchem
     check(req) {
       const header = req.headers.authorization;
       if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
-      return { verdict: isValid(header.slice(7)) ? "accepted" : "rejected" };
+      const token = header.slice(7);
+      return isValid(token) ? { verdict: "accepted", credential: token } : { verdict: "rejected" };
     },
   };
 }
@@ -233,7 +245,9 @@ export function serviceAccountScheme(
       if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
       const value = header.slice(7);
       if (!tokens.has(value)) return { verdict: "absent" };
-      return { verdict: endpoint.isActive(value) ? "accepted" : "rejected" };
+      return endpoint.isActive(value)
+        ? { verdict: "accepted", credential: clientId }
+        : { verdict: "rejected" };
     },
     route(req, res, body) {
       const path = (req.url ?? "").split("?")[0];
@@ -384,7 +398,7 @@ export function apiKeyScheme(options: FakeApiKeyOptions, stats: FakeAuthStats): 
         return refused;
       }
       entry.counts.add(nc);
-      return { verdict: "accepted" };
+      return { verdict: "accepted", credential: publicKey };
     },
     challenge(stale) {
       if (digest.algorithms.length === 0) return undefined;

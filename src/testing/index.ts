@@ -1,7 +1,20 @@
-export { startFakeAtlas } from "./fake-atlas.js";
+/**
+ * `atlas-invites/testing`: a fake Atlas for the tests of code that uses atlas-invites. Only what
+ * such a test needs is exported: the function that starts the fake, the types of its options,
+ * of what it returns and of its seeds, rules and faults. docs/FAKE-ATLAS.md explains its use and
+ * lists what each of its answers rests on.
+ */
+export { startFakeAtlas, DEFAULT_MAX_REQUEST_BYTES } from "./fake-atlas.js";
 export type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas.js";
-export { FakeInvites, newId } from "./store.js";
-export type { OrgInviteSeed, GroupInviteSeed } from "./store.js";
+export type { FakeInviteStore, GroupInviteSeed, OrgInviteSeed } from "./store.js";
+export type {
+  ActiveProfileSeed,
+  FakeUserStore,
+  GroupUserSeed,
+  OrgUserSeed,
+  PendingSeed,
+} from "./users.js";
+export type { FakeCredential, FakeRoles, LacksRole, RoleDenial } from "./roles.js";
 export type {
   AuthCheck,
   FakeApiKeyOptions,

@@ -1,33 +1,60 @@
-/** The fake Atlas's in-memory invitations, seedable from tests. */
+/** The fake Atlas's in-memory invitations, seedable from tests, and the ids and times it makes. */
 import { randomBytes } from "node:crypto";
 import type { GroupInvitation, OrganizationInvitation } from "../types.js";
 
-/** A fresh 24-character lowercase hex id, like Atlas's ObjectIds. */
+/** A fresh 24-character lowercase hex id, the shape of Atlas's ids. */
 export function newId(): string {
   return randomBytes(12).toString("hex");
 }
 
-const WEEK_MS = 30 * 24 * 3600 * 1000;
+/** An ISO 8601 UTC time to the second, as Atlas writes them ("2025-05-04T09:42:00Z"). */
+export function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
 function stamp(): { createdAt: string; expiresAt: string } {
-  const now = new Date();
-  now.setUTCMilliseconds(0);
+  const now = Date.now();
   return {
-    createdAt: now.toISOString().replace(".000Z", "Z"),
-    expiresAt: new Date(now.getTime() + WEEK_MS).toISOString().replace(".000Z", "Z"),
+    createdAt: timestamp(new Date(now)),
+    expiresAt: timestamp(new Date(now + THIRTY_DAYS_MS)),
   };
 }
 
+/** An organization invitation to store; every field you leave out gets a default. */
 export type OrgInviteSeed = Partial<OrganizationInvitation> & { orgId?: string };
+/** A project invitation to store; every field you leave out gets a default. */
 export type GroupInviteSeed = Partial<GroupInvitation> & { groupId?: string };
 
-export class FakeInvites {
+/** What `fake.invites` offers a test: seeding and reading the stored invitations. */
+export interface FakeInviteStore {
+  /**
+   * Stores an organization invitation, filling every field you leave out, and returns it as
+   * getOrgInvite answers it.
+   *
+   * @example
+   * const fake = await startFakeAtlas();
+   * const invite = fake.invites.addOrgInvite({ username: "ana@example.com", roles: ["ORG_MEMBER"] });
+   * console.log(invite.id, invite.orgId); // fresh ids, since the seed names none
+   */
+  addOrgInvite(seed?: OrgInviteSeed): OrganizationInvitation;
+  /** Stores a project invitation, filling every field you leave out. */
+  addGroupInvite(seed?: GroupInviteSeed): GroupInvitation;
+  /** The stored organization invitation, or undefined. */
+  getOrgInvite(orgId: string, invitationId: string): OrganizationInvitation | undefined;
+  /** The stored project invitation, or undefined. */
+  getGroupInvite(groupId: string, invitationId: string): GroupInvitation | undefined;
+  /** Forgets every invitation. */
+  clear(): void;
+}
+
+export class FakeInvites implements FakeInviteStore {
   readonly #org = new Map<string, OrganizationInvitation>();
   readonly #group = new Map<string, GroupInvitation>();
 
   constructor(private readonly baseUrl: () => string) {}
 
-  /** Stores an organization invitation, filling every field you leave out. */
   addOrgInvite(seed: OrgInviteSeed = {}): OrganizationInvitation {
     const orgId = seed.orgId ?? newId();
     const id = seed.id ?? newId();
@@ -48,7 +75,6 @@ export class FakeInvites {
     return structuredClone(invite);
   }
 
-  /** Stores a project invitation, filling every field you leave out. */
   addGroupInvite(seed: GroupInviteSeed = {}): GroupInvitation {
     const groupId = seed.groupId ?? newId();
     const id = seed.id ?? newId();
@@ -79,25 +105,27 @@ export class FakeInvites {
     return found && structuredClone(found);
   }
 
+  clear(): void {
+    this.#org.clear();
+    this.#group.clear();
+  }
+
+  // The fake's handlers (not part of FakeInviteStore).
+
   findGroupInviteByUsername(groupId: string, username: string): GroupInvitation | undefined {
     for (const invite of this.#group.values()) {
-      if (invite.groupId === groupId && invite.username === username)
+      if (invite.groupId === groupId && invite.username === username) {
         return structuredClone(invite);
+      }
     }
     return undefined;
   }
 
-  /** Replaces a stored invitation (used by the fake's PATCH handlers). */
   putOrgInvite(invite: OrganizationInvitation): void {
     this.#org.set(`${invite.orgId}/${invite.id}`, structuredClone(invite));
   }
 
   putGroupInvite(invite: GroupInvitation): void {
     this.#group.set(`${invite.groupId}/${invite.id}`, structuredClone(invite));
-  }
-
-  clear(): void {
-    this.#org.clear();
-    this.#group.clear();
   }
 }

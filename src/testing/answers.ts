@@ -1,0 +1,153 @@
+/**
+ * The error bodies the fake Atlas sends. Two kinds, kept apart on purpose:
+ *
+ * - Answers public sources show Atlas sending (listed in docs/FAKE-ATLAS.md with their sources):
+ *   their status, `errorCode` and `detail` wording are copied as observed, and nothing is added
+ *   that the sources do not show (no `parameters` where none was seen).
+ * - Answers nothing public shows: the fake still answers with the status the spec lists, but
+ *   sends no `errorCode` at all, so that no test can come to rely on a code the fake made up.
+ *   Code under test then has to branch on the status, as it must against Atlas.
+ */
+import { STATUS_CODES } from "node:http";
+
+/** An error answer: its status, its body, and any headers besides Content-Type. */
+export interface ErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** The reason phrases Atlas puts in `reason` (the standard ones of RFC 9110, section 15). */
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+export function reasonOf(status: number): string {
+  return REASONS[status] ?? STATUS_CODES[status] ?? "Error";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observed
+
+/**
+ * Wrong, missing, expired or revoked credentials: no errorCode at all. The whole body is visible
+ * in the HTTP dump of github.com/mongodb/terraform-provider-mongodbatlas/issues/1327.
+ */
+export function credentialsFailed(): ErrorAnswer {
+  return {
+    status: 401,
+    body: {
+      error: 401,
+      reason: "Unauthorized",
+      detail: "You are not authorized for this resource.",
+    },
+  };
+}
+
+/**
+ * Valid credentials without the role the operation needs: a 401, not a 403, with
+ * USER_UNAUTHORIZED (github.com/mongodb/terraform-provider-mongodbatlas/pull/664 checks for it).
+ */
+export function userUnauthorized(): ErrorAnswer {
+  return {
+    status: 401,
+    body: {
+      error: 401,
+      errorCode: "USER_UNAUTHORIZED",
+      reason: "Unauthorized",
+      detail: "Current user is not authorized to perform this action.",
+    },
+  };
+}
+
+/**
+ * A body field Atlas does not take, named in `detail` and in `parameters` (v2 answer in
+ * github.com/mongodb/terraform-provider-mongodbatlas/issues/3298; also issue 1245).
+ */
+export function invalidAttribute(name: string): ErrorAnswer {
+  return {
+    status: 400,
+    body: {
+      error: 400,
+      errorCode: "INVALID_ATTRIBUTE",
+      reason: "Bad Request",
+      detail: `Invalid attribute ${name} specified.`,
+      parameters: [name],
+    },
+  };
+}
+
+/**
+ * A required field left out (github.com/mongodb/terraform-provider-mongodbatlas/issues/826,
+ * github.com/mongodb/mongodbatlas-cloudformation-resources/issues/379). Those sources show the
+ * code and the detail only, so the fake sends no `parameters`.
+ */
+export function missingAttribute(name: string): ErrorAnswer {
+  return {
+    status: 400,
+    body: {
+      error: 400,
+      errorCode: "MISSING_ATTRIBUTE",
+      reason: "Bad Request",
+      detail: `The required attribute ${name} was not specified.`,
+    },
+  };
+}
+
+/**
+ * A value outside an enum (github.com/pulumi/pulumi-mongodbatlas/issues/227). The source shows
+ * the code and the detail only, so the fake sends no `parameters`.
+ */
+export function invalidEnumValue(value: string): ErrorAnswer {
+  return {
+    status: 400,
+    body: {
+      error: 400,
+      errorCode: "INVALID_ENUM_VALUE",
+      reason: "Bad Request",
+      detail: `An invalid enumeration value ${value} was specified.`,
+    },
+  };
+}
+
+/** A missing or unknown version in Accept (Atlas CLI and SDK issues; see atlas-answers). */
+export function invalidVersionDate(): ErrorAnswer {
+  return {
+    status: 406,
+    body: {
+      error: 406,
+      errorCode: "INVALID_VERSION_DATE",
+      reason: "Not Acceptable",
+      detail: "Invalid accept header or version date.",
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Not observed
+
+/**
+ * An answer no public source shows: the status and a detail that says what happened, and no
+ * errorCode (see the module comment).
+ */
+export function unobserved(
+  status: number,
+  detail: string,
+  headers?: Record<string, string>,
+): ErrorAnswer {
+  return {
+    status,
+    body: { error: status, reason: reasonOf(status), detail },
+    ...(headers && { headers }),
+  };
+}

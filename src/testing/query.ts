@@ -1,0 +1,47 @@
+/**
+ * The query of a request, typed the way the spec declares each parameter, so the generated
+ * validators (which check values, not text) can judge it. A value that does not read as its type
+ * ("yes" for a boolean) is kept as text, and the validator then reports it.
+ */
+import { operationDetails } from "../../generated/operations.js";
+import type { Operation } from "../operations.js";
+
+/**
+ * The schema type of every query parameter the spec declares (openapi/components/parameters).
+ * test/fake-atlas.test.ts checks this table against generated/openapi.json.
+ */
+export const QUERY_TYPES: Readonly<Record<string, "boolean" | "integer" | "string" | "array">> = {
+  envelope: "boolean",
+  pretty: "boolean",
+  includeCount: "boolean",
+  flattenTeams: "boolean",
+  includeOrgUsers: "boolean",
+  itemsPerPage: "integer",
+  pageNum: "integer",
+  username: "string",
+  orgMembershipStatus: "string",
+  orgMembershipStatuses: "array",
+};
+
+function typed(type: string | undefined, text: string): unknown {
+  if (type === "boolean") return text === "true" ? true : text === "false" ? false : text;
+  if (type === "integer") return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+  return text;
+}
+
+/**
+ * The operation's query parameters with their values typed. Parameters the operation does not
+ * declare are left out: whether Atlas refuses or ignores them is not public, and the fake ignores
+ * them (a guess). A parameter that is not an array and comes more than once counts with its
+ * first value (a guess too).
+ */
+export function typedQuery(op: Operation, query: Map<string, string[]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of operationDetails[op.operationId].queryParams as readonly string[]) {
+    const values = query.get(name);
+    if (values === undefined) continue;
+    const type = QUERY_TYPES[name];
+    out[name] = type === "array" ? values : typed(type, values[0]!);
+  }
+  return out;
+}

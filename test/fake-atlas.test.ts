@@ -1,0 +1,964 @@
+/**
+ * The fake Atlas (`atlas-invites/testing`): its documented example, its public exports, the order
+ * in which it checks a request, its answers to bad input, the Cloud Users API operations, the
+ * role rules, and the route matcher it shares with fault injection. The answers that rest on
+ * public observations are checked against the corpus in test/observed-answers.test.ts; this file
+ * checks the fake's own decisions, as docs/FAKE-ATLAS.md lists them.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  accessToken,
+  apiKey,
+  createAtlasInvites,
+  isAtlasApiError,
+  serviceAccount,
+  type AtlasInvites,
+  type OrgMembershipStatus,
+} from "../src/index.js";
+import * as testing from "../src/testing/index.js";
+import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { LEGACY_LIST_VERSION } from "../src/testing/negotiation.js";
+import { QUERY_TYPES } from "../src/testing/query.js";
+import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
+import { envWithoutAtlas, run } from "./helpers/processes.js";
+
+const ORG = "4888442a3354817a7320eb61";
+const GROUP = "32b6e34b3d91647abb20e7b8";
+const NEW = "application/vnd.atlas.2025-02-19+json";
+const OLD = "application/vnd.atlas.2023-01-01+json";
+
+interface SendInit {
+  body?: unknown;
+  /** Raw text to send as the body instead of JSON. */
+  text?: string;
+  accept?: string | null;
+  contentType?: string | null;
+  authorization?: string | null;
+}
+
+/** One request to the fake with plain fetch, authenticated with its access token by default. */
+async function send(fake: FakeAtlas, method: string, target: string, init: SendInit = {}) {
+  const headers: Record<string, string> = {};
+  const authorization =
+    init.authorization === undefined
+      ? `Bearer ${fake.credentials.accessToken}`
+      : init.authorization;
+  if (authorization !== null) headers.Authorization = authorization;
+  const accept = init.accept === undefined ? NEW : init.accept;
+  if (accept !== null) headers.Accept = accept;
+  const text = init.text ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  const contentType = init.contentType === undefined ? NEW : init.contentType;
+  if (text !== undefined && contentType !== null) headers["Content-Type"] = contentType;
+  const response = await fetch(`${fake.url}${target}`, {
+    method,
+    headers,
+    ...(text !== undefined && { body: text }),
+  });
+  const raw = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    // Left empty: the tests that need a body check the status first.
+  }
+  return { status: response.status, headers: response.headers, body, raw };
+}
+
+/** The fields every error body has; anything else must be a field the case expects. */
+function expectNoCode(body: Record<string, unknown>, status: number): void {
+  expect(body).not.toHaveProperty("errorCode");
+  expect(body.error).toBe(status);
+  expect(typeof body.detail).toBe("string");
+  expect(Object.keys(body).sort()).toEqual(["detail", "error", "reason"]);
+}
+
+describe("docs/FAKE-ATLAS.md", () => {
+  const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
+  let dir: string;
+  let blocks: string[];
+
+  beforeAll(async () => {
+    const markdown = await readFile(path.join(ROOT, "docs/FAKE-ATLAS.md"), "utf8");
+    blocks = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+    await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+    dir = await mkdtemp(path.join(ROOT, ".tmp", "fake-atlas-doc-"));
+    await writeConsumerTsconfig(dir);
+    // The sources use ES2024 library calls (String#toWellFormed), as the project's own
+    // tsconfig.json allows; the shared consumer config names ES2023, so this one is lifted.
+    const config = path.join(dir, "tsconfig.json");
+    const tsconfig = JSON.parse(await readFile(config, "utf8")) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    tsconfig.compilerOptions.lib = ["ES2024"];
+    await writeFile(config, JSON.stringify(tsconfig, null, 2));
+    await Promise.all(blocks.map((code, i) => writeFile(path.join(dir, `block-${i}.ts`), code)));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs the first example as written", async () => {
+    expect(blocks.length).toBeGreaterThan(0);
+    const result = await run(process.execPath, [TSX_CLI, path.join(dir, "block-0.ts")], {
+      cwd: dir,
+      env: envWithoutAtlas(),
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    // The example prints each request it made, ending with the refused update.
+    const lines = result.stdout.trim().split("\n");
+    expect(lines.at(-1)).toBe("PATCH updateOrgUser 401");
+    expect(lines).toContain("GET listOrgUsers 200");
+  }, 60_000);
+
+  it("has examples that all compile against the package's types", () => {
+    const { status, errors } = typeCheck(dir);
+    expect([...errors.entries()]).toEqual([]);
+    expect(status).toBe(0);
+  }, 60_000);
+});
+
+describe("atlas-invites/testing exports", () => {
+  it("exports the fake's entry point and constants, and no internals", () => {
+    expect(Object.keys(testing).sort()).toEqual([
+      "DEFAULT_EXTRA_FIELDS",
+      "DEFAULT_MAX_REQUEST_BYTES",
+      "startFakeAtlas",
+    ]);
+  });
+
+  it("keeps credentials in the shape the client's strategies take", async () => {
+    const fake = await startFakeAtlas();
+    fake.users.addOrgUser({ orgId: ORG });
+    const strategies = [
+      serviceAccount(fake.credentials.serviceAccount),
+      apiKey(fake.credentials.apiKey),
+      accessToken({ token: fake.credentials.accessToken }),
+    ];
+    try {
+      for (const auth of strategies) {
+        const atlas = createAtlasInvites({ auth, baseUrl: fake.url });
+        const page = await atlas.listOrgUsers({ orgId: ORG });
+        await atlas.close();
+        expect(page.results).toHaveLength(1);
+      }
+      expect(
+        fake.requests.filter((r) => r.status === 200 && r.operationId === "listOrgUsers"),
+      ).toHaveLength(3);
+      expect(
+        fake.requests.filter((r) => r.status === 200).map((r) => r.credential ?? "token endpoint"),
+      ).toEqual(["token endpoint", "serviceAccount", "token endpoint", "apiKey", "accessToken"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the fake's tables agree with the spec", () => {
+  interface Spec {
+    paths: Record<string, Record<string, unknown>>;
+    components: {
+      parameters: Record<string, { name: string; in: string; schema: Record<string, unknown> }>;
+    };
+  }
+  let spec: Spec;
+  beforeAll(async () => {
+    spec = JSON.parse(await readFile(path.join(ROOT, "generated/openapi.json"), "utf8")) as Spec;
+  });
+
+  it("types each query parameter as the spec does", () => {
+    const fromSpec: Record<string, string> = {};
+    for (const p of Object.values(spec.components.parameters)) {
+      if (p.in === "query") fromSpec[p.name] = String(p.schema.type);
+    }
+    expect(QUERY_TYPES).toEqual(fromSpec);
+  });
+
+  it("serves the older list version exactly where the spec lists it, with its sunset", () => {
+    const found: string[] = [];
+    const sunsets = new Set<unknown>();
+    for (const item of Object.values(spec.paths)) {
+      for (const op of Object.values(item) as {
+        operationId?: string;
+        responses?: Record<string, { content?: Record<string, Record<string, unknown>> }>;
+      }[]) {
+        const content = op.responses?.["200"]?.content ?? {};
+        const legacy = content[LEGACY_LIST_VERSION.mediaType];
+        const current = Object.keys(content).some((type) => type !== LEGACY_LIST_VERSION.mediaType);
+        if (legacy && current && op.operationId) {
+          found.push(op.operationId);
+          sunsets.add(legacy["x-sunset"]);
+        }
+      }
+    }
+    expect(found.sort()).toEqual([...LEGACY_LIST_VERSION.operations].sort());
+    expect([...sunsets]).toEqual([LEGACY_LIST_VERSION.sunset]);
+  });
+});
+
+describe("the order of the checks", () => {
+  let fake: FakeAtlas;
+  beforeEach(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000, maxRequestBytes: 4096 });
+  });
+  afterEach(() => fake.close());
+
+  it.each([
+    ["an unknown path", "GET", "/api/atlas/v2/nothing/here"],
+    ["a wrong method", "DELETE", `/api/atlas/v2/orgs/${ORG}/users`],
+    ["a malformed escape", "GET", "/api/atlas/v2/orgs/%zz/users"],
+    ["bytes that are not UTF-8", "GET", "/api/atlas/v2/orgs/%C3%28/users"],
+    ["a bad id", "GET", "/api/atlas/v2/orgs/not-an-id/users"],
+    ["a bad body", "PATCH", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`],
+  ])(
+    "authenticates before routing: %s without credentials gets the observed 401",
+    async (_, method, target) => {
+      const res = await send(fake, method, target, {
+        authorization: null,
+        ...(method === "PATCH" && { text: "{not json" }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({
+        error: 401,
+        reason: "Unauthorized",
+        detail: "You are not authorized for this resource.",
+      });
+      expect(res.headers.get("www-authenticate")).toMatch(/^Digest realm="MMS Public API", /);
+      expect(fake.requests.at(-1)?.operationId).toBeUndefined();
+    },
+  );
+
+  it("sends no Digest challenge when API keys are off", async () => {
+    await fake.close();
+    fake = await startFakeAtlas({ apiKey: false });
+    const res = await send(fake, "GET", "/api/atlas/v2/nothing", { authorization: null });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBeNull();
+    expect(fake.stats.challenges).toBe(0);
+  });
+
+  it("answers a right Digest answer with an expired nonce with stale=true", async () => {
+    const challenges: string[] = [];
+    const atlas = createAtlasInvites({
+      auth: apiKey(fake.credentials.apiKey),
+      baseUrl: fake.url,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const challenge = response.headers.get("www-authenticate");
+        if (challenge !== null) challenges.push(challenge);
+        return response;
+      },
+    });
+    try {
+      await atlas.listOrgUsers({ orgId: ORG });
+      fake.digest.expireNonces();
+      await atlas.listOrgUsers({ orgId: ORG });
+    } finally {
+      await atlas.close();
+    }
+    expect(challenges.map((c) => /stale=(\w+)$/.exec(c)?.[1])).toEqual(["false", "true"]);
+    expect(fake.requests.map((r) => r.status)).toEqual([401, 200, 401, 200]);
+  });
+
+  it("answers paths outside /api/atlas/ with 404 without asking for credentials", async () => {
+    const res = await send(fake, "GET", "/", { authorization: null });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("www-authenticate")).toBeNull();
+    expectNoCode(res.body, 404);
+  });
+
+  it.each([
+    ["a % without two hex digits in the path", `/api/atlas/v2/orgs/${ORG}%2/users`],
+    ["bytes that are not UTF-8 in the path", "/api/atlas/v2/orgs/%C3%28/users"],
+    ["a malformed escape in the query", `/api/atlas/v2/orgs/${ORG}/users?username=%E0%A4%A`],
+    ["a malformed escape in a query name", `/api/atlas/v2/orgs/${ORG}/users?user%zzname=a`],
+  ])("answers %s with 400, not 500", async (_, target) => {
+    const res = await send(fake, "GET", target);
+    expect(res.status).toBe(400);
+    expectNoCode(res.body, 400);
+  });
+
+  it("answers an unknown path with 404 and a wrong method with 405 and Allow, without codes", async () => {
+    const unknown = await send(fake, "GET", "/api/atlas/v2/orgs");
+    expect(unknown.status).toBe(404);
+    expectNoCode(unknown.body, 404);
+    const wrong = await send(fake, "PUT", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, PATCH");
+    expectNoCode(wrong.body, 405);
+  });
+
+  it("caps request bodies: 413 past maxRequestBytes, keeping only the first bytes in the log", async () => {
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    const target = `/api/atlas/v2/orgs/${ORG}/users/${user.id}`;
+    const huge = JSON.stringify({ teamIds: [], pad: "x".repeat(10_000) });
+    const refused = await send(fake, "PATCH", target, { text: huge, authorization: null });
+    expect(refused.status).toBe(413);
+    expectNoCode(refused.body, 413);
+    expect(fake.requests.at(-1)?.body).toBe(huge.slice(0, 4096));
+    const fits = await send(fake, "PATCH", target, { body: { teamIds: [] } });
+    expect(fits.status).toBe(200);
+  });
+
+  it("checks the version before the role, and the role before the body", async () => {
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    fake.roles.deny("updateOrgUser");
+    const target = `/api/atlas/v2/orgs/${ORG}/users/${user.id}`;
+    const badVersion = await send(fake, "PATCH", target, { body: { bad: 1 }, accept: OLD });
+    expect([badVersion.status, badVersion.body.errorCode]).toEqual([406, "INVALID_VERSION_DATE"]);
+    const badBody = await send(fake, "PATCH", target, { body: { bad: 1 } });
+    expect([badBody.status, badBody.body.errorCode]).toEqual([401, "USER_UNAUTHORIZED"]);
+    fake.roles.reset();
+    const allowed = await send(fake, "PATCH", target, { body: { bad: 1 } });
+    expect([allowed.status, allowed.body.errorCode]).toEqual([400, "INVALID_ATTRIBUTE"]);
+  });
+
+  it("answers a failing custom auth scheme with 500, the fake's own failure", async () => {
+    await fake.close();
+    fake = await startFakeAtlas({
+      authSchemes: [
+        {
+          check: () => {
+            throw new Error("scheme broke");
+          },
+        },
+      ],
+    });
+    const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+    expect(res.status).toBe(500);
+    expect(res.body.detail).toContain("scheme broke");
+    expect(res.body).not.toHaveProperty("errorCode");
+  });
+});
+
+describe("Accept", () => {
+  let fake: FakeAtlas;
+  beforeAll(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+    fake.users.addOrgUser({ orgId: ORG, orgMembershipStatus: "ACTIVE", username: "a@example.com" });
+    fake.users.addOrgUser({ orgId: ORG, username: "p@example.com" });
+  });
+  afterAll(() => fake.close());
+  const list = `/api/atlas/v2/orgs/${ORG}/users`;
+
+  it.each([
+    ["missing", null],
+    ["a wildcard", "*/*"],
+    ["plain JSON", "application/json"],
+    ["a version the operation does not serve", "application/vnd.atlas.2024-08-05+json"],
+    ["the right version with q=0", `${NEW};q=0`],
+    ["the right version with q=0.000", `${NEW}; q=0.000`],
+    ["the right version with a weight that is not a qvalue", `${NEW};q=2`],
+  ])("refuses %s with 406 INVALID_VERSION_DATE", async (_, accept) => {
+    const res = await send(fake, "GET", list, { accept });
+    expect(res.status).toBe(406);
+    expect(res.body.errorCode).toBe("INVALID_VERSION_DATE");
+  });
+
+  it.each([
+    ["with a weight", `${NEW};q=0.5`, NEW],
+    ["among other types", `text/html, ${NEW}`, NEW],
+    ["in any letter case", NEW.toUpperCase(), NEW],
+    ["the newer of two equal weights", `${OLD}, ${NEW}`, NEW],
+    ["the heavier of two weights", `${NEW};q=0.2, ${OLD};q=0.9`, OLD],
+    ["the one not refused", `${NEW};q=0, ${OLD}`, OLD],
+  ])("accepts the version %s", async (_, accept, expected) => {
+    const res = await send(fake, "GET", list, { accept });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(expected);
+  });
+
+  it("answers the 2023-01-01 list version with active users only, in its own shape, with Sunset", async () => {
+    const res = await send(fake, "GET", `${list}?orgMembershipStatuses=PENDING`, { accept: OLD });
+    expect(res.status).toBe(200);
+    const page = res.body as { results: Record<string, unknown>[]; totalCount: number };
+    expect(page.results.map((u) => u.username)).toEqual(["a@example.com"]);
+    expect(page.totalCount).toBe(1);
+    const [user] = page.results;
+    expect(user).toMatchObject({
+      emailAddress: "a@example.com",
+      firstName: "Test",
+      lastName: "User",
+      roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }],
+    });
+    expect(user).not.toHaveProperty("orgMembershipStatus");
+    expect(user).not.toHaveProperty("password");
+    expect(res.headers.get("sunset")).toBe("Thu, 01 Jul 2027 00:00:00 GMT");
+    expect(res.headers.get("deprecation")).not.toBeNull();
+  });
+
+  it("serves 2023-01-01 to no Cloud Users API operation but the two lists", async () => {
+    const user = fake.users.listOrgUsers(ORG)[0]!;
+    const res = await send(fake, "GET", `${list}/${user.id}`, { accept: OLD });
+    expect(res.status).toBe(406);
+    const current = await send(fake, "GET", `${list}/${user.id}`);
+    expect(current.headers.get("sunset")).toBeNull();
+  });
+});
+
+describe("bad input", () => {
+  let fake: FakeAtlas;
+  let userPath: string;
+  let rolePath: string;
+  beforeAll(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+    const user = fake.users.addGroupUser({ groupId: GROUP, orgId: ORG });
+    userPath = `/api/atlas/v2/orgs/${ORG}/users/${user.id}`;
+    rolePath = `/api/atlas/v2/groups/${GROUP}/users/${user.id}:addRole`;
+  });
+  afterAll(() => fake.close());
+
+  it.each([
+    [
+      "a nested unknown field by its own key",
+      { roles: { orgRoles: ["ORG_MEMBER"], extra: 1 } },
+      "extra",
+    ],
+    ["an odd key whole", { "a b.c": 1 }, "a b.c"],
+    ["a read-only field of the resource", { username: "x@example.com" }, "username"],
+    [
+      "an unknown field inside a list item",
+      {
+        roles: { orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [{ groupId: GROUP, role: "x" }] },
+      },
+      "role",
+    ],
+  ])("names %s in INVALID_ATTRIBUTE", async (_, body, name) => {
+    const res = await send(fake, "PATCH", userPath, { body });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      errorCode: "INVALID_ATTRIBUTE",
+      detail: `Invalid attribute ${name} specified.`,
+      parameters: [name],
+    });
+  });
+
+  it("reports the first problem a reader of the body meets", async () => {
+    const first = await send(fake, "PATCH", userPath, {
+      body: { teamIdz: [], roles: { orgRoles: ["NOPE"] } },
+    });
+    expect(first.body.detail).toBe("Invalid attribute teamIdz specified.");
+    const second = await send(fake, "PATCH", userPath, {
+      body: { roles: { orgRoles: ["NOPE"] }, teamIdz: [] },
+    });
+    expect(second.body.detail).toBe("An invalid enumeration value NOPE was specified.");
+    // A missing field comes after anything the body holds that cannot be read...
+    const third = await send(fake, "PATCH", userPath, { body: { roles: {}, teamIdz: [] } });
+    expect(third.body.errorCode).toBe("INVALID_ATTRIBUTE");
+    // ...and before any other rule.
+    const fourth = await send(fake, "PATCH", userPath, {
+      body: { teamIds: ["x", "x"], roles: {} },
+    });
+    expect(fourth.body).toMatchObject({
+      errorCode: "MISSING_ATTRIBUTE",
+      detail: "The required attribute orgRoles was not specified.",
+    });
+    expect(fourth.body).not.toHaveProperty("parameters");
+  });
+
+  it.each([
+    ["a pattern", { teamIds: ["not-hex"] }, "teamIds[0]"],
+    ["uniqueItems", { teamIds: [ORG, ORG] }, "teamIds[1]"],
+    ["minItems", { roles: { orgRoles: [] } }, "roles.orgRoles"],
+    ["a type", { teamIds: "one" }, "teamIds"],
+    ["the body's own type", [1, 2], "value"],
+  ])(
+    "answers a broken %s rule with 400 without errorCode, naming the field",
+    async (_, body, field) => {
+      const res = await send(fake, "PATCH", userPath, { body });
+      expect(res.status).toBe(400);
+      expectNoCode(res.body, 400);
+      expect(String(res.body.detail).startsWith(`${field}: `)).toBe(true);
+    },
+  );
+
+  it("answers a body that is not JSON, a missing body and a wrong Content-Type without codes", async () => {
+    const notJson = await send(fake, "POST", rolePath, { text: "{groupRole:" });
+    expect(notJson.status).toBe(400);
+    expectNoCode(notJson.body, 400);
+    const empty = await send(fake, "POST", rolePath, { text: "" });
+    expect(empty.status).toBe(400);
+    expectNoCode(empty.body, 400);
+    const wrongType = await send(fake, "POST", rolePath, {
+      body: { groupRole: "GROUP_OWNER" },
+      contentType: "text/plain",
+    });
+    expect(wrongType.status).toBe(415);
+    expectNoCode(wrongType.body, 415);
+    const plainJson = await send(fake, "POST", rolePath, {
+      body: { groupRole: "GROUP_OWNER" },
+      contentType: "application/json",
+    });
+    expect(plainJson.status).toBe(200);
+  });
+
+  it("checks query parameters: INVALID_ENUM_VALUE for a status, 400 without code for the rest", async () => {
+    const list = `/api/atlas/v2/orgs/${ORG}/users`;
+    const status = await send(
+      fake,
+      "GET",
+      `${list}?orgMembershipStatuses=ACTIVE&orgMembershipStatuses=GONE`,
+    );
+    expect(status.body).toMatchObject({
+      errorCode: "INVALID_ENUM_VALUE",
+      detail: "An invalid enumeration value GONE was specified.",
+    });
+    const single = await send(fake, "GET", `${list}?orgMembershipStatus=GONE`);
+    expect(single.body.errorCode).toBe("INVALID_ENUM_VALUE");
+    for (const query of [
+      "itemsPerPage=0",
+      "itemsPerPage=501",
+      "pageNum=0",
+      "includeCount=yes",
+      "username=nobody",
+    ]) {
+      const res = await send(fake, "GET", `${list}?${query}`);
+      expect(res.status, query).toBe(400);
+      expectNoCode(res.body, 400);
+    }
+    const bad = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG.toUpperCase()}/users`);
+    expect(bad.status).toBe(400);
+    expectNoCode(bad.body, 400);
+    const ignored = await send(fake, "GET", `${list}?notAParameter=1`);
+    expect(ignored.status).toBe(200);
+  });
+});
+
+describe("the Cloud Users API", () => {
+  let fake: FakeAtlas;
+  let atlas: AtlasInvites;
+  beforeEach(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+    atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+  });
+  afterEach(async () => {
+    await atlas.close();
+    await fake.close();
+  });
+
+  function seedEveryStatus() {
+    return (["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] as const).map(
+      (orgMembershipStatus) =>
+        fake.users.addOrgUser({
+          orgId: ORG,
+          orgMembershipStatus,
+          username: `${orgMembershipStatus.toLowerCase()}@example.com`,
+        }),
+    );
+  }
+
+  it("stores users of every status with the fields of their status", async () => {
+    const [pending, active, expired, rejected] = seedEveryStatus();
+    for (const user of [pending!, expired!, rejected!]) {
+      expect(Object.keys(user).sort()).toEqual([
+        "id",
+        "invitationCreatedAt",
+        "invitationExpiresAt",
+        "inviterUsername",
+        "orgMembershipStatus",
+        "roles",
+        "teamIds",
+        "username",
+      ]);
+    }
+    expect(Object.keys(active!).sort()).toEqual([
+      "createdAt",
+      "firstName",
+      "id",
+      "lastName",
+      "orgMembershipStatus",
+      "roles",
+      "teamIds",
+      "username",
+    ]);
+    const read = await atlas.getOrgUser({
+      orgId: ORG,
+      userId: expired!.id,
+      orgMembershipStatuses: ["INVITATION_EXPIRED"],
+    });
+    expect(read).toEqual(expired);
+    const dropped = fake.users.addOrgUser({
+      orgId: ORG,
+      firstName: "Ana",
+      invitationExpiresAt: null,
+    });
+    expect(dropped).not.toHaveProperty("firstName");
+    expect(dropped).not.toHaveProperty("invitationExpiresAt");
+  });
+
+  it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {
+    seedEveryStatus();
+    const names = async (input: {
+      orgId: string;
+      orgMembershipStatuses?: OrgMembershipStatus[];
+      orgMembershipStatus?: string;
+      username?: string;
+    }) => (await atlas.listOrgUsers(input)).results.map((u) => u.username);
+    expect(await names({ orgId: ORG })).toEqual(["pending@example.com", "active@example.com"]);
+    expect(
+      await names({
+        orgId: ORG,
+        orgMembershipStatuses: ["INVITATION_REJECTED", "INVITATION_EXPIRED"],
+      }),
+    ).toEqual(["invitation_expired@example.com", "invitation_rejected@example.com"]);
+    expect(await names({ orgId: ORG, orgMembershipStatus: "INVITATION_EXPIRED" })).toEqual([
+      "invitation_expired@example.com",
+    ]);
+    expect(await names({ orgId: ORG, username: "ACTIVE@example.com" })).toEqual([
+      "active@example.com",
+    ]);
+    const sent = fake.requests.filter((r) => r.operationId === "listOrgUsers")[1]!;
+    expect(sent.url).toContain(
+      "orgMembershipStatuses=INVITATION_REJECTED&orgMembershipStatuses=INVITATION_EXPIRED",
+    );
+  });
+
+  it("hides a user whose status the get does not ask for", async () => {
+    const [, , expired] = seedEveryStatus();
+    const err = await atlas
+      .getOrgUser({ orgId: ORG, userId: expired!.id })
+      .catch((e: unknown) => e);
+    expect(isAtlasApiError(err, 404)).toBe(true);
+    expect((err as { errorCode?: string }).errorCode).toBeUndefined();
+  });
+
+  it("pages with pageNum, itemsPerPage, includeCount and links", async () => {
+    for (let i = 0; i < 5; i++)
+      fake.users.addOrgUser({ orgId: ORG, username: `u${i}@example.com` });
+    const second = await atlas.listOrgUsers({ orgId: ORG, pageNum: 2, itemsPerPage: 2 });
+    expect(second.results.map((u) => u.username)).toEqual(["u2@example.com", "u3@example.com"]);
+    expect(second.totalCount).toBe(5);
+    expect(second.links?.map((l) => l.rel)).toEqual(["self", "next", "previous"]);
+    const next = new URL(second.links!.find((l) => l.rel === "next")!.href!);
+    expect(next.origin).toBe(fake.url);
+    expect(next.searchParams.get("pageNum")).toBe("3");
+    expect(next.searchParams.get("itemsPerPage")).toBe("2");
+    const last = await atlas.listOrgUsers({
+      orgId: ORG,
+      pageNum: 3,
+      itemsPerPage: 2,
+      includeCount: false,
+    });
+    expect(last.results).toHaveLength(1);
+    expect(last).not.toHaveProperty("totalCount");
+    expect(last.links?.map((l) => l.rel)).toEqual(["self", "previous"]);
+    const all: string[] = [];
+    for await (const user of atlas.paginate("listOrgUsers", { orgId: ORG, itemsPerPage: 2 })) {
+      all.push(user.username);
+    }
+    expect(all).toEqual(["u0", "u1", "u2", "u3", "u4"].map((u) => `${u}@example.com`));
+  });
+
+  it("updateOrgUser replaces what the body holds and keeps the rest", async () => {
+    const user = fake.users.addOrgUser({
+      orgId: ORG,
+      roles: {
+        orgRoles: ["ORG_MEMBER"],
+        groupRoleAssignments: [{ groupId: GROUP, groupRoles: ["GROUP_OWNER"] }],
+      },
+      teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+    });
+    const teamsOnly = await atlas.updateOrgUser({
+      orgId: ORG,
+      userId: user.id,
+      body: { teamIds: [] },
+    });
+    expect(teamsOnly.teamIds).toEqual([]);
+    expect(teamsOnly.roles).toEqual(user.roles);
+    const orgRolesOnly = await atlas.updateOrgUser({
+      orgId: ORG,
+      userId: user.id,
+      body: { roles: { orgRoles: ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"] } },
+    });
+    expect(orgRolesOnly.roles).toEqual({
+      orgRoles: ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"],
+      groupRoleAssignments: [{ groupId: GROUP, groupRoles: ["GROUP_OWNER"] }],
+    });
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    const moved = await atlas.updateOrgUser({
+      orgId: ORG,
+      userId: user.id,
+      body: {
+        roles: {
+          orgRoles: ["ORG_MEMBER"],
+          groupRoleAssignments: [
+            { groupId: GROUP, groupRoles: [] },
+            { groupId: other, groupRoles: ["GROUP_READ_ONLY"] },
+          ],
+        },
+      },
+    });
+    expect(moved.roles.groupRoleAssignments).toEqual([
+      { groupId: other, groupRoles: ["GROUP_READ_ONLY"] },
+    ]);
+    // The same record, seen from the projects.
+    expect(fake.users.listGroupUsers(GROUP)).toEqual([]);
+    expect((await atlas.listGroupUsers({ groupId: other })).results.map((u) => u.id)).toEqual([
+      user.id,
+    ]);
+    const cleared = await atlas.updateOrgUser({
+      orgId: ORG,
+      userId: user.id,
+      body: { roles: { orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [] } },
+    });
+    expect(cleared.roles.groupRoleAssignments).toEqual([]);
+  });
+
+  it("refuses to give a user roles in another organization's project", async () => {
+    const groupId = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    fake.users.addGroupUser({ groupId, orgId: "6f6d5fe5a6d8e04d4a9b2c31" });
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    const err = await atlas
+      .updateOrgUser({
+        orgId: ORG,
+        userId: user.id,
+        body: {
+          roles: {
+            orgRoles: ["ORG_MEMBER"],
+            groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_OWNER"] }],
+          },
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(isAtlasApiError(err, 400)).toBe(true);
+    expect(fake.users.getOrgUser(ORG, user.id)?.roles.groupRoleAssignments).toEqual([]);
+  });
+
+  it("lists and reads project users, with their project roles", async () => {
+    const member = fake.users.addGroupUser({
+      groupId: GROUP,
+      orgId: ORG,
+      orgMembershipStatus: "ACTIVE",
+      roles: ["GROUP_OWNER"],
+      lastAuth: "2025-05-20T16:03:00Z",
+    });
+    const invited = fake.users.addGroupUser({ groupId: GROUP, roles: ["GROUP_READ_ONLY"] });
+    fake.users.addOrgUser({ orgId: ORG, username: "org-only@example.com" });
+    const page = await atlas.listGroupUsers({
+      groupId: GROUP,
+      flattenTeams: true,
+      includeOrgUsers: true,
+    });
+    expect(page.results).toEqual([member, invited]);
+    expect(fake.users.orgOf(GROUP)).toBe(ORG);
+    expect(member).toMatchObject({ roles: ["GROUP_OWNER"], lastAuth: "2025-05-20T16:03:00Z" });
+    expect(await atlas.getGroupUser({ groupId: GROUP, userId: invited.id })).toEqual(invited);
+    const outsider = fake.users
+      .listOrgUsers(ORG)
+      .find((u) => u.username === "org-only@example.com")!;
+    const err = await atlas
+      .getGroupUser({ groupId: GROUP, userId: outsider.id })
+      .catch((e: unknown) => e);
+    expect(isAtlasApiError(err, 404)).toBe(true);
+  });
+
+  it("adds and removes project roles on the colon paths, with 409 for changes that cannot be made", async () => {
+    const user = fake.users.addGroupUser({
+      groupId: GROUP,
+      orgId: ORG,
+      roles: ["GROUP_READ_ONLY"],
+    });
+    const change = (op: "addGroupUserRole" | "removeGroupUserRole", groupRole: string) =>
+      atlas[op]({ groupId: GROUP, userId: user.id, body: { groupRole } }).catch((e: unknown) => e);
+    expect(await change("addGroupUserRole", "GROUP_OWNER")).toMatchObject({
+      roles: ["GROUP_READ_ONLY", "GROUP_OWNER"],
+    });
+    expect(fake.requests.at(-1)?.url).toBe(
+      `/api/atlas/v2/groups/${GROUP}/users/${user.id}:addRole`,
+    );
+    expect(await change("removeGroupUserRole", "GROUP_READ_ONLY")).toMatchObject({
+      roles: ["GROUP_OWNER"],
+    });
+    for (const [op, role] of [
+      ["addGroupUserRole", "GROUP_OWNER"],
+      ["removeGroupUserRole", "GROUP_READ_ONLY"],
+      ["removeGroupUserRole", "GROUP_OWNER"],
+    ] as const) {
+      const err = await change(op, role);
+      expect(isAtlasApiError(err, 409), `${op} ${role}`).toBe(true);
+      expect((err as { errorCode?: string }).errorCode).toBeUndefined();
+    }
+    expect(fake.users.getGroupUser(GROUP, user.id)?.roles).toEqual(["GROUP_OWNER"]);
+    const encoded = await send(
+      fake,
+      "POST",
+      `/api/atlas/v2/groups/${GROUP}/users/${user.id}%3AaddRole`,
+      {
+        body: { groupRole: "GROUP_READ_ONLY" },
+      },
+    );
+    expect(encoded.status).toBe(405);
+    const getOnColon = await send(
+      fake,
+      "GET",
+      `/api/atlas/v2/groups/${GROUP}/users/${user.id}:addRole`,
+    );
+    expect([getOnColon.status, getOnColon.headers.get("allow")]).toEqual([405, "POST"]);
+  });
+
+  it("keeps invitations and users apart", async () => {
+    const invite = fake.invites.addOrgInvite({ orgId: ORG, username: "ana@example.com" });
+    expect(fake.users.listOrgUsers(ORG)).toEqual([]);
+    const err = await atlas.getOrgUser({ orgId: ORG, userId: invite.id! }).catch((e: unknown) => e);
+    expect(isAtlasApiError(err, 404)).toBe(true);
+    const page = await atlas.listOrgUsers({ orgId: ORG, username: "ana@example.com" });
+    expect(page.results).toEqual([]);
+  });
+
+  it("answers with the envelope and pretty-printed on request", async () => {
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    const wrapped = await atlas.getOrgUser({ orgId: ORG, userId: user.id, envelope: true });
+    expect(wrapped).toEqual({ status: 200, content: user });
+    const pretty = await send(
+      fake,
+      "GET",
+      `/api/atlas/v2/orgs/${ORG}/users/${user.id}?pretty=true`,
+    );
+    expect(pretty.raw).toBe(JSON.stringify(user, null, 2));
+  });
+});
+
+describe("role rules", () => {
+  let fake: FakeAtlas;
+  afterEach(() => fake.close());
+
+  async function statusOf(auth: "token" | "apiKey", target: string) {
+    const atlas = createAtlasInvites({
+      auth:
+        auth === "token"
+          ? accessToken({ token: fake.credentials.accessToken })
+          : apiKey(fake.credentials.apiKey),
+      baseUrl: fake.url,
+    });
+    try {
+      const call =
+        target === "org"
+          ? atlas.listOrgUsers({ orgId: ORG })
+          : atlas.listGroupUsers({ groupId: target });
+      return await call.then(
+        () => 200,
+        (err: unknown) => (isAtlasApiError(err, "USER_UNAUTHORIZED") ? "refused" : err),
+      );
+    } finally {
+      await atlas.close();
+    }
+  }
+
+  it("narrows by credential kind, operation and project", async () => {
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    fake = await startFakeAtlas({
+      lacksRole: [{ credential: "apiKey", operationId: ["listGroupUsers"], groupId: GROUP }],
+    });
+    expect(await statusOf("apiKey", GROUP)).toBe("refused");
+    expect(await statusOf("apiKey", other)).toBe(200);
+    expect(await statusOf("apiKey", "org")).toBe(200);
+    expect(await statusOf("token", GROUP)).toBe(200);
+    expect(fake.roles.denials.map((d) => d.hits)).toEqual([1]);
+  });
+
+  it("names one credential exactly, and lifts a rule on remove() or reset()", async () => {
+    fake = await startFakeAtlas({ lacksRole: true });
+    expect(await statusOf("token", "org")).toBe("refused");
+    expect(await statusOf("apiKey", "org")).toBe("refused");
+    fake.roles.reset();
+    const rule = fake.roles.deny({ credential: fake.credentials.apiKey.publicKey });
+    expect(await statusOf("apiKey", "org")).toBe("refused");
+    expect(await statusOf("token", "org")).toBe(200);
+    rule.remove();
+    expect(fake.roles.denials).toEqual([]);
+    expect(await statusOf("apiKey", "org")).toBe(200);
+    expect(rule.hits).toBe(1);
+  });
+
+  it("keeps the Digest session: a refused call costs one exchange and no challenge", async () => {
+    fake = await startFakeAtlas();
+    const atlas = createAtlasInvites({ auth: apiKey(fake.credentials.apiKey), baseUrl: fake.url });
+    try {
+      await atlas.listOrgUsers({ orgId: ORG });
+      const before = { ...fake.stats };
+      fake.roles.deny("listOrgUsers");
+      for (let i = 0; i < 3; i++) {
+        const err = await atlas.listOrgUsers({ orgId: ORG }).catch((e: unknown) => e);
+        expect(isAtlasApiError(err, "USER_UNAUTHORIZED")).toBe(true);
+      }
+      expect(fake.stats.exchanges - before.exchanges).toBe(3);
+      expect(fake.stats.challenges).toBe(before.challenges);
+    } finally {
+      await atlas.close();
+    }
+  });
+
+  it("refuses rules it cannot apply", async () => {
+    fake = await startFakeAtlas();
+    expect(() => fake.roles.deny("deleteEverything" as never)).toThrow(TypeError);
+    expect(() => fake.roles.deny({ operation: "getOrgUser" } as never)).toThrow(/not a field/);
+    expect(() => fake.roles.deny({ orgId: 5 } as never)).toThrow(/must be a string/);
+    await expect(startFakeAtlas({ lacksRole: ["nope" as never] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe("faults and the fake share one route matcher", () => {
+  let fake: FakeAtlas;
+  beforeEach(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+  });
+  afterEach(() => fake.close());
+
+  it("scopes an operation's fault to exactly the requests the server routes to it", async () => {
+    const user = fake.users.addGroupUser({ groupId: GROUP, roles: ["GROUP_READ_ONLY"] });
+    const onAdd = fake.inject({
+      kind: "status",
+      status: 503,
+      operationId: "addGroupUserRole",
+      times: Infinity,
+    });
+    const onGet = fake.inject({
+      kind: "status",
+      status: 502,
+      operationId: "getGroupUser",
+      times: Infinity,
+    });
+    const add = await send(fake, "POST", `/api/atlas/v2/groups/${GROUP}/users/${user.id}:addRole`, {
+      body: { groupRole: "GROUP_OWNER" },
+    });
+    const get = await send(fake, "GET", `/api/atlas/v2/groups/${GROUP}/users/${user.id}`);
+    const remove = await send(
+      fake,
+      "POST",
+      `/api/atlas/v2/groups/${GROUP}/users/${user.id}:removeRole`,
+      {
+        body: { groupRole: "GROUP_READ_ONLY" },
+      },
+    );
+    expect([add.status, get.status, remove.status]).toEqual([503, 502, 409]);
+    expect([onAdd.hits, onGet.hits]).toEqual([1, 1]);
+  });
+
+  it("sends no invented errorCode in a status fault's default body", async () => {
+    fake.inject({ kind: "status", status: 429, retryAfter: 2 });
+    const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("2");
+    expectNoCode(res.body, 429);
+  });
+
+  it("answers past the rate limit with 429, Retry-After and RateLimit headers, and no code", async () => {
+    await fake.close();
+    fake = await startFakeAtlas({ rateLimit: 2 });
+    const target = `/api/atlas/v2/orgs/${ORG}/users`;
+    const ok = await send(fake, "GET", target);
+    expect(ok.headers.get("ratelimit-remaining")).toBe("1");
+    await send(fake, "GET", target);
+    const limited = await send(fake, "GET", target);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get("ratelimit-limit")).toBe("2");
+    expectNoCode(limited.body, 429);
+  });
+});
