@@ -11,10 +11,19 @@ export class SerializedText {
   constructor(readonly text: string) {}
 }
 
-function encode(value: unknown): string {
-  if (typeof value === "string") {
-    return encodeURIComponent(value.isWellFormed() ? value : value.toWellFormed());
+/** A surrogate half without its partner, which encodeURIComponent refuses. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function text(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return encodeURIComponent(value.replace(LONE_SURROGATE, "\uFFFD"));
   }
+}
+
+function encode(value: unknown): string {
+  if (typeof value === "string") return text(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return "";
 }
@@ -44,7 +53,7 @@ export function serializeQuery(query: Record<string, unknown> | undefined): stri
     const value = query[name];
     if (value === undefined || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
-      out += `${out === "" ? "" : "&"}${encodeURIComponent(name.toWellFormed())}=${encode(item)}`;
+      out += `${out === "" ? "" : "&"}${text(name)}=${encode(item)}`;
     }
   }
   return out;
