@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { ROOT, TSC, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 import { envWithoutAtlas, run, type RunResult } from "./helpers/processes.js";
@@ -85,86 +85,87 @@ afterAll(async () => {
 describe("README quick tour, run as written", () => {
   let fake: FakeAtlas;
   let orgId: string;
-  let invitationId: string;
   beforeAll(async () => {
     fake = await startFakeAtlas();
   });
   afterAll(async () => {
     await fake?.close();
   });
+  beforeEach(() => {
+    fake.users.clear();
+    fake.roles.reset();
+    fake.requests.length = 0;
+  });
 
-  it("prints the invitation the program asks for", async () => {
-    expect(tour).toHaveLength(2);
-    const [call, test] = tour.map((b) => b.code);
-    expect(call).toMatch(/type: "serviceAccount"/);
-    expect(call).toMatch(/\.getOrgInvite\(/);
-    expect(call).toMatch(/isAtlasApiError\(err/);
-    expect(test).toMatch(/from "atlas-invites\/testing"/);
-    expect(test).toMatch(/startFakeAtlas\(/);
-    // The ids the program asks for; the fake is seeded with them.
-    orgId = /orgId: "([a-f0-9]{24})"/.exec(call!)?.[1] ?? "";
-    invitationId = /invitationId: "([a-f0-9]{24})"/.exec(call!)?.[1] ?? "";
-    expect(orgId).not.toBe("");
-    expect(invitationId).not.toBe("");
-
-    fake.invites.clear();
-    fake.invites.addOrgInvite({
-      orgId,
-      id: invitationId,
-      orgName: "Readme Org",
-      username: "reader@example.com",
-      roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"],
-    });
-    const { clientId, clientSecret } = fake.credentials.serviceAccount;
-    const run = await runTs(
+  /** Runs the first program against the fake, signed in with the fake's service account. */
+  function runFirstProgram(secret = fake.credentials.serviceAccount.clientSecret) {
+    return runTs(
       callAtlas,
       envWithoutAtlas({
-        MONGODB_ATLAS_CLIENT_ID: clientId,
-        MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
+        MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: secret,
         MONGODB_ATLAS_BASE_URL: fake.url,
       }),
     );
+  }
+
+  it("finds the pending invitation and changes its roles", async () => {
+    expect(tour).toHaveLength(2);
+    const [call, test] = tour.map((b) => b.code);
+    expect(call).toMatch(/serviceAccount\(\{/);
+    expect(call).toMatch(/\.listOrgUsers\(/);
+    expect(call).toMatch(/\.updateOrgUser\(/);
+    expect(call).toMatch(/isAtlasApiError\(err/);
+    expect(test).toMatch(/from "atlas-invites\/testing"/);
+    expect(test).toMatch(/startFakeAtlas\(/);
+    // The organization the program asks about; the fake is seeded with it.
+    orgId = /const orgId = "([a-f0-9]{24})"/.exec(call!)?.[1] ?? "";
+    expect(orgId).not.toBe("");
+    fake.users.addOrgUser({ orgId, username: "someone-else@example.com" });
+    const ana = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+
+    const run = await runFirstProgram();
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(
-      "reader@example.com is invited to Readme Org as ORG_BILLING_ADMIN, ORG_READ_ONLY\n",
-    );
-    const api = fake.requests.filter((r) => r.operationId === "getOrgInvite");
-    expect(api.map((r) => [r.method, r.url, r.status])).toEqual([
-      ["GET", `/api/atlas/v2/orgs/${orgId}/invites/${invitationId}`, 200],
+    expect(run.stdout).toBe("ana@example.com will join as ORG_MEMBER, ORG_BILLING_READ_ONLY\n");
+    expect(fake.users.getOrgUser(orgId, ana.id)?.roles.orgRoles).toEqual([
+      "ORG_MEMBER",
+      "ORG_BILLING_READ_ONLY",
     ]);
-    // It signed in with the service account: a token request, then a bearer call.
+    const api = fake.requests.filter((r) => r.operationId !== undefined);
+    expect(api.map((r) => [r.method, r.operationId, r.status])).toEqual([
+      ["GET", "listOrgUsers", 200],
+      ["PATCH", "updateOrgUser", 200],
+    ]);
+    expect(api[0]!.url).toBe(
+      `/api/atlas/v2/orgs/${orgId}/users?username=ana%40example.com&orgMembershipStatuses=PENDING`,
+    );
+    // It signed in with the service account: a token request, then bearer calls.
     expect(fake.requests.some((r) => r.url === "/api/oauth/token")).toBe(true);
     expect(String(api[0]!.headers.authorization)).toMatch(/^Bearer /);
   });
 
-  it("takes its not-found branch when the invitation does not exist", async () => {
-    fake.invites.clear();
-    fake.requests.length = 0;
-    const { clientId, clientSecret } = fake.credentials.serviceAccount;
-    const run = await runTs(
-      callAtlas,
-      envWithoutAtlas({
-        MONGODB_ATLAS_CLIENT_ID: clientId,
-        MONGODB_ATLAS_CLIENT_SECRET: clientSecret,
-        MONGODB_ATLAS_BASE_URL: fake.url,
-      }),
-    );
+  it("says so when there is no pending invitation", async () => {
+    fake.users.addOrgUser({ orgId, username: "ana@example.com", orgMembershipStatus: "ACTIVE" });
+    const run = await runFirstProgram();
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^No pending invitation with that id/);
-    expect(fake.requests.find((r) => r.operationId === "getOrgInvite")?.status).toBe(404);
+    expect(run.stdout).toBe("ana@example.com has no pending invitation in this organization.\n");
+    expect(fake.requests.filter((r) => r.operationId === "updateOrgUser")).toEqual([]);
+  });
+
+  it("takes its missing-role branch when the service account lacks the role", async () => {
+    fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+    fake.roles.deny({ credential: "serviceAccount", operationId: "updateOrgUser" });
+    const run = await runFirstProgram();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("This service account lacks the Organization Owner role.\n");
+    // One token served both calls: a missing role is not a failed credential.
+    expect(fake.requests.filter((r) => r.url === "/api/oauth/token")).toHaveLength(1);
   });
 
   it("fails without printing the secret when the secret is wrong", async () => {
     const wrongSecret = "mdb_sa_sk_readme_wrong_secret_0123456789";
-    const run = await runTs(
-      callAtlas,
-      envWithoutAtlas({
-        MONGODB_ATLAS_CLIENT_ID: fake.credentials.serviceAccount.clientId,
-        MONGODB_ATLAS_CLIENT_SECRET: wrongSecret,
-        MONGODB_ATLAS_BASE_URL: fake.url,
-      }),
-    );
+    const run = await runFirstProgram(wrongSecret);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/AtlasAuthError/);
     expect(run.stdout + run.stderr).not.toContain(wrongSecret);
@@ -189,7 +190,7 @@ describe("README TypeScript blocks", () => {
     // A copy of the first block with a misspelled method proves tsc really checks these files.
     await writeFile(
       path.join(dir, "broken.ts"),
-      ts[0]!.code.replace(".getOrgInvite(", ".getOrgInvitation("),
+      ts[0]!.code.replace(".updateOrgUser(", ".updateOrganizationUser("),
     );
 
     const run = spawnSync(process.execPath, [TSC, "-p", dir, "--pretty", "false"], {
@@ -200,7 +201,7 @@ describe("README TypeScript blocks", () => {
       .split("\n")
       .filter((line) => /\): error TS\d+/.test(line));
     const inBroken = errors.filter((e) => e.startsWith("broken.ts("));
-    expect(inBroken.join("\n")).toMatch(/TS2551: Property 'getOrgInvitation' does not exist/);
+    expect(inBroken.join("\n")).toMatch(/TS2339: Property 'updateOrganizationUser' does not exist/);
     expect(errors.filter((e) => !e.startsWith("broken.ts("))).toEqual([]);
     // Every block was part of the compilation (tsx-run files included).
     const listed = spawnSync(process.execPath, [TSC, "-p", dir, "--listFilesOnly"], {
