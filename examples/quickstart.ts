@@ -1,39 +1,43 @@
 /**
- * Runs the four invitation operations and prints what each returned.
+ * Runs the Cloud Users API operations and the four deprecated invitation operations, and prints
+ * what each returned.
  *
  *   npm run example
  *
  * With no credentials in the environment it starts a fake Atlas on 127.0.0.1 in this process,
- * seeds one organization invitation and one project invitation, and runs against that: nothing
- * leaves your machine.
+ * seeds an organization with a pending user, a project member and two invitations, and runs
+ * against that: nothing leaves your machine.
  *
  * To run against real Atlas, set one pair of credentials:
  *   MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET   a service account (recommended), or
  *   MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY    an API key
- * and say which invitations to use (an operation whose variables are missing is skipped):
- *   ATLAS_ORG_ID, ATLAS_ORG_INVITATION_ID   getOrgInvite, then updateOrgInviteById, which writes
- *                                           back the roles the invitation already has unless
- *                                           ATLAS_ORG_ROLES (comma-separated) says otherwise
- *   ATLAS_GROUP_ID, ATLAS_GROUP_ROLES       the project and the roles to set (comma-separated);
- *                                           both project operations replace the invitation's
- *                                           roles with these
- *   ATLAS_GROUP_INVITEE                     updateGroupInvites: the invited user's email
- *   ATLAS_GROUP_INVITATION_ID               updateGroupInviteById: the invitation's id
- *   MONGODB_ATLAS_BASE_URL                  optional; https://cloud.mongodbgov.com for Atlas
- *                                           for Government
- * The organization operations need the Organization Owner role, the project ones Project Owner.
+ * and say what to use (a step whose variables are missing is skipped):
+ *   ATLAS_ORG_ID                 listOrgUsers (the pending users, every page)
+ *   ATLAS_ORG_USER_ID            getOrgUser, then updateOrgUser, which writes back the
+ *                                organization roles the user already has unless
+ *                                ATLAS_ORG_ROLES (comma-separated) says otherwise
+ *   ATLAS_GROUP_ID               listGroupUsers
+ *   ATLAS_GROUP_USER_ID          getGroupUser, then addGroupUserRole and removeGroupUserRole of
+ *   ATLAS_GROUP_ROLE             this project role (it ends as it started)
+ *   ATLAS_ORG_INVITATION_ID      getOrgInvite, then updateOrgInviteById (same roles unless
+ *                                ATLAS_ORG_ROLES), in ATLAS_ORG_ID
+ *   ATLAS_GROUP_INVITEE          updateGroupInvites: the invited user's email, in ATLAS_GROUP_ID
+ *   ATLAS_GROUP_INVITATION_ID    updateGroupInviteById, in ATLAS_GROUP_ID
+ *   ATLAS_GROUP_ROLES            the project roles the two project invitation calls set
+ *   MONGODB_ATLAS_BASE_URL       optional; https://cloud.mongodbgov.com for Atlas for Government
  *
  * In your own code, import from "atlas-invites" and "atlas-invites/testing".
  */
 import {
   AtlasError,
   createAtlasInvites,
-  credentialsFromEnv,
+  fromEnv,
+  serviceAccount,
   type AtlasInvites,
   type OrgRole,
   type ProjectRole,
 } from "../src/index.js";
-import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { startFakeAtlas } from "../src/testing/index.js";
 
 const CREDENTIAL_VARIABLES = [
   "MONGODB_ATLAS_CLIENT_ID",
@@ -42,16 +46,18 @@ const CREDENTIAL_VARIABLES = [
   "MONGODB_ATLAS_PRIVATE_KEY",
 ];
 
-/** The ids and values each operation needs. Absent ones skip the operation. */
+/** What the steps work on. Absent values skip the steps that need them. */
 interface Targets {
   orgId?: string;
-  orgInvitationId?: string;
+  orgUserId?: string;
   orgRoles?: OrgRole[];
   groupId?: string;
+  groupUserId?: string;
+  groupRole?: ProjectRole;
+  orgInvitationId?: string;
   groupInvitee?: string;
   groupInvitationId?: string;
-  /** Roles for updateGroupInvites, then for updateGroupInviteById. */
-  groupRoles?: [ProjectRole[], ProjectRole[]];
+  groupRoles?: ProjectRole[];
 }
 
 function env(name: string): string | undefined {
@@ -77,12 +83,52 @@ function skip(operationId: string, needs: string[]): void {
   console.log(`\n# ${operationId}: skipped, set ${needs.join(" and ")}`);
 }
 
-async function run(atlas: AtlasInvites, t: Targets): Promise<void> {
+async function cloudUsers(atlas: AtlasInvites, t: Targets): Promise<void> {
+  if (t.orgId) {
+    const input = { orgId: t.orgId, orgMembershipStatuses: ["PENDING" as const] };
+    const pending = [];
+    for await (const user of atlas.paginate("listOrgUsers", input)) pending.push(user);
+    show("listOrgUsers", input, pending);
+  } else skip("listOrgUsers", ["ATLAS_ORG_ID"]);
+
+  if (t.orgId && t.orgUserId) {
+    const ids = { orgId: t.orgId, userId: t.orgUserId };
+    const user = await atlas.getOrgUser(ids);
+    show("getOrgUser", ids, user);
+    const orgRoles = t.orgRoles ?? user.roles.orgRoles ?? [];
+    const input = { ...ids, body: { roles: { orgRoles } } };
+    show("updateOrgUser", input, await atlas.updateOrgUser(input));
+  } else {
+    skip("getOrgUser", ["ATLAS_ORG_ID", "ATLAS_ORG_USER_ID"]);
+    skip("updateOrgUser", ["ATLAS_ORG_ID", "ATLAS_ORG_USER_ID"]);
+  }
+
+  if (t.groupId) {
+    const input = { groupId: t.groupId };
+    show("listGroupUsers", input, await atlas.listGroupUsers(input));
+  } else skip("listGroupUsers", ["ATLAS_GROUP_ID"]);
+
+  if (t.groupId && t.groupUserId && t.groupRole) {
+    const ids = { groupId: t.groupId, userId: t.groupUserId };
+    const user = await atlas.getGroupUser(ids);
+    show("getGroupUser", ids, user);
+    // Add then remove, or remove then add: the user ends with the roles they started with.
+    const body = { groupRole: t.groupRole };
+    const steps = user.roles.includes(t.groupRole)
+      ? (["removeGroupUserRole", "addGroupUserRole"] as const)
+      : (["addGroupUserRole", "removeGroupUserRole"] as const);
+    for (const step of steps) show(step, { ...ids, body }, await atlas[step]({ ...ids, body }));
+  } else {
+    const needs = ["ATLAS_GROUP_ID", "ATLAS_GROUP_USER_ID", "ATLAS_GROUP_ROLE"];
+    for (const id of ["getGroupUser", "addGroupUserRole", "removeGroupUserRole"]) skip(id, needs);
+  }
+}
+
+async function invitations(atlas: AtlasInvites, t: Targets): Promise<void> {
   if (t.orgId && t.orgInvitationId) {
     const ids = { orgId: t.orgId, invitationId: t.orgInvitationId };
     const invite = await atlas.getOrgInvite(ids);
     show("getOrgInvite", ids, invite);
-
     const input = { ...ids, body: { roles: t.orgRoles ?? invite.roles ?? [] } };
     show("updateOrgInviteById", input, await atlas.updateOrgInviteById(input));
   } else {
@@ -90,19 +136,18 @@ async function run(atlas: AtlasInvites, t: Targets): Promise<void> {
     skip("updateOrgInviteById", ["ATLAS_ORG_ID", "ATLAS_ORG_INVITATION_ID"]);
   }
 
-  const [byNameRoles, byIdRoles] = t.groupRoles ?? [];
-  if (t.groupId && t.groupInvitee && byNameRoles) {
-    const input = { groupId: t.groupId, body: { username: t.groupInvitee, roles: byNameRoles } };
+  if (t.groupId && t.groupInvitee && t.groupRoles) {
+    const input = { groupId: t.groupId, body: { username: t.groupInvitee, roles: t.groupRoles } };
     show("updateGroupInvites", input, await atlas.updateGroupInvites(input));
   } else {
     skip("updateGroupInvites", ["ATLAS_GROUP_ID", "ATLAS_GROUP_INVITEE", "ATLAS_GROUP_ROLES"]);
   }
 
-  if (t.groupId && t.groupInvitationId && byIdRoles) {
+  if (t.groupId && t.groupInvitationId && t.groupRoles) {
     const input = {
       groupId: t.groupId,
       invitationId: t.groupInvitationId,
-      body: { roles: byIdRoles },
+      body: { roles: [...t.groupRoles].reverse() },
     };
     show("updateGroupInviteById", input, await atlas.updateGroupInviteById(input));
   } else {
@@ -111,66 +156,78 @@ async function run(atlas: AtlasInvites, t: Targets): Promise<void> {
   }
 }
 
-async function againstRealAtlas(): Promise<void> {
-  const atlas = createAtlasInvites({
-    auth: credentialsFromEnv(),
-    baseUrl: env("MONGODB_ATLAS_BASE_URL"),
-    userAgent: "atlas-invites-quickstart",
-    onDeprecation: (notice) => console.warn(`warning: ${notice.message}`),
-  });
-  console.log(`atlas-invites quickstart against ${env("MONGODB_ATLAS_BASE_URL") ?? "Atlas"}`);
-  const groupRoles = list("ATLAS_GROUP_ROLES");
+async function run(atlas: AtlasInvites, targets: Targets): Promise<void> {
   try {
-    await run(atlas, {
-      orgId: env("ATLAS_ORG_ID"),
-      orgInvitationId: env("ATLAS_ORG_INVITATION_ID"),
-      orgRoles: list("ATLAS_ORG_ROLES") as OrgRole[] | undefined,
-      groupId: env("ATLAS_GROUP_ID"),
-      groupInvitee: env("ATLAS_GROUP_INVITEE"),
-      groupInvitationId: env("ATLAS_GROUP_INVITATION_ID"),
-      groupRoles: groupRoles && [groupRoles, groupRoles],
-    });
+    await cloudUsers(atlas, targets);
+    await invitations(atlas, targets);
   } finally {
     await atlas.close();
   }
 }
 
+const options = {
+  userAgent: "atlas-invites-quickstart",
+  onDeprecation: (notice: { message: string }) => console.warn(`warning: ${notice.message}`),
+};
+
+async function againstRealAtlas(): Promise<void> {
+  const atlas = createAtlasInvites({
+    auth: fromEnv(),
+    baseUrl: env("MONGODB_ATLAS_BASE_URL"),
+    ...options,
+  });
+  console.log(`atlas-invites quickstart against ${env("MONGODB_ATLAS_BASE_URL") ?? "Atlas"}`);
+  await run(atlas, {
+    orgId: env("ATLAS_ORG_ID"),
+    orgUserId: env("ATLAS_ORG_USER_ID"),
+    orgRoles: list("ATLAS_ORG_ROLES") as OrgRole[] | undefined,
+    groupId: env("ATLAS_GROUP_ID"),
+    groupUserId: env("ATLAS_GROUP_USER_ID"),
+    groupRole: env("ATLAS_GROUP_ROLE"),
+    orgInvitationId: env("ATLAS_ORG_INVITATION_ID"),
+    groupInvitee: env("ATLAS_GROUP_INVITEE"),
+    groupInvitationId: env("ATLAS_GROUP_INVITATION_ID"),
+    groupRoles: list("ATLAS_GROUP_ROLES"),
+  });
+}
+
 async function againstFakeAtlas(): Promise<void> {
-  const fake: FakeAtlas = await startFakeAtlas();
+  const fake = await startFakeAtlas();
   try {
-    const orgInvite = fake.invites.addOrgInvite({
-      orgName: "Acme",
-      username: "ana@example.com",
-      roles: ["ORG_MEMBER"],
-    });
-    const groupInvite = fake.invites.addGroupInvite({
-      groupName: "analytics",
+    const orgId = "4888442a3354817a7320eb61";
+    const groupId = "32b6e34b3d91647abb20e7b8";
+    const ana = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+    const bo = fake.users.addGroupUser({
+      orgId,
+      groupId,
       username: "bo@example.com",
+      orgMembershipStatus: "ACTIVE",
+      firstName: "Bo",
       roles: ["GROUP_READ_ONLY"],
     });
+    const orgInvite = fake.invites.addOrgInvite({ orgId, username: "cy@example.com" });
+    const groupInvite = fake.invites.addGroupInvite({ groupId, username: "dee@example.com" });
     console.log(`atlas-invites quickstart against the fake Atlas at ${fake.url}`);
     console.log(`(set ${CREDENTIAL_VARIABLES.join(", ")} as one pair to use real Atlas)`);
 
     const atlas = createAtlasInvites({
       // The same sign-in as real Atlas: a token from /api/oauth/token, revoked on close.
-      auth: { type: "serviceAccount", ...fake.credentials.serviceAccount },
+      auth: serviceAccount(fake.credentials.serviceAccount),
       baseUrl: fake.url,
-      userAgent: "atlas-invites-quickstart",
-      onDeprecation: (notice) => console.warn(`warning: ${notice.message}`),
+      ...options,
     });
-    try {
-      await run(atlas, {
-        orgId: orgInvite.orgId,
-        orgInvitationId: orgInvite.id,
-        orgRoles: ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"],
-        groupId: groupInvite.groupId,
-        groupInvitee: groupInvite.username,
-        groupInvitationId: groupInvite.id,
-        groupRoles: [["GROUP_CLUSTER_MANAGER"], ["GROUP_OWNER", "GROUP_DATA_ACCESS_READ_ONLY"]],
-      });
-    } finally {
-      await atlas.close();
-    }
+    await run(atlas, {
+      orgId,
+      orgUserId: ana.id,
+      orgRoles: ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"],
+      groupId,
+      groupUserId: bo.id,
+      groupRole: "GROUP_CLUSTER_MANAGER",
+      orgInvitationId: orgInvite.id,
+      groupInvitee: groupInvite.username,
+      groupInvitationId: groupInvite.id,
+      groupRoles: ["GROUP_OWNER", "GROUP_DATA_ACCESS_READ_ONLY"],
+    });
   } finally {
     await fake.close();
   }
