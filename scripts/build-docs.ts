@@ -7,8 +7,20 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+//   npm run docs                                   dist/docs/index.html from the spec in redocly.yaml
+//   npm run docs -- out/index.html                 the same page elsewhere
+//   npm run docs -- out/index.html --spec x.json   a page from another copy of the spec (the
+//                                                  browser check builds broken copies this way)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const output = resolve(root, process.argv[2] ?? "dist/docs/index.html");
+const args = process.argv.slice(2);
+const specAt = args.indexOf("--spec");
+const spec = specAt >= 0 ? args[specAt + 1] : undefined;
+if (specAt >= 0 && spec === undefined) {
+  console.error("build-docs: --spec needs a file");
+  process.exit(2);
+}
+const positional = args.filter((_, i) => specAt < 0 || (i !== specAt && i !== specAt + 1));
+const output = resolve(root, positional[0] ?? "dist/docs/index.html");
 
 // Redoc rendering options. They travel on the command line (`--openapi`) because they only
 // concern this page; the spec and its lint rules stay in redocly.yaml under the `atlas-invites` alias.
@@ -41,7 +53,7 @@ const result = spawnSync(
   [
     cliBin,
     "build-docs",
-    "atlas-invites",
+    spec === undefined ? "atlas-invites" : resolve(spec),
     "--inlineBundle",
     "--output",
     output,

@@ -1,23 +1,36 @@
 // Reads the rendered API reference in a real browser, the way a person would: Debian's Chromium,
 // driven by playwright-core, opens dist/docs/index.html from disk with the network switched off,
-// clicks every operation in the menu and looks at what appears. What to expect comes from the
-// bundled spec (generated/openapi.json), so the page is held to the contract, not to itself.
+// clicks every operation in the menu and looks at what appears: the deprecation badge, sunset and
+// replacement of the invitation operations, the version each operation is sent in (a media type
+// such as application/vnd.atlas.2025-02-19+json), both observed 401 answers, the code samples and
+// the examples. What to expect comes from the bundled spec (generated/openapi.json) and the version
+// table generated from it, so the page is held to the contract, not to itself.
 //
-//   npm run test:browser                      checks dist/docs/index.html
-//   npm run test:browser -- some/index.html   checks another copy
+// Then it proves the checks can fail: it builds a copy of the page from a spec broken on purpose
+// (scripts/build-docs.ts --spec), reads it the same way, and expects exactly the checks that each
+// breakage concerns to fail there.
 //
-// Prints one line per check and a final `N passed, N failed` line, writes browser-results.json and
-// screenshot.png next to the page, and exits non-zero when a check fails.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//   npm run test:browser                      checks dist/docs/index.html, then a broken copy
+//   npm run test:browser -- some/index.html   checks another copy (the broken copy is built anew)
+//
+// Prints one line per check and a final `N passed, N failed` line, writes browser-results.json,
+// screenshot.png (the first operation) and screenshot-successor.png (the first Cloud Users
+// operation) next to the page, and exits non-zero when a check fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { chromium, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { operations as versionTable } from "../generated/operations.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pagePath = resolve(process.argv[2] ?? join(root, "dist/docs/index.html"));
 const outDir = dirname(pagePath);
 const screenshotPath = join(outDir, "screenshot.png");
+const successorShotPath = join(outDir, "screenshot-successor.png");
+// Outside dist/docs/, which the docs workflow publishes: the broken copy must never be.
+const brokenDir = join(root, ".tmp", "browser-broken");
 const resultsPath = join(outDir, "browser-results.json");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const specPath = join(root, "generated/openapi.json");
@@ -53,6 +66,10 @@ interface CodeSample {
   label?: string;
   source: string;
 }
+interface NamedExample {
+  summary: string;
+  value: unknown;
+}
 interface Expected {
   operationId: string;
   summary: string;
@@ -61,10 +78,18 @@ interface Expected {
   path: string;
   deprecated: boolean;
   sunset: string | undefined;
+  /** What replaces a deprecated operation (x-replacement). */
+  replacement: string | undefined;
+  /** The media type the client sends (generated/operations.ts), and the 200 example in it. */
+  mediaType: string;
+  responseExample: unknown;
+  /** The other versions of the 200 answer, with their sunset dates (x-sunset on the media type). */
+  otherVersions: { mediaType: string; sunset: string | undefined }[];
+  /** The 401 answers the spec shows, by example summary. */
+  unauthorized: NamedExample[];
   codeSample: CodeSample | undefined;
   pathParameterExamples: string[];
   requestExample: unknown;
-  responseExample: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -73,6 +98,7 @@ const isObject = (value: unknown): value is Json =>
 
 function loadSpec(): { operations: Expected[]; schemes: { name: string; description: string }[] } {
   const spec = JSON.parse(readFileSync(specPath, "utf8")) as unknown;
+  const versions = versionTable as Record<string, { mediaType: string } | undefined>;
   if (!isObject(spec)) throw new Error(`${specPath} is not an OpenAPI document`);
 
   // Follows local references (#/components/...), the only kind a bundled spec has left.
@@ -89,13 +115,26 @@ function loadSpec(): { operations: Expected[]; schemes: { name: string; descript
     }
     return current;
   };
-  const firstExample = (content: unknown): unknown => {
-    const media = isObject(content) ? deref(Object.values(content)[0]) : undefined;
-    if (!isObject(media)) return undefined;
-    if ("example" in media) return media.example;
+  const namedExamples = (rawMedia: unknown): NamedExample[] => {
+    const media = deref(rawMedia);
+    if (!isObject(media)) return [];
+    if ("example" in media) return [{ summary: "", value: media.example }];
     const examples = isObject(media.examples) ? Object.values(media.examples) : [];
-    const example = deref(examples[0]);
-    return isObject(example) ? example.value : undefined;
+    return examples.map(deref).flatMap((example) =>
+      isObject(example)
+        ? [
+            {
+              summary: typeof example.summary === "string" ? example.summary : "",
+              value: example.value,
+            },
+          ]
+        : [],
+    );
+  };
+  const firstExample = (content: unknown, mediaType?: string): unknown => {
+    if (!isObject(content)) return undefined;
+    const media = mediaType === undefined ? Object.values(content)[0] : content[mediaType];
+    return namedExamples(media)[0]?.value;
   };
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
 
@@ -114,6 +153,9 @@ function loadSpec(): { operations: Expected[]; schemes: { name: string; descript
       const responses = isObject(op.responses) ? op.responses : {};
       const ok = deref(responses["200"]);
       const body = deref(op.requestBody);
+      const mediaType = versions[op.operationId]?.mediaType ?? "";
+      const okContent = isObject(ok) && isObject(ok.content) ? ok.content : {};
+      const unauthorizedContent = deref(responses["401"]);
       operations.push({
         operationId: op.operationId,
         summary: typeof op.summary === "string" ? op.summary : op.operationId,
@@ -122,6 +164,19 @@ function loadSpec(): { operations: Expected[]; schemes: { name: string; descript
         path,
         deprecated: op.deprecated === true,
         sunset: typeof op["x-sunset"] === "string" ? op["x-sunset"] : undefined,
+        replacement: typeof op["x-replacement"] === "string" ? op["x-replacement"] : undefined,
+        mediaType,
+        responseExample: firstExample(okContent, mediaType),
+        otherVersions: Object.entries(okContent)
+          .filter(([type]) => type !== mediaType)
+          .map(([type, media]) => {
+            const sunset = isObject(media) ? media["x-sunset"] : undefined;
+            return { mediaType: type, sunset: typeof sunset === "string" ? sunset : undefined };
+          }),
+        unauthorized:
+          isObject(unauthorizedContent) && isObject(unauthorizedContent.content)
+            ? namedExamples(Object.values(unauthorizedContent.content)[0])
+            : [],
         codeSample: samples.find((sample) => /typescript/i.test(sample.lang)),
         pathParameterExamples: parameters
           .filter((parameter) => parameter.in === "path")
@@ -133,7 +188,6 @@ function loadSpec(): { operations: Expected[]; schemes: { name: string; descript
               : "";
           }),
         requestExample: isObject(body) ? firstExample(body.content) : undefined,
-        responseExample: isObject(ok) ? firstExample(ok.content) : undefined,
       });
     }
   }
@@ -161,10 +215,12 @@ interface CheckResult {
   detail: string;
 }
 const results: CheckResult[] = [];
+/** Where checks go: `results`, or, while the broken copy is read, a list of its own. */
+let sink: { list: CheckResult[]; print: boolean } = { list: results, print: true };
 
 function record(name: string, ok: boolean, detail = ""): void {
-  results.push({ name, ok, detail });
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+  sink.list.push({ name, ok, detail });
+  if (sink.print) console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
 }
 
 async function check(name: string, run: () => Promise<string | void>): Promise<boolean> {
@@ -256,6 +312,34 @@ async function chooseSample(page: Page, panel: Locator, label: string): Promise<
   await panel.getByRole("button", { name: label, exact: true }).waitFor();
 }
 
+/**
+ * Picks an entry of one of the panel's dropdowns, found by its accessible name ("Response media
+ * type", "Example"), and waits until it shows. With a single choice Redoc shows a disabled select
+ * or no dropdown at all; that choice must then be the one asked for.
+ */
+async function choose(page: Page, panel: Locator, dropdown: string, label: string): Promise<void> {
+  const button = panel.getByRole("button", { name: dropdown, exact: true });
+  if ((await button.count()) === 0) {
+    const text = squash(await panel.innerText());
+    expect(text.includes(label), `the panel offers no ${dropdown} "${label}"`);
+    return;
+  }
+  if (squash(await button.innerText()) === label) return;
+  await button.click();
+  const item = page.getByRole("menuitem", { name: label, exact: true });
+  const offered = await page.getByRole("menuitem").allInnerTexts();
+  if ((await item.count()) === 0) {
+    await page.keyboard.press("Escape");
+    throw new Error(
+      `the ${dropdown} menu offers ${offered.map(squash).join(", ")}, not "${label}"`,
+    );
+  }
+  await item.click();
+  await until(`${dropdown} shows "${label}"`, async () => {
+    return squash(await button.innerText()) === label;
+  });
+}
+
 /** Reads a rendered JSON example after expanding every collapsed node. */
 async function readJson(panel: Locator): Promise<unknown> {
   const expand = panel.locator(EXPAND_ALL);
@@ -270,50 +354,33 @@ async function readJson(panel: Locator): Promise<unknown> {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  const { operations, schemes } = loadSpec();
-  console.log(`Checking ${relative(process.cwd(), pagePath) || pagePath} in ${chromiumPath}`);
+/** The name every check of one operation starts with. */
+const nameOf = (op: Expected): string => `${op.operationId} (${op.method} ${op.path})`;
 
-  await check("the spec names operations to look for", () => {
-    expect(operations.length > 0, `no operations found in ${specPath}`);
-    return Promise.resolve(operations.map((op) => op.operationId).join(", "));
-  });
+type Schemes = { name: string; description: string }[];
+
+/** Reads one copy of the page and records a check for each thing a reader should find. */
+async function readPage(
+  browser: Browser,
+  file: string,
+  operations: Expected[],
+  schemes: Schemes,
+  screenshots: boolean,
+): Promise<void> {
   if (
     !(await check("the page exists", () => {
-      expect(existsSync(pagePath), `${pagePath} is missing; run npm run docs`);
+      expect(existsSync(file), `${file} is missing; run npm run docs`);
       return Promise.resolve();
     }))
   )
     return;
-  if (
-    !(await check("Chromium is installed", () => {
-      expect(existsSync(chromiumPath), `${chromiumPath} is missing; apt-get install chromium`);
-      return Promise.resolve(chromiumPath);
-    }))
-  )
-    return;
-
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      // Containers often give /dev/shm only 64 MB; Chromium then writes shared memory to /tmp.
-      "--disable-dev-shm-usage",
-    ],
+  // Offline: whatever the page tries to fetch fails, so every check below shows what a reader
+  // sees without a network.
+  const context = await browser.newContext({
+    offline: true,
+    viewport: { width: 1440, height: 900 },
   });
   try {
-    // Offline: whatever the page tries to fetch fails, so every check below shows what a reader
-    // sees without a network.
-    const context = await browser.newContext({
-      offline: true,
-      viewport: { width: 1440, height: 900 },
-    });
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
 
@@ -328,7 +395,7 @@ async function main(): Promise<void> {
     page.on("pageerror", (error) => scriptErrors.push(error.message));
 
     const loaded = await check("the page opens from disk", async () => {
-      await page.goto(pathToFileURL(pagePath).href, { waitUntil: "load" });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
       // Clicks only work once React has taken over the prerendered menu.
       await page.waitForFunction(inPage.hydrated(MENU)).catch(() => {
         throw new Error("Redoc never started on the page (its script did not load or run)");
@@ -342,99 +409,11 @@ async function main(): Promise<void> {
         expect(remote.length === 0, `remote: ${remote.join(", ")}`);
       });
 
-      for (const op of operations) {
-        const name = `${op.operationId} (${op.method} ${op.path})`;
-        let section: Locator | undefined;
-        await check(`${name}: listed in the menu and opens`, async () => {
-          section = await openFromMenu(page, op);
-          return `"${op.summary}" under ${op.tag}`;
-        });
-        if (!section) continue;
-        const opened = section;
-
-        await check(`${name}: shows Deprecated`, async () => {
-          expect(op.deprecated, "the spec does not mark it deprecated");
-          const title = await opened.locator("h2").first().innerText();
-          expect(/\bDeprecated\b/.test(title), `title reads "${squash(title)}"`);
-        });
-        await check(`${name}: shows its sunset date`, async () => {
-          expect(op.sunset !== undefined, "the spec gives no x-sunset");
-          const text = await opened.innerText();
-          const shown = new RegExp(`sunset:?\\s*${escapeRegExp(op.sunset)}`, "i").test(text);
-          expect(shown, `"sunset: ${op.sunset}" is not on the page`);
-          return op.sunset;
-        });
-        await check(`${name}: lists both auth schemes`, async () => {
-          const panel = opened.locator(PANEL).filter({ hasText: "Security" }).first();
-          const text = await panel.innerText();
-          const missing = schemes
-            .filter((scheme) => !text.includes(scheme.name))
-            .map((s) => s.name);
-          expect(schemes.length > 1, "the spec offers fewer than two schemes");
-          expect(missing.length === 0, `missing ${missing.join(", ")}`);
-          return squash(text.replace(/^\s*Security/, "").replace("View security details", ""));
-        });
-        await check(`${name}: shows its path parameter examples`, async () => {
-          const text = await opened.innerText();
-          const missing = op.pathParameterExamples.filter(
-            (example) => !example || !text.includes(example),
-          );
-          expect(op.pathParameterExamples.length > 0, "the spec gives no path parameters");
-          expect(missing.length === 0, `missing ${missing.join(", ")}`);
-          return op.pathParameterExamples.join(", ");
-        });
-
-        const samplePanel = opened
-          .locator(SIDE_PANEL)
-          .filter({ has: page.locator(DROPDOWN) })
-          .first();
-        await check(`${name}: the TypeScript sample renders`, async () => {
-          expect(op.codeSample !== undefined, "the spec has no TypeScript x-codeSamples entry");
-          await chooseSample(page, samplePanel, op.codeSample.label ?? op.codeSample.lang);
-          const code = await samplePanel.locator(CODE).first().innerText();
-          expect(
-            code.includes("createAtlasInvites"),
-            `the sample panel shows "${squash(code).slice(0, 60)}"`,
-          );
-          expect(
-            code.includes(`.${op.operationId}(`),
-            `the sample does not call atlas.${op.operationId}()`,
-          );
-          expect(
-            squash(code) === squash(op.codeSample.source),
-            "the sample differs from the spec's",
-          );
-          return `${code.trim().split("\n").length} lines, calls atlas.${op.operationId}()`;
-        });
-        if (op.requestExample !== undefined) {
-          await check(`${name}: the request example renders`, async () => {
-            await chooseSample(page, samplePanel, "Payload");
-            const shown = await readJson(samplePanel);
-            expect(
-              isDeepStrictEqual(shown, op.requestExample),
-              "the request example differs from the spec's",
-            );
-            return `keys ${Object.keys(shown as Json).join(", ")}`;
-          });
-        }
-        await check(`${name}: the 200 response example renders`, async () => {
-          expect(op.responseExample !== undefined, "the spec has no 200 example");
-          const panel = opened
-            .locator(SIDE_PANEL)
-            .filter({ has: page.locator(PANEL_TITLE, { hasText: "Response" }) })
-            .first();
-          await panel.getByRole("button", { name: "200", exact: true }).click();
-          const shown = await readJson(panel);
-          expect(
-            isDeepStrictEqual(shown, op.responseExample),
-            "the response example differs from the spec's",
-          );
-          return `keys ${Object.keys(shown as Json).join(", ")}`;
-        });
-      }
+      for (const op of operations) await readOperation(page, op, schemes);
 
       const first = operations[0];
-      if (first) {
+      const successor = operations.find((op) => !op.deprecated);
+      if (first && screenshots) {
         await check("screenshot of the first operation with its menu group open", async () => {
           await openFromMenu(page, first);
           // Let the menu finish folding and unfolding so the picture shows where it comes to rest.
@@ -442,6 +421,22 @@ async function main(): Promise<void> {
           await page.screenshot({ path: screenshotPath });
           return relative(process.cwd(), screenshotPath);
         });
+      }
+      if (successor && screenshots) {
+        await check("screenshot of the first successor operation in its version", async () => {
+          const section = await openFromMenu(page, successor);
+          await choose(
+            page,
+            responsePanel(page, section),
+            "Response media type",
+            successor.mediaType,
+          );
+          await page.waitForFunction(inPage.settled);
+          await page.screenshot({ path: successorShotPath });
+          return relative(process.cwd(), successorShotPath);
+        });
+      }
+      if (first) {
         await check("the security details describe every auth scheme", async () => {
           const section = await openFromMenu(page, first);
           await section.getByRole("button", { name: "View security details" }).click();
@@ -476,8 +471,320 @@ async function main(): Promise<void> {
           (outside.length > 0 ? ` (decorative: ${list(outside)})` : ""),
       );
     });
-    summary.outside = outside.length;
-    summary.needed = needed.length;
+    if (sink.list === results) {
+      summary.outside = outside.length;
+      summary.needed = needed.length;
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/** The side panel with the response samples of an operation. */
+function responsePanel(page: Page, section: Locator): Locator {
+  return section
+    .locator(SIDE_PANEL)
+    .filter({ has: page.locator(PANEL_TITLE, { hasText: "Response" }) })
+    .first();
+}
+
+async function readOperation(page: Page, op: Expected, schemes: Schemes): Promise<void> {
+  const name = nameOf(op);
+  let section: Locator | undefined;
+  await check(`${name}: listed in the menu and opens`, async () => {
+    section = await openFromMenu(page, op);
+    return `"${op.summary}" under ${op.tag}`;
+  });
+  if (!section) return;
+  const opened = section;
+
+  if (op.deprecated) {
+    await check(`${name}: shows Deprecated`, async () => {
+      const title = await opened.locator("h2").first().innerText();
+      expect(/\bDeprecated\b/.test(title), `title reads "${squash(title)}"`);
+    });
+    await check(`${name}: shows its sunset date`, async () => {
+      expect(op.sunset !== undefined, "the spec gives no x-sunset");
+      const text = await opened.innerText();
+      const shown = new RegExp(`sunset:?\\s*${escapeRegExp(op.sunset)}`, "i").test(text);
+      expect(shown, `"sunset: ${op.sunset}" is not on the page`);
+      return op.sunset;
+    });
+    await check(`${name}: shows its replacement`, async () => {
+      expect(op.replacement !== undefined, "the spec names no x-replacement");
+      const text = squash(await opened.innerText());
+      const line = `replacement: ${squash(op.replacement)}`;
+      expect(text.includes(line), `"${line}" is not on the page`);
+      return op.replacement;
+    });
+  } else {
+    await check(`${name}: shows no Deprecated badge and no sunset`, async () => {
+      const title = await opened.locator("h2").first().innerText();
+      expect(!/\bDeprecated\b/.test(title), `title reads "${squash(title)}"`);
+      const text = await opened.innerText();
+      expect(!/\bsunset:\s*\d/i.test(text), "a sunset line is on the page");
+    });
+  }
+  await check(`${name}: lists both auth schemes`, async () => {
+    const panel = opened.locator(PANEL).filter({ hasText: "Security" }).first();
+    const text = await panel.innerText();
+    const missing = schemes.filter((scheme) => !text.includes(scheme.name)).map((s) => s.name);
+    expect(schemes.length > 1, "the spec offers fewer than two schemes");
+    expect(missing.length === 0, `missing ${missing.join(", ")}`);
+    return squash(text.replace(/^\s*Security/, "").replace("View security details", ""));
+  });
+  await check(`${name}: shows its path parameter examples`, async () => {
+    const text = await opened.innerText();
+    const missing = op.pathParameterExamples.filter(
+      (example) => !example || !text.includes(example),
+    );
+    expect(op.pathParameterExamples.length > 0, "the spec gives no path parameters");
+    expect(missing.length === 0, `missing ${missing.join(", ")}`);
+    return op.pathParameterExamples.join(", ");
+  });
+
+  const samplePanel = opened
+    .locator(SIDE_PANEL)
+    .filter({ has: page.locator(DROPDOWN) })
+    .first();
+  await check(`${name}: the TypeScript sample renders`, async () => {
+    expect(op.codeSample !== undefined, "the spec has no TypeScript x-codeSamples entry");
+    await chooseSample(page, samplePanel, op.codeSample.label ?? op.codeSample.lang);
+    const code = await samplePanel.locator(CODE).first().innerText();
+    expect(
+      code.includes("createAtlasInvites"),
+      `the sample panel shows "${squash(code).slice(0, 60)}"`,
+    );
+    expect(
+      code.includes(`.${op.operationId}(`),
+      `the sample does not call atlas.${op.operationId}()`,
+    );
+    expect(squash(code) === squash(op.codeSample.source), "the sample differs from the spec's");
+    return `${code.trim().split("\n").length} lines, calls atlas.${op.operationId}()`;
+  });
+  if (op.requestExample !== undefined) {
+    await check(`${name}: the request example renders`, async () => {
+      await chooseSample(page, samplePanel, "Payload");
+      const shown = await readJson(samplePanel);
+      expect(
+        isDeepStrictEqual(shown, op.requestExample),
+        "the request example differs from the spec's",
+      );
+      return `keys ${Object.keys(shown as Json).join(", ")}`;
+    });
+  }
+  const responses = responsePanel(page, opened);
+  await check(`${name}: the 200 example renders in the version the client sends`, async () => {
+    expect(op.mediaType !== "", "generated/operations.ts gives no media type");
+    expect(op.responseExample !== undefined, `the spec has no 200 example in ${op.mediaType}`);
+    await responses.getByRole("button", { name: "200", exact: true }).click();
+    await choose(page, responses, "Response media type", op.mediaType);
+    const shown = await readJson(responses);
+    expect(
+      isDeepStrictEqual(shown, op.responseExample),
+      "the response example differs from the spec's",
+    );
+    return `${op.mediaType}, keys ${Object.keys(shown as Json).join(", ")}`;
+  });
+  if (op.otherVersions.length > 0) {
+    await check(`${name}: offers the older versions, with their sunset dates`, async () => {
+      const text = squash(await opened.innerText());
+      for (const other of op.otherVersions) {
+        await choose(page, responses, "Response media type", other.mediaType);
+        if (other.sunset !== undefined) {
+          expect(
+            text.includes(other.sunset),
+            `${other.mediaType}: ${other.sunset} is not on the page`,
+          );
+        }
+      }
+      return op.otherVersions
+        .map((o) => `${o.mediaType}${o.sunset ? ` (sunset ${o.sunset})` : ""}`)
+        .join(", ");
+    });
+  }
+  await check(`${name}: the 401 shows both observed answers`, async () => {
+    expect(op.unauthorized.length >= 2, `the spec shows ${op.unauthorized.length} 401 answer(s)`);
+    await responses.getByRole("button", { name: "401", exact: true }).click();
+    for (const example of op.unauthorized) {
+      await choose(page, responses, "Example", example.summary);
+      const shown = await readJson(responses);
+      expect(
+        isDeepStrictEqual(shown, example.value),
+        `"${example.summary}" differs from the spec's`,
+      );
+    }
+    await responses.getByRole("button", { name: "200", exact: true }).click();
+    return op.unauthorized.map((e) => e.summary).join(" | ");
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The broken copy: one spec, several breakages, each caught by the checks it names.
+
+type Doc = Record<string, Record<string, unknown>>;
+interface Breakage {
+  what: string;
+  apply: (doc: Doc) => void;
+  /** The checks that must fail on the broken page because of it. */
+  caughtBy: (operations: Expected[]) => string[];
+}
+
+/** A step into the spec that must exist, so a breakage never silently misses its target. */
+function at(node: unknown, ...keys: string[]): Json {
+  let current = node;
+  for (const key of keys) {
+    if (!isObject(current) || !(key in current)) throw new Error(`no ${keys.join(" > ")}`);
+    current = current[key];
+  }
+  if (!isObject(current)) throw new Error(`${keys.join(" > ")} is not an object`);
+  return current;
+}
+
+const checksOf = (operations: Expected[], id: string, suffix: string): string[] =>
+  operations.filter((op) => op.operationId === id).map((op) => `${nameOf(op)}: ${suffix}`);
+
+const BREAKAGES: Breakage[] = [
+  {
+    what: "getOrgInvite names no replacement",
+    apply: (doc) => {
+      delete at(doc.paths, "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", "get")[
+        "x-replacement"
+      ];
+    },
+    caughtBy: (ops) => checksOf(ops, "getOrgInvite", "shows its replacement"),
+  },
+  {
+    what: "listOrgUsers answers 200 in another version than the client sends",
+    apply: (doc) => {
+      const content = at(
+        doc.paths,
+        "/api/atlas/v2/orgs/{orgId}/users",
+        "get",
+        "responses",
+        "200",
+        "content",
+      );
+      content["application/vnd.atlas.2025-03-12+json"] =
+        content["application/vnd.atlas.2025-02-19+json"];
+      delete content["application/vnd.atlas.2025-02-19+json"];
+    },
+    caughtBy: (ops) =>
+      checksOf(ops, "listOrgUsers", "the 200 example renders in the version the client sends"),
+  },
+  {
+    what: "the 401 shows only the failed-credentials answer",
+    apply: (doc) => {
+      const media = at(doc.components, "responses", "Unauthorized", "content", "application/json");
+      delete at(media, "examples").MissingRole;
+    },
+    caughtBy: (ops) => ops.map((op) => `${nameOf(op)}: the 401 shows both observed answers`),
+  },
+  {
+    what: "addGroupUserRole marked deprecated",
+    apply: (doc) => {
+      at(doc.paths, "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole", "post").deprecated =
+        true;
+    },
+    caughtBy: (ops) => checksOf(ops, "addGroupUserRole", "shows no Deprecated badge and no sunset"),
+  },
+  {
+    what: "getGroupUser's sample calls another method",
+    apply: (doc) => {
+      const op = at(doc.paths, "/api/atlas/v2/groups/{groupId}/users/{userId}", "get");
+      const samples = op["x-codeSamples"] as Json[];
+      samples[0]!.source = String(samples[0]!.source).replace(/\.getGroupUser\(/g, ".getOrgUser(");
+    },
+    caughtBy: (ops) => checksOf(ops, "getGroupUser", "the TypeScript sample renders"),
+  },
+];
+
+/** Builds the broken copy of the page, reads it, and checks that exactly the breakages fail. */
+async function readBrokenCopy(browser: Browser, operations: Expected[], schemes: Schemes) {
+  const doc = JSON.parse(readFileSync(specPath, "utf8")) as Doc;
+  for (const breakage of BREAKAGES) breakage.apply(doc);
+  mkdirSync(brokenDir, { recursive: true });
+  const brokenSpec = join(brokenDir, "openapi.json");
+  const brokenPage = join(brokenDir, "index.html");
+  writeFileSync(brokenSpec, JSON.stringify(doc));
+  rmSync(brokenPage, { force: true });
+  const built = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts/build-docs.ts"), brokenPage, "--spec", brokenSpec],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (
+    !(await check("a broken copy of the page builds", () => {
+      expect(
+        built.status === 0,
+        `build-docs exited ${String(built.status)}: ${built.stderr.trim()}`,
+      );
+      return Promise.resolve(relative(process.cwd(), brokenPage));
+    }))
+  )
+    return;
+
+  const brokenResults: CheckResult[] = [];
+  sink = { list: brokenResults, print: false };
+  try {
+    await readPage(browser, brokenPage, operations, schemes, false);
+  } finally {
+    sink = { list: results, print: true };
+  }
+  const failed = new Set(brokenResults.filter((r) => !r.ok).map((r) => r.name));
+  const expected = new Set<string>();
+  for (const breakage of BREAKAGES) {
+    const names = breakage.caughtBy(operations);
+    names.forEach((n) => expected.add(n));
+    await check(`broken copy: ${breakage.what} is caught`, () => {
+      expect(names.length > 0, "no check is named for it");
+      const missed = names.filter((n) => !failed.has(n));
+      expect(missed.length === 0, `still passing: ${missed.join("; ")}`);
+      return Promise.resolve(`${names.length} check(s) fail`);
+    });
+  }
+  await check("broken copy: nothing else fails", () => {
+    const others = [...failed].filter((n) => !expected.has(n));
+    expect(others.length === 0, `also failing: ${others.join("; ")}`);
+    return Promise.resolve(
+      `${brokenResults.length} checks read, ${failed.size} failed as expected`,
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const { operations, schemes } = loadSpec();
+  console.log(`Checking ${relative(process.cwd(), pagePath) || pagePath} in ${chromiumPath}`);
+
+  await check("the spec names operations to look for", () => {
+    expect(operations.length > 0, `no operations found in ${specPath}`);
+    return Promise.resolve(operations.map((op) => op.operationId).join(", "));
+  });
+  if (
+    !(await check("Chromium is installed", () => {
+      expect(existsSync(chromiumPath), `${chromiumPath} is missing; apt-get install chromium`);
+      return Promise.resolve(chromiumPath);
+    }))
+  )
+    return;
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      // Containers often give /dev/shm only 64 MB; Chromium then writes shared memory to /tmp.
+      "--disable-dev-shm-usage",
+    ],
+  });
+  try {
+    await readPage(browser, pagePath, operations, schemes, true);
+    await readBrokenCopy(browser, operations, schemes);
   } finally {
     await browser.close();
   }
@@ -485,6 +792,7 @@ async function main(): Promise<void> {
 
 const summary: { outside: number | null; needed: number | null } = { outside: null, needed: null };
 rmSync(screenshotPath, { force: true });
+rmSync(successorShotPath, { force: true });
 try {
   await main();
 } catch (error) {
@@ -501,7 +809,7 @@ writeFileSync(
       failed,
       externalRequests: summary.outside,
       neededExternalRequests: summary.needed,
-      screenshot: existsSync(screenshotPath) ? screenshotPath : null,
+      screenshots: [screenshotPath, successorShotPath].filter((shot) => existsSync(shot)),
       checks: results,
     },
     null,

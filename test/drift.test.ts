@@ -13,6 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { operations } from "../generated/operations.js";
+import { sentVersionOf } from "../scripts/lib/drift/operations.js";
+import { listOperations, RefResolver } from "../scripts/lib/openapi.js";
 import {
   compareSpecs,
   DriftInputError,
@@ -35,6 +38,28 @@ const ORG = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}";
 const GROUP = "/api/atlas/v2/groups/{groupId}/invites";
 const GROUP_BY_ID = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
 const V1 = "application/vnd.atlas.2023-01-01+json";
+const V2 = "application/vnd.atlas.2025-02-19+json";
+const ORG_USERS = "/api/atlas/v2/orgs/{orgId}/users";
+const ADD_ROLE = "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole";
+const REMOVE_ROLE = "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole";
+
+/** Our eleven operations in document order: the invitation operations, then their successors. */
+const INVITATION_OPS = [
+  "getOrgInvite",
+  "updateOrgInviteById",
+  "updateGroupInvites",
+  "updateGroupInviteById",
+];
+const SUCCESSOR_OPS = [
+  "listOrgUsers",
+  "getOrgUser",
+  "updateOrgUser",
+  "listGroupUsers",
+  "getGroupUser",
+  "addGroupUserRole",
+  "removeGroupUserRole",
+];
+const ALL_OPS = [...INVITATION_OPS, ...SUCCESSOR_OPS];
 
 function ours(): Doc {
   return JSON.parse(oursText) as Doc;
@@ -42,6 +67,44 @@ function ours(): Doc {
 
 function multiVersion(): Doc {
   return parseYaml(multiVersionText) as Doc;
+}
+
+const changesDir = path.join(root, "test/fixtures/drift/changes");
+
+/**
+ * The multi-version fixture with one upstream change laid over it, read from
+ * test/fixtures/drift/changes/<name>.yaml. A change file holds `paths` only: each method it
+ * names replaces that method (a path item created if need be), `null` for a method removes it,
+ * and `null` for a whole path item removes the path.
+ */
+function changed(name: string): Doc {
+  const doc = multiVersion();
+  const change = parseYaml(readFileSync(path.join(changesDir, `${name}.yaml`), "utf8")) as Doc;
+  const paths = obj(doc, "paths");
+  for (const [where, item] of Object.entries(obj(change, "paths"))) {
+    if (item === null) {
+      if (!(where in paths)) throw new Error(`${name}: no path ${where} to remove`);
+      delete paths[where];
+      continue;
+    }
+    const target = (paths[where] ??= {}) as Doc;
+    for (const [method, op] of Object.entries(item as Doc)) {
+      if (op === null) delete target[method];
+      else target[method] = op;
+    }
+  }
+  return doc;
+}
+
+/** Our spec against the multi-version fixture with the change `name` applied. */
+function driftWith(name: string): DriftReport {
+  return compareSpecs(ours(), changed(name), name);
+}
+
+function differenceOf(report: DriftReport, operationId: string, kind: string) {
+  return report.operations
+    .find((op) => op.operationId === operationId)
+    ?.differences.find((d) => d.kind === kind);
 }
 
 /** The object at `keys` below `node`; throws when a step is missing, so a typo fails the test. */
@@ -56,6 +119,8 @@ function obj(node: unknown, ...keys: string[]): Doc {
 }
 
 const schema = (doc: Doc, name: string) => obj(doc, "components", "schemas", name);
+/** The fields OrgPendingUserResponse adds to OrgUserResponse: the second member of its allOf. */
+const pendingOwn = (doc: Doc) => obj(schema(doc, "OrgPendingUserResponse"), "allOf", "1");
 const prop = (doc: Doc, name: string, property: string) =>
   obj(doc, "components", "schemas", name, "properties", property);
 
@@ -82,12 +147,7 @@ describe("comparison", () => {
   it("finds no difference at all between our bundled spec and itself", () => {
     const report = compareSpecs(ours(), ours(), "self");
     expect(report.counts).toEqual({ breaking: 0, notable: 0, cosmetic: 0 });
-    expect(report.operations.map((op) => op.operationId)).toEqual([
-      "getOrgInvite",
-      "updateOrgInviteById",
-      "updateGroupInvites",
-      "updateGroupInviteById",
-    ]);
+    expect(report.operations.map((op) => op.operationId)).toEqual(ALL_OPS);
     expect(report.operations.every((op) => op.differences.length === 0)).toBe(true);
     expect(report.securitySchemes).toEqual([]);
     expect(report.problems).toEqual([]);
@@ -212,10 +272,16 @@ describe("comparison", () => {
         (role) => role !== "ORG_READ_ONLY",
       );
     });
+    // Once per place: the union's variants loop back on OrgUserResponse, whose roles are
+    // compared once, not again under each variant.
     expect(lines(report)).toEqual([
       `getOrgInvite | notable | enum-value-removed | response 200 ${V1} body.roles[]`,
+      `getOrgUser | notable | enum-value-removed | response 200 ${V2} body.roles.orgRoles[]`,
+      `listOrgUsers | notable | enum-value-removed | response 200 ${V2} body.results[].roles.orgRoles[]`,
       `updateOrgInviteById | breaking | enum-value-removed | request ${V1} body.roles[]`,
       `updateOrgInviteById | notable | enum-value-removed | response 200 ${V1} body.roles[]`,
+      `updateOrgUser | breaking | enum-value-removed | request ${V2} body.roles.orgRoles[]`,
+      `updateOrgUser | notable | enum-value-removed | response 200 ${V2} body.roles.orgRoles[]`,
     ]);
     const diff = report.operations[1]?.differences.find((d) => d.severity === "breaking");
     expect(diff?.ours).toEqual(["ORG_READ_ONLY"]);
@@ -227,8 +293,12 @@ describe("comparison", () => {
     });
     expect(lines(report)).toEqual([
       `getOrgInvite | breaking | enum-value-added | response 200 ${V1} body.roles[]`,
+      `getOrgUser | breaking | enum-value-added | response 200 ${V2} body.roles.orgRoles[]`,
+      `listOrgUsers | breaking | enum-value-added | response 200 ${V2} body.results[].roles.orgRoles[]`,
       `updateOrgInviteById | breaking | enum-value-added | response 200 ${V1} body.roles[]`,
       `updateOrgInviteById | notable | enum-value-added | request ${V1} body.roles[]`,
+      `updateOrgUser | breaking | enum-value-added | response 200 ${V2} body.roles.orgRoles[]`,
+      `updateOrgUser | notable | enum-value-added | request ${V2} body.roles.orgRoles[]`,
     ]);
   });
 
@@ -238,8 +308,12 @@ describe("comparison", () => {
     });
     expect(lines(dropped)).toEqual([
       `getOrgInvite | breaking | enum-removed | response 200 ${V1} body.roles[]`,
+      `getOrgUser | breaking | enum-removed | response 200 ${V2} body.roles.orgRoles[]`,
+      `listOrgUsers | breaking | enum-removed | response 200 ${V2} body.results[].roles.orgRoles[]`,
       `updateOrgInviteById | breaking | enum-removed | response 200 ${V1} body.roles[]`,
       `updateOrgInviteById | notable | enum-removed | request ${V1} body.roles[]`,
+      `updateOrgUser | breaking | enum-removed | response 200 ${V2} body.roles.orgRoles[]`,
+      `updateOrgUser | notable | enum-removed | request ${V2} body.roles.orgRoles[]`,
     ]);
     const added = driftOf((doc) => {
       prop(doc, "GroupInvitationUpdateRequest", "roles").items = {
@@ -256,10 +330,11 @@ describe("comparison", () => {
     const report = driftOf((doc) => {
       obj(doc, "components", "parameters", "OrgId", "schema").pattern = "^([a-f0-9]{32})$";
     });
-    expect(lines(report)).toEqual([
-      "getOrgInvite | breaking | pattern-changed | parameter orgId (path) schema",
-      "updateOrgInviteById | breaking | pattern-changed | parameter orgId (path) schema",
-    ]);
+    expect(lines(report)).toEqual(
+      ["getOrgInvite", "getOrgUser", "listOrgUsers", "updateOrgInviteById", "updateOrgUser"].map(
+        (op) => `${op} | breaking | pattern-changed | parameter orgId (path) schema`,
+      ),
+    );
   });
 
   it("calls a changed body pattern breaking and an added one breaking only in requests", () => {
@@ -277,7 +352,7 @@ describe("comparison", () => {
     ]);
   });
 
-  it("calls a new version date breaking, in the request and the response", () => {
+  it("reports a new version date once for the operation, as notable", () => {
     const report = driftOf((doc) => {
       const op = obj(doc, "paths", GROUP_BY_ID, "patch");
       const request = obj(op, "requestBody", "content");
@@ -286,16 +361,16 @@ describe("comparison", () => {
       response["application/vnd.atlas.2025-03-12+json"] = response[V1];
     });
     expect(lines(report)).toEqual([
-      "updateGroupInviteById | breaking | version-added | request application/vnd.atlas.2025-03-12+json",
-      "updateGroupInviteById | breaking | version-added | response 200 application/vnd.atlas.2025-03-12+json",
+      "updateGroupInviteById | notable | version-added | version 2025-03-12",
     ]);
+    expect(report.counts).toMatchObject({ breaking: 0, notable: 1 });
   });
 
   it("compares our gone version with upstream's replacement version", () => {
-    const V2 = "application/vnd.atlas.2025-03-12+json";
+    const NEXT = "application/vnd.atlas.2025-03-12+json";
     const report = driftOf((doc) => {
       const content = obj(doc, "paths", GROUP_BY_ID, "patch", "requestBody", "content");
-      content[V2] = {
+      content[NEXT] = {
         schema: {
           type: "object",
           required: ["roles"],
@@ -304,11 +379,26 @@ describe("comparison", () => {
       };
       delete content[V1];
     });
+    // The request body no longer takes the version our client sends, although the answer still
+    // comes in it: breaking there. The new version is new to the whole operation: one line.
     expect(lines(report)).toEqual([
-      `updateGroupInviteById | breaking | required-changed | request ${V2} body.roles`,
-      `updateGroupInviteById | breaking | version-added | request ${V2}`,
+      `updateGroupInviteById | breaking | required-changed | request ${NEXT} body.roles`,
       `updateGroupInviteById | breaking | version-removed | request ${V1}`,
-      `updateGroupInviteById | notable | unique-items-changed | request ${V2} body.roles`,
+      `updateGroupInviteById | notable | unique-items-changed | request ${NEXT} body.roles`,
+      "updateGroupInviteById | notable | version-added | version 2025-03-12",
+    ]);
+  });
+
+  it("calls the version our client sends breaking when it is gone, and another version notable", () => {
+    const report = driftOf((doc) => {
+      const sent = obj(doc, "paths", ORG_USERS, "get", "responses", "200", "content");
+      delete sent[V2];
+      const old = obj(doc, "paths", "/api/atlas/v2/groups/{groupId}/users", "get", "responses");
+      delete obj(old, "200", "content")[V1];
+    });
+    expect(lines(report)).toEqual([
+      "listGroupUsers | notable | version-removed | version 2023-01-01",
+      "listOrgUsers | breaking | version-removed | version 2025-02-19",
     ]);
   });
 
@@ -332,13 +422,12 @@ describe("comparison", () => {
       headers["Deprecation"] = { schema: { type: "string" } };
       obj(doc, "components", "headers", "RetryAfter", "schema").type = "string";
     });
-    expect(lines(report)).toEqual([
-      "getOrgInvite | breaking | type-changed | response 429 header Retry-After",
-      "updateGroupInviteById | breaking | type-changed | response 429 header Retry-After",
-      "updateGroupInvites | breaking | type-changed | response 429 header Retry-After",
-      "updateGroupInvites | notable | header-added | response 200 header Deprecation",
-      "updateOrgInviteById | breaking | type-changed | response 429 header Retry-After",
-    ]);
+    expect(lines(report)).toEqual(
+      [
+        ...ALL_OPS.map((op) => `${op} | breaking | type-changed | response 429 header Retry-After`),
+        "updateGroupInvites | notable | header-added | response 200 header Deprecation",
+      ].sort(),
+    );
   });
 
   it("matches header names without regard to case", () => {
@@ -362,9 +451,15 @@ describe("comparison", () => {
     expect(found).toContain(
       `updateGroupInviteById | notable | nullable-changed | request ${V1} body.roles`,
     );
-    // Six error statuses on each of four operations, plus the request field.
-    expect(found).toHaveLength(25);
-    expect(found.filter((l) => l.includes("| breaking |"))).toHaveLength(24);
+    expect(found).toContain(
+      "addGroupUserRole | breaking | nullable-changed | response 409 application/json body.errorCode",
+    );
+    // Every error status of every operation, plus the request field: six on each invitation
+    // operation, and on the successors six, except listGroupUsers (no 400: five) and the two
+    // role operations (409 as well: seven).
+    const errorStatuses = 4 * 6 + (6 + 6 + 6 + 5 + 6 + 7 + 7);
+    expect(found).toHaveLength(errorStatuses + 1);
+    expect(found.filter((l) => l.includes("| breaking |"))).toHaveLength(errorStatuses);
   });
 
   it("calls type and format changes breaking", () => {
@@ -426,25 +521,29 @@ describe("comparison", () => {
     });
     const envelope = (op: string) =>
       `${op} | breaking | default-changed | parameter envelope (query) schema`;
-    expect(lines(report)).toEqual([
-      envelope("getOrgInvite"),
-      "getOrgInvite | breaking | parameter-added | parameter region (query)",
-      "getOrgInvite | notable | parameter-added | parameter includeTeams (query)",
-      envelope("updateGroupInviteById"),
-      envelope("updateGroupInvites"),
-      "updateGroupInvites | breaking | parameter-removed | parameter pretty (query)",
-      envelope("updateOrgInviteById"),
-    ]);
+    expect(lines(report)).toEqual(
+      [
+        ...ALL_OPS.map(envelope),
+        "getOrgInvite | breaking | parameter-added | parameter region (query)",
+        "getOrgInvite | notable | parameter-added | parameter includeTeams (query)",
+        "updateGroupInvites | breaking | parameter-removed | parameter pretty (query)",
+      ].sort(),
+    );
   });
 
   it("calls a parameter that became required breaking", () => {
     const report = driftOf((doc) => {
       obj(doc, "components", "parameters", "Pretty").required = true;
     });
-    expect(lines(report)).toEqual([
-      "updateGroupInvites | breaking | parameter-required-changed | parameter pretty (query)",
-      "updateOrgInviteById | breaking | parameter-required-changed | parameter pretty (query)",
-    ]);
+    // Every operation but two invitation operations takes `pretty`.
+    const withPretty = ALL_OPS.filter(
+      (op) => op !== "getOrgInvite" && op !== "updateGroupInviteById",
+    );
+    expect(lines(report)).toEqual(
+      withPretty
+        .map((op) => `${op} | breaking | parameter-required-changed | parameter pretty (query)`)
+        .sort(),
+    );
   });
 
   it("treats a renamed path placeholder as the same URL", () => {
@@ -522,12 +621,10 @@ describe("comparison", () => {
       obj(schemes, "ServiceAccounts", "flows", "clientCredentials").tokenUrl =
         "https://cloud.mongodb.com/api/oauth2/token";
     });
-    const perOperation = ["getOrgInvite", "updateGroupInviteById", "updateGroupInvites"]
-      .concat("updateOrgInviteById")
-      .flatMap((op) => [
-        `${op} | breaking | security-removed | security`,
-        `${op} | notable | security-added | security`,
-      ]);
+    const perOperation = ALL_OPS.flatMap((op) => [
+      `${op} | breaking | security-removed | security`,
+      `${op} | notable | security-added | security`,
+    ]);
     expect(lines(report)).toEqual(
       [
         ...perOperation,
@@ -547,15 +644,17 @@ describe("comparison", () => {
   it("keeps prose changes cosmetic", () => {
     const report = driftOf((doc) => {
       obj(doc, "paths", ORG, "get").summary = "Return One Organization Invitation";
-      prop(doc, "Link", "href").description = "Where it points.";
+      prop(doc, "OrganizationInvitation", "inviterUsername").description = "Who sent it.";
+      obj(pendingOwn(doc), "properties", "inviterUsername").description = "Who sent it.";
     });
     expect(lines(report)).toEqual([]);
     expect(lines(report, ["cosmetic"])).toEqual([
-      `getOrgInvite | cosmetic | description-changed | response 200 ${V1} body.links[].href`,
+      `getOrgInvite | cosmetic | description-changed | response 200 ${V1} body.inviterUsername`,
       "getOrgInvite | cosmetic | summary-changed | operation",
-      `updateGroupInviteById | cosmetic | description-changed | response 200 ${V1} body.links[].href`,
-      `updateGroupInvites | cosmetic | description-changed | response 200 ${V1} body.links[].href`,
-      `updateOrgInviteById | cosmetic | description-changed | response 200 ${V1} body.links[].href`,
+      `getOrgUser | cosmetic | description-changed | response 200 ${V2} body oneOf[0].inviterUsername`,
+      `listOrgUsers | cosmetic | description-changed | response 200 ${V2} body.results[] oneOf[0].inviterUsername`,
+      `updateOrgInviteById | cosmetic | description-changed | response 200 ${V1} body.inviterUsername`,
+      `updateOrgUser | cosmetic | description-changed | response 200 ${V2} body oneOf[0].inviterUsername`,
     ]);
   });
 
@@ -592,10 +691,20 @@ describe("comparison", () => {
     const report = compareSpecs(oursRecursive, upstream, "fixture");
     // The change is reported once where Link first appears; the walk does not go round again
     // through `related[]`, where the same pair of schemas would repeat forever.
+    // Link appears in every invitation answer, and in the list answers: on the page in both
+    // versions, and on each user in the 2023-01-01 one (CloudAppUser); user answers have none.
+    const lists = ["listGroupUsers", "listOrgUsers"].flatMap((op) => [
+      `${op} | notable | enum-added | response 200 ${V1} body.links[].rel`,
+      `${op} | notable | enum-added | response 200 ${V1} body.results[].links[].rel`,
+      `${op} | notable | enum-added | response 200 ${V2} body.links[].rel`,
+    ]);
     expect(lines(report)).toEqual(
-      ["getOrgInvite", "updateGroupInviteById", "updateGroupInvites", "updateOrgInviteById"].map(
-        (op) => `${op} | notable | enum-added | response 200 ${V1} body.links[].rel`,
-      ),
+      [
+        ...INVITATION_OPS.map(
+          (op) => `${op} | notable | enum-added | response 200 ${V1} body.links[].rel`,
+        ),
+        ...lists,
+      ].sort(),
     );
     expect(report.counts.breaking).toBe(0);
   });
@@ -622,6 +731,219 @@ describe("comparison", () => {
   });
 });
 
+describe("successor operations: versions and sunsets", () => {
+  it("finds nothing breaking or notable between our spec and the upstream-shaped fixture", () => {
+    // The negative case for every check below: the same eleven operations, each found at the
+    // same method and path under the same operationId, with the same versions and sunsets.
+    const report = compareSpecs(ours(), multiVersion(), "v2");
+    expect(lines(report)).toEqual([]);
+    expect(report.operations.map((op) => [op.operationId, op.upstream?.operationId])).toEqual(
+      ALL_OPS.map((id) => [id, id]),
+    );
+  });
+
+  it("picks the version our client sends the way the generator does", () => {
+    // Evidence that the drift report and generated/operations.ts agree: a change to upstream's
+    // sent version is reported for exactly the operations whose table `version` it is.
+    const doc = ours();
+    const resolver = new RefResolver(doc, "our spec");
+    const sent: Record<string, string | null> = Object.fromEntries(
+      listOperations(doc, resolver).map((op) => [
+        String(op.operation.operationId),
+        sentVersionOf(op.operation, resolver),
+      ]),
+    );
+    expect(sent).toEqual(
+      Object.fromEntries(Object.values(operations).map((op) => [op.operationId, op.version])),
+    );
+    // Written out from the facts: the successors are sent as 2025-02-19, the list operations
+    // although they also document 2023-01-01.
+    for (const id of SUCCESSOR_OPS) expect(sent[id], id).toBe("2025-02-19");
+    const report = driftOf((doc) => {
+      for (const item of Object.values(obj(doc, "paths"))) {
+        for (const op of Object.values(item as Doc)) {
+          // Path-level `parameters` sit beside the methods and have no responses.
+          const ok = ((op as Doc).responses as Doc | undefined)?.["200"] as Doc | undefined;
+          const media = (ok?.content as Doc | undefined)?.[V2] as Doc | undefined;
+          if (media) media["x-sunset"] = "2030-01-01";
+        }
+      }
+    });
+    expect(lines(report)).toEqual(
+      SUCCESSOR_OPS.map((op) => `${op} | breaking | sunset-added | operation`).sort(),
+    );
+  });
+
+  it("reports a new upstream version of listOrgUsers as notable, once", () => {
+    const report = driftWith("list-org-users-2026");
+    expect(lines(report)).toEqual(["listOrgUsers | notable | version-added | version 2026-03-01"]);
+    expect(differenceOf(report, "listOrgUsers", "version-added")?.message).toBe(
+      "upstream has API version 2026-03-01 of this operation, newer than 2025-02-19, the version our client sends; our spec does not describe it yet (calls keep working meanwhile)",
+    );
+    expect(report.counts.breaking).toBe(0);
+  });
+
+  it("reports a new version of a custom-method operation once, not per request and status", () => {
+    const report = driftWith("add-role-2026");
+    expect(lines(report)).toEqual([
+      "addGroupUserRole | notable | version-added | version 2026-03-01",
+    ]);
+    expect(report.operations.find((op) => op.operationId === "addGroupUserRole")?.upstream).toEqual(
+      { operationId: "addGroupUserRole", method: "POST", path: ADD_ROLE },
+    );
+  });
+
+  it("calls a sunset on the version our client sends breaking", () => {
+    const report = driftWith("list-org-users-sunset");
+    expect(lines(report)).toEqual(["listOrgUsers | breaking | sunset-added | operation"]);
+    expect(differenceOf(report, "listOrgUsers", "sunset-added")).toMatchObject({
+      ours: null,
+      upstream: "2028-01-31",
+    });
+  });
+
+  it("reads a sunset written on the operation itself as one on the version we send", () => {
+    const report = driftWith("get-org-user-sunset-on-operation");
+    expect(lines(report)).toEqual([
+      "getOrgUser | breaking | sunset-added | operation",
+      "getOrgUser | notable | deprecated-changed | operation",
+    ]);
+    expect(differenceOf(report, "getOrgUser", "sunset-added")?.upstream).toBe("2028-06-30");
+  });
+
+  it("reports an announced successor version and the sunset of ours together", () => {
+    const report = driftWith("group-users-successor-announced");
+    expect(lines(report)).toEqual([
+      "listGroupUsers | breaking | sunset-added | operation",
+      "listGroupUsers | notable | version-added | version 2026-03-01",
+    ]);
+  });
+
+  it("calls a moved sunset of a version we do not send notable, not a new sunset", () => {
+    const report = driftWith("list-org-users-old-sunset-moved");
+    expect(lines(report)).toEqual(["listOrgUsers | notable | sunset-changed | version 2023-01-01"]);
+    expect(differenceOf(report, "listOrgUsers", "sunset-changed")).toMatchObject({
+      ours: "2027-07-01",
+      upstream: "2027-12-31",
+    });
+  });
+
+  it("leaves the sunset our spec already gives the old list version alone", () => {
+    // Our listOrgUsers documents x-sunset on its 2023-01-01 media type; upstream's is the same.
+    // Comparing the spec with itself with that date removed on both sides finds nothing either.
+    const withoutOldSunset = () => {
+      const doc = ours();
+      delete obj(doc, "paths", ORG_USERS, "get", "responses", "200", "content", V1)["x-sunset"];
+      return doc;
+    };
+    expect(compareSpecs(withoutOldSunset(), withoutOldSunset(), "self").counts).toEqual({
+      breaking: 0,
+      notable: 0,
+      cosmetic: 0,
+    });
+    expect(lines(compareSpecs(ours(), withoutOldSunset(), "x"))).toEqual([
+      "listOrgUsers | notable | sunset-changed | version 2023-01-01",
+    ]);
+  });
+});
+
+describe("successor operations: matching", () => {
+  it("finds an operation whose custom-method path is gone by its operationId", () => {
+    const report = driftWith("add-role-moved");
+    expect(lines(report)).toEqual(["addGroupUserRole | breaking | operation-moved | operation"]);
+    expect(report.operations.find((op) => op.operationId === "addGroupUserRole")?.upstream).toEqual(
+      {
+        operationId: "addGroupUserRole",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}/roles",
+      },
+    );
+  });
+
+  it("matches a renamed custom-method operation by method and colon path", () => {
+    const report = driftWith("remove-role-renamed");
+    expect(lines(report)).toEqual([
+      "removeGroupUserRole | notable | operation-renamed | operation",
+    ]);
+    expect(
+      report.operations.find((op) => op.operationId === "removeGroupUserRole")?.upstream,
+    ).toEqual({ operationId: "removeProjectUserRole", method: "POST", path: REMOVE_ROLE });
+  });
+
+  it("does not confuse a custom method with the path it extends", () => {
+    // Without `:addRole` upstream, POST .../users/{userId} does not exist and GET of that path is
+    // getGroupUser: neither may stand in for addGroupUserRole.
+    const report = driftWith("add-role-gone");
+    expect(lines(report)).toEqual(["addGroupUserRole | breaking | operation-removed | operation"]);
+    const upstreamOf = (id: string) =>
+      report.operations.find((op) => op.operationId === id)?.upstream;
+    expect(upstreamOf("addGroupUserRole")).toBeNull();
+    expect(upstreamOf("getGroupUser")).toEqual({
+      operationId: "getGroupUser",
+      method: "GET",
+      path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+    });
+  });
+
+  it("reads a percent-encoded colon as the same path", () => {
+    const report = driftWith("colon-percent-encoded");
+    expect(lines(report)).toEqual([]);
+    const addRole = report.operations.find((op) => op.operationId === "addGroupUserRole");
+    expect(addRole?.upstream?.path).toBe("/api/atlas/v2/groups/{groupId}/users/{userId}%3AaddRole");
+  });
+});
+
+describe("successor operations: discriminated unions", () => {
+  it("pairs union variants by name when upstream lists them in another order", () => {
+    const report = driftOf((doc) => {
+      const union = schema(doc, "OrgUserResponse");
+      union.oneOf = [...(union.oneOf as unknown[])].reverse();
+    });
+    expect(lines(report, ["breaking", "notable", "cosmetic"])).toEqual([]);
+  });
+
+  it("reports a change inside a variant once, under that variant", () => {
+    const report = driftOf((doc) => {
+      obj(pendingOwn(doc), "properties", "inviterUsername").format = "uri";
+    });
+    expect(lines(report)).toEqual([
+      `getOrgUser | breaking | format-changed | response 200 ${V2} body oneOf[0].inviterUsername`,
+      `listOrgUsers | breaking | format-changed | response 200 ${V2} body.results[] oneOf[0].inviterUsername`,
+      `updateOrgUser | breaking | format-changed | response 200 ${V2} body oneOf[0].inviterUsername`,
+    ]);
+  });
+
+  it("classes discriminator changes", () => {
+    const report = driftOf((doc) => {
+      const mapping = obj(schema(doc, "GroupUserResponse"), "discriminator", "mapping");
+      mapping.INVITATION_EXPIRED = "#/components/schemas/GroupActiveUserResponse";
+      delete mapping.INVITATION_REJECTED;
+      obj(schema(doc, "OrgUserResponse"), "discriminator").propertyName = "status";
+    });
+    const group = ["addGroupUserRole", "getGroupUser", "removeGroupUserRole"].flatMap((op) => [
+      `${op} | breaking | discriminator-changed | response 200 ${V2} body`,
+      `${op} | notable | discriminator-changed | response 200 ${V2} body`,
+    ]);
+    expect(lines(report)).toEqual(
+      [
+        ...group,
+        `listGroupUsers | breaking | discriminator-changed | response 200 ${V2} body.results[]`,
+        `listGroupUsers | notable | discriminator-changed | response 200 ${V2} body.results[]`,
+        ...["getOrgUser", "updateOrgUser"].map(
+          (op) => `${op} | breaking | discriminator-changed | response 200 ${V2} body`,
+        ),
+        `listOrgUsers | breaking | discriminator-changed | response 200 ${V2} body.results[]`,
+      ].sort(),
+    );
+    const retargeted = report.operations
+      .find((op) => op.operationId === "getGroupUser")
+      ?.differences.find((d) => d.kind === "discriminator-changed" && d.severity === "breaking");
+    expect(retargeted?.message).toBe(
+      'orgMembershipStatus "INVITATION_EXPIRED" now maps to GroupActiveUserResponse instead of GroupPendingUserResponse: our types give that answer the other variant\'s fields',
+    );
+  });
+});
+
 describe("report views", () => {
   const report = driftOf((doc) => {
     (schema(doc, "OrgRole").enum as string[]).pop();
@@ -630,13 +952,15 @@ describe("report views", () => {
 
   it("groups the text by operation and hides cosmetic lines unless asked", () => {
     const text = formatText(report);
-    expect(text).toContain("1 breaking, 2 notable, 1 cosmetic (cosmetic hidden; --all lists them)");
+    // The last role goes: sent by updateOrgInviteById and updateOrgUser (breaking), returned by
+    // those two and by getOrgInvite, getOrgUser and listOrgUsers (notable).
+    expect(text).toContain("2 breaking, 5 notable, 1 cosmetic (cosmetic hidden; --all lists them)");
     expect(text).toMatch(/getOrgInvite {2}GET \/api\/atlas\/v2\/orgs\/\{orgId\}/);
     expect(text).toContain(
       `BREAKING  request ${V1} body.roles[]: enum value "ORG_READ_ONLY" removed: our client may send values Atlas now rejects`,
     );
     expect(text).not.toContain("summary differs");
-    expect(text).toContain("Result: 1 breaking difference (exit 1)");
+    expect(text).toContain("Result: 2 breaking differences (exit 1)");
     expect(formatText(report, { all: true })).toContain("cosmetic  operation: summary differs");
   });
 
@@ -661,7 +985,7 @@ describe("report views", () => {
     const view = toJsonView(report);
     expect(view.shown).toEqual(["breaking", "notable"]);
     expect(view.exitCode).toBe(1);
-    expect(view.counts).toEqual({ breaking: 1, notable: 2, cosmetic: 1 });
+    expect(view.counts).toEqual({ breaking: 2, notable: 5, cosmetic: 1 });
     const org = view.operations.find((op) => op.operationId === "getOrgInvite");
     expect(org?.differences.map((d) => d.kind)).toEqual(["enum-value-removed"]);
     const withAll = toJsonView(report, { all: true });
@@ -851,6 +1175,24 @@ describe("CLI", () => {
     const { code, stdout } = await run(target);
     expect(stdout).toContain("0 breaking, 1 notable");
     expect(code).toBe(0);
+  });
+
+  it("exits 1 on a sunset of the version we send, 0 on a new version, and says why", async () => {
+    const sunset = path.join(dir, "sunset.yaml");
+    await writeFile(sunset, stringifyYaml(changed("list-org-users-sunset")));
+    const ended = await run(sunset);
+    expect(ended.code).toBe(1);
+    expect(ended.stdout).toContain(
+      "BREAKING  operation: upstream sets sunset 2028-01-31 on version 2025-02-19, the version our client sends: after that date Atlas answers it with 410 Gone, so the client must move to another version before then",
+    );
+    const newer = path.join(dir, "newer.yaml");
+    await writeFile(newer, stringifyYaml(changed("list-org-users-2026")));
+    const added = await run(newer);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain("0 breaking, 1 notable");
+    expect(added.stdout).toContain(
+      "notable   version 2026-03-01: upstream has API version 2026-03-01 of this operation",
+    );
   });
 
   it("exits 2 with a message when the input cannot be read", async () => {

@@ -3,12 +3,17 @@
  * on: identity, deprecation and sunset, security, parameters, request body, responses.
  */
 import { isObject, textOf, type JsonObject, type Operation, type RefResolver } from "../openapi.js";
+import { chooseVersion } from "../operation-table.js";
 import { compareSchemas, show, type Direction } from "./schema.js";
 import type { Difference, OperationLocation, Severity } from "./types.js";
 
-/** `/groups/{groupId}/invites` and `/groups/{projectId}/invites` are the same URL. */
+/**
+ * `/groups/{groupId}/invites` and `/groups/{projectId}/invites` are the same URL. The colon of a
+ * custom method (`/users/{userId}:addRole`) is part of the path and stays; a copy that writes it
+ * percent-encoded (`%3A`, RFC 3986 section 2.1) names the same URL.
+ */
 export function pathShape(path: string): string {
-  return path.replace(/\{[^}]*\}/g, "{}");
+  return path.replace(/%3A/gi, ":").replace(/\{[^}]*\}/g, "{}");
 }
 
 export function operationIdOf(op: Operation): string | null {
@@ -44,6 +49,17 @@ export interface CompareContext {
 
 type Emit = (difference: Difference) => void;
 
+/** The API versions of one operation on each side, and the one our client sends. */
+interface OperationVersions {
+  sent: string | null;
+  ours: string[];
+  upstream: string[];
+}
+
+interface OperationContext extends CompareContext {
+  versions: OperationVersions;
+}
+
 const VERSIONED = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2}|preview)\+([a-z0-9.-]+)$/;
 
 /** The Atlas API version a media type selects (`2023-01-01`), or null for a plain media type. */
@@ -71,6 +87,36 @@ export function versionsOf(op: JsonObject, resolver: RefResolver): string[] {
       const version = versionOf(mediaType);
       if (version) versions.add(version);
     }
+  }
+  return [...versions].sort();
+}
+
+/**
+ * The API version our client sends for an operation: the generator's own rule
+ * (`chooseVersion`, which picks `version` in generated/operations.ts), applied to the first
+ * success status, so the report and the client agree on which version matters most.
+ */
+export function sentVersionOf(op: JsonObject, resolver: RefResolver): string | null {
+  const responses = isObject(op.responses) ? op.responses : {};
+  const first = successCodes(op).sort()[0];
+  const content = first === undefined ? undefined : resolver.object(responses[first])?.content;
+  if (!isObject(content)) return null;
+  const candidates = Object.entries(content).flatMap(([mediaType, media]) => {
+    const version = versionOf(mediaType);
+    if (version === null || !/^\d/.test(version)) return [];
+    const sunset = isObject(media) ? textOf(media["x-sunset"]) : "";
+    return [{ version, mediaType, schema: undefined, sunset: sunset === "" ? null : sunset }];
+  });
+  return chooseVersion(candidates)?.version ?? null;
+}
+
+/** Every API version an operation is documented in: its success responses and its request body. */
+function documentedVersions(op: JsonObject, resolver: RefResolver): string[] {
+  const versions = new Set(versionsOf(op, resolver));
+  const content = resolver.object(op.requestBody)?.content;
+  for (const mediaType of Object.keys(isObject(content) ? content : {})) {
+    const version = versionOf(mediaType);
+    if (version) versions.add(version);
   }
   return [...versions].sort();
 }
@@ -172,18 +218,13 @@ export function compareOperation(
       upstreamDeprecated,
     );
   }
-  const version = versionsOf(o, ctx.ours).at(-1) ?? null;
-  const oursSunset = sunsetOf(o, ctx.ours, version);
-  const upstreamSunset = sunsetOf(u, ctx.upstream, version);
-  if (oursSunset !== upstreamSunset) {
-    at(
-      "notable",
-      "sunset-changed",
-      `sunset${version ? ` of version ${version}` : ""} moved from ${oursSunset ?? "none"} to ${upstreamSunset ?? "none"}`,
-      oursSunset,
-      upstreamSunset,
-    );
-  }
+  const versions: OperationVersions = {
+    sent: sentVersionOf(o, ctx.ours),
+    ours: documentedVersions(o, ctx.ours),
+    upstream: documentedVersions(u, ctx.upstream),
+  };
+  const octx: OperationContext = { ...ctx, versions };
+  compareVersions(o, u, octx, emit);
   for (const key of ["summary", "description"] as const) {
     if (textOf(o[key]) !== textOf(u[key])) {
       at("cosmetic", `${key}-changed`, `${key} differs`, o[key] ?? null, u[key] ?? null);
@@ -197,8 +238,73 @@ export function compareOperation(
 
   compareSecurity(o, u, ctx, emit);
   compareParameters(ours, upstream, ctx, emit);
-  compareRequestBody(o, u, ctx, emit);
-  compareResponses(o, u, ctx, emit);
+  compareRequestBody(o, u, octx, emit);
+  compareResponses(o, u, octx, emit);
+}
+
+/**
+ * The API versions of an operation and their sunsets, compared once per operation rather than
+ * once per media type and status. What matters most is the version our client sends
+ * ({@link sentVersionOf}): a sunset appearing on it puts an end date on every released copy of
+ * the client, while a new version upstream is an option for the next release.
+ */
+function compareVersions(o: JsonObject, u: JsonObject, ctx: OperationContext, emit: Emit): void {
+  const { sent, ours, upstream } = ctx.versions;
+  for (const version of upstream.filter((v) => !ours.includes(v))) {
+    const relation =
+      sent === null
+        ? "our client sends no dated version"
+        : `${version > sent ? "newer" : "older"} than ${sent}, the version our client sends`;
+    emit({
+      severity: "notable",
+      kind: "version-added",
+      where: `version ${version}`,
+      message: `upstream has API version ${version} of this operation, ${relation}; our spec does not describe it yet (calls keep working meanwhile)`,
+      upstream: version,
+    });
+  }
+  for (const version of ours.filter((v) => !upstream.includes(v))) {
+    const isSent = version === sent;
+    emit({
+      severity: isSent ? "breaking" : "notable",
+      kind: "version-removed",
+      where: `version ${version}`,
+      message: isSent
+        ? `API version ${version} is gone upstream: our client sends it`
+        : `API version ${version} is gone upstream (our spec documents it; our client sends ${sent ?? "another"})`,
+      ours: version,
+    });
+  }
+  // Sunsets: the version we send first (reported on the operation), then the other versions both
+  // sides document. A version without a date on either side has nothing to compare.
+  const shared = ours.filter((v) => upstream.includes(v) && v !== sent);
+  const checked: (string | null)[] = [sent, ...shared];
+  for (const version of checked) {
+    const oursSunset = sunsetOf(o, ctx.ours, version);
+    const upstreamSunset = sunsetOf(u, ctx.upstream, version);
+    if (oursSunset === upstreamSunset) continue;
+    const isSent = version === sent;
+    const of = version ? ` of version ${version}` : "";
+    if (isSent && oursSunset === null) {
+      emit({
+        severity: "breaking",
+        kind: "sunset-added",
+        where: "operation",
+        message: `upstream sets sunset ${upstreamSunset ?? ""} on ${version ? `version ${version}` : "this operation"}, the version our client sends: after that date Atlas answers it with 410 Gone, so the client must move to another version before then`,
+        ours: null,
+        upstream: upstreamSunset,
+      });
+      continue;
+    }
+    emit({
+      severity: "notable",
+      kind: "sunset-changed",
+      where: isSent ? "operation" : `version ${version ?? ""}`,
+      message: `sunset${of} moved from ${oursSunset ?? "none"} to ${upstreamSunset ?? "none"}`,
+      ours: oursSunset,
+      upstream: upstreamSunset,
+    });
+  }
 }
 
 function compareSecurity(o: JsonObject, u: JsonObject, ctx: CompareContext, emit: Emit): void {
@@ -341,7 +447,7 @@ function compareParameters(
   }
 }
 
-function compareRequestBody(o: JsonObject, u: JsonObject, ctx: CompareContext, emit: Emit): void {
+function compareRequestBody(o: JsonObject, u: JsonObject, ctx: OperationContext, emit: Emit): void {
   const ours = ctx.ours.object(o.requestBody);
   const upstream = ctx.upstream.object(u.requestBody);
   const where = "request body";
@@ -399,9 +505,10 @@ function compareContent(
   upstreamRaw: unknown,
   label: string,
   direction: Direction,
-  ctx: CompareContext,
+  ctx: OperationContext,
   emit: Emit,
 ): void {
+  const { sent } = ctx.versions;
   const lower = (content: unknown) =>
     new Map(Object.entries(isObject(content) ? content : {}).map(([k, v]) => [k.toLowerCase(), v]));
   const ours = lower(oursRaw);
@@ -411,30 +518,54 @@ function compareContent(
   for (const mediaType of ours.keys()) {
     if (upstream.has(mediaType)) pairs.push([mediaType, mediaType]);
   }
+  // A version that appears or goes for the whole operation is reported once (compareVersions).
+  // Here: plain media types, and a version that one side still documents for the operation but no
+  // longer (or not yet) under this request body or status.
   for (const mediaType of [...upstream.keys()].filter((k) => !ours.has(k))) {
     const version = versionOf(mediaType);
+    if (version && !ctx.versions.ours.includes(version)) continue;
+    if (version) {
+      emit({
+        severity: "notable",
+        kind: "version-added",
+        where: `${label} ${mediaType}`,
+        message: `upstream documents version ${version} here too; our spec does not`,
+        upstream: mediaType,
+      });
+      continue;
+    }
     emit({
-      severity: version ? "breaking" : "notable",
-      kind: version ? "version-added" : "media-type-added",
+      severity: "notable",
+      kind: "media-type-added",
       where: `${label} ${mediaType}`,
-      message: version
-        ? `new API version ${version}: our client still pins an older version of this operation`
-        : `new media type ${mediaType}`,
+      message: `new media type ${mediaType}`,
       upstream: mediaType,
     });
   }
   for (const mediaType of [...ours.keys()].filter((k) => !upstream.has(k))) {
     const version = versionOf(mediaType);
-    emit({
-      severity: "breaking",
-      kind: version ? "version-removed" : "media-type-removed",
-      where: `${label} ${mediaType}`,
-      message: version
-        ? `API version ${version} is gone upstream: our client asks for it`
-        : `media type ${mediaType} is gone upstream`,
-      ours: mediaType,
-    });
-    if (!version) continue;
+    if (!version) {
+      emit({
+        severity: "breaking",
+        kind: "media-type-removed",
+        where: `${label} ${mediaType}`,
+        message: `media type ${mediaType} is gone upstream`,
+        ours: mediaType,
+      });
+      continue;
+    }
+    if (ctx.versions.upstream.includes(version)) {
+      emit({
+        severity: version === sent ? "breaking" : "notable",
+        kind: "version-removed",
+        where: `${label} ${mediaType}`,
+        message:
+          version === sent
+            ? `upstream no longer documents version ${version} here, the version our client sends`
+            : `upstream no longer documents version ${version} here (our client sends ${sent ?? "another"})`,
+        ours: mediaType,
+      });
+    }
     const replacement = [...unmatchedUpstream]
       .filter((k) => versionOf(k) !== null && formatOf(k) === formatOf(mediaType))
       .sort((a, b) => (versionOf(a) ?? "").localeCompare(versionOf(b) ?? ""))
@@ -470,7 +601,7 @@ function compareContent(
   }
 }
 
-function compareResponses(o: JsonObject, u: JsonObject, ctx: CompareContext, emit: Emit): void {
+function compareResponses(o: JsonObject, u: JsonObject, ctx: OperationContext, emit: Emit): void {
   const ours = isObject(o.responses) ? o.responses : {};
   const upstream = isObject(u.responses) ? u.responses : {};
   const success = (code: string) => code.startsWith("2");

@@ -53,8 +53,14 @@ export interface SchemaView {
   additionalProperties?: unknown;
   oneOf: unknown[];
   anyOf: unknown[];
+  discriminator?: Discriminator;
   description?: string;
   title?: string;
+}
+
+export interface Discriminator {
+  propertyName: string;
+  mapping: Record<string, unknown>;
 }
 
 /** The keywords that only a whole view settles; a partial view may leave them open. */
@@ -102,6 +108,13 @@ function ownView(s: Record<string, unknown>): PartialView {
   }
   if ("items" in s) view.items = s.items;
   if ("additionalProperties" in s) view.additionalProperties = s.additionalProperties;
+  if (isObject(s.discriminator) && typeof s.discriminator.propertyName === "string") {
+    const mapping = s.discriminator.mapping;
+    view.discriminator = {
+      propertyName: s.discriminator.propertyName,
+      mapping: isObject(mapping) ? mapping : {},
+    };
+  }
   view.description = str(s.description);
   view.title = str(s.title);
   return view;
@@ -120,6 +133,7 @@ function mergeUnder(view: PartialView, member: PartialView): void {
     "uniqueItems",
     "items",
     "additionalProperties",
+    "discriminator",
     "description",
     "title",
   ] as const;
@@ -154,10 +168,21 @@ function partialView(raw: unknown, resolver: RefResolver, guard: Set<string>): P
   return view;
 }
 
-/** Resolves `raw` and merges its `allOf` members into one view. Cycle-safe. */
-export function viewSchema(raw: unknown, resolver: RefResolver): SchemaView {
+/**
+ * Resolves `raw` and merges its `allOf` members into one view. Cycle-safe. An `allOf` member in
+ * `skip` (the `$ref`s of schemas being compared further up the same branch) is left out: its
+ * properties are compared there already. This is what keeps a discriminated union readable: the
+ * variant `OrgPendingUserResponse` is `allOf: [OrgUserResponse, {its own fields}]` while
+ * `OrgUserResponse` lists that variant in its `oneOf`, so without the skip every shared field
+ * would be compared again under each variant, and the union again inside each variant.
+ */
+export function viewSchema(
+  raw: unknown,
+  resolver: RefResolver,
+  skip: ReadonlySet<string> = new Set(),
+): SchemaView {
   const { ref, pointer } = resolver.resolve(raw);
-  const p = partialView(raw, resolver, new Set());
+  const p = partialView(raw, resolver, new Set(skip));
   let types = p.types ?? [];
   if (types.length === 0) {
     if (Object.keys(p.properties).length > 0 || isObject(p.additionalProperties))
@@ -184,6 +209,7 @@ export function viewSchema(raw: unknown, resolver: RefResolver): SchemaView {
     additionalProperties: p.additionalProperties,
     oneOf: p.oneOf,
     anyOf: p.anyOf,
+    discriminator: p.discriminator,
     description: p.description,
     title: p.title,
   };
@@ -210,25 +236,38 @@ function listValues(values: unknown[]): string {
   return values.length > 8 ? `${shown} and ${values.length - 8} more` : shown;
 }
 
+/** The components being compared further up one branch of the walk. */
+interface Trail {
+  /** `ours|upstream` pointer pairs: the same pair coming round again ends the branch. */
+  pairs: ReadonlySet<string>;
+  /** Pointers on each side, which an `allOf` further down does not merge again. */
+  ours: ReadonlySet<string>;
+  upstream: ReadonlySet<string>;
+}
+
+const EMPTY_TRAIL: Trail = { pairs: new Set(), ours: new Set(), upstream: new Set() };
+
 /** Compares two schemas and emits every difference below `where`. */
 export function compareSchemas(
   oursRaw: unknown,
   upstreamRaw: unknown,
   where: string,
   ctx: SchemaContext,
-  stack: ReadonlySet<string> = new Set(),
+  trail: Trail = EMPTY_TRAIL,
   depth = 0,
 ): void {
-  const o = viewSchema(oursRaw, ctx.ours);
-  const u = viewSchema(upstreamRaw, ctx.upstream);
+  const o = viewSchema(oursRaw, ctx.ours, trail.ours);
+  const u = viewSchema(upstreamRaw, ctx.upstream, trail.upstream);
   // A recursive schema (a tree of nodes) would otherwise be walked forever: stop when the same
   // pair of components comes round again on this branch.
-  let inner = stack;
-  if (o.pointer !== undefined && u.pointer !== undefined) {
-    const key = `${o.pointer}|${u.pointer}`;
-    if (stack.has(key)) return;
-    inner = new Set(stack).add(key);
-  }
+  const key =
+    o.pointer !== undefined && u.pointer !== undefined ? `${o.pointer}|${u.pointer}` : null;
+  if (key !== null && trail.pairs.has(key)) return;
+  const inner: Trail = {
+    pairs: key === null ? trail.pairs : new Set(trail.pairs).add(key),
+    ours: o.pointer === undefined ? trail.ours : new Set(trail.ours).add(o.pointer),
+    upstream: u.pointer === undefined ? trail.upstream : new Set(trail.upstream).add(u.pointer),
+  };
   if (depth > MAX_DEPTH) return;
   const dir = ctx.direction;
   const emit = (
@@ -309,8 +348,79 @@ export function compareSchemas(
         upstream.length,
       );
     }
+    for (const [i, j] of pairVariants(ours, upstream, ctx)) {
+      next(ours[i], upstream[j], `${where} ${key}[${i}]`);
+    }
+  }
+  compareDiscriminators(o, u, moved, emit);
+}
+
+/**
+ * Pairs union variants: by component name when every variant on both sides is a named `$ref`
+ * (upstream may list `OrgActiveUserResponse` first one day), by position otherwise.
+ */
+function pairVariants(
+  ours: unknown[],
+  upstream: unknown[],
+  ctx: SchemaContext,
+): [number, number][] {
+  const oursNames = ours.map((v) => ctx.ours.resolve(v).ref);
+  const upstreamNames = upstream.map((v) => ctx.upstream.resolve(v).ref);
+  const named = [...oursNames, ...upstreamNames].every((n) => n !== undefined);
+  if (!named) {
     const shared = Math.min(ours.length, upstream.length);
-    for (let i = 0; i < shared; i++) next(ours[i], upstream[i], `${where} ${key}[${i}]`);
+    return Array.from({ length: shared }, (_, i) => [i, i]);
+  }
+  return oursNames.flatMap((name, i): [number, number][] => {
+    const j = upstreamNames.indexOf(name);
+    return j >= 0 ? [[i, j]] : [];
+  });
+}
+
+/** The component name a discriminator mapping points at (`#/components/schemas/X` or `X.yaml`). */
+function mappingTarget(value: unknown): string {
+  const text = typeof value === "string" ? value : "";
+  return (text.split("/").pop() ?? "").replace(/\.(ya?ml|json)$/, "");
+}
+
+/**
+ * The discriminator tells a reader of a union which variant an answer is (OpenAPI 3.0,
+ * Discriminator Object); our generated types narrow on it. A renamed property is breaking; a
+ * value added, removed or sent to another variant is classed by direction like an enum.
+ */
+function compareDiscriminators(o: SchemaView, u: SchemaView, moved: Moved, emit: Emit): void {
+  const od = o.discriminator;
+  const ud = u.discriminator;
+  if (od === undefined && ud === undefined) return;
+  if (od === undefined || ud === undefined || od.propertyName !== ud.propertyName) {
+    emit(
+      "breaking",
+      "discriminator-changed",
+      `the union is now told apart by ${ud?.propertyName ?? "nothing"} instead of ${od?.propertyName ?? "nothing"}`,
+      od?.propertyName ?? null,
+      ud?.propertyName ?? null,
+    );
+    return;
+  }
+  const values = [...new Set([...Object.keys(od.mapping), ...Object.keys(ud.mapping)])].sort();
+  for (const value of values) {
+    const from = value in od.mapping ? mappingTarget(od.mapping[value]) : undefined;
+    const to = value in ud.mapping ? mappingTarget(ud.mapping[value]) : undefined;
+    if (from === to) continue;
+    const what = `${od.propertyName} ${show(value)}`;
+    if (from === undefined) {
+      moved("looser", "discriminator-changed", `${what} now maps to ${to ?? ""}`, null, to);
+    } else if (to === undefined) {
+      moved("tighter", "discriminator-changed", `${what} no longer maps to a variant`, from, null);
+    } else {
+      emit(
+        "breaking",
+        "discriminator-changed",
+        `${what} now maps to ${to} instead of ${from}: our types give that answer the other variant's fields`,
+        from,
+        to,
+      );
+    }
   }
 }
 
