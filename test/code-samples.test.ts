@@ -59,18 +59,6 @@ beforeAll(async () => {
   // Inside the project, so that node_modules and the package's "type": "module" apply.
   dir = await mkdtemp(path.join(ROOT, ".tmp", "code-samples-"));
   await writeConsumerTsconfig(dir);
-  // The samples compile together with the package's sources (the path mapping above), so the
-  // sources' own library level applies: the project's tsconfig sets it (the sources use
-  // String.prototype.toWellFormed, ES2024). A consumer of the built package reads only its
-  // declarations and is not bound by it.
-  const project = JSON.parse(await readFile(path.join(ROOT, "tsconfig.json"), "utf8")) as {
-    compilerOptions: { lib: string[] };
-  };
-  const consumer = JSON.parse(await readFile(path.join(dir, "tsconfig.json"), "utf8")) as {
-    compilerOptions: { lib: string[] };
-  };
-  consumer.compilerOptions.lib = project.compilerOptions.lib;
-  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(consumer, null, 2));
   for (const [i, sample] of samples.entries()) {
     await writeFile(path.join(dir, fileOf(i)), sample.source);
   }

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { operations } from "../generated/operations.js";
+import { operationDetails } from "../generated/operations.js";
 import { sentVersionOf } from "../scripts/lib/drift/operations.js";
 import { listOperations, RefResolver } from "../scripts/lib/openapi.js";
 import {
@@ -754,7 +754,7 @@ describe("successor operations: versions and sunsets", () => {
       ]),
     );
     expect(sent).toEqual(
-      Object.fromEntries(Object.values(operations).map((op) => [op.operationId, op.version])),
+      Object.fromEntries(Object.entries(operationDetails).map(([id, op]) => [id, op.version])),
     );
     // Written out from the facts: the successors are sent as 2025-02-19, the list operations
     // although they also document 2023-01-01.

@@ -16,7 +16,12 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { KNOWN_PROJECT_ROLES, ORG_ROLES, operations } from "../generated/operations.js";
+import {
+  KNOWN_PROJECT_ROLES,
+  ORG_ROLES,
+  operationDetails,
+  operations,
+} from "../generated/operations.js";
 
 type Json = Record<string, unknown>;
 type Doc = Json & { paths: Record<string, Json>; components: Record<string, Record<string, Json>> };
@@ -1294,7 +1299,8 @@ describe("error answers", () => {
 
 describe("generated operation table", () => {
   test.each(EXPECTED_OPERATIONS)("$operationId routes as the facts say", (expected) => {
-    const entry = operations[expected.operationId as keyof typeof operations];
+    const id = expected.operationId as keyof typeof operations;
+    const entry = { ...operations[id], ...operationDetails[id] };
     const mediaType = `application/vnd.atlas.${expected.version}+json`;
     expect(entry.method).toBe(expected.method.toUpperCase());
     expect(entry.path).toBe(expected.path);
