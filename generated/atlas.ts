@@ -685,117 +685,6 @@ export interface components {
       roles?: components["schemas"]["ProjectRole"][];
     };
     /**
-     * @description One role that an Atlas user holds, together with the organization or the project it applies to.
-     *     An organization role carries `orgId`, a project role carries `groupId`.
-     */
-    CloudAccessRoleAssignment: {
-      /**
-       * @description Identifier of the project that a project role applies to.
-       * @example 32b6e34b3d91647abb20e7b8
-       */
-      groupId?: string;
-      /**
-       * @description Identifier of the organization that an organization role applies to.
-       * @example 4888442a3354817a7320eb61
-       */
-      orgId?: string;
-      /**
-       * @description Name of the role: an organization role such as `ORG_MEMBER` or a project role such as
-       *     `GROUP_READ_ONLY`. The contract does not restrict the value.
-       * @example ORG_MEMBER
-       */
-      roleName?: string;
-    };
-    /**
-     * @description An Atlas user account as the 2023-01-01 version of the list operations reports it. That version
-     *     only lists active users, never pending invitations.
-     *
-     *     Upstream uses this same schema to create an account (`POST /api/atlas/v2/users`), which is why
-     *     it has a `password` and requires sign-up fields such as `mobileNumber` and `password`. We keep
-     *     upstream's `required` list unchanged; no public source shows a listing that returns a password.
-     */
-    CloudAppUser: {
-      /**
-       * @description The country the user gave, as a two-letter ISO 3166-1 code.
-       * @example US
-       */
-      country: string;
-      /**
-       * Format: date-time
-       * @description When the account was created, in ISO 8601 UTC.
-       * @example 2024-11-12T08:15:00Z
-       */
-      readonly createdAt?: string;
-      /**
-       * Format: email
-       * @deprecated
-       * @description The user's email address. Upstream marks it deprecated; `username` is an email address too.
-       * @example jordan.lee@example.com
-       */
-      readonly emailAddress: string;
-      /**
-       * @description The user's first name.
-       * @example Jordan
-       */
-      firstName: string;
-      /**
-       * @description Identifier of the user, 24 lowercase hexadecimal characters.
-       * @example 65a8c4e1f2b3d4a5c6e7f809
-       */
-      readonly id?: string;
-      /**
-       * Format: date-time
-       * @description When the user last signed in to Atlas, in ISO 8601 UTC.
-       * @example 2025-05-20T16:03:00Z
-       */
-      readonly lastAuth?: string;
-      /**
-       * @description The user's last name.
-       * @example Lee
-       */
-      lastName: string;
-      /** @description Links to this user and to related resources. */
-      readonly links?: components["schemas"]["Link"][];
-      /**
-       * @description The user's mobile phone number. The pattern is upstream's, copied unchanged. Taken literally
-       *     it expects a backslash between the parts of the number: it matches `212\555\1234` but not
-       *     `212-555-1234` or `2125551234`, which looks like an escaping slip upstream. What Atlas really
-       *     sends here is not known to us, so this field has no example.
-       */
-      mobileNumber: string;
-      /**
-       * Format: password
-       * @description The account's password, at least 8 characters. It belongs to account creation (see the
-       *     schema's description).
-       * @example correct-horse-battery
-       */
-      password: string;
-      /** @description The user's roles, each with the organization or project it applies to. */
-      roles: components["schemas"]["CloudAccessRoleAssignment"][];
-      /** @description Identifiers of the teams the user belongs to. */
-      readonly teamIds?: string[];
-      /**
-       * Format: email
-       * @description The user's Atlas username, which is their email address.
-       * @example jordan.lee@example.com
-       */
-      username: string;
-    };
-    /** @description One page of Atlas user accounts, as the 2023-01-01 version of the list operations answers. That version only lists active users, never pending invitations. */
-    PaginatedAppUserView: {
-      /** @description Links related to this page, such as the page itself (`self`). */
-      readonly links?: components["schemas"]["Link"][];
-      /** @description The items on this page. */
-      readonly results: components["schemas"]["CloudAppUser"][];
-      /**
-       * Format: int32
-       * @description How many items match across all pages. Atlas leaves it out when the request set
-       *     `includeCount=false`.
-       * @example 3
-       */
-      readonly totalCount?: number;
-    };
-    /**
      * @description An organization user who has joined: their membership status is `ACTIVE`. Besides the fields
      *     every organization user has, Atlas reports their profile.
      */
@@ -985,6 +874,117 @@ export interface components {
       readonly links?: components["schemas"]["Link"][];
       /** @description The items on this page. */
       readonly results: components["schemas"]["OrgUserResponse"][];
+      /**
+       * Format: int32
+       * @description How many items match across all pages. Atlas leaves it out when the request set
+       *     `includeCount=false`.
+       * @example 3
+       */
+      readonly totalCount?: number;
+    };
+    /**
+     * @description One role that an Atlas user holds, together with the organization or the project it applies to.
+     *     An organization role carries `orgId`, a project role carries `groupId`.
+     */
+    CloudAccessRoleAssignment: {
+      /**
+       * @description Identifier of the project that a project role applies to.
+       * @example 32b6e34b3d91647abb20e7b8
+       */
+      groupId?: string;
+      /**
+       * @description Identifier of the organization that an organization role applies to.
+       * @example 4888442a3354817a7320eb61
+       */
+      orgId?: string;
+      /**
+       * @description Name of the role: an organization role such as `ORG_MEMBER` or a project role such as
+       *     `GROUP_READ_ONLY`. The contract does not restrict the value.
+       * @example ORG_MEMBER
+       */
+      roleName?: string;
+    };
+    /**
+     * @description An Atlas user account as the 2023-01-01 version of the list operations reports it. That version
+     *     only lists active users, never pending invitations.
+     *
+     *     Upstream uses this same schema to create an account (`POST /api/atlas/v2/users`), which is why
+     *     it has a `password` and requires sign-up fields such as `mobileNumber` and `password`. We keep
+     *     upstream's `required` list unchanged; no public source shows a listing that returns a password.
+     */
+    CloudAppUser: {
+      /**
+       * @description The country the user gave, as a two-letter ISO 3166-1 code.
+       * @example US
+       */
+      country: string;
+      /**
+       * Format: date-time
+       * @description When the account was created, in ISO 8601 UTC.
+       * @example 2024-11-12T08:15:00Z
+       */
+      readonly createdAt?: string;
+      /**
+       * Format: email
+       * @deprecated
+       * @description The user's email address. Upstream marks it deprecated; `username` is an email address too.
+       * @example jordan.lee@example.com
+       */
+      readonly emailAddress: string;
+      /**
+       * @description The user's first name.
+       * @example Jordan
+       */
+      firstName: string;
+      /**
+       * @description Identifier of the user, 24 lowercase hexadecimal characters.
+       * @example 65a8c4e1f2b3d4a5c6e7f809
+       */
+      readonly id?: string;
+      /**
+       * Format: date-time
+       * @description When the user last signed in to Atlas, in ISO 8601 UTC.
+       * @example 2025-05-20T16:03:00Z
+       */
+      readonly lastAuth?: string;
+      /**
+       * @description The user's last name.
+       * @example Lee
+       */
+      lastName: string;
+      /** @description Links to this user and to related resources. */
+      readonly links?: components["schemas"]["Link"][];
+      /**
+       * @description The user's mobile phone number. The pattern is upstream's, copied unchanged. Taken literally
+       *     it expects a backslash between the parts of the number: it matches `212\555\1234` but not
+       *     `212-555-1234` or `2125551234`, which looks like an escaping slip upstream. What Atlas really
+       *     sends here is not known to us, so this field has no example.
+       */
+      mobileNumber: string;
+      /**
+       * Format: password
+       * @description The account's password, at least 8 characters. It belongs to account creation (see the
+       *     schema's description).
+       * @example correct-horse-battery
+       */
+      password: string;
+      /** @description The user's roles, each with the organization or project it applies to. */
+      roles: components["schemas"]["CloudAccessRoleAssignment"][];
+      /** @description Identifiers of the teams the user belongs to. */
+      readonly teamIds?: string[];
+      /**
+       * Format: email
+       * @description The user's Atlas username, which is their email address.
+       * @example jordan.lee@example.com
+       */
+      username: string;
+    };
+    /** @description One page of Atlas user accounts, as the 2023-01-01 version of the list operations answers. That version only lists active users, never pending invitations. */
+    PaginatedAppUserView: {
+      /** @description Links related to this page, such as the page itself (`self`). */
+      readonly links?: components["schemas"]["Link"][];
+      /** @description The items on this page. */
+      readonly results: components["schemas"]["CloudAppUser"][];
       /**
        * Format: int32
        * @description How many items match across all pages. Atlas leaves it out when the request set
@@ -1645,8 +1645,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
           "application/vnd.atlas.2025-02-19+json": components["schemas"]["PaginatedOrgUserView"];
+          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
         };
       };
       400: components["responses"]["BadRequest"];
@@ -1848,8 +1848,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
           "application/vnd.atlas.2025-02-19+json": components["schemas"]["PaginatedGroupUserView"];
+          "application/vnd.atlas.2023-01-01+json": components["schemas"]["PaginatedAppUserView"];
         };
       };
       401: components["responses"]["Unauthorized"];
