@@ -463,14 +463,35 @@ describe("token endpoint failures", () => {
     expect(leakedSecrets(err, secrets())).toEqual([]);
   });
 
-  it("times out a token endpoint that does not answer", async () => {
+  it("times out a call whose token endpoint does not answer, every time", async () => {
     fake.tokenEndpoint.delayMs = 1_000;
-    const err = await failure(connect({ timeout: 100 }));
+    // The call's first attempt counts from the start of the call, before the token request
+    // begins, so the call's own timeout is always the first to run out. Several rounds, because
+    // the token request's timer runs out at nearly the same moment.
+    for (let round = 0; round < 8; round++) {
+      const err = await get(connect({ timeout: 100 })).catch((e: unknown) => e);
+      expect(err, `round ${round}`).toBeInstanceOf(AtlasTimeoutError);
+      expect((err as Error).message).toMatch(
+        /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 100 ms while waiting for credentials$/,
+      );
+      expect(leakedSecrets(err, secrets())).toEqual([]);
+    }
+    expect(fake.stats.exchanges).toBe(0);
+  });
+
+  it("times out the token request itself under the client's timeout", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    // A call with no timeout of its own waits for its token; the token request keeps the client's.
+    const err = (await connect({ timeout: 100 })
+      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, timeout: 0 })
+      .catch((e: unknown) => e)) as AtlasAuthError;
+    expect(err).toBeInstanceOf(AtlasAuthError);
     expect(err.message).toMatch(
-      /POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
+      /could not get an access token: POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
     );
     expect(err.cause).toBeInstanceOf(AtlasTimeoutError);
     expect(err.status).toBeUndefined();
+    expect(fake.stats.exchanges).toBe(0);
     expect(leakedSecrets(err, secrets())).toEqual([]);
   });
 
