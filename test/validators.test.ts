@@ -4,13 +4,8 @@
  * (scripts/lib/validators.ts). Expected field names, roles and read-only fields are written out
  * from the facts of Atlas's contract, never read back from the generated code.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import fc from "fast-check";
-import ts from "typescript";
 import { afterAll, describe, expect, test } from "vitest";
 import { operations } from "../generated/operations.js";
 import {
@@ -27,6 +22,7 @@ import {
 } from "../generated/validators.js";
 import type { OpenApiDocument } from "../scripts/lib/operation-table.js";
 import { REQUEST_BODY_POLICY, buildValidators } from "../scripts/lib/validators.js";
+import { generatedLoader } from "./helpers/generated-module.js";
 
 type Json = Record<string, unknown>;
 type Validate = (value: unknown) => Violation[];
@@ -160,30 +156,13 @@ function rules(violations: Violation[]): { path: string; rule: string }[] {
 // ---------------------------------------------------------------------------------------------
 // Loading code that the generator writes from a synthetic spec.
 
-let scratch: string | undefined;
-let loaded = 0;
-afterAll(async () => {
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
-
-const RULES_FILE = fileURLToPath(new URL("../src/validation/rules.ts", import.meta.url));
-
-/**
- * Compiles generated TypeScript to JavaScript and imports it as a module. The generated module
- * imports its helpers from src/validation/rules.ts by a path relative to generated/; the copy in
- * a scratch directory imports the same file by its absolute path.
- */
-async function load(source: string): Promise<Record<string, unknown>> {
-  scratch ??= await mkdtemp(path.join(tmpdir(), "atlas-invites-validators-"));
-  const relative = '"../src/validation/rules.js"';
-  expect(source).toContain(relative);
-  const js = ts.transpileModule(source.split(relative).join(JSON.stringify(RULES_FILE)), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  }).outputText;
-  const file = path.join(scratch, `validators-${++loaded}.mjs`);
-  await writeFile(file, js);
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-}
+const generated = generatedLoader();
+afterAll(() => generated.dispose());
+const load = (source: string) => {
+  // The generated module reaches its helpers through this import, which the loader redirects.
+  expect(source).toContain('from "../src/validation/rules.js"');
+  return generated.load(source);
+};
 
 function fn(module: Record<string, unknown>, name: string): Validate {
   const f = module[name];
