@@ -137,6 +137,12 @@ describe("the invitation methods over real HTTP", () => {
     expect(fake.requests[0]!.url).toMatch(/\?envelope=true&pretty=true$/);
   });
 
+  it("exports the operation ids, not the operation table", async () => {
+    const pkg = (await import("../src/index.js")) as Record<string, unknown>;
+    expect(pkg.operations).toBeUndefined();
+    expect(pkg.OPERATION_IDS).toEqual(Object.keys(operations).sort());
+  });
+
   it("has one method per operation of the generated table", () => {
     const ids = Object.keys(operations);
     expect(ids.length).toBeGreaterThan(4);
