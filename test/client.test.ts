@@ -235,6 +235,27 @@ describe("the Cloud Users methods, on the wire", () => {
     expect(fetch.calls).toHaveLength(2);
   });
 
+  it("paginate stops between pages when the call's signal aborts", async () => {
+    const fetch = stubFetch(() => json(200, { results: [{ username: "a" }, { username: "b" }] }));
+    const client = stubbed(fetch);
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const user of client.paginate("listOrgUsers", {
+        orgId: VALID_ID,
+        itemsPerPage: 2,
+        signal: controller.signal,
+      })) {
+        seen.push(user.username);
+        controller.abort(reason);
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBe(reason);
+    expect(seen).toEqual(["a", "b"]);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
   it("paginate refuses an operation that does not page", () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);
