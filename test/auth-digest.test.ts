@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAuthStrategy } from "../src/auth/index.js";
 import { digestResponse, parseChallenges } from "../src/auth/digest.js";
-import { AtlasRequest } from "../src/request.js";
+import { AtlasRequest } from "../src/http/request.js";
 import {
+  apiKey,
   AtlasApiError,
   AtlasAuthError,
   createAtlasInvites,
@@ -21,6 +21,7 @@ import {
   type RecordedRequest,
 } from "../src/testing/index.js";
 import { leakedSecrets } from "./helpers/auth-secrets.js";
+import { OFFLINE_CONTEXT } from "./helpers/custom-auth.js";
 import {
   authorizationFields,
   expectedFromHeader,
@@ -47,7 +48,7 @@ function connect(
   keys: { publicKey: string; privateKey: string } = fake.credentials.apiKey,
 ): AtlasInvites {
   return createAtlasInvites({
-    auth: { type: "apiKey", ...keys },
+    auth: apiKey(keys),
     baseUrl: fake.url,
     onDeprecation: false,
     ...options,
@@ -408,23 +409,29 @@ describe("Digest over real HTTP", () => {
     expect(fake.requests.map((r) => r.status)).toEqual([503, 401, 200]);
   });
 
-  it("reports a Digest challenge it cannot answer as AtlasAuthError", async () => {
-    await fake.close();
-    await startFake({
-      apiKey: false,
-      authSchemes: [
-        {
-          check: () => ({ verdict: "absent" }),
-          challenge: () => 'Digest realm="r", nonce="n1", algorithm=SHA-512, qop="auth-int"',
-        },
-      ],
-    });
-    const err = await get(connect()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AtlasAuthError);
-    expect((err as Error).message).toContain("algorithm=SHA-512 qop=auth-int");
-    expect((err as Error).message).toContain(`API key ${fake.credentials.apiKey.publicKey}`);
-    expect(fake.stats.exchanges).toBe(1);
-  });
+  it.each([
+    ["an algorithm", 'algorithm=SHA-512, qop="auth"', "algorithm=SHA-512"],
+    ["a qop", 'algorithm=MD5, qop="auth-int"', "qop=auth-int"],
+  ])(
+    "reports a Digest challenge with %s it cannot answer as AtlasAuthError",
+    async (_label, params, named) => {
+      await fake.close();
+      await startFake({
+        apiKey: false,
+        authSchemes: [
+          {
+            check: () => ({ verdict: "absent" }),
+            challenge: () => `Digest realm="r", nonce="n1", ${params}`,
+          },
+        ],
+      });
+      const err = await get(connect()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AtlasAuthError);
+      expect((err as Error).message).toContain(`Atlas asked for HTTP Digest with ${named},`);
+      expect((err as Error).message).toContain(`API key ${fake.credentials.apiKey.publicKey}`);
+      expect(fake.stats.exchanges).toBe(1);
+    },
+  );
 
   it("hands a 401 without a Digest challenge to the caller after one exchange", async () => {
     await fake.close();
@@ -503,16 +510,10 @@ describe("reading WWW-Authenticate", () => {
   });
 
   it("answers a challenge written in unusual case and spacing", async () => {
-    const strategy = createAuthStrategy(
-      { type: "apiKey", publicKey: "abcdefgh", privateKey: "pk-secret-7f3a" },
-      {
-        baseUrl: "https://cloud.mongodb.com",
-        userAgent: "t",
-        send: () => Promise.reject(new Error("unused")),
-      },
-    );
+    const strategy = apiKey({ publicKey: "abcdefgh", privateKey: "pk-secret-7f3a" });
+    const session = strategy.start(OFFLINE_CONTEXT);
     const first = new AtlasRequest("https://cloud.mongodb.com/api/atlas/v2/orgs/x?y=1");
-    await strategy.authorize(first);
+    await session.authorize(first);
     expect(first.headers.get("Authorization")).toBeNull();
     const challenge = new Response(null, {
       status: 401,
@@ -521,10 +522,10 @@ describe("reading WWW-Authenticate", () => {
           'Basic realm="x", digest   REALM = "R, 1" , NONCE="n\\"1",QOP="auth-int, auth", ALGORITHM=sha-256',
       },
     });
-    strategy.onResponse!(first, challenge);
-    expect(await strategy.onUnauthorized!(first, challenge)).toBe(true);
+    session.onResponse!(first, challenge);
+    expect(await session.onUnauthorized!(first, challenge)).toBe(true);
     const again = first.clone();
-    await strategy.authorize(again);
+    await session.authorize(again);
     const fields = authorizationFields(again.headers.get("Authorization")!);
     expect(fields).toMatchObject({
       username: "abcdefgh",
@@ -549,14 +550,20 @@ describe("reading WWW-Authenticate", () => {
         qop: "auth",
       }),
     );
-    expect(inspect(strategy, { showHidden: true, depth: 5 })).not.toContain("pk-secret-7f3a");
-    expect(Object.keys(strategy).sort()).toEqual([
+    for (const value of [strategy, session]) {
+      expect(inspect(value, { showHidden: true, depth: 5 })).not.toContain("pk-secret-7f3a");
+      expect(JSON.stringify(value)).not.toContain("pk-secret-7f3a");
+    }
+    // The key lives in closures only; the values hold functions and the public label.
+    expect(Object.keys(strategy).sort()).toEqual(["label", "start"]);
+    expect(strategy.label).toBe("API key abcdefgh");
+    expect(Object.keys(session).sort()).toEqual([
       "authorize",
-      "label",
       "onError",
       "onResponse",
       "onUnauthorized",
-      "type",
+      "secrets",
     ]);
+    expect(Object.values(session).every((v) => typeof v === "function")).toBe(true);
   });
 });

@@ -8,8 +8,11 @@ import {
   AtlasError,
   AtlasTimeoutError,
   createAtlasInvites,
+  isAtlasApiError,
+  serviceAccount,
   type AtlasInvites,
   type AtlasInvitesOptions,
+  type FetchLike,
   type OrganizationInvitation,
 } from "../src/index.js";
 import {
@@ -18,7 +21,9 @@ import {
   type FakeAtlasOptions,
   type FakeTokenReply,
 } from "../src/testing/index.js";
+import { DEFAULT_TOKEN_LIFETIME_MS } from "../src/auth/service-account.js";
 import { basicForms, leakedSecrets } from "./helpers/auth-secrets.js";
+import { OBSERVED_USER_UNAUTHORIZED_BODY } from "./helpers/stub-fetch.js";
 
 let fake: FakeAtlas;
 let seeded: OrganizationInvitation;
@@ -44,7 +49,7 @@ function connect(
   credentials: { clientId: string; clientSecret: string } = fake.credentials.serviceAccount,
 ): AtlasInvites {
   const atlas = createAtlasInvites({
-    auth: { type: "serviceAccount", ...credentials },
+    auth: serviceAccount(credentials),
     baseUrl: fake.url,
     onDeprecation: false,
     ...options,
@@ -193,6 +198,64 @@ describe("getting and using a token", () => {
     expect(apiRequests()[0]!.status).toBe(401);
     expect(apiRequests()[1]!.status).toBe(200);
   });
+
+  it("assumes tokens live one hour, as Atlas issues them", () => {
+    expect(DEFAULT_TOKEN_LIFETIME_MS).toBe(3_600_000);
+  });
+
+  it.each([
+    ["missing", undefined],
+    ["null", null],
+    ["zero", 0],
+    ["negative", -60],
+    ["a string", "3600"],
+    ["not a number", "soon"],
+  ])(
+    "keeps a token whose expires_in is %s for the default lifetime, not one call",
+    async (_label, expiresIn) => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      const start = Date.now();
+      // The fake issues real tokens; only the expires_in the client reads is replaced.
+      const fetch: FetchLike = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        // The client's fetch is always called with the URL as a string.
+        if (!(input as string).endsWith("/api/oauth/token") || response.status !== 200) {
+          return response;
+        }
+        const body = (await response.json()) as Record<string, unknown>;
+        if (expiresIn === undefined) delete body.expires_in;
+        else body.expires_in = expiresIn;
+        return new Response(JSON.stringify(body), { status: 200, headers: response.headers });
+      };
+      const atlas = connect({ fetch });
+      for (let i = 0; i < 5; i++) await get(atlas);
+      expect(fake.stats.tokenRequests).toBe(1);
+
+      // Still inside the default lifetime and before its refresh margin: the same token serves.
+      vi.setSystemTime(start + DEFAULT_TOKEN_LIFETIME_MS - 61_000);
+      await get(atlas);
+      expect(fake.stats.tokenRequests).toBe(1);
+      expect(new Set(apiRequests().map((r) => r.headers.authorization)).size).toBe(1);
+
+      // Inside the margin, one background refresh fetches the next token.
+      vi.setSystemTime(start + DEFAULT_TOKEN_LIFETIME_MS - 30_000);
+      await get(atlas);
+      await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+    },
+  );
+
+  it("counts the wait for a token into the first attempt's timeout", async () => {
+    fake.tokenEndpoint.delayMs = 200;
+    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite", times: 2 });
+    const atlas = connect({ timeout: 300 });
+    // 200 ms for the token and 200 ms for the answer: each shorter than 300 ms, both longer.
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toContain("timed out after 300 ms");
+    // With the token in hand, the same answer time fits.
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+  });
 });
 
 describe("401 on an API call", () => {
@@ -248,6 +311,61 @@ describe("401 on an API call", () => {
     const results = await Promise.all(Array.from({ length: 200 }, () => get(atlas)));
     expect(results.every((r) => r.id === seeded.id)).toBe(true);
     expect(fake.stats.tokenRequests).toBe(2);
+  });
+});
+
+describe("the caller's signal", () => {
+  it("an already aborted signal sends nothing, not even a token request", async () => {
+    const atlas = connect();
+    const reason = new Error("cancelled before the call");
+    const err = await atlas
+      .getOrgInvite({
+        orgId: seeded.orgId!,
+        invitationId: seeded.id!,
+        signal: AbortSignal.abort(reason),
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBe(reason);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("aborting while the token is on its way rejects with the reason; the token serves the next call", async () => {
+    fake.tokenEndpoint.delayMs = 200;
+    const atlas = connect();
+    const controller = new AbortController();
+    const call = atlas
+      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, signal: controller.signal })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    const reason = new Error("user pressed cancel");
+    controller.abort(reason);
+    expect(await call).toBe(reason);
+    expect(fake.stats.exchanges).toBe(0);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+  });
+});
+
+describe("401 that means a missing role", () => {
+  it("goes to the caller at once, and the token stays", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.inject({
+      kind: "status",
+      status: 401,
+      body: OBSERVED_USER_UNAUTHORIZED_BODY,
+      operationId: "getOrgInvite",
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(isAtlasApiError(err, "USER_UNAUTHORIZED")).toBe(true);
+    expect((err as AtlasApiError).status).toBe(401);
+    expect((err as AtlasApiError).detail).toBe(OBSERVED_USER_UNAUTHORIZED_BODY.detail);
+    // No new token and no second try: the credentials are fine, they lack a role.
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(2);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(new Set(apiRequests().map((r) => r.headers.authorization)).size).toBe(1);
   });
 });
 
@@ -318,7 +436,7 @@ describe("token endpoint failures", () => {
     [
       "a 200 with another token type",
       { status: 200, body: { access_token: "mdb_sa_at_mac", token_type: "mac" } },
-      /answered 200 with token_type "mac", not Bearer/,
+      /answered 200 with a token_type other than Bearer/,
     ],
   ];
   for (const [name, reply, message] of replies) {
@@ -345,14 +463,49 @@ describe("token endpoint failures", () => {
     expect(leakedSecrets(err, secrets())).toEqual([]);
   });
 
-  it("times out a token endpoint that does not answer", async () => {
+  it("times out a call whose token endpoint does not answer, every time", async () => {
     fake.tokenEndpoint.delayMs = 1_000;
-    const err = await failure(connect({ timeout: 100 }));
+    // The call's first attempt counts from the start of the call, before the token request
+    // begins, so the call's own timeout is always the first to run out. Several rounds, because
+    // the token request's timer runs out at nearly the same moment.
+    for (let round = 0; round < 20; round++) {
+      const err = await get(connect({ timeout: 100 })).catch((e: unknown) => e);
+      expect(err, `round ${round}`).toBeInstanceOf(AtlasTimeoutError);
+      expect((err as Error).message).toMatch(
+        /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 100 ms while waiting for credentials$/,
+      );
+      expect(leakedSecrets(err, secrets())).toEqual([]);
+    }
+    expect(fake.stats.exchanges).toBe(0);
+  });
+
+  it("times out the token request itself under the client's timeout", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    // A call with no timeout of its own waits for its token; the token request keeps the client's.
+    const err = (await connect({ timeout: 100 })
+      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, timeout: 0 })
+      .catch((e: unknown) => e)) as AtlasAuthError;
+    expect(err).toBeInstanceOf(AtlasAuthError);
     expect(err.message).toMatch(
-      /POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
+      /could not get an access token: POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
     );
     expect(err.cause).toBeInstanceOf(AtlasTimeoutError);
     expect(err.status).toBeUndefined();
+    expect(fake.stats.exchanges).toBe(0);
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+  });
+
+  it("ends a call whose own timeout runs out while it waits for its token", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const atlas = connect({ timeout: 5_000 });
+    const err = await atlas
+      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, timeout: 100 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toMatch(
+      /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 100 ms while waiting for credentials$/,
+    );
+    expect(fake.stats.exchanges).toBe(0);
     expect(leakedSecrets(err, secrets())).toEqual([]);
   });
 
@@ -418,7 +571,7 @@ describe("close", () => {
     expect(direct.status).toBe(401);
 
     const sent = fake.requests.length;
-    await expect(get(atlas)).rejects.toThrow(/closed/);
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
     expect(fake.requests.length).toBe(sent);
     await atlas.close();
     expect(fake.stats.revocations).toBe(1);
@@ -430,27 +583,87 @@ describe("close", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("fails a call that was waiting for its token, and revokes that token", async () => {
+  it("lets a call that was waiting for its token finish, then revokes that token", async () => {
     fake.tokenEndpoint.delayMs = 100;
     const atlas = connect();
     const call = get(atlas).catch((e: unknown) => e);
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
     await atlas.close();
-    const err = await call;
-    expect(err).toBeInstanceOf(AtlasAuthError);
-    expect((err as Error).message).toContain("was closed");
+    // The call was made before close(): it is in flight, so it finishes.
+    expect(await call).toEqual(seeded);
+    expect(fake.stats.exchanges).toBe(1);
     expect(fake.stats.revocations).toBe(1);
     expect(fake.tokenEndpoint.isActive(fake.tokenEndpoint.issued[0]!)).toBe(false);
-    expect(fake.stats.exchanges).toBe(0);
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
   });
 
-  it("rejects when the token cannot be revoked, without the token in the error", async () => {
+  it("waits for a call in flight before revoking the token it uses", async () => {
+    const atlas = connect();
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+    const order: string[] = [];
+    const call = get(atlas).then((invite) => {
+      order.push(`call settled, token active: ${fake.tokenEndpoint.isActive(token!)}`);
+      return invite;
+    });
+    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(2));
+    const closing = atlas.close().then(() => order.push("closed"));
+    // A call made after close() is refused at once, while the earlier one is still in flight.
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
+    expect(fake.stats.exchanges).toBe(2);
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled, token active: true", "closed"]);
+    expect(fake.stats.revocations).toBe(1);
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+  });
+
+  it("revokes every token that may still be live, not only the current one", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const atlas = connect();
+    await get(atlas);
+    // Inside the refresh margin a second token arrives while the first is still valid.
+    vi.setSystemTime(start + 3600_000 - 30_000);
+    await get(atlas);
+    await vi.waitFor(() => expect(fake.tokenEndpoint.issued).toHaveLength(2));
+    const issued = [...fake.tokenEndpoint.issued];
+    expect(issued.every((t) => fake.tokenEndpoint.isActive(t))).toBe(true);
+    await atlas.close();
+    const revoked = fake.requests
+      .filter((r) => r.url === "/api/oauth/revoke")
+      .map((r) => new URLSearchParams(r.body).get("token"));
+    expect(revoked.sort()).toEqual(issued.sort());
+    expect(issued.some((t) => fake.tokenEndpoint.isActive(t))).toBe(false);
+  });
+
+  it("rejects when the token cannot be revoked, saying it stays valid, and is closed anyway", async () => {
+    const atlas = connect();
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    fake.inject({ kind: "status", status: 500, path: "/api/oauth/revoke", times: Infinity });
+    const err = await atlas.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect((err as Error).message).toMatch(
+      /could not revoke an access token: POST \/api\/oauth\/revoke answered 500; the token stays valid until it expires \(\d{4}-\d\d-\d\dT[\d:.]+Z\)/,
+    );
+    expect((err as AtlasAuthError).status).toBe(500);
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(true);
+    expect(leakedSecrets(err, secrets())).toEqual([]);
+    const sent = fake.requests.length;
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
+    expect(fake.requests.length).toBe(sent);
+  });
+
+  it("rejects when the revocation endpoint cannot be reached, without the token in the error", async () => {
     const atlas = connect({ retry: false });
     await get(atlas);
     await fake.close();
     const err = await atlas.close().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AtlasAuthError);
-    expect((err as Error).message).toContain("could not revoke its access token");
+    expect((err as Error).message).toContain("could not revoke an access token");
+    expect((err as Error).message).toContain("the token stays valid until it expires");
     expect(leakedSecrets(err, secrets())).toEqual([]);
     await expect(get(atlas)).rejects.toThrow(/closed/);
     await startFake();
@@ -466,7 +679,7 @@ describe("secrets stay out of what we return", () => {
     expect(JSON.parse(JSON.stringify(atlas))).toEqual({
       baseUrl: fake.url,
       auth: `service account ${fake.credentials.serviceAccount.clientId}`,
-      closed: false,
+      closing: false,
     });
   });
 });

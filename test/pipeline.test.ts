@@ -6,8 +6,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { operations as committedTable } from "../generated/operations.js";
+import type { Violation } from "../src/index.js";
+import { generatedLoader } from "./helpers/generated-module.js";
 import { createTempProject, PROJECT_ROOT, type TempProject } from "./helpers/temp-project.js";
 
 const ORG_INVITE_PATH = "openapi/paths/orgs_{orgId}_invites_{invitationId}.yaml";
@@ -92,6 +94,7 @@ describe("generate", () => {
         "bundle spec",
         "types ->",
         "operation table ->",
+        "validators ->",
         "bundled spec",
       ]) {
         expect(first.stdout).toMatch(new RegExp(`^ {2}${step}.* \\d+ ms$`, "m"));
@@ -130,11 +133,14 @@ describe("generate", () => {
 });
 
 describe("spec-first", () => {
+  const loader = generatedLoader();
+  afterAll(() => loader.dispose());
+
   const NEW_PATH = "/api/atlas/v2/orgs/{orgId}/invites";
   const NEW_FILE = "openapi/paths/orgs_{orgId}_invites.yaml";
   const NEW_MEDIA_TYPE = "application/vnd.atlas.2024-05-30+json";
 
-  /** A fifth operation, written the way a contributor would add one: one path file… */
+  /** A new operation, written the way a contributor would add one: one path file… */
   const pathFile = `parameters:
   - $ref: ../components/parameters/OrgId.yaml
 get:
@@ -213,29 +219,55 @@ export const route: Route = {} as operations["listOrgInvites"];
       const { operations: table } = (await import(tableUrl)) as {
         operations: Record<string, Record<string, unknown>>;
       };
-      expect(table.listOrgInvites).toMatchObject({
+      expect(table.listOrgInvites).toEqual({
         operationId: "listOrgInvites",
         method: "GET",
         path: NEW_PATH,
-        apiVersion: "2024-05-30",
-        accept: NEW_MEDIA_TYPE,
-        requestMediaType: null,
-        successSchema: null,
+        version: "2024-05-30",
+        mediaType: NEW_MEDIA_TYPE,
+        body: null,
+        bodySchema: null,
+        // The answer is an array, not a named schema.
+        responseSchema: null,
+        pathParams: ["orgId"],
+        queryParams: ["envelope"],
+        // No pageNum parameter, so not a list operation that paginate() would page through.
+        pageSize: null,
         deprecated: false,
         sunset: null,
-        requiredRoles: ["Organization Owner"],
-        tags: ["Organizations"],
-        queryParams: [{ name: "envelope", type: "boolean", default: false }],
+        replacement: null,
+        roles: ["Organization Owner"],
       });
-      expect((table.listOrgInvites!.pathParams as { name: string }[]).map((p) => p.name)).toEqual([
-        "orgId",
-      ]);
-      // The four existing operations come out exactly as before.
+      // The operations already in the spec come out exactly as before.
       const { listOrgInvites: _added, ...rest } = table;
       expect(Object.keys(rest).sort()).toEqual(Object.keys(committedTable).sort());
       for (const [id, entry] of Object.entries(committedTable)) {
         expect(JSON.stringify(rest[id])).toBe(JSON.stringify(entry));
       }
+
+      // The validators check the new operation's parameters, from the same spec.
+      const validators = await loader.load(await project.read("generated/validators.ts"));
+      const validateInput = validators.validateInput as (
+        id: string,
+        path: unknown,
+        query: unknown,
+        body: unknown,
+      ) => Violation[];
+      const ok = { orgId: "4888442a3354817a7320eb61" };
+      expect(validateInput("listOrgInvites", ok, { envelope: true }, undefined)).toEqual([]);
+      expect(
+        validateInput(
+          "listOrgInvites",
+          { orgId: "../x" },
+          { envelope: "yes", pretty: true },
+          {},
+        ).map((v) => [v.path, v.rule]),
+      ).toEqual([
+        ["orgId", "pattern"],
+        ["envelope", "type"],
+        ["pretty", "unknownParameter"],
+        ["body", "unknownParameter"],
+      ]);
     },
     TIMEOUT,
   );

@@ -4,18 +4,20 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operations } from "../generated/operations.js";
 import {
+  accessToken,
   AtlasValidationError,
   createAtlasInvites,
   KNOWN_PROJECT_ROLES,
-  operations,
   ORG_ROLES,
   type AtlasInvites,
-  type FetchLike,
   type OperationId,
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { ID_RULES, validInput } from "./helpers/bad-input.js";
 import { countingFetch, newCounts, writeCounts } from "./helpers/reliability.js";
+import { stubFetch } from "./helpers/stub-fetch.js";
 
 const NUM_RUNS = Number(process.env.NUM_RUNS ?? 1000);
 if (!Number.isInteger(NUM_RUNS) || NUM_RUNS < 1) {
@@ -52,8 +54,8 @@ const props = (name: string) => Object.keys(spec.components.schemas[name]?.prope
 /** Fields of the returned resource that are read-only and not fields of the request body. */
 function readOnlyFields(id: OperationId): string[] {
   const op = operations[id];
-  const request = new Set(op.requestSchema ? props(op.requestSchema) : []);
-  const resource = spec.components.schemas[op.successSchema]?.properties ?? {};
+  const request = new Set(op.bodySchema ? props(op.bodySchema) : []);
+  const resource = spec.components.schemas[op.responseSchema]?.properties ?? {};
   return Object.entries(resource)
     .filter(([name, p]) => p.readOnly === true && !request.has(name))
     .map(([name]) => name);
@@ -110,6 +112,27 @@ const bodies = {
   ),
   updateGroupInvites: fc.record({ username: email, roles: projectRoles }, { requiredKeys: [] }),
   updateGroupInviteById: fc.record({ roles: projectRoles }, { requiredKeys: [] }),
+  updateOrgUser: fc.record(
+    {
+      roles: fc.record(
+        {
+          orgRoles: fc.uniqueArray(fc.constantFrom(...ORG_ROLES), {
+            minLength: 1,
+            maxLength: ORG_ROLES.length,
+          }),
+          groupRoleAssignments: fc.array(
+            fc.record({ groupId: validId, groupRoles: projectRoles }, { requiredKeys: [] }),
+            { maxLength: 3 },
+          ),
+        },
+        { requiredKeys: ["orgRoles"] },
+      ),
+      teamIds: fc.uniqueArray(validId, { maxLength: 4 }),
+    },
+    { requiredKeys: [] },
+  ),
+  addGroupUserRole: fc.record({ groupRole: projectRole }),
+  removeGroupUserRole: fc.record({ groupRole: projectRole }),
 } as const;
 
 type Body = Record<string, unknown>;
@@ -152,11 +175,9 @@ const nonString = fc.oneof(
 );
 const key = fc.stringMatching(/^[a-z][A-Za-z0-9_]{0,15}$/);
 
-function defects(
-  id: "updateOrgInviteById" | "updateGroupInvites" | "updateGroupInviteById",
-): fc.Arbitrary<Defect> {
+function defects(id: (typeof DEFECT_OPS)[number]): fc.Arbitrary<Defect> {
   const op = operations[id];
-  const known = new Set([...props(op.requestSchema), ...readOnlyFields(id)]);
+  const known = new Set([...props(op.bodySchema), ...readOnlyFields(id)]);
   const options: fc.Arbitrary<Defect>[] = [
     fc
       .tuple(
@@ -237,28 +258,17 @@ function defects(
 
 // ---------------------------------------------------------------- a recording stub fetch
 
-interface Sent {
-  url: URL;
-  method: string;
-  body: string | undefined;
-}
-const sent: Sent[] = [];
 const REPLY = JSON.stringify({ id: "5f1a7b3c9d2e4f6a8b0c1d2e", roles: ["ORG_MEMBER"] });
-const stub: FetchLike = (input, init) => {
-  sent.push({
-    url: new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url),
-    method: init?.method ?? "GET",
-    body: init?.body as string | undefined,
-  });
-  return Promise.resolve(
+const stub = stubFetch(
+  () =>
     new Response(REPLY, {
       status: 200,
       headers: { "Content-Type": "application/vnd.atlas.2023-01-01+json" },
     }),
-  );
-};
+);
+const sent = stub.calls;
 const stubbed = createAtlasInvites({
-  auth: { type: "accessToken", token: "property-token" },
+  auth: accessToken({ token: "property-token" }),
   baseUrl: "https://cloud.mongodb.com",
   fetch: stub,
   onDeprecation: false,
@@ -288,7 +298,17 @@ function expectedPath(id: OperationId, params: Record<string, unknown>): string 
   return operations[id].path.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name]));
 }
 
-const PATCH_OPS = ["updateOrgInviteById", "updateGroupInvites", "updateGroupInviteById"] as const;
+/** The operations that take a body. */
+const BODY_OPS = [
+  "updateOrgInviteById",
+  "updateGroupInvites",
+  "updateGroupInviteById",
+  "updateOrgUser",
+  "addGroupUserRole",
+  "removeGroupUserRole",
+] as const;
+/** The invitation bodies, whose defects `defects` knows how to make. */
+const DEFECT_OPS = ["updateOrgInviteById", "updateGroupInvites", "updateGroupInviteById"] as const;
 const flags = fc.record({ envelope: fc.boolean(), pretty: fc.boolean() }, { requiredKeys: [] });
 
 describe("valid input is sent exactly as given (stub fetch)", () => {
@@ -309,20 +329,26 @@ describe("valid input is sent exactly as given (stub fetch)", () => {
           expect(sent[0]!.method).toBe("GET");
           expect(sent[0]!.url.pathname).toBe(`/api/atlas/v2/orgs/${orgId}/invites/${invitationId}`);
           expect(sent[0]!.url.search).toBe(envelope === undefined ? "" : `?envelope=${envelope}`);
-          expect(sent[0]!.body).toBeUndefined();
+          expect(sent[0]!.body).toBeNull();
         },
       ),
     );
   });
 
-  it.each(PATCH_OPS)("%s: any valid ids and body", async (id) => {
-    const params = operations[id].pathParams.map((p) => p.name);
-    const queryNames = new Set<string>(operations[id].queryParams.map((q) => q.name));
+  it("covers every operation that takes a body", () => {
+    const withBody = Object.values(operations).filter((op) => op.body !== null);
+    expect(withBody.map((op) => op.operationId).sort()).toEqual([...BODY_OPS].sort());
+  });
+
+  it.each(BODY_OPS)("%s: any valid ids and body", async (id) => {
+    const op = operations[id];
+    const params: readonly string[] = op.pathParams;
+    const queryNames = new Set<string>(op.queryParams);
     await check(
       `${id} valid bodies`,
       fc.asyncProperty(
         fc.array(validId, { minLength: params.length, maxLength: params.length }),
-        bodies[id],
+        bodies[id] as fc.Arbitrary<Body>,
         flags,
         async (ids, body, query) => {
           sent.length = 0;
@@ -332,7 +358,7 @@ describe("valid input is sent exactly as given (stub fetch)", () => {
           );
           await call(stubbed, id)({ ...path, ...usable, body });
           expect(sent).toHaveLength(1);
-          expect(sent[0]!.method).toBe("PATCH");
+          expect(sent[0]!.method).toBe(op.method);
           expect(sent[0]!.url.pathname).toBe(expectedPath(id, path));
           expect(Object.fromEntries(sent[0]!.url.searchParams)).toEqual(
             Object.fromEntries(Object.entries(usable).map(([k, v]) => [k, String(v)])),
@@ -348,38 +374,29 @@ describe("invalid input is refused with nothing sent (stub fetch)", () => {
   const ids = Object.keys(operations) as OperationId[];
 
   it("any invalid id in any path parameter", async () => {
-    const validBody: Record<OperationId, Body | undefined> = {
-      getOrgInvite: undefined,
-      updateOrgInviteById: { roles: ["ORG_MEMBER"] },
-      updateGroupInvites: { username: "ana@example.com" },
-      updateGroupInviteById: {},
-    };
     const arb = fc.constantFrom(...ids).chain((id) =>
       fc.record({
         id: fc.constant(id),
-        spoiled: fc.constantFrom(...operations[id].pathParams.map((p) => p.name)),
-        good: fc.array(validId, { minLength: 2, maxLength: 2 }),
+        spoiled: fc.constantFrom(...operations[id].pathParams),
         bad: invalidId,
       }),
     );
     await check(
       "invalid ids",
-      fc.asyncProperty(arb, async ({ id, spoiled, good, bad }) => {
+      fc.asyncProperty(arb, async ({ id, spoiled, bad }) => {
         sent.length = 0;
-        const input: Record<string, unknown> = { body: validBody[id] };
-        operations[id].pathParams.forEach((p, i) => (input[p.name] = good[i]));
-        input[spoiled] = bad;
+        const input: Record<string, unknown> = { ...validInput(id), [spoiled]: bad };
         const { violations } = await refusal(stubbed, id, input);
         expect(violations.map((v) => v.path)).toEqual([spoiled]);
-        expect(["type", "pattern"]).toContain(violations[0]!.rule);
+        expect(ID_RULES).toContain(violations[0]!.rule);
         counts.requestsWronglySent += sent.length;
         expect(sent).toHaveLength(0);
       }),
     );
   });
 
-  it.each(PATCH_OPS)("%s: any valid body with a defect", async (id) => {
-    const params = operations[id].pathParams.map((p) => p.name);
+  it.each(DEFECT_OPS)("%s: any valid body with a defect", async (id) => {
+    const params = operations[id].pathParams;
     await check(
       `${id} invalid bodies`,
       fc.asyncProperty(bodies[id], defects(id), async (body, defect) => {
@@ -407,7 +424,7 @@ describe("over real HTTP against the fake Atlas", () => {
   beforeAll(async () => {
     fake = await startFakeAtlas({ rateLimit: 1_000_000_000 });
     atlas = createAtlasInvites({
-      auth: { type: "accessToken", token: fake.credentials.accessToken },
+      auth: accessToken({ token: fake.credentials.accessToken }),
       baseUrl: fake.url,
       fetch: spy,
       onDeprecation: false,

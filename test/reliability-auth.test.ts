@@ -1,9 +1,17 @@
 // Retries and authentication together, over real HTTP: the re-send after a 401 belongs to
 // authentication, so it is not a retry and does not use up the retry budget.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AtlasApiError, createAtlasInvites, type RetryInfo } from "../src/index.js";
+import {
+  apiKey,
+  AtlasApiError,
+  createAtlasInvites,
+  isAtlasApiError,
+  serviceAccount,
+  type RetryInfo,
+} from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
 import { newCounts, rejection, writeCounts } from "./helpers/reliability.js";
+import { OBSERVED_401_BODY, OBSERVED_USER_UNAUTHORIZED_BODY } from "./helpers/stub-fetch.js";
 
 let fake: FakeAtlas;
 const counts = newCounts();
@@ -25,7 +33,7 @@ describe("the 401 re-send is not a retry", () => {
     counts.scenarios++;
     const retries: RetryInfo[] = [];
     const atlas = createAtlasInvites({
-      auth: { type: "serviceAccount", ...fake.credentials.serviceAccount },
+      auth: serviceAccount(fake.credentials.serviceAccount),
       baseUrl: fake.url,
       onDeprecation: false,
       retry: { maxRetries: 1, baseDelayMs: 1 },
@@ -66,7 +74,7 @@ describe("the 401 re-send is not a retry", () => {
   it("a second 401 after the re-send goes to the caller, with no more requests", async () => {
     counts.scenarios++;
     const atlas = createAtlasInvites({
-      auth: { type: "serviceAccount", ...fake.credentials.serviceAccount },
+      auth: serviceAccount(fake.credentials.serviceAccount),
       baseUrl: fake.url,
       onDeprecation: false,
       retry: { maxRetries: 3, baseDelayMs: 1 },
@@ -75,6 +83,7 @@ describe("the 401 re-send is not a retry", () => {
     const always401 = fake.inject({
       kind: "status",
       status: 401,
+      body: OBSERVED_401_BODY,
       operationId: "getOrgInvite",
       times: Infinity,
     });
@@ -86,6 +95,39 @@ describe("the 401 re-send is not a retry", () => {
     // One call, one re-send after a fresh token; 401 is never retried by the retry policy.
     expect(always401.hits).toBe(2);
     always401.remove();
+    await atlas.close();
+  });
+});
+
+describe("a 401 for a missing role is neither re-sent nor retried", () => {
+  it("an API key keeps its Digest session and answers the next call pre-emptively", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: apiKey(fake.credentials.apiKey),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      retry: { maxRetries: 3, baseDelayMs: 1 },
+    });
+    const s = fake.invites.addOrgInvite();
+    const ids = { orgId: s.orgId!, invitationId: s.id! };
+    await atlas.getOrgInvite(ids);
+    const challenges = fake.stats.challenges;
+    const role = fake.inject({
+      kind: "status",
+      status: 401,
+      body: OBSERVED_USER_UNAUTHORIZED_BODY,
+      operationId: "getOrgInvite",
+    });
+    injected.push(role);
+    fake.requests.length = 0;
+    const err = await rejection(atlas.getOrgInvite(ids));
+    expect(isAtlasApiError(err, "USER_UNAUTHORIZED")).toBe(true);
+    expect(role.hits).toBe(1);
+    expect(fake.requests).toHaveLength(1);
+    // The next call answers the same challenge again: no new challenge was needed.
+    expect((await atlas.getOrgInvite(ids)).id).toBe(s.id);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.stats.challenges).toBe(challenges);
     await atlas.close();
   });
 });

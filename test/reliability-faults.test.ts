@@ -2,6 +2,7 @@
 // retries with Retry-After and backoff, and what is never retried.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  accessToken,
   AtlasApiError,
   AtlasError,
   AtlasTimeoutError,
@@ -10,10 +11,11 @@ import {
   type AtlasInvitesOptions,
   type RetryInfo,
 } from "../src/index.js";
-import { AtlasRequest } from "../src/request.js";
-import { createTransport, parseRetryAfter } from "../src/transport.js";
+import { parseRetryAfter } from "../src/http/retry.js";
 import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
+import { OTHER_ID, VALID_ID } from "./helpers/bad-input.js";
 import { rejection, trackFaults } from "./helpers/reliability.js";
+import { json, stubFetch } from "./helpers/stub-fetch.js";
 
 /** Generous: proves "does not hang", never "is fast". */
 const NO_HANG_MS = 10_000;
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 function client(options: Partial<AtlasInvitesOptions> = {}): AtlasInvites {
   const atlas = createAtlasInvites({
-    auth: { type: "accessToken", token: fake.credentials.accessToken },
+    auth: accessToken({ token: fake.credentials.accessToken }),
     baseUrl: fake.url,
     onDeprecation: false,
     retry: { baseDelayMs: 5, maxDelayMs: 2_000 },
@@ -108,7 +110,7 @@ describe("timeouts and the caller's signal", () => {
     await released(late);
   });
 
-  it("aborting the signal while waiting ends the call with the reason as cause, socket closed", async () => {
+  it("aborting the signal while waiting rejects with the signal's reason, socket closed", async () => {
     const hang = inject({ kind: "hang" });
     const atlas = client({ timeout: 0 });
     const controller = new AbortController();
@@ -116,14 +118,12 @@ describe("timeouts and the caller's signal", () => {
     const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
     await vi.waitFor(() => expect(hang.hits).toBe(1));
     controller.abort(reason);
-    const err = await rejection(call);
-    expect(err).toBeInstanceOf(AtlasTimeoutError);
-    expect(err.message).toContain("was aborted by the caller");
-    expect(err.cause).toBe(reason);
+    // As fetch does: the caller's own abort is not a timeout.
+    expect(await rejection(call)).toBe(reason);
     await released(hang);
   });
 
-  it("aborting the signal mid-body gives the same error", async () => {
+  it("aborting the signal mid-body rejects with the reason too", async () => {
     const stall = inject({ kind: "truncate", ending: "stall" });
     const atlas = client({ timeout: 0 });
     const controller = new AbortController();
@@ -131,17 +131,19 @@ describe("timeouts and the caller's signal", () => {
     await vi.waitFor(() => expect(stall.openConnections).toBe(1));
     controller.abort();
     const err = await rejection(call);
-    expect(err).toBeInstanceOf(AtlasTimeoutError);
-    expect(err.message).toContain("was aborted by the caller");
+    expect(err).toBe(controller.signal.reason);
+    expect(err.name).toBe("AbortError");
+    expect(err).not.toBeInstanceOf(AtlasTimeoutError);
     await released(stall);
   });
 
   it("an already aborted signal sends nothing", async () => {
     const atlas = client();
+    const reason = new Error("cancelled before the call");
     const err = await rejection(
-      atlas.getOrgInvite({ ...seededOrgInvite(), signal: AbortSignal.abort() }),
+      atlas.getOrgInvite({ ...seededOrgInvite(), signal: AbortSignal.abort(reason) }),
     );
-    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err).toBe(reason);
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -156,8 +158,20 @@ describe("timeouts and the caller's signal", () => {
     await vi.waitFor(() => expect(fake.requests).toHaveLength(1));
     controller.abort();
     const err = await rejection(call);
-    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(err).toBe(controller.signal.reason);
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("a signal that times out is the caller's abort, and a timeout of the client's is AtlasTimeoutError", async () => {
+    const hang = inject({ kind: "hang", times: 2 });
+    const atlas = client({ timeout: 0 });
+    const signal = AbortSignal.timeout(100);
+    const err = await rejection(atlas.getOrgInvite({ ...seededOrgInvite(), signal }));
+    expect(err).toBe(signal.reason);
+    expect(err.name).toBe("TimeoutError");
+    const own = await rejection(atlas.getOrgInvite({ ...seededOrgInvite(), timeout: 100 }));
+    expect(own).toBeInstanceOf(AtlasTimeoutError);
+    await released(hang);
   });
 });
 
@@ -386,30 +400,105 @@ describe("retries", () => {
   });
 });
 
-describe("backoff, measured on the transport with pinned jitter", () => {
+describe("backoff, measured with pinned jitter", () => {
   it("doubles the ceiling on each retry and caps it at maxDelayMs", async () => {
     inject({ kind: "status", status: 502, times: 4 });
     const retries: RetryInfo[] = [];
-    const send = createTransport({
-      fetch: globalThis.fetch,
-      timeoutMs: 5_000,
-      retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 60_000 },
-      onRetry: (info) => retries.push(info),
-      random: () => 0.5,
-    });
-    const ids = seededOrgInvite();
-    const response = await send(
-      new AtlasRequest(`${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId}`, {
-        headers: {
-          Authorization: `Bearer ${fake.credentials.accessToken}`,
-          Accept: "application/vnd.atlas.2023-01-01+json",
-        },
-      }),
-    );
-    expect(response.status).toBe(200);
-    await response.text();
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
+    try {
+      const atlas = client({
+        retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 60_000 },
+        onRetry: (info) => retries.push(info),
+      });
+      const ids = seededOrgInvite();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    } finally {
+      random.mockRestore();
+    }
+    expect(fake.requests.map((r) => r.status)).toEqual([502, 502, 502, 502, 200]);
     expect(retries.map((r) => r.delayMs)).toEqual([5, 10, 20, 25]);
   });
+});
+
+describe("onRetry", () => {
+  it("an exception it throws ends the call with that very error, and nothing more is sent", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    const stop = new Error("stop retrying");
+    const onRetry = vi.fn(() => {
+      throw stop;
+    });
+    const atlas = client({ onRetry });
+    expect(await rejection(atlas.getOrgInvite(seededOrgInvite()))).toBe(stop);
+    expect(onRetry).toHaveBeenCalledTimes(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe("role changes (POST) are retried only when Atlas cannot have acted on them", () => {
+  /** A network failure the way undici reports it: "fetch failed" with the socket error as cause. */
+  const dropped = (code: string) =>
+    Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error(`socket ${code}`), { code }),
+    });
+
+  function twice(failure: number | string) {
+    // The first attempt fails, a second one would succeed.
+    return stubFetch((_call, n) => {
+      if (n > 0) return json(200, { id: OTHER_ID });
+      if (typeof failure === "string") throw dropped(failure);
+      return json(failure, { error: failure, detail: "injected" });
+    });
+  }
+  function roleClient(fetch: ReturnType<typeof stubFetch>) {
+    return createAtlasInvites({
+      auth: accessToken({ token: "retry-token-0123456789" }),
+      fetch,
+      onDeprecation: false,
+      retry: { baseDelayMs: 1, maxRetries: 2 },
+    });
+  }
+  const role = { groupId: VALID_ID, userId: OTHER_ID, body: { groupRole: "GROUP_READ_ONLY" } };
+
+  it.each([
+    [429, 2],
+    [503, 2],
+    ["ECONNREFUSED", 2],
+    ["EAI_AGAIN", 2],
+    [500, 1],
+    [502, 1],
+    [504, 1],
+    ["ECONNRESET", 1],
+    ["UND_ERR_SOCKET", 1],
+  ])("addGroupUserRole after %s: %i attempt(s)", async (failure, attempts) => {
+    const fetch = twice(failure);
+    const outcome = await roleClient(fetch)
+      .addGroupUserRole(role)
+      .then(
+        () => "data",
+        (e: unknown) => e,
+      );
+    expect(fetch.calls).toHaveLength(attempts);
+    expect(fetch.calls.every((c) => c.method === "POST")).toBe(true);
+    if (attempts === 2) expect(outcome).toBe("data");
+    else if (typeof failure === "number") expect((outcome as AtlasApiError).status).toBe(failure);
+    else expect(outcome).toBeInstanceOf(AtlasError);
+  });
+
+  it.each([500, 502, 504, "ECONNRESET"])(
+    "removeGroupUserRole is not retried after %s, while updateOrgUser (PATCH) is",
+    async (failure) => {
+      const post = twice(failure);
+      await rejection(roleClient(post).removeGroupUserRole(role));
+      expect(post.calls).toHaveLength(1);
+      const patch = twice(failure);
+      await roleClient(patch).updateOrgUser({
+        orgId: VALID_ID,
+        userId: OTHER_ID,
+        body: { roles: { orgRoles: ["ORG_MEMBER"] } },
+      });
+      expect(patch.calls.map((c) => c.method)).toEqual(["PATCH", "PATCH"]);
+    },
+  );
 });
 
 describe("Retry-After parsing (RFC 9110, section 10.2.3)", () => {

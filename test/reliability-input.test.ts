@@ -1,10 +1,12 @@
 // Bad input is refused before the wire: every case below must fail with AtlasValidationError that
 // names the field and the rule, and neither the fetch nor the fake Atlas may see a request.
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { operations } from "../generated/operations.js";
 import {
+  accessToken,
   AtlasValidationError,
   createAtlasInvites,
-  operations,
   type AtlasInvites,
   type OperationId,
 } from "../src/index.js";
@@ -13,6 +15,7 @@ import {
   BAD_BODIES,
   BAD_IDS,
   BAD_SHAPES,
+  ID_RULES,
   OTHER_ID,
   VALID_ID,
   validInput,
@@ -27,7 +30,7 @@ const counts = newCounts();
 beforeAll(async () => {
   fake = await startFakeAtlas();
   atlas = createAtlasInvites({
-    auth: { type: "accessToken", token: fake.credentials.accessToken },
+    auth: accessToken({ token: fake.credentials.accessToken }),
     baseUrl: fake.url,
     fetch: spy,
     onDeprecation: false,
@@ -48,14 +51,39 @@ afterAll(async () => {
 type Call = (input: unknown) => Promise<unknown>;
 const method = (id: OperationId): Call => (atlas as unknown as Record<OperationId, Call>)[id];
 
+type Parameter = { $ref?: string; name?: string; in?: string; schema?: { pattern?: string } };
+const spec = JSON.parse(
+  readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"),
+) as {
+  paths: Record<string, { parameters?: Parameter[] }>;
+  components: { parameters: Record<string, Parameter> };
+};
+
+/** The pattern the spec gives a path parameter, read from the spec itself. */
+function patternOf(path: string, name: string): string {
+  for (const entry of spec.paths[path]?.parameters ?? []) {
+    const param = entry.$ref ? spec.components.parameters[entry.$ref.split("/").pop()!]! : entry;
+    if (param.in === "path" && param.name === name && param.schema?.pattern) {
+      return param.schema.pattern;
+    }
+  }
+  throw new Error(`the spec gives ${path} no pattern for ${name}`);
+}
+
 describe("path parameters are checked against the spec's patterns", () => {
   const cases = Object.values(operations).flatMap((op) =>
-    op.pathParams.flatMap((param) =>
+    op.pathParams.flatMap((name: string) =>
       BAD_IDS.map(
-        ([label, value]) => [op.operationId, param.name, param.pattern, label, value] as const,
+        ([label, value]) => [op.operationId, name, patternOf(op.path, name), label, value] as const,
       ),
     ),
   );
+
+  it("covers every path parameter of every operation", () => {
+    const params = Object.values(operations).flatMap((op) => op.pathParams);
+    expect(cases).toHaveLength(params.length * BAD_IDS.length);
+    expect(new Set(cases.map(([id]) => id))).toEqual(new Set(Object.keys(operations)));
+  });
 
   it.each(cases)("%s refuses %s as %s", async (id, name, pattern, _label, value) => {
     counts.inputsTried++;
@@ -63,11 +91,14 @@ describe("path parameters are checked against the spec's patterns", () => {
     expect(err).toBeInstanceOf(AtlasValidationError);
     const violations = (err as AtlasValidationError).violations;
     expect(violations).toHaveLength(1);
-    expect(violations[0]!.path).toBe(name);
-    expect(["type", "pattern"]).toContain(violations[0]!.rule);
-    expect(err.message).toContain(`${name} must`);
-    // The rule comes from the generated table, which comes from the spec.
-    expect(err.message).toContain(pattern);
+    const [violation] = violations;
+    expect(violation!.path).toBe(name);
+    expect(ID_RULES).toContain(violation!.rule);
+    expect(err.message).toContain(`${name}: `);
+    // A string is held against the pattern, which comes from the spec.
+    if (violation!.rule === "pattern") expect(err.message).toContain(pattern);
+    if (violation!.rule === "type") expect(err.message).toContain(`${name}: expected a string`);
+    if (violation!.rule === "required") expect(value).toBeUndefined();
     expect(err.message).toContain("nothing was sent");
     // One line, with no control or invisible formatting character a terminal would act on.
     expect(err.message).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
@@ -93,7 +124,9 @@ describe("path parameters are checked against the spec's patterns", () => {
       }),
     );
     expect(err).toBeInstanceOf(AtlasValidationError);
-    expect(err.message).toContain("invitationId must match");
+    expect(err.message).toContain(
+      'invitationId: "%2F..%2F" does not match the pattern ^([a-f0-9]{24})$',
+    );
     expect(spy.calls).toBe(0);
     expect(fake.requests).toHaveLength(0);
   });
@@ -138,6 +171,34 @@ describe("request bodies are checked against the spec's schemas", () => {
     );
     expect(err).toBeInstanceOf(AtlasValidationError);
     expect((err as AtlasValidationError).violations.map((v) => v.rule)).toEqual(["unreadable"]);
+    expect(spy.calls).toBe(0);
+  });
+});
+
+describe("a huge bad input", () => {
+  it("stops after 50 violations, and the message lists ten of them", async () => {
+    counts.inputsTried++;
+    const roles = Array.from({ length: 10_000 }, (_, i) => `ROLE_${i}`);
+    const started = performance.now();
+    const err = await rejection(
+      method("updateOrgInviteById")({ ...validInput("updateOrgInviteById"), body: { roles } }),
+    );
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    const violations = (err as AtlasValidationError).violations;
+    expect(violations).toHaveLength(51);
+    expect(violations.slice(0, 50).every((v) => v.rule === "enum")).toBe(true);
+    expect(violations[49]!.path).toBe("body.roles[49]");
+    expect(violations[50]).toEqual({
+      path: "",
+      rule: "unreadable",
+      message: "stopped after 50 violations; there may be more",
+    });
+    expect(err.message).toContain("body.roles[9]: ");
+    expect(err.message).not.toContain("body.roles[10]: ");
+    expect(err.message).toMatch(/; and 41 more$/);
+    // Generous: proves the check does not walk all ten thousand items into messages.
+    expect(elapsed).toBeLessThan(5_000);
     expect(spy.calls).toBe(0);
   });
 });

@@ -2,9 +2,11 @@
 // never an unhandled rejection, a parse crash or a hang.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessToken,
   AtlasApiError,
   AtlasTimeoutError,
   createAtlasInvites,
+  isAtlasApiError,
   type AtlasInvites,
 } from "../src/index.js";
 import { DEFAULT_EXTRA_FIELDS, startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
@@ -18,7 +20,7 @@ const { counts, inject } = trackFaults("reliability-responses", () => fake);
 beforeAll(async () => {
   fake = await startFakeAtlas({ rateLimit: 1_000_000 });
   atlas = createAtlasInvites({
-    auth: { type: "accessToken", token: fake.credentials.accessToken },
+    auth: accessToken({ token: fake.credentials.accessToken }),
     baseUrl: fake.url,
     onDeprecation: false,
     timeout: 2_000,
@@ -110,11 +112,30 @@ describe("odd bodies, in detail", () => {
     expect(err.message).toContain("the connection closed before the whole response body arrived");
   });
 
-  it("a 20 MB body is read in full and returned as data", async () => {
-    const bytes = 20 * 1024 * 1024;
+  const MIB = 1024 * 1024;
+
+  it("a 20 MB body is over the default 16 MiB limit: an AtlasApiError that says so", async () => {
+    inject({ kind: "huge", bytes: 20 * MIB });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.status).toBe(200);
+    expect(err.message).toMatch(
+      /the response body is \d+ bytes, more than maxResponseBytes allows \(16777216 bytes\)$/,
+    );
+    expect(err.message.length).toBeLessThan(300);
+  });
+
+  it("a 20 MB body is read in full and returned as data under a higher limit", async () => {
+    const bytes = 20 * MIB;
     inject({ kind: "huge", bytes });
+    const roomy = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      maxResponseBytes: 32 * MIB,
+    });
     const s = fake.invites.addOrgInvite({ username: "big@example.com" });
-    const invite = (await atlas.getOrgInvite({
+    const invite = (await roomy.getOrgInvite({
       orgId: s.orgId!,
       invitationId: s.id!,
     })) as unknown as Record<string, unknown>;
@@ -123,19 +144,30 @@ describe("odd bodies, in detail", () => {
     const padding = invite.padding as string;
     expect(padding.length).toBeGreaterThan(bytes - 2_000);
     expect(/^x+$/.test(padding)).toBe(true);
+    await roomy.close();
   });
 
-  it("a 20 MB error body gives an AtlasApiError with a short message", async () => {
-    inject({ kind: "huge", bytes: 20 * 1024 * 1024 });
-    const err = (await rejection(
-      atlas.getOrgInvite({
-        orgId: "4888442a3354817a7320eb61",
-        invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
-      }),
-    )) as AtlasApiError;
-    expect(err.status).toBe(404);
-    expect(err.errorCode).toBe("RESOURCE_NOT_FOUND");
-    expect(err.message.length).toBeLessThan(300);
+  it("a 20 MB error body gives an AtlasApiError with a short message, under either limit", async () => {
+    const unknown = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
+    inject({ kind: "huge", bytes: 20 * MIB });
+    const over = (await rejection(atlas.getOrgInvite(unknown))) as AtlasApiError;
+    expect(isAtlasApiError(over, 404)).toBe(true);
+    expect(over.message).toContain("more than maxResponseBytes allows");
+    expect(over.message.length).toBeLessThan(300);
+
+    inject({ kind: "huge", bytes: 20 * MIB });
+    const roomy = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      maxResponseBytes: 32 * MIB,
+    });
+    const read = (await rejection(roomy.getOrgInvite(unknown))) as AtlasApiError;
+    expect(isAtlasApiError(read, 404)).toBe(true);
+    // The body was read as an Atlas error, and the message quotes only the start of it.
+    expect(typeof read.detail).toBe("string");
+    expect(read.message.length).toBeLessThan(300);
+    await roomy.close();
   });
 
   it("unknown fields Atlas may add are kept, not dropped", async () => {
@@ -178,8 +210,10 @@ describe("odd bodies, in detail", () => {
     });
     const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
     expect(err.status).toBe(400);
+    // Line breaks are written as escapes, so the message stays one line and shows them.
     expect(err.message).toContain(
-      "response body is not an Atlas error: Bad Request something broke",
+      "response body is not an Atlas error: Bad Request\\r\\n\\r\\nsomething  broke",
     );
+    expect(err.message).not.toMatch(/[\r\n]/);
   });
 });

@@ -5,15 +5,19 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  accessToken,
+  apiKey,
   createAtlasInvites,
-  credentialsFromEnv,
+  fromEnv,
   isAtlasApiError,
+  serviceAccount,
   type AtlasAuthError,
   type AtlasError,
+  type AddOrRemoveGroupRole,
   type ApiError,
   type AtlasApiError,
   type AtlasInvites,
-  type AuthOptions,
+  type AuthStrategy,
   type Envelope,
   type GroupInvitation,
   type GroupInvitationRequest,
@@ -24,7 +28,15 @@ import {
   type OrganizationInvitation,
   type OrganizationInvitationGroupRoleAssignmentsRequest,
   type OrganizationInvitationUpdateRequest,
+  type OrgMembershipStatus,
+  type OrgActiveUser,
+  type OrgPendingUser,
   type OrgRole,
+  type OrgUser,
+  type OrgUserUpdateRequest,
+  type PaginatedGroupUserView,
+  type PaginatedOrgUserView,
+  type GroupUser,
   type ProjectRole,
   type SuccessOf,
 } from "../src/index.js";
@@ -34,6 +46,8 @@ const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a
 const grp = { groupId: "32b6e34b3d91647abb20e7b8", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
 const groupId = "32b6e34b3d91647abb20e7b8";
 const invitationId = "5f1a7b3c9d2e4f6a8b0c1d2e";
+const user = { orgId: "4888442a3354817a7320eb61", userId: "65a8c4e1f2b3d4a5c6e7f809" };
+const groupUser = { groupId, userId: "65a8c4e1f2b3d4a5c6e7f809" };
 
 describe("path parameters", () => {
   it("are required strings", () => {
@@ -43,6 +57,8 @@ describe("path parameters", () => {
     expectTypeOf<InputOf<"updateGroupInvites">["groupId"]>().toEqualTypeOf<string>();
     expectTypeOf<InputOf<"updateGroupInviteById">["groupId"]>().toEqualTypeOf<string>();
     expectTypeOf<InputOf<"updateGroupInviteById">["invitationId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"getOrgUser">["userId"]>().toEqualTypeOf<string>();
+    expectTypeOf<InputOf<"addGroupUserRole">["groupId"]>().toEqualTypeOf<string>();
 
     // @ts-expect-error orgId is missing
     void atlas.getOrgInvite({ invitationId });
@@ -54,6 +70,8 @@ describe("path parameters", () => {
     void atlas.getOrgInvite({ orgId: 42, invitationId });
     // @ts-expect-error undefined is not a path parameter
     void atlas.getOrgInvite({ orgId: undefined, invitationId });
+    // @ts-expect-error userId is missing
+    void atlas.getOrgUser({ orgId: user.orgId });
   });
 });
 
@@ -164,6 +182,83 @@ describe("request bodies", () => {
   });
 });
 
+describe("the Cloud Users API", () => {
+  it("takes its own bodies", () => {
+    expectTypeOf<InputOf<"updateOrgUser">["body"]>().toEqualTypeOf<OrgUserUpdateRequest>();
+    expectTypeOf<InputOf<"addGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
+    expectTypeOf<InputOf<"removeGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
+    void atlas.updateOrgUser({
+      ...user,
+      body: {
+        roles: {
+          orgRoles: ["ORG_MEMBER"],
+          groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_READ_ONLY", "ANY_FUTURE_ROLE"] }],
+        },
+        teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+      },
+    });
+    void atlas.addGroupUserRole({ ...groupUser, body: { groupRole: "GROUP_OWNER" } });
+
+    // @ts-expect-error roles is an object of orgRoles and groupRoleAssignments, not a list
+    void atlas.updateOrgUser({ ...user, body: { roles: ["ORG_MEMBER"] } });
+    // @ts-expect-error orgRoles holds organization roles only
+    void atlas.updateOrgUser({ ...user, body: { roles: { orgRoles: ["GROUP_OWNER"] } } });
+    // @ts-expect-error one project role at a time: groupRole, not roles
+    void atlas.addGroupUserRole({ ...groupUser, body: { roles: ["GROUP_OWNER"] } });
+    // @ts-expect-error the role is required
+    void atlas.removeGroupUserRole({ ...groupUser, body: {} });
+  });
+
+  it("takes typed query parameters", () => {
+    void atlas.listOrgUsers({
+      orgId: user.orgId,
+      orgMembershipStatuses: ["PENDING", "INVITATION_EXPIRED"],
+      username: "a@example.com",
+      pageNum: 2,
+      itemsPerPage: 50,
+      includeCount: true,
+    });
+    expectTypeOf<OrgMembershipStatus>().toEqualTypeOf<
+      "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED"
+    >();
+    // @ts-expect-error INVITED is not a membership status
+    void atlas.listOrgUsers({ orgId: user.orgId, orgMembershipStatuses: ["INVITED"] });
+    // @ts-expect-error pageNum is a number
+    void atlas.listGroupUsers({ groupId, pageNum: "2" });
+  });
+
+  it("returns users to narrow on their membership status", async () => {
+    expectTypeOf<SuccessOf<"getOrgUser">>().toEqualTypeOf<OrgUser>();
+    expectTypeOf<SuccessOf<"updateOrgUser">>().toEqualTypeOf<OrgUser>();
+    expectTypeOf<SuccessOf<"getGroupUser">>().toEqualTypeOf<GroupUser>();
+    expectTypeOf<SuccessOf<"addGroupUserRole">>().toEqualTypeOf<GroupUser>();
+    expectTypeOf<SuccessOf<"listOrgUsers">>().toEqualTypeOf<PaginatedOrgUserView>();
+    expectTypeOf<SuccessOf<"listGroupUsers">>().toEqualTypeOf<PaginatedGroupUserView>();
+
+    const found = await atlas.getOrgUser(user);
+    if (found.orgMembershipStatus === "ACTIVE") {
+      expectTypeOf(found).toExtend<OrgActiveUser>();
+    } else {
+      expectTypeOf(found).toExtend<OrgPendingUser>();
+    }
+  });
+
+  it("pages list operations only, item by item", () => {
+    const users = atlas.paginate("listOrgUsers", {
+      orgId: user.orgId,
+      orgMembershipStatuses: ["PENDING"],
+    });
+    expectTypeOf(users).toEqualTypeOf<AsyncIterable<OrgUser>>();
+    expectTypeOf(atlas.paginate("listGroupUsers", { groupId })).toEqualTypeOf<
+      AsyncIterable<GroupUser>
+    >();
+    // @ts-expect-error getOrgInvite does not page
+    void atlas.paginate("getOrgInvite", org);
+    // @ts-expect-error orgId is missing
+    void atlas.paginate("listOrgUsers", {});
+  });
+});
+
 describe("results", () => {
   it("are the 200 schema of each operation", async () => {
     expectTypeOf<SuccessOf<"getOrgInvite">>().toEqualTypeOf<OrganizationInvitation>();
@@ -216,9 +311,12 @@ describe("results", () => {
 });
 
 describe("errors", () => {
-  it("isAtlasApiError narrows to AtlasApiError", () => {
+  it("isAtlasApiError narrows to AtlasApiError, by status or by code", () => {
     const err: unknown = new Error("x");
-    if (isAtlasApiError(err, "RESOURCE_NOT_FOUND")) {
+    if (isAtlasApiError(err, 404)) {
+      expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
+    }
+    if (isAtlasApiError(err, "USER_UNAUTHORIZED")) {
       expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
       expectTypeOf(err.status).toEqualTypeOf<number>();
       expectTypeOf(err.errorCode).toEqualTypeOf<string | undefined>();
@@ -233,28 +331,60 @@ describe("errors", () => {
 });
 
 describe("options", () => {
-  it("need complete credentials", () => {
+  it("need an auth strategy", () => {
     expectTypeOf(createAtlasInvites).parameter(0).toHaveProperty("auth");
-    type ServiceAccount = Extract<AuthOptions, { type: "serviceAccount" }>;
-    type ApiKey = Extract<AuthOptions, { type: "apiKey" }>;
-    expectTypeOf<ServiceAccount["clientId"]>().toEqualTypeOf<string>();
-    expectTypeOf<ServiceAccount["clientSecret"]>().toEqualTypeOf<string>();
-    expectTypeOf<ApiKey["publicKey"]>().toEqualTypeOf<string>();
-    expectTypeOf<ApiKey["privateKey"]>().toEqualTypeOf<string>();
-    expectTypeOf(credentialsFromEnv).returns.toExtend<AuthOptions>();
+    expectTypeOf(serviceAccount).returns.toEqualTypeOf<AuthStrategy>();
+    expectTypeOf(apiKey).returns.toEqualTypeOf<AuthStrategy>();
+    expectTypeOf(accessToken).returns.toEqualTypeOf<AuthStrategy>();
+    expectTypeOf(fromEnv).returns.toEqualTypeOf<AuthStrategy>();
+    expectTypeOf(serviceAccount).parameter(0).toEqualTypeOf<{
+      clientId: string;
+      clientSecret: string;
+    }>();
+    expectTypeOf(apiKey).parameter(0).toEqualTypeOf<{ publicKey: string; privateKey: string }>();
+    createAtlasInvites({ auth: fromEnv() });
+    createAtlasInvites({ auth: fromEnv({ MONGODB_ATLAS_CLIENT_ID: "x" }) });
+    createAtlasInvites({ auth: serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: "s" }) });
+    createAtlasInvites({ auth: apiKey({ publicKey: "abcdefgh", privateKey: "k" }) });
+    createAtlasInvites({ auth: accessToken({ token: "t" }), maxResponseBytes: 1_048_576 });
+
+    // @ts-expect-error "env" is no longer a shorthand; use fromEnv()
     createAtlasInvites({ auth: "env" });
-    createAtlasInvites({ auth: credentialsFromEnv({ MONGODB_ATLAS_CLIENT_ID: "x" }) });
-    // @ts-expect-error "env" is the only string shorthand
-    createAtlasInvites({ auth: "environment" });
+    // @ts-expect-error the object form is gone; use serviceAccount({ clientId, clientSecret })
+    createAtlasInvites({ auth: { type: "serviceAccount", clientId: "x", clientSecret: "s" } });
     // @ts-expect-error a service account needs its secret
-    createAtlasInvites({ auth: { type: "serviceAccount", clientId: "mdb_sa_id_1" } });
+    serviceAccount({ clientId: "mdb_sa_id_1" });
     // @ts-expect-error an API key needs its private key
-    createAtlasInvites({ auth: { type: "apiKey", publicKey: "abcdefgh" } });
-    // @ts-expect-error "oauth" is not an auth type
-    createAtlasInvites({ auth: { type: "oauth", token: "t" } });
+    apiKey({ publicKey: "abcdefgh" });
+    // @ts-expect-error a token is a string
+    accessToken({ token: 42 });
     // @ts-expect-error auth is required
     createAtlasInvites({ baseUrl: "https://cloud.mongodb.com" });
     // @ts-expect-error retries is not an option (the option is retry)
-    createAtlasInvites({ auth: { type: "accessToken", token: "t" }, retries: 3 });
+    createAtlasInvites({ auth: accessToken({ token: "t" }), retries: 3 });
+  });
+
+  it("take a strategy of the user's own", () => {
+    const fromVault: AuthStrategy = {
+      label: "vault",
+      start: (context) => {
+        expectTypeOf(context.baseUrl).toEqualTypeOf<string>();
+        return {
+          async authorize(request) {
+            expectTypeOf(request.headers).toEqualTypeOf<Headers>();
+            request.headers.set("Authorization", `Bearer ${await Promise.resolve("t")}`);
+          },
+        };
+      },
+    };
+    createAtlasInvites({ auth: fromVault });
+    // @ts-expect-error a strategy starts a session
+    createAtlasInvites({ auth: { label: "half a strategy" } });
+    const noAuthorize: AuthStrategy = {
+      label: "x",
+      // @ts-expect-error a session must be able to authorize a request
+      start: () => ({}),
+    };
+    void noAuthorize;
   });
 });

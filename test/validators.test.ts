@@ -1,28 +1,28 @@
 /**
- * The request body validators generated from the spec (generated/validators.ts), and the generator
- * behind them (scripts/lib/validators.ts). Expected field names, roles and read-only fields are
- * written out from the facts of Atlas's contract, never read back from the generated code.
+ * The input validators generated from the spec (generated/validators.ts): one per request body
+ * schema, and validateInput for a whole call (parameters and body); and the generator behind them
+ * (scripts/lib/validators.ts). Expected field names, roles and read-only fields are written out
+ * from the facts of Atlas's contract, never read back from the generated code.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import ts from "typescript";
 import { afterAll, describe, expect, test } from "vitest";
 import { operations } from "../generated/operations.js";
 import {
   requestValidators,
   suggestProjectRole,
+  validateAddOrRemoveGroupRole,
   validateGroupInvitationRequest,
   validateGroupInvitationUpdateRequest,
+  validateInput,
   validateOrganizationInvitationGroupRoleAssignmentsRequest,
   validateOrganizationInvitationUpdateRequest,
+  validateOrgUserUpdateRequest,
   type Violation,
 } from "../generated/validators.js";
 import type { OpenApiDocument } from "../scripts/lib/operation-table.js";
 import { REQUEST_BODY_POLICY, buildValidators } from "../scripts/lib/validators.js";
+import { generatedLoader } from "./helpers/generated-module.js";
 
 type Json = Record<string, unknown>;
 type Validate = (value: unknown) => Violation[];
@@ -57,29 +57,45 @@ const GROUP_ID = "32b6e34b3d91647abb20e7b8";
 const TEAM_ID = "6f6d5fe5a6d8e04d4a9b2c31";
 const HEX_ID = /^[a-f0-9]{24}$/;
 
-/** The three request bodies, with the fields they take and the read-only fields of what they return. */
+/** Valid ids for the given path parameter names. */
+function validPath(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, GROUP_ID]));
+}
+
+/**
+ * The request bodies, with the fields they take, the ones they require, a smallest valid body, and
+ * the read-only fields of what their operations return.
+ */
 const BODIES: {
   name: string;
   validate: Validate;
   fields: string[];
+  required: string[];
+  minimal: Json;
   readOnly: string[];
 }[] = [
   {
     name: "OrganizationInvitationUpdateRequest",
     validate: validateOrganizationInvitationUpdateRequest,
     fields: ["groupRoleAssignments", "roles", "teamIds"],
+    required: [],
+    minimal: {},
     readOnly: ["createdAt", "expiresAt", "id", "inviterUsername", "links", "orgId"],
   },
   {
     name: "GroupInvitationRequest",
     validate: validateGroupInvitationRequest,
     fields: ["roles", "username"],
+    required: [],
+    minimal: {},
     readOnly: ["createdAt", "expiresAt", "groupId", "groupName", "id", "inviterUsername", "links"],
   },
   {
     name: "GroupInvitationUpdateRequest",
     validate: validateGroupInvitationUpdateRequest,
     fields: ["roles"],
+    required: [],
+    minimal: {},
     readOnly: [
       "createdAt",
       "expiresAt",
@@ -91,7 +107,46 @@ const BODIES: {
       "username",
     ],
   },
+  {
+    // The Cloud Users API: a user's id, membership status and username are Atlas's to set.
+    name: "OrgUserUpdateRequest",
+    validate: validateOrgUserUpdateRequest,
+    fields: ["roles", "teamIds"],
+    required: [],
+    minimal: {},
+    readOnly: ["id", "orgMembershipStatus", "username"],
+  },
+  {
+    // One project role at a time; the user's list of roles is what Atlas answers with.
+    name: "AddOrRemoveGroupRole",
+    validate: validateAddOrRemoveGroupRole,
+    fields: ["groupRole"],
+    required: ["groupRole"],
+    minimal: { groupRole: "GROUP_READ_ONLY" },
+    readOnly: ["id", "orgMembershipStatus", "roles", "username"],
+  },
 ];
+
+const STOPPED: Violation = {
+  path: "",
+  rule: "unreadable",
+  message: "stopped after 50 violations; there may be more",
+};
+
+/**
+ * Every violation names its place at the start of its message; a list cut short at 50 ends with
+ * the one closing entry that says so.
+ */
+function expectWellFormed(violations: Violation[]): void {
+  expect(Array.isArray(violations)).toBe(true);
+  expect(violations.length).toBeLessThanOrEqual(51);
+  violations.forEach((v, i) => {
+    if (i === 50) return expect(v).toEqual(STOPPED);
+    expect(typeof v.path).toBe("string");
+    expect(typeof v.rule).toBe("string");
+    expect(v.message.startsWith(`${v.path || "value"}: `)).toBe(true);
+  });
+}
 
 /** Just the path and rule of each violation, which is what most assertions compare. */
 function rules(violations: Violation[]): { path: string; rule: string }[] {
@@ -101,22 +156,13 @@ function rules(violations: Violation[]): { path: string; rule: string }[] {
 // ---------------------------------------------------------------------------------------------
 // Loading code that the generator writes from a synthetic spec.
 
-let scratch: string | undefined;
-let loaded = 0;
-afterAll(async () => {
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
-
-/** Compiles generated TypeScript to JavaScript and imports it as a module. */
-async function load(source: string): Promise<Record<string, unknown>> {
-  scratch ??= await mkdtemp(path.join(tmpdir(), "atlas-invites-validators-"));
-  const js = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  }).outputText;
-  const file = path.join(scratch, `validators-${++loaded}.mjs`);
-  await writeFile(file, js);
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-}
+const generated = generatedLoader();
+afterAll(() => generated.dispose());
+const load = (source: string) => {
+  // The generated module reaches its helpers through this import, which the loader redirects.
+  expect(source).toContain('from "../src/validation/rules.js"');
+  return generated.load(source);
+};
 
 function fn(module: Record<string, unknown>, name: string): Validate {
   const f = module[name];
@@ -127,14 +173,28 @@ function fn(module: Record<string, unknown>, name: string): Validate {
 const MEDIA = "application/vnd.atlas.2023-01-01+json";
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-/** A one-operation spec: PATCH with a `Thing` body that answers a `ThingView`. */
+/**
+ * A one-operation spec: PATCH with a `Thing` body that answers a `ThingView`, a `thingId` path
+ * parameter and a `colors` list in the query.
+ */
 function tinySpec(schemas: Json): OpenApiDocument {
   return {
     openapi: "3.0.3",
     paths: {
       "/things/{thingId}": {
+        parameters: [
+          {
+            name: "thingId",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: "^t[0-9]+$" },
+          },
+        ],
         patch: {
           operationId: "updateThing",
+          parameters: [
+            { name: "colors", in: "query", schema: { type: "array", items: ref("Color") } },
+          ],
           requestBody: { required: true, content: { [MEDIA]: { schema: ref("Thing") } } },
           responses: {
             "200": { description: "The thing", content: { [MEDIA]: { schema: ref("ThingView") } } },
@@ -159,7 +219,15 @@ function tinySchemas(): Json {
         flag: { type: "boolean" },
         secret: { type: "string", readOnly: true },
         color: ref("Color"),
-        tags: { type: "array", uniqueItems: true, items: { type: "string" } },
+        tags: {
+          type: "array",
+          uniqueItems: true,
+          minItems: 1,
+          maxItems: 3,
+          items: { type: "string" },
+        },
+        code: { type: "string", minLength: 2, maxLength: 4 },
+        level: { type: "integer", minimum: 1, maximum: 5 },
         inner: { type: "object", properties: { n: { type: "integer" } } },
       },
     },
@@ -178,45 +246,74 @@ function tinySchemas(): Json {
 
 describe("the validators of the spec's request bodies", () => {
   test("every operation that takes a body has a validator under its schema name", () => {
-    const withBody = Object.values(operations).filter((op) => op.requestSchema !== null);
-    expect(withBody.map((op) => op.requestSchema).sort()).toEqual(BODIES.map((b) => b.name).sort());
+    const withBody = Object.values(operations).filter((op) => op.bodySchema !== null);
+    const names = [...new Set(withBody.map((op) => op.bodySchema))].sort();
+    expect(names).toEqual(BODIES.map((b) => b.name).sort());
+    expect(Object.keys(requestValidators).sort()).toEqual(names);
     for (const op of withBody) {
-      const name = op.requestSchema;
+      const name = op.bodySchema;
       expect(requestValidators[name]).toBe(BODIES.find((b) => b.name === name)!.validate);
     }
   });
 
   test("every request example in the spec passes with no violation", () => {
-    let checked = 0;
+    const checked: Record<string, number> = {};
     for (const op of Object.values(operations)) {
-      if (op.requestSchema === null) continue;
+      if (op.bodySchema === null) continue;
       const item = spec.paths[op.path] as Record<string, Json>;
       const content = (item[op.method.toLowerCase()]!.requestBody as Json).content as Record<
         string,
         Json
       >;
-      const examples = content[op.requestMediaType]!.examples as Record<string, Json>;
+      const examples = content[op.mediaType]!.examples as Record<string, Json>;
       for (const example of Object.values(examples)) {
         const name = (example.$ref as string).split("/").pop()!;
         const value = spec.components.examples![name]!.value;
-        const validate = requestValidators[op.requestSchema];
+        const validate = requestValidators[op.bodySchema];
         expect(validate(value), `${op.operationId} example ${name}`).toEqual([]);
-        checked++;
+        expect(
+          validateInput(op.operationId, validPath(op.pathParams), {}, value),
+          `${op.operationId} example ${name} as a call`,
+        ).toEqual([]);
+        checked[op.operationId] = (checked[op.operationId] ?? 0) + 1;
       }
     }
-    expect(checked).toBe(3);
+    // Every operation with a body has at least one request example (the spec's style rules).
+    const withBody = Object.values(operations).filter((op) => op.bodySchema !== null);
+    expect(Object.keys(checked).sort()).toEqual(withBody.map((op) => op.operationId).sort());
   });
 
-  test("an empty body and fields set to undefined pass, as JSON.stringify drops them", () => {
-    for (const { validate, fields } of BODIES) {
-      expect(validate({})).toEqual([]);
-      expect(validate(Object.fromEntries(fields.map((f) => [f, undefined])))).toEqual([]);
+  test("a smallest body and optional fields set to undefined pass, as JSON.stringify drops them", () => {
+    for (const { validate, fields, required, minimal } of BODIES) {
+      expect(validate(minimal)).toEqual([]);
+      const optional = fields.filter((f) => !required.includes(f));
+      const unset = Object.fromEntries(optional.map((f) => [f, undefined]));
+      expect(validate({ ...minimal, ...unset })).toEqual([]);
     }
+  });
+
+  test("required: a required field missing or undefined is named", () => {
+    for (const { validate, required, minimal } of BODIES) {
+      for (const field of required) {
+        const without = { ...minimal };
+        delete without[field];
+        expect(validate(without), field).toEqual([
+          { path: field, rule: "required", message: `${field}: is required but missing` },
+        ]);
+        expect(rules(validate({ ...minimal, [field]: undefined }))).toEqual([
+          { path: field, rule: "required" },
+        ]);
+      }
+    }
+    expect(rules(validateOrgUserUpdateRequest({ roles: {} }))).toEqual([
+      { path: "roles.orgRoles", rule: "required" },
+    ]);
   });
 
   test("type: the body, a field and an array item of the wrong type", () => {
+    // Paths are relative to the value checked; the value itself is called "value".
     expect(validateOrganizationInvitationUpdateRequest(null)).toEqual([
-      { path: "", rule: "type", message: "body: expected an object, got null" },
+      { path: "", rule: "type", message: "value: expected an object, got null" },
     ]);
     expect(rules(validateOrganizationInvitationUpdateRequest({ roles: "ORG_OWNER" }))).toEqual([
       { path: "roles", rule: "type" },
@@ -364,10 +461,10 @@ describe("the validators of the spec's request bodies", () => {
     ]);
   });
 
-  test("readOnly: fields Atlas sets on the invitation are refused in every body", () => {
-    for (const { validate, readOnly } of BODIES) {
+  test("readOnly: fields Atlas sets on the invitation or the user are refused in every body", () => {
+    for (const { validate, readOnly, minimal } of BODIES) {
       for (const field of readOnly) {
-        expect(validate({ [field]: "x" }), field).toEqual([
+        expect(validate({ ...minimal, [field]: "x" }), field).toEqual([
           {
             path: field,
             rule: "readOnly",
@@ -440,6 +537,215 @@ describe("the validators of the spec's request bodies", () => {
   });
 });
 
+describe("validateInput: the parameters and the body of one call", () => {
+  const orgInvite = { orgId: GROUP_ID, invitationId: TEAM_ID };
+
+  test("a valid call of every operation passes", () => {
+    const bodies: Record<string, unknown> = {
+      updateOrgInviteById: { roles: ["ORG_MEMBER"] },
+      updateGroupInvites: { username: "ana@example.com" },
+      updateGroupInviteById: { roles: ["GROUP_OWNER"] },
+      updateOrgUser: { roles: { orgRoles: ["ORG_MEMBER"] }, teamIds: [TEAM_ID] },
+      addGroupUserRole: { groupRole: "GROUP_OWNER" },
+      removeGroupUserRole: { groupRole: "GROUP_OWNER" },
+    };
+    for (const op of Object.values(operations)) {
+      const body = op.bodySchema === null ? undefined : bodies[op.operationId];
+      expect(body === undefined, op.operationId).toBe(op.bodySchema === null);
+      const query = op.queryParams.includes("envelope") ? { envelope: false } : {};
+      expect(validateInput(op.operationId, validPath(op.pathParams), query, body)).toEqual([]);
+    }
+    expect(
+      validateInput(
+        "listOrgUsers",
+        { orgId: GROUP_ID },
+        {
+          orgMembershipStatuses: ["PENDING", "INVITATION_EXPIRED"],
+          username: "ana@example.com",
+          itemsPerPage: 500,
+          pageNum: 1,
+          includeCount: true,
+        },
+        undefined,
+      ),
+    ).toEqual([]);
+  });
+
+  test("parameters are named as paths, list items by index", () => {
+    expect(
+      rules(
+        validateInput(
+          "listOrgUsers",
+          { orgId: "../x" },
+          {
+            orgMembershipStatuses: ["PENDING", "INVITED"],
+            itemsPerPage: 0,
+            pageNum: 1.5,
+            username: "ana",
+          },
+          undefined,
+        ),
+      ),
+    ).toEqual([
+      { path: "orgId", rule: "pattern" },
+      { path: "orgMembershipStatuses[1]", rule: "enum" },
+      { path: "itemsPerPage", rule: "minimum" },
+      { path: "pageNum", rule: "type" },
+      { path: "username", rule: "format" },
+    ]);
+    const [status] = validateInput(
+      "getOrgUser",
+      { orgId: GROUP_ID, userId: TEAM_ID },
+      { orgMembershipStatuses: ["PENDING", "pending"] },
+      undefined,
+    );
+    expect(status).toEqual({
+      path: "orgMembershipStatuses[1]",
+      rule: "enum",
+      message:
+        'orgMembershipStatuses[1]: "pending" is not one of PENDING, ACTIVE, INVITATION_EXPIRED, INVITATION_REJECTED',
+    });
+    expect(
+      validateInput("listGroupUsers", { groupId: GROUP_ID }, { itemsPerPage: 501 }, undefined),
+    ).toEqual([
+      {
+        path: "itemsPerPage",
+        rule: "maximum",
+        message: "itemsPerPage: must be at most 500, got 501",
+      },
+    ]);
+  });
+
+  test("places in the body are named under body", () => {
+    expect(validateInput("updateOrgInviteById", orgInvite, {}, { roles: ["ORG_ADMIN"] })).toEqual([
+      {
+        path: "body.roles[0]",
+        rule: "enum",
+        message: `body.roles[0]: "ORG_ADMIN" is not one of ${ORG_ROLES.join(", ")}`,
+      },
+    ]);
+    expect(
+      rules(
+        validateInput(
+          "updateOrgUser",
+          { orgId: GROUP_ID, userId: TEAM_ID },
+          {},
+          { roles: { orgRoles: [], groupRoleAssignments: [{ groupId: "x" }] }, id: GROUP_ID },
+        ),
+      ),
+    ).toEqual([
+      { path: "body.roles.orgRoles", rule: "minItems" },
+      { path: "body.roles.groupRoleAssignments[0].groupId", rule: "pattern" },
+      { path: "body.id", rule: "readOnly" },
+    ]);
+    expect(rules(validateInput("updateOrgInviteById", orgInvite, {}, null))).toEqual([
+      { path: "body", rule: "type" },
+    ]);
+  });
+
+  test("a missing parameter or body is required; a body where none is taken is refused", () => {
+    expect(validateInput("getOrgInvite", { orgId: GROUP_ID }, {}, undefined)).toEqual([
+      { path: "invitationId", rule: "required", message: "invitationId: is required but missing" },
+    ]);
+    expect(
+      rules(
+        validateInput("getOrgInvite", { orgId: GROUP_ID, invitationId: undefined }, {}, undefined),
+      ),
+    ).toEqual([{ path: "invitationId", rule: "required" }]);
+    expect(
+      rules(
+        validateInput("addGroupUserRole", { groupId: GROUP_ID, userId: TEAM_ID }, {}, undefined),
+      ),
+    ).toEqual([{ path: "body", rule: "required" }]);
+    expect(validateInput("getOrgInvite", orgInvite, {}, {})).toEqual([
+      { path: "body", rule: "unknownParameter", message: "body: getOrgInvite takes no body" },
+    ]);
+  });
+
+  test("an unknown parameter is refused, with a hint when it is a near miss", () => {
+    expect(validateInput("listOrgUsers", { orgId: GROUP_ID }, { pagenum: 2 }, undefined)).toEqual([
+      {
+        path: "pagenum",
+        rule: "unknownParameter",
+        message: "pagenum: is not a query parameter of listOrgUsers; did you mean pageNum?",
+      },
+    ]);
+    expect(validateInput("getOrgInvite", orgInvite, { pretty: true }, undefined)).toEqual([
+      {
+        path: "pretty",
+        rule: "unknownParameter",
+        message: "pretty: is not a query parameter of getOrgInvite, which takes envelope",
+      },
+    ]);
+    expect(
+      rules(validateInput("getOrgInvite", { ...orgInvite, userId: TEAM_ID }, {}, undefined)),
+    ).toEqual([{ path: "userId", rule: "unknownParameter" }]);
+    expect(
+      validateInput("getOrgInvite", { ...orgInvite, userId: TEAM_ID }, {}, undefined)[0]!.message,
+    ).toBe("userId: is not a path parameter of getOrgInvite, which takes orgId, invitationId");
+    expect(rules(validateInput("getOrgInvite", orgInvite, { "odd name": 1 }, undefined))).toEqual([
+      { path: '["odd name"]', rule: "unknownParameter" },
+    ]);
+  });
+
+  test("stops after 50 violations with one closing entry", () => {
+    const roles = Array.from({ length: 5_000 }, (_, i) => `NOT_A_ROLE_${i}`);
+    const violations = validateInput("updateOrgInviteById", orgInvite, {}, { roles });
+    expect(violations).toHaveLength(51);
+    expect(rules(violations.slice(0, 50))).toEqual(
+      roles.slice(0, 50).map((_, i) => ({ path: `body.roles[${i}]`, rule: "enum" })),
+    );
+    expect(violations[50]).toEqual(STOPPED);
+    const statuses = Array.from({ length: 200 }, () => "INVITED");
+    const many = validateInput(
+      "listOrgUsers",
+      { orgId: "x" },
+      { orgMembershipStatuses: statuses },
+      undefined,
+    );
+    expect(many).toHaveLength(51);
+    expect(rules(many.slice(0, 3))).toEqual([
+      { path: "orgId", rule: "pattern" },
+      { path: "orgMembershipStatuses", rule: "maxItems" },
+      { path: "orgMembershipStatuses[0]", rule: "enum" },
+    ]);
+    expect(many[49]!.path).toBe("orgMembershipStatuses[47]");
+    expect(many[50]).toEqual(violations[50]);
+    // Exactly 50 is not cut short.
+    expect(
+      validateInput("updateOrgInviteById", orgInvite, {}, { roles: roles.slice(0, 50) }),
+    ).toHaveLength(50);
+  });
+
+  test("arbitrary parameters and bodies yield violations, never an exception", () => {
+    const anything = fc.anything({
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withUnicodeString: true,
+    });
+    const ids = Object.keys(operations) as (keyof typeof operations)[];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ids),
+        fc.oneof(
+          anything,
+          fc.dictionary(fc.constantFrom("orgId", "groupId", "userId", "x"), anything),
+        ),
+        fc.oneof(anything, fc.dictionary(fc.string({ maxLength: 12 }), anything)),
+        fc.oneof(fc.constant(undefined), anything),
+        (id, path, query, body) => {
+          expectWellFormed(validateInput(id, path, query, body));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe("bad input never throws", () => {
   const strange: [string, unknown][] = [
     ["undefined", undefined],
@@ -459,7 +765,7 @@ describe("bad input never throws", () => {
     for (const { validate } of BODIES) {
       const violations = validate(value);
       expect(rules(violations)).toEqual([{ path: "", rule: "type" }]);
-      expect(violations[0]!.message).toMatch(/^body: expected an object, got /);
+      expect(violations[0]!.message).toMatch(/^value: expected an object, got /);
     }
   });
 
@@ -545,13 +851,7 @@ describe("bad input never throws", () => {
     fc.assert(
       fc.property(body, (value) => {
         for (const { validate } of BODIES) {
-          const violations = validate(value);
-          expect(Array.isArray(violations)).toBe(true);
-          for (const v of violations) {
-            expect(typeof v.path).toBe("string");
-            expect(typeof v.rule).toBe("string");
-            expect(v.message.startsWith(`${v.path || "body"}: `)).toBe(true);
-          }
+          expectWellFormed(validate(value));
         }
       }),
       { numRuns: 1000 },
@@ -628,6 +928,11 @@ describe("the generator derives the validators from the spec", () => {
     expect(validate(ok)).toEqual([]);
     expect(validate({ ...ok, count: null, ratio: -1.5, flag: false, color: "green" })).toEqual([]);
     expect(validate({ ...ok, tags: ["a", "b"], inner: { n: 3 } })).toEqual([]);
+    expect(validate({ ...ok, tags: ["a"], code: "ab", level: 1 })).toEqual([]);
+    expect(validate({ ...ok, tags: ["a", "b", "c"], code: "abcd", level: 5 })).toEqual([]);
+    expect(validate(7)).toEqual([
+      { path: "", rule: "type", message: "value: expected an object, got an integer" },
+    ]);
 
     const cases: [Json, { path: string; rule: string }[]][] = [
       [
@@ -652,6 +957,13 @@ describe("the generator derives the validators from the spec", () => {
       [{ ...ok, color: "blue" }, [{ path: "color", rule: "enum" }]],
       [{ ...ok, color: null }, [{ path: "color", rule: "type" }]],
       [{ ...ok, tags: ["a", "a"] }, [{ path: "tags[1]", rule: "uniqueItems" }]],
+      [{ ...ok, tags: [] }, [{ path: "tags", rule: "minItems" }]],
+      [{ ...ok, tags: ["a", "b", "c", "d"] }, [{ path: "tags", rule: "maxItems" }]],
+      [{ ...ok, code: "a" }, [{ path: "code", rule: "minLength" }]],
+      [{ ...ok, code: "abcde" }, [{ path: "code", rule: "maxLength" }]],
+      [{ ...ok, level: 0 }, [{ path: "level", rule: "minimum" }]],
+      [{ ...ok, level: 6 }, [{ path: "level", rule: "maximum" }]],
+      [{ ...ok, level: 2.5 }, [{ path: "level", rule: "type" }]],
       [{ ...ok, secret: "x" }, [{ path: "secret", rule: "readOnly" }]],
       [{ ...ok, id: "x" }, [{ path: "id", rule: "readOnly" }]],
       [
@@ -665,10 +977,42 @@ describe("the generator derives the validators from the spec", () => {
     for (const [body, expected] of cases)
       expect(rules(validate(body)), JSON.stringify(body)).toEqual(expected);
 
+    // The whole call: the spec's parameters, then the body under "body".
+    const input = module.validateInput as (
+      id: string,
+      path: unknown,
+      query: unknown,
+      body: unknown,
+    ) => Violation[];
+    expect(input("updateThing", { thingId: "t1" }, { colors: ["red"] }, ok)).toEqual([]);
+    expect(
+      rules(
+        input(
+          "updateThing",
+          { thingId: "x1" },
+          { colors: ["red", "blue"], colour: 1 },
+          { ...ok, count: 1.5 },
+        ),
+      ),
+    ).toEqual([
+      { path: "thingId", rule: "pattern" },
+      { path: "colors[1]", rule: "enum" },
+      { path: "colour", rule: "unknownParameter" },
+      { path: "body.count", rule: "type" },
+    ]);
+    expect(rules(input("updateThing", {}, {}, undefined))).toEqual([
+      { path: "thingId", rule: "required" },
+      { path: "body", rule: "required" },
+    ]);
+
     const schemas = tinySchemas();
     (schemas.Color as Json).enum = ["red", "green", "blue"];
-    const widened = fn(await load(buildValidators(tinySpec(schemas), "h")), "validateThing");
+    const widenedModule = await load(buildValidators(tinySpec(schemas), "h"));
+    const widened = fn(widenedModule, "validateThing");
     expect(widened({ ...ok, color: "blue" })).toEqual([]);
+    // The query parameter uses the same schema, so it widens too.
+    const widenedInput = widenedModule.validateInput as typeof input;
+    expect(widenedInput("updateThing", { thingId: "t1" }, { colors: ["blue"] }, ok)).toEqual([]);
   });
 
   test("refusing unknown fields is a policy the generator applies, and the spec can still close objects", async () => {
@@ -706,9 +1050,19 @@ describe("the generator derives the validators from the spec", () => {
         /Thing\.name needs a type/,
       ],
       [
-        "minLength",
-        (s) => (((s.Thing as Json).properties as Json).name = { type: "string", minLength: 1 }),
-        /Thing\.name uses "minLength"/,
+        "multipleOf",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "integer", multipleOf: 2 }),
+        /Thing\.name uses "multipleOf", which the validator generator does not support/,
+      ],
+      [
+        "a schema in additionalProperties",
+        (s) => ((s.Thing as Json).additionalProperties = { type: "string" }),
+        /Thing has a schema in additionalProperties, which is not supported/,
+      ],
+      [
+        "an enum value of another type",
+        (s) => (((s.Thing as Json).properties as Json).name = { type: "string", enum: ["a", 1] }),
+        /Thing\.name has enum value 1, which is not a string/,
       ],
       [
         "a format",
@@ -742,6 +1096,11 @@ describe("the generator derives the validators from the spec", () => {
       change(schemas);
       expect(() => buildValidators(tinySpec(schemas), "h"), label).toThrow(message);
     }
+    // Parameters are held to the same standard as bodies.
+    const withUuid = tinySpec(tinySchemas());
+    const item = withUuid.paths["/things/{thingId}"] as { parameters: Json[] };
+    item.parameters[0]!.schema = { type: "string", format: "uuid" };
+    expect(() => buildValidators(withUuid, "h")).toThrow(/updateThing\.thingId has format "uuid"/);
   });
 });
 

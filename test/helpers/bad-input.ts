@@ -18,6 +18,19 @@ export function validInput(id: OperationId): Record<string, unknown> {
       return { groupId: VALID_ID, body: { username: "ana@example.com", roles: ["GROUP_OWNER"] } };
     case "updateGroupInviteById":
       return { groupId: VALID_ID, invitationId: OTHER_ID, body: { roles: ["GROUP_OWNER"] } };
+    case "listOrgUsers":
+      return { orgId: VALID_ID };
+    case "getOrgUser":
+      return { orgId: VALID_ID, userId: OTHER_ID };
+    case "updateOrgUser":
+      return { orgId: VALID_ID, userId: OTHER_ID, body: { roles: { orgRoles: ["ORG_MEMBER"] } } };
+    case "listGroupUsers":
+      return { groupId: VALID_ID };
+    case "getGroupUser":
+      return { groupId: VALID_ID, userId: OTHER_ID };
+    case "addGroupUserRole":
+    case "removeGroupUserRole":
+      return { groupId: VALID_ID, userId: OTHER_ID, body: { groupRole: "GROUP_READ_ONLY" } };
   }
 }
 
@@ -42,6 +55,7 @@ export const BAD_IDS: [string, unknown][] = [
   ["a NUL byte", `${VALID_ID.slice(0, 23)}\u0000`],
   ["a query string", `${VALID_ID}?envelope=true`],
   ["a fragment", `${VALID_ID}#x`],
+  ["a colon, as in :addRole", `${VALID_ID}:addRole`],
   ["null", null],
   ["undefined", undefined],
   ["a number", 4888442],
@@ -55,6 +69,9 @@ export const BAD_IDS: [string, unknown][] = [
   ["a symbol", Symbol("id")],
   ["a function", () => VALID_ID],
 ];
+
+/** The rules a bad path parameter value may break: a missing value, a non-string, a bad string. */
+export const ID_RULES = ["required", "type", "pattern"];
 
 export type Expected = [path: string, rule: string][];
 
@@ -124,6 +141,7 @@ export const BAD_BODIES: [OperationId, string, unknown, Expected][] = [
   ["updateOrgInviteById", "a string body", '{"roles":["ORG_MEMBER"]}', [["body", "type"]]],
   ["updateOrgInviteById", "a null body", null, [["body", "type"]]],
   ["updateOrgInviteById", "a missing body", undefined, [["body", "required"]]],
+  // JSON.stringify turns a Date into a string, and the string is what would be sent.
   ["updateOrgInviteById", "a Date body", new Date(0), [["body", "type"]]],
   [
     "updateOrgInviteById",
@@ -182,7 +200,70 @@ export const BAD_BODIES: [OperationId, string, unknown, Expected][] = [
     { "roles ": [] },
     [['body["roles "]', "unknownField"]],
   ],
-  ["getOrgInvite", "a body where none is taken", { roles: [] }, [["body", "unexpected"]]],
+  ["getOrgInvite", "a body where none is taken", { roles: [] }, [["body", "unknownParameter"]]],
+  [
+    "updateOrgUser",
+    "roles as a list, the invitation shape",
+    { roles: ["ORG_MEMBER"] },
+    [["body.roles", "type"]],
+  ],
+  [
+    "updateOrgUser",
+    "no organization role",
+    { roles: { orgRoles: [] } },
+    [["body.roles.orgRoles", "minItems"]],
+  ],
+  [
+    "updateOrgUser",
+    "a missing orgRoles",
+    { roles: { groupRoleAssignments: [] } },
+    [["body.roles.orgRoles", "required"]],
+  ],
+  [
+    "updateOrgUser",
+    "a bad project role assignment",
+    {
+      roles: {
+        orgRoles: ["ORG_MEMBER"],
+        groupRoleAssignments: [{ groupId: "../x", groupRoles: ["GROUP_OWNER", "GROUP_OWNER"] }],
+      },
+    },
+    [
+      ["body.roles.groupRoleAssignments[0].groupId", "pattern"],
+      ["body.roles.groupRoleAssignments[0].groupRoles[1]", "uniqueItems"],
+    ],
+  ],
+  [
+    "updateOrgUser",
+    "a team id that is not an id",
+    { teamIds: ["team-a"] },
+    [["body.teamIds[0]", "pattern"]],
+  ],
+  [
+    "updateOrgUser",
+    "read-only fields of the user",
+    { id: OTHER_ID, username: "ana@example.com" },
+    [
+      ["body.id", "readOnly"],
+      ["body.username", "readOnly"],
+    ],
+  ],
+  ["addGroupUserRole", "a missing role", {}, [["body.groupRole", "required"]]],
+  [
+    "addGroupUserRole",
+    "several roles, the invitation shape",
+    { roles: ["GROUP_OWNER"] },
+    [
+      ["body.roles", "readOnly"],
+      ["body.groupRole", "required"],
+    ],
+  ],
+  [
+    "removeGroupUserRole",
+    "a role that is a number",
+    { groupRole: 1 },
+    [["body.groupRole", "type"]],
+  ],
 ];
 
 /** Whole arguments a JavaScript caller might get wrong, and the message each must give. */
@@ -194,30 +275,42 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "an unknown parameter",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), org: VALID_ID },
-    /org is not a parameter of getOrgInvite/,
+    /org: is not a query parameter of getOrgInvite, which takes envelope/,
+  ],
+  [
+    "a misspelt query parameter",
+    "listOrgUsers",
+    { ...validInput("listOrgUsers"), itemPerPage: 10 },
+    /itemPerPage: is not a query parameter of listOrgUsers; did you mean itemsPerPage\?/,
   ],
   [
     "a query parameter of the wrong type",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), envelope: "yes" },
-    /envelope must be a boolean/,
+    /envelope: expected a boolean, got a string/,
   ],
   [
     "pretty where the spec has none",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), pretty: true },
-    /pretty is not a parameter/,
+    /pretty: is not a query parameter of getOrgInvite/,
+  ],
+  [
+    "a status outside the enum in a list parameter",
+    "listOrgUsers",
+    { ...validInput("listOrgUsers"), orgMembershipStatuses: ["PENDING", "INVITED"] },
+    /orgMembershipStatuses\[1\]: "INVITED" is not one of PENDING, ACTIVE/,
   ],
   [
     "a signal that is not an AbortSignal",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), signal: {} },
-    /signal must be an AbortSignal/,
+    /signal: expected an AbortSignal/,
   ],
   [
     "a negative timeout",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), timeout: -1 },
-    /timeout must be a non-negative/,
+    /timeout: expected a non-negative number/,
   ],
 ];

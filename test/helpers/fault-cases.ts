@@ -12,7 +12,13 @@ import {
 } from "../../src/index.js";
 import type { FakeAtlas, Fault } from "../../src/testing/index.js";
 
-export const OPERATIONS: OperationId[] = [
+/** The operations whose resources the fake Atlas stores, so that a call of each can succeed. */
+export type InviteOperationId = Extract<
+  OperationId,
+  "getOrgInvite" | "updateOrgInviteById" | "updateGroupInvites" | "updateGroupInviteById"
+>;
+
+export const OPERATIONS: InviteOperationId[] = [
   "getOrgInvite",
   "updateOrgInviteById",
   "updateGroupInvites",
@@ -44,7 +50,7 @@ export const FAULT_MATRIX: [string, Fault, "data" | typeof AtlasApiError | typeo
 export function callOf(
   fake: FakeAtlas,
   atlas: AtlasInvites,
-  id: OperationId,
+  id: InviteOperationId,
   extra: Record<string, unknown> = {},
 ): Promise<unknown> {
   switch (id) {
