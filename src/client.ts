@@ -122,7 +122,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   );
 
   let closing: Promise<void> | undefined;
-  const describe = () => ({ baseUrl, auth: config.auth.label, closing: closing !== undefined });
+  const describe = () => ({ baseUrl, auth: config.auth.label, closed: closing !== undefined });
   const atlas: AtlasInvites & { [inspect.custom](): string; toJSON(): object } = {
     ...createMethods(client, baseUrl, scrub),
     client,

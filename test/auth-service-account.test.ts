@@ -583,15 +583,19 @@ describe("close", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("lets a call that was waiting for its token finish, then revokes that token", async () => {
+  it("fails a call still waiting for its token as closed, never as a 401, and revokes the token", async () => {
     fake.tokenEndpoint.delayMs = 100;
     const atlas = connect();
     const call = get(atlas).catch((e: unknown) => e);
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
     await atlas.close();
-    // The call was made before close(): it is in flight, so it finishes.
-    expect(await call).toEqual(seeded);
-    expect(fake.stats.exchanges).toBe(1);
+    // The call had not reached Atlas when close() began: it ends as closed, and nothing went out
+    // with the token that close() revoked.
+    const outcome = await call;
+    expect(outcome).toBeInstanceOf(AtlasError);
+    expect((outcome as Error).message).toMatch(/this client was closed/);
+    expect(isAtlasApiError(outcome)).toBe(false);
+    expect(fake.stats.exchanges).toBe(0);
     expect(fake.stats.revocations).toBe(1);
     expect(fake.tokenEndpoint.isActive(fake.tokenEndpoint.issued[0]!)).toBe(false);
     await expect(get(atlas)).rejects.toThrow(/this client was closed/);
@@ -679,7 +683,7 @@ describe("secrets stay out of what we return", () => {
     expect(JSON.parse(JSON.stringify(atlas))).toEqual({
       baseUrl: fake.url,
       auth: `service account ${fake.credentials.serviceAccount.clientId}`,
-      closing: false,
+      closed: false,
     });
   });
 });

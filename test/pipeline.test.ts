@@ -216,26 +216,29 @@ export const route: Route = {} as operations["listOrgInvites"];
       expect(known.status).toBe(0);
 
       const tableUrl = pathToFileURL(path.join(project.dir, "generated/operations.ts")).href;
-      const { operations: table } = (await import(tableUrl)) as {
+      const { operations: table, operationDetails: details } = (await import(tableUrl)) as {
         operations: Record<string, Record<string, unknown>>;
+        operationDetails: Record<string, Record<string, unknown>>;
       };
       expect(table.listOrgInvites).toEqual({
         operationId: "listOrgInvites",
         method: "GET",
         path: NEW_PATH,
-        version: "2024-05-30",
         mediaType: NEW_MEDIA_TYPE,
         body: null,
-        bodySchema: null,
-        // The answer is an array, not a named schema.
-        responseSchema: null,
         pathParams: ["orgId"],
-        queryParams: ["envelope"],
         // No pageNum parameter, so not a list operation that paginate() would page through.
         pageSize: null,
         deprecated: false,
         sunset: null,
         replacement: null,
+      });
+      expect(details.listOrgInvites).toEqual({
+        version: "2024-05-30",
+        bodySchema: null,
+        // The answer is an array, not a named schema.
+        responseSchema: null,
+        queryParams: ["envelope"],
         roles: ["Organization Owner"],
       });
       // The operations already in the spec come out exactly as before.

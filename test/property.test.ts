@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { operations } from "../generated/operations.js";
+import { fullOperations as operations } from "./helpers/operation-table.js";
 import {
   accessToken,
   AtlasValidationError,

@@ -66,7 +66,10 @@ describe("fake.inject", () => {
     const first = await get();
     expect(first.status).toBe(503);
     expect(first.headers.get("retry-after")).toBe("2");
-    expect(await first.json()).toMatchObject({ error: 503, errorCode: "SERVICE_UNAVAILABLE" });
+    // No public source shows the errorCode of a 503, so the fake sends none.
+    const body = (await first.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 503, reason: "Service Unavailable" });
+    expect(body).not.toHaveProperty("errorCode");
     expect((await get()).status).toBe(200);
     expect(handle.hits).toBe(1);
     expect(handle.remaining).toBe(0);
@@ -76,12 +79,14 @@ describe("fake.inject", () => {
     ]);
   });
 
-  it("status: a Date becomes an HTTP date, 429 says RATE_LIMITED", async () => {
+  it("status: a Date becomes an HTTP date, and a 429 carries no invented errorCode", async () => {
     const when = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
     fake.inject({ kind: "status", status: 429, retryAfter: when });
     const res = await get();
     expect(res.headers.get("retry-after")).toBe("Wed, 02 Jan 2030 03:04:05 GMT");
-    expect(await res.json()).toMatchObject({ errorCode: "RATE_LIMITED" });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 429, reason: "Too Many Requests" });
+    expect(body).not.toHaveProperty("errorCode");
   });
 
   it("times, Infinity and remove()", async () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { operations } from "../generated/operations.js";
+import { fullOperations as operations } from "./helpers/operation-table.js";
 import {
   requestValidators,
   suggestProjectRole,
@@ -667,14 +667,31 @@ describe("validateInput: the parameters and the body of one call", () => {
       {
         path: "pagenum",
         rule: "unknownParameter",
-        message: "pagenum: is not a query parameter of listOrgUsers; did you mean pageNum?",
+        message: "pagenum: is not a parameter of listOrgUsers; did you mean pageNum?",
       },
     ]);
     expect(validateInput("getOrgInvite", orgInvite, { pretty: true }, undefined)).toEqual([
       {
         path: "pretty",
         rule: "unknownParameter",
-        message: "pretty: is not a query parameter of getOrgInvite, which takes envelope",
+        message:
+          "pretty: is not a parameter of getOrgInvite, which takes orgId, invitationId, envelope",
+      },
+    ]);
+    // A method puts a misspelt path parameter into the query; the hint still finds it.
+    expect(
+      validateInput(
+        "getOrgInvite",
+        { orgId: orgInvite.orgId },
+        { invitationID: TEAM_ID },
+        undefined,
+      ),
+    ).toEqual([
+      { path: "invitationId", rule: "required", message: "invitationId: is required but missing" },
+      {
+        path: "invitationID",
+        rule: "unknownParameter",
+        message: "invitationID: is not a parameter of getOrgInvite; did you mean invitationId?",
       },
     ]);
     expect(

@@ -33,6 +33,9 @@ export interface Auth {
   secrets(): Iterable<string>;
 }
 
+/** How close to a call's deadline a failed wait for credentials counts as the call timing out. */
+const DEADLINE_SLACK_MS = 10;
+
 /** Params objects of requests that are already the second try after a 401. */
 const resent = new WeakSet<object>();
 
@@ -56,6 +59,8 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     const signal = request.signal ?? null;
     if (signal === null && limit <= 0) return pending;
     return new Promise<void>((resolve, reject) => {
+      // Rejects with whatever the session's wait failed with, as it is.
+      const fail: (reason: unknown) => void = reject;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         clearTimeout(timer);
@@ -65,36 +70,54 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
         finish();
         reject(signal!.reason as Error);
       };
-      if (limit > 0) {
-        const left = limit - (Date.now() - (own?.startedAt ?? Date.now()));
+      const deadline = limit > 0 ? (own?.startedAt ?? Date.now()) + limit : Infinity;
+      const timedOut = () =>
+        new AtlasTimeoutError(
+          `atlas-invites: ${request.method} ${redactUrl(request.url)} timed out after ${limit} ms while waiting for credentials`,
+        );
+      if (deadline !== Infinity) {
         timer = setTimeout(
           () => {
             finish();
-            reject(
-              new AtlasTimeoutError(
-                `atlas-invites: ${request.method} ${redactUrl(request.url)} timed out after ${limit} ms while waiting for credentials`,
-              ),
-            );
+            reject(timedOut());
           },
-          Math.max(0, left),
+          Math.max(0, deadline - Date.now()),
         );
       }
       signal?.addEventListener("abort", onAbort, { once: true });
-      pending.finally(finish).then(resolve, reject);
+      // The token request has a timer of its own, armed a moment before the call's, and both
+      // may run out together. A failure that close to the call's deadline is left to the call's
+      // timer, so that the call always ends as its own timeout then.
+      pending.then(
+        () => {
+          finish();
+          resolve();
+        },
+        (error: unknown) => {
+          if (deadline - Date.now() <= DEADLINE_SLACK_MS) return;
+          finish();
+          fail(error);
+        },
+      );
     });
+  }
+
+  /** Keeps the bearer token a session without `secrets()` sent, to scrub it from server text. */
+  function remember(request: SignableRequest): undefined {
+    const sent = request.headers.get("Authorization");
+    if (sent?.startsWith("Bearer ") && !seen.includes(sent.slice(7))) {
+      seen.push(sent.slice(7));
+      if (seen.length > 8) seen.shift();
+    }
+    return undefined;
   }
 
   function authorize(request: SignableRequest & { signal?: AbortSignal | null }) {
     if (request.signal?.aborted) throw request.signal.reason;
     const pending = session.authorize(request);
-    if (!session.secrets) {
-      const sent = request.headers.get("Authorization");
-      if (sent?.startsWith("Bearer ") && !seen.includes(sent.slice(7))) {
-        seen.push(sent.slice(7));
-        if (seen.length > 8) seen.shift();
-      }
-    }
-    return pending && bounded(pending, request);
+    if (session.secrets) return pending && bounded(pending, request);
+    if (!pending) return remember(request);
+    return bounded(pending, request).then(() => remember(request));
   }
 
   async function unauthorized(

@@ -151,6 +151,11 @@ function startSession(
       throw failure(`could not get an access token: ${what}`, { status, errorCode: code });
     }
     // A 2xx body may hold a token, so none of it is quoted in these messages.
+    if (json === undefined) {
+      throw failure(`could not get an access token: ${answered} with a body that is not JSON`, {
+        status,
+      });
+    }
     const value = answer.access_token;
     if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value)) {
       throw failure(`could not get an access token: ${answered} without a usable access_token`, {

@@ -21,7 +21,11 @@ export interface BodyRules {
   fail(problem: string, cause?: unknown): Error;
 }
 
-/** What a bound response keeps: its rules and what has been read so far. */
+/**
+ * What a bound response keeps: its rules and what has been read so far. It lives in a WeakMap,
+ * not on the response, so that nothing inspecting the response (or an error holding it) shows the
+ * body text, which may echo a credential.
+ */
 interface BodyState {
   rules: BodyRules;
   /** No Content-Length: the body is counted while it streams in. */
@@ -30,9 +34,7 @@ interface BodyState {
   bytes?: Promise<Uint8Array>;
 }
 
-const STATE = Symbol("atlas-invites body");
-
-type Bound = Response & { [STATE]: BodyState };
+const states = new WeakMap<Response, BodyState>();
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -75,8 +77,8 @@ function explain(rules: BodyRules, error: unknown): never {
   throw rules.fail("the connection closed before the whole response body arrived", error);
 }
 
-function readBytes(this: Bound): Promise<Uint8Array> {
-  const state = this[STATE];
+function readBytes(this: Response): Promise<Uint8Array> {
+  const state = states.get(this)!;
   if (state.bytes) return state.bytes;
   if (state.text) return (state.bytes = state.text.then((t) => encoder.encode(t)));
   const { rules } = state;
@@ -88,8 +90,8 @@ function readBytes(this: Bound): Promise<Uint8Array> {
     .finally(() => rules.settle()));
 }
 
-function readText(this: Bound): Promise<string> {
-  const state = this[STATE];
+function readText(this: Response): Promise<string> {
+  const state = states.get(this)!;
   if (state.text) return state.text;
   if (state.bytes || state.counted) {
     return (state.text = readBytes.call(this).then((b) => decoder.decode(b)));
@@ -103,18 +105,18 @@ function readText(this: Bound): Promise<string> {
 
 const readers = {
   text: readText,
-  json(this: Bound): Promise<unknown> {
+  json(this: Response): Promise<unknown> {
     return readText.call(this).then((t) => JSON.parse(t) as unknown);
   },
-  arrayBuffer(this: Bound): Promise<ArrayBuffer> {
+  arrayBuffer(this: Response): Promise<ArrayBuffer> {
     return readBytes
       .call(this)
       .then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   },
-  blob(this: Bound): Promise<Blob> {
+  blob(this: Response): Promise<Blob> {
     return readBytes.call(this).then((b) => new Blob([b]));
   },
-  bytes(this: Bound): Promise<Uint8Array> {
+  bytes(this: Response): Promise<Uint8Array> {
     return readBytes.call(this).then((b) => b.slice());
   },
 };
@@ -125,14 +127,13 @@ const readers = {
  * own readers are the fastest way to the body.
  */
 export function bindBody(response: Response, rules: BodyRules, counted: boolean): Response {
-  const bound = response as Bound;
-  bound[STATE] = { rules, counted };
-  Object.assign(bound, readers);
+  states.set(response, { rules, counted });
+  Object.assign(response, readers);
   return response;
 }
 
 /** Throws an answer away unread: cancels its body, then ends its attempt. */
 export async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
-  (response as Partial<Bound>)[STATE]?.rules.settle();
+  states.get(response)?.rules.settle();
 }

@@ -23,14 +23,17 @@ function callOptionViolations(signal: unknown, timeout: unknown): Violation[] {
       message: `signal: expected an AbortSignal, got ${show(signal)}`,
     });
   }
-  if (
-    timeout !== undefined &&
-    (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0)
-  ) {
+  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout))) {
     found.push({
       path: "timeout",
       rule: "type",
-      message: `timeout: expected a non-negative number of milliseconds, got ${show(timeout)}`,
+      message: `timeout: expected a number of milliseconds, got ${show(timeout)}`,
+    });
+  } else if (typeof timeout === "number" && timeout < 0) {
+    found.push({
+      path: "timeout",
+      rule: "minimum",
+      message: `timeout: must be at least 0, got ${show(timeout)}`,
     });
   }
   return found;
@@ -46,10 +49,9 @@ export const validationMiddleware: Middleware = {
       problem === undefined && own?.bodyText ? JSON.parse(own.bodyText) : undefined;
     let violations = validateInput(op.operationId, params.path, params.query, body);
     if (problem !== undefined) {
-      violations = [
-        { path: "body", rule: "unreadable", message: `body: ${problem}` },
-        ...violations,
-      ];
+      // The body was given; it just cannot be sent. Its own violation replaces "missing".
+      const others = violations.filter((v) => !(v.path === "body" && v.rule === "required"));
+      violations = [{ path: "body", rule: "unreadable", message: `body: ${problem}` }, ...others];
     }
     if (own && (own.signal !== null || own.timeout !== undefined)) {
       violations = [...violations, ...callOptionViolations(own.signal, own.timeout)];

@@ -187,9 +187,10 @@ export function checkValue(table: RuleTable, index: number, value: unknown): Vio
 
 function checkParams(
   table: RuleTable,
-  where: "path" | "query",
-  operationId: string,
+  what: string,
   declared: Readonly<Record<string, number>>,
+  /** The names a mistaken one may have meant: for the query, the path parameters too. */
+  names: readonly string[],
   given: unknown,
   o: Violation[],
 ): void {
@@ -199,10 +200,7 @@ function checkParams(
     if (value === undefined) continue;
     const node = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (node !== undefined) checkNode(table, node, value, name, o);
-    else {
-      const what = `${where} parameter of ${operationId}`;
-      unknownName(o, at("", name), name, "unknownParameter", what, Object.keys(declared));
-    }
+    else unknownName(o, at("", name), name, "unknownParameter", what, names);
   }
 }
 
@@ -219,11 +217,15 @@ export function checkInput(
   body: unknown,
 ): Violation[] {
   return run((o) => {
-    checkParams(table, "path", operationId, rules.path, path, o);
-    for (const name of Object.keys(rules.path)) {
+    const pathNames = Object.keys(rules.path);
+    checkParams(table, `path parameter of ${operationId}`, rules.path, pathNames, path, o);
+    for (const name of pathNames) {
       if (!isObject(path) || path[name] === undefined) missing(o, name);
     }
-    checkParams(table, "query", operationId, rules.query, query, o);
+    // The methods put every name they do not know as a path parameter into the query, so an
+    // unknown one is "not a parameter", and a misspelt path parameter gets its hint here.
+    const all = [...pathNames, ...Object.keys(rules.query)];
+    checkParams(table, `parameter of ${operationId}`, rules.query, all, query, o);
     if (rules.body === null) {
       if (body !== undefined) add(o, "body", "unknownParameter", `${operationId} takes no body`);
     } else if (body === undefined) {

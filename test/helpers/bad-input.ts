@@ -275,13 +275,13 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "an unknown parameter",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), org: VALID_ID },
-    /org: is not a query parameter of getOrgInvite, which takes envelope/,
+    /org: is not a parameter of getOrgInvite, which takes orgId, invitationId, envelope/,
   ],
   [
     "a misspelt query parameter",
     "listOrgUsers",
     { ...validInput("listOrgUsers"), itemPerPage: 10 },
-    /itemPerPage: is not a query parameter of listOrgUsers; did you mean itemsPerPage\?/,
+    /itemPerPage: is not a parameter of listOrgUsers; did you mean itemsPerPage\?/,
   ],
   [
     "a query parameter of the wrong type",
@@ -293,7 +293,7 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "pretty where the spec has none",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), pretty: true },
-    /pretty: is not a query parameter of getOrgInvite/,
+    /pretty: is not a parameter of getOrgInvite, which takes orgId, invitationId, envelope/,
   ],
   [
     "a status outside the enum in a list parameter",
@@ -311,6 +311,6 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "a negative timeout",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), timeout: -1 },
-    /timeout: expected a non-negative number/,
+    /timeout: must be at least 0, got -1/,
   ],
 ];

@@ -1,8 +1,8 @@
 /**
  * Imports code the generator wrote somewhere other than generated/ (a synthetic spec's output, a
- * throw-away copy of the project). The generated validators import their helpers from
- * src/validation/rules.ts by a path relative to generated/; the imported copy uses this checkout's
- * file by its absolute path instead.
+ * throw-away copy of the project). The generated validators import their run-time pieces from
+ * src/validation/ by a path relative to generated/; the imported copy uses this checkout's files
+ * by their absolute paths instead.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,8 +10,9 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
-const RULES_IMPORT = '"../src/validation/rules.js"';
-const RULES_FILE = fileURLToPath(new URL("../../src/validation/rules.ts", import.meta.url));
+/** `"../src/validation/<name>.js"`, as the generated module names the run-time pieces. */
+const VALIDATION_IMPORT = /"\.\.\/src\/validation\/([\w-]+)\.js"/g;
+const VALIDATION_DIR = fileURLToPath(new URL("../../src/validation/", import.meta.url));
 
 export interface GeneratedLoader {
   /** Compiles generated TypeScript to JavaScript and imports it as a module. */
@@ -26,7 +27,9 @@ export function generatedLoader(): GeneratedLoader {
   return {
     async load(source) {
       scratch ??= await mkdtemp(path.join(tmpdir(), "atlas-invites-generated-"));
-      const rewritten = source.split(RULES_IMPORT).join(JSON.stringify(RULES_FILE));
+      const rewritten = source.replace(VALIDATION_IMPORT, (_m, name: string) =>
+        JSON.stringify(path.join(VALIDATION_DIR, `${name}.ts`)),
+      );
       const js = ts.transpileModule(rewritten, {
         compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
       }).outputText;
