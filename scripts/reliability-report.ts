@@ -27,6 +27,7 @@ const EXPECTED = [
   "reliability-auth",
   "property",
   "secrets",
+  "hostile",
 ];
 
 /** One test file's counts, as test/helpers/reliability.ts writes them. */

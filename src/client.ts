@@ -27,9 +27,10 @@ export interface AtlasInvites extends Methods {
   /** RateLimit-Limit and RateLimit-Remaining of the last response that carried them. */
   readonly rateLimit: RateLimit | undefined;
   /**
-   * Closes the client: new calls fail, calls in flight finish (bounded by their timeouts), then
-   * the auth session lets go of what it holds (a service account revokes its tokens). Rejects
-   * with an AtlasAuthError when a revocation fails; the client is closed all the same.
+   * Closes the client: calls already sent finish (bounded by their timeouts), calls still waiting
+   * for credentials and every later call fail as closed, then the auth session lets go of what it
+   * holds (a service account revokes its tokens). Rejects with an AtlasAuthError when a
+   * revocation fails; the client is closed all the same.
    */
   close(): Promise<void>;
 }
