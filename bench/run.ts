@@ -292,6 +292,10 @@ async function renderMarkdown(input: MarkdownInput): Promise<string> {
       ? "Every target was met in this run."
       : `Targets missed in this run: ${missedRows.map((r) => r.name).join("; ")}.`,
     "",
+    "## What each row measures",
+    "",
+    ...metrics.map((m) => `- ${m.rows.map((r) => `**${r}**`).join(", ")}: ${m.about}`),
+    "",
     ...(input.misses.length === 0
       ? []
       : ["## Why targets were missed", "", ...input.misses.map((m) => `- ${m}`), ""]),
@@ -306,10 +310,6 @@ async function renderMarkdown(input: MarkdownInput): Promise<string> {
     "",
     ...input.details.map((d) => `- ${d}`),
     ...input.failures.map((f) => `- Not measured: ${f}`),
-    "",
-    "## What each row measures",
-    "",
-    ...metrics.map((m) => `- ${m.rows.map((r) => `**${r}**`).join(", ")}: ${m.about}`),
     "",
     "## How it measures",
     "",
