@@ -2,8 +2,8 @@
  * `npm run generate`: lint the spec, then write every file derived from it into generated/.
  * Prints one line per step with its timing. Formatting happens here, so a second run is a no-op.
  *
- * The Redocly linter runs in a child process from the first moment, while this process builds
- * every file in memory; nothing is written until the linter has passed.
+ * The Redocly linter runs in a child process from the start, while this process builds every file
+ * in memory (about as long as the lint takes); nothing is written until the linter has passed.
  */
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -15,14 +15,8 @@ const started = performance.now();
 const log = (name: string, ms: number) =>
   console.log(`  ${name.padEnd(44)} ${ms.toFixed(0).padStart(5)} ms`);
 
-interface LintResult {
-  ok: boolean;
-  output: string;
-  ms: number;
-}
-
 /** Lints with the same Redocly CLI that `npm run lint:spec` and CI use, so the rules cannot differ. */
-function lintSpec(): Promise<LintResult> {
+function lintSpec(): Promise<{ ok: boolean; output: string; ms: number }> {
   const redocly = createRequire(import.meta.url).resolve("@redocly/cli/lib/index.js");
   return new Promise((resolve) => {
     let output = "";
@@ -31,23 +25,23 @@ function lintSpec(): Promise<LintResult> {
       env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const done = (ok: boolean) => resolve({ ok, output, ms: performance.now() - started });
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    child.once("error", (error) =>
-      resolve({ ok: false, output: `${error.message}\n`, ms: performance.now() - started }),
-    );
-    child.once("close", (code) =>
-      resolve({ ok: code === 0, output, ms: performance.now() - started }),
-    );
+    child.once("error", (error) => {
+      output += `${error.message}\n`;
+      done(false);
+    });
+    child.once("close", (code) => done(code === 0));
   });
 }
 
+// Started before the pipeline's packages load, which takes a good part of the time it runs.
 const lint = lintSpec();
 const { generateAll, readPipelineConfig } = await import("./lib/pipeline.js");
 
 const cfg = await readPipelineConfig(root);
 console.log(`generate: ${cfg.specPath}`);
-
 // Step lines wait for the lint line, so the output reads in the order the steps take effect.
 const steps: [string, number][] = [];
 const generated = generateAll(cfg, (name, ms) => steps.push([name, ms])).then(
@@ -66,10 +60,9 @@ const result = await generated;
 for (const [name, ms] of steps) log(name, ms);
 if ("error" in result) throw result.error;
 
-const { files } = result;
 const t = performance.now();
 let changed = 0;
-for (const file of files) {
+for (const file of result.files) {
   const target = path.join(root, file.path);
   const current = await readFile(target, "utf8").catch(() => null);
   if (current === file.content) continue;
@@ -77,5 +70,5 @@ for (const file of files) {
   await writeFile(target, file.content);
   changed++;
 }
-log(`write (${changed} of ${files.length} files changed)`, performance.now() - t);
+log(`write (${changed} of ${result.files.length} files changed)`, performance.now() - t);
 console.log(`generate: done in ${(performance.now() - started).toFixed(0)} ms`);

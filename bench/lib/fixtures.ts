@@ -7,7 +7,7 @@ export const INVITATION_ID = "5f1a7b3c9d2e4f6a8b0c1d2e";
 export const ACCESS_TOKEN = "bench-access-token";
 
 /** The media type Atlas answers these operations with, read from the generated table. */
-export const ATLAS_JSON = operations.getOrgInvite.accept;
+export const ATLAS_JSON = operations.getOrgInvite.mediaType;
 
 export const ORG_PATH = operations.getOrgInvite.path;
 export const ORG_URL_PATH = ORG_PATH.replace("{orgId}", ORG_ID).replace(

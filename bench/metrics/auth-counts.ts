@@ -1,6 +1,6 @@
 /**
  * The two counting metrics, against the fake Atlas over real HTTP:
- * - Digest exchanges per call: 200 sequential calls (the four operations in turn) with an API
+ * - Digest exchanges per call: 200 sequential calls (the four invitation operations in turn) with an API
  *   key, counted by the fake, next to a naive Digest client that is challenged on every call.
  * - Token requests for 1,000 concurrent first calls with a service account, while the fake's
  *   token endpoint takes 50 ms to answer.
@@ -50,7 +50,7 @@ function received(fake: FakeAtlas, from: number, pathPrefix = ""): number {
 }
 
 export async function measureDigest(
-  { createAtlasInvites }: ClientModule,
+  { createAtlasInvites, apiKey }: ClientModule,
   { startFakeAtlas }: TestingModule,
 ): Promise<MetricReport> {
   const fake = await startFakeAtlas({ rateLimit: 1_000_000, serviceAccount: false });
@@ -58,7 +58,7 @@ export async function measureDigest(
     seed(fake);
     const keys = fake.credentials.apiKey;
     const atlas = createAtlasInvites({
-      auth: { type: "apiKey", ...keys },
+      auth: apiKey(keys),
       baseUrl: fake.url,
       onDeprecation: false,
     });
@@ -83,8 +83,8 @@ export async function measureDigest(
         op.path,
       );
       const body = "body" in rest ? JSON.stringify(rest.body) : undefined;
-      const headers: Record<string, string> = { Accept: op.accept };
-      if (body !== undefined && op.requestMediaType) headers["Content-Type"] = op.requestMediaType;
+      const headers: Record<string, string> = { Accept: op.mediaType };
+      if (body !== undefined) headers["Content-Type"] = op.mediaType;
       const response = await naiveDigestFetch(keys, `${fake.url}${urlPath}`, {
         method: op.method,
         headers,
@@ -111,7 +111,7 @@ export async function measureDigest(
         },
       ],
       details: [
-        `Digest: ${DIGEST_CALLS} sequential calls (the four operations in turn) cost ${ours} HTTP ` +
+        `Digest: ${DIGEST_CALLS} sequential calls (the four invitation operations in turn) cost ${ours} HTTP ` +
           `exchanges with our client (${challengesSeen} of them answered 401 with a challenge) and ` +
           `${naive} with the naive client, counted from the requests the fake Atlas recorded ` +
           `(its own exchange counter saw ${countedByFake} for our client).`,
@@ -119,7 +119,7 @@ export async function measureDigest(
       commands: [
         `in-process: startFakeAtlas() on 127.0.0.1 (Digest ${fake.digest.algorithms.join(", ")}, ` +
           `nonce lifetime ${fake.digest.nonceLifetimeMs / 1000} s); ` +
-          "createAtlasInvites({ auth: { type: 'apiKey', ... } }) vs bench/lib/naive-digest.ts",
+          "createAtlasInvites({ auth: apiKey({ publicKey, privateKey }) }) vs bench/lib/naive-digest.ts",
       ],
     };
   } finally {
@@ -128,7 +128,7 @@ export async function measureDigest(
 }
 
 export async function measureTokenRequests(
-  { createAtlasInvites }: ClientModule,
+  { createAtlasInvites, serviceAccount }: ClientModule,
   { startFakeAtlas }: TestingModule,
 ): Promise<MetricReport> {
   const fake = await startFakeAtlas({
@@ -139,7 +139,7 @@ export async function measureTokenRequests(
   try {
     seed(fake);
     const atlas = createAtlasInvites({
-      auth: { type: "serviceAccount", ...fake.credentials.serviceAccount },
+      auth: serviceAccount(fake.credentials.serviceAccount),
       baseUrl: fake.url,
       onDeprecation: false,
     });
@@ -178,7 +178,7 @@ export async function measureTokenRequests(
       ],
       commands: [
         `in-process: startFakeAtlas({ serviceAccount: { tokenDelayMs: ${TOKEN_DELAY_MS} } }); ` +
-          `Promise.all of ${CONCURRENT_CALLS} getOrgInvite calls on a new serviceAccount client`,
+          `Promise.all of ${CONCURRENT_CALLS} getOrgInvite calls on a new client with serviceAccount({ clientId, clientSecret })`,
       ],
     };
   } finally {

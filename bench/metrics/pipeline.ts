@@ -4,15 +4,44 @@
  * `node --import tsx scripts/<name>.ts <dir>` rather than through npm, so npm's own start-up
  * is not counted. Everything runs on scratch copies of the spec project: generate writes
  * generated/ and the CLI writes the output that redocly.yaml names (x-openapi-ts), and neither
- * may touch the checkout. Rounds are interleaved; each figure is a median.
+ * may touch the checkout. Rounds are interleaved; each figure is a median, and each ratio the
+ * median of the per-round ratios.
  */
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import YAML from "yaml";
 import { copySpecProject, ROOT, runNode, scratchDir, type ProcessRun } from "../lib/project.js";
 import type { MetricReport } from "../lib/results.js";
 import { median } from "../lib/timing.js";
 
 export const GENERATE_RATIO_LIMIT = 2.0;
 export const CHECK_RATIO_LIMIT = 1.5;
+
+/**
+ * The openapi-typescript CLI lints the spec with redocly.yaml's rules but does not read
+ * .redocly.lint-ignore.yaml, so the problems the project ignores on purpose stop it. In its
+ * scratch copy, the rules named in the ignore file are lowered from error to warn: they still run
+ * over the whole spec (the same work), they just no longer end the run. Returns the rules lowered.
+ */
+async function relaxIgnoredRules(dir: string): Promise<string[]> {
+  const ignore = YAML.parse(
+    await readFile(path.join(dir, ".redocly.lint-ignore.yaml"), "utf8").catch(() => ""),
+  ) as Record<string, Record<string, unknown>> | null;
+  const names = new Set(Object.values(ignore ?? {}).flatMap((rules) => Object.keys(rules)));
+  if (names.size === 0) return [];
+  const configFile = path.join(dir, "redocly.yaml");
+  const config = YAML.parse(await readFile(configFile, "utf8")) as {
+    rules?: Record<string, unknown>;
+  };
+  config.rules ??= {};
+  for (const name of names) {
+    const rule = config.rules[name];
+    config.rules[name] =
+      typeof rule === "object" && rule !== null ? { ...rule, severity: "warn" } : "warn";
+  }
+  await writeFile(configFile, YAML.stringify(config));
+  return [...names];
+}
 
 /** The three measured processes, and two empty ones that show what start-up alone costs. */
 type Step = "generate" | "check" | "cli" | "node" | "tsx";
@@ -23,6 +52,7 @@ export async function measurePipeline(rounds: number): Promise<MetricReport> {
   try {
     await copySpecProject(project.dir);
     await copySpecProject(cliProject.dir);
+    const relaxed = await relaxIgnoredRules(cliProject.dir);
     const commands: Record<Step, { args: string[]; cwd: string }> = {
       generate: {
         args: ["--import", "tsx", path.join(ROOT, "scripts/generate.ts"), project.dir],
@@ -51,27 +81,53 @@ export async function measurePipeline(rounds: number): Promise<MetricReport> {
     const steps: Step[] = ["generate", "check", "cli", "node", "tsx"];
     for (const step of steps) await run(step);
     const times: Record<Step, number[]> = { generate: [], check: [], cli: [], node: [], tsx: [] };
+    const cpu: Record<Step, number[]> = { generate: [], check: [], cli: [], node: [], tsx: [] };
     for (let round = 0; round < rounds; round++) {
       const order = [...steps];
       if (round % 2 === 1) order.reverse();
-      for (const step of order) times[step].push((await run(step)).ms);
+      for (const step of order) {
+        const result = await run(step);
+        times[step].push(result.ms);
+        if (result.cpuMs !== null) cpu[step].push(result.cpuMs);
+      }
     }
+    const cpuOf = (step: Step) =>
+      cpu[step].length === rounds ? `${median(cpu[step]).toFixed(0)} ms` : "not measured";
     const generate = median(times.generate);
     const check = median(times.check);
     const cli = median(times.cli);
+    // Each run is compared with the CLI's run in the same round, so load that comes and goes
+    // between rounds (other processes on a shared machine) moves both sides of a ratio.
+    const perRound = (step: Step) => median(times[step].map((ms, i) => ms / times.cli[i]!));
+    const generateRatio = perRound("generate");
+    const checkRatio = perRound("check");
     const list = (values: number[]) => values.map((v) => v.toFixed(0)).join(", ");
-    const generateMet = generate / cli <= GENERATE_RATIO_LIMIT;
-    const checkMet = check / cli <= CHECK_RATIO_LIMIT;
-    const misses =
-      generateMet && checkMet
+    const generateMet = generateRatio <= GENERATE_RATIO_LIMIT;
+    const checkMet = checkRatio <= CHECK_RATIO_LIMIT;
+    const startup =
+      `an empty script takes ${median(times.tsx).toFixed(0)} ms through tsx against ` +
+      `${median(times.node).toFixed(0)} ms with plain node`;
+    const misses = [
+      ...(generateMet
         ? []
         : [
-            "Pipeline: generate and check:generated start through tsx (an empty script takes " +
-              `${median(times.tsx).toFixed(0)} ms that way against ${median(times.node).toFixed(0)} ms ` +
-              "with plain node) and format every file they produce with prettier, which the " +
-              "openapi-typescript CLI does not; they also build the operation table, the " +
-              "validators and the bundled spec, and generate runs the Redocly linter in a child process.",
-          ];
+            `Pipeline: generate took ${generateRatio.toFixed(2)}x the openapi-typescript CLI ` +
+              `(median ${generate.toFixed(0)} ms against ${cli.toFixed(0)} ms; CPU time ` +
+              `${cpuOf("generate")} against ${cpuOf("cli")}). It runs the Redocly CLI's lint in a ` +
+              "child process while it builds the types, the operation table, the validators and " +
+              "the bundled spec and formats them with prettier, none of which the CLI does but " +
+              `the types; it starts through tsx (${startup}).`,
+          ]),
+      ...(checkMet
+        ? []
+        : [
+            `Pipeline: check:generated took ${checkRatio.toFixed(2)}x the openapi-typescript CLI ` +
+              `(median ${check.toFixed(0)} ms against ${cli.toFixed(0)} ms; CPU time ` +
+              `${cpuOf("check")} against ${cpuOf("cli")}). It builds and formats every generated ` +
+              "file with prettier in one thread, where the CLI writes the types unformatted; it " +
+              `starts through tsx (${startup}).`,
+          ]),
+    ];
     return {
       misses,
       results: [
@@ -80,7 +136,7 @@ export async function measurePipeline(rounds: number): Promise<MetricReport> {
           value: generate,
           unit: "ms",
           baseline: cli,
-          ratio: generate / cli,
+          ratio: generateRatio,
           target: `ratio <= ${GENERATE_RATIO_LIMIT.toFixed(1)}`,
           met: generateMet,
         },
@@ -89,7 +145,7 @@ export async function measurePipeline(rounds: number): Promise<MetricReport> {
           value: check,
           unit: "ms",
           baseline: cli,
-          ratio: check / cli,
+          ratio: checkRatio,
           target: `ratio <= ${CHECK_RATIO_LIMIT.toFixed(1)}`,
           met: checkMet,
         },
@@ -97,7 +153,19 @@ export async function measurePipeline(rounds: number): Promise<MetricReport> {
       details: [
         `Pipeline, wall-clock ms per cold process over ${rounds} interleaved rounds: ` +
           `generate [${list(times.generate)}], check:generated [${list(times.check)}], ` +
-          `openapi-typescript CLI [${list(times.cli)}].`,
+          `openapi-typescript CLI [${list(times.cli)}]; each ratio is the median of the ` +
+          "per-round ratios to the CLI's run of the same round.",
+        `Pipeline, median CPU time per process (user + system, with its threads and child ` +
+          `processes): generate ${cpuOf("generate")}, check:generated ${cpuOf("check")}, ` +
+          `openapi-typescript CLI ${cpuOf("cli")}. generate's lint runs in a child process ` +
+          "alongside the rest, so its wall-clock time is less than its CPU time on two free cores.",
+        ...(relaxed.length === 0
+          ? []
+          : [
+              "Pipeline: the openapi-typescript CLI does not read .redocly.lint-ignore.yaml, so in " +
+                `its scratch copy the rules that file names (${relaxed.join(", ")}) are set to warn ` +
+                "instead of error; they still run over the whole spec.",
+            ]),
         `Pipeline start-up alone, median ms: \`node -e ""\` ${median(times.node).toFixed(0)}, ` +
           `\`node --import tsx -e ""\` ${median(times.tsx).toFixed(0)}; generate and check:generated ` +
           "start through tsx, the openapi-typescript CLI is plain JavaScript.",

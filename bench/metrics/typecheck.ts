@@ -1,7 +1,7 @@
 /**
  * Consumer type-check: what the package costs the compiler of an application that uses it. The
  * package's declarations are emitted fresh from src/ (as `npm run compile` emits them into
- * dist/), and a small consumer that calls all four methods is checked with
+ * dist/), and a small consumer that calls all eleven methods and `paginate` is checked with
  * `tsc --extendedDiagnostics`, with `atlas-invites` mapped to those declarations through
  * `paths`. Instantiations are a count; check time is the median of a few runs.
  */
@@ -15,20 +15,31 @@ import { GROUP_ID, INVITATION_ID, ORG_ID } from "../lib/fixtures.js";
 export const INSTANTIATION_LIMIT = 30_000;
 
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
+const USER_ID = "65a8c4e1f2b3d4a5c6e7f809";
 
 const CONSUMER = `import {
+  accessToken,
   createAtlasInvites,
   isAtlasApiError,
   type GroupInvitation,
   type OrganizationInvitation,
+  type OrgUser,
 } from "atlas-invites";
 
-const atlas = createAtlasInvites({ auth: { type: "accessToken", token: "token" } });
+const atlas = createAtlasInvites({ auth: accessToken({ token: "token" }) });
 const orgId = "${ORG_ID}";
 const groupId = "${GROUP_ID}";
 const invitationId = "${INVITATION_ID}";
+const userId = "${USER_ID}";
+
+/** What a user's status says about them; narrowing picks the fields of each kind. */
+function describe(user: OrgUser): string {
+  if (user.orgMembershipStatus === "ACTIVE") return \`\${user.firstName} \${user.lastName}\`;
+  return \`\${user.username}, invited by \${user.inviterUsername}\`;
+}
 
 try {
+  // The invitation operations.
   const invite: OrganizationInvitation = await atlas.getOrgInvite({ orgId, invitationId });
   const wrapped = await atlas.getOrgInvite({ orgId, invitationId, envelope: true });
   const updated: OrganizationInvitation = await atlas.updateOrgInviteById({
@@ -39,7 +50,6 @@ try {
   const byName: GroupInvitation = await atlas.updateGroupInvites({
     groupId,
     body: { username: "invitee@example.com", roles: ["GROUP_READ_ONLY"] },
-    pretty: true,
   });
   const byId = await atlas.updateGroupInviteById({
     groupId,
@@ -47,8 +57,50 @@ try {
     body: { roles: ["GROUP_OWNER"] },
   });
   console.log(invite.orgName, wrapped.content.orgName, updated.roles, byName.roles, byId.groupId);
+
+  // The Cloud Users API operations.
+  const page = await atlas.listOrgUsers({
+    orgId,
+    orgMembershipStatuses: ["PENDING"],
+    username: "invitee@example.com",
+    pageNum: 1,
+    itemsPerPage: 100,
+    includeCount: true,
+  });
+  for (const user of page.results ?? []) console.log(describe(user));
+  const orgUser = await atlas.getOrgUser({ orgId, userId });
+  console.log(describe(orgUser));
+  const changed = await atlas.updateOrgUser({
+    orgId,
+    userId,
+    body: {
+      roles: {
+        orgRoles: ["ORG_MEMBER"],
+        groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_READ_ONLY"] }],
+      },
+      teamIds: [],
+    },
+  });
+  const groupPage = await atlas.listGroupUsers({ groupId, orgMembershipStatuses: ["ACTIVE"] });
+  const groupUser = await atlas.getGroupUser({ groupId, userId });
+  const added = await atlas.addGroupUserRole({
+    groupId,
+    userId,
+    body: { groupRole: "GROUP_READ_ONLY" },
+  });
+  const removed = await atlas.removeGroupUserRole({
+    groupId,
+    userId,
+    body: { groupRole: "GROUP_READ_ONLY" },
+  });
+  if (groupUser.orgMembershipStatus === "PENDING") console.log(groupUser.invitationCreatedAt);
+  console.log(changed.roles, groupPage.totalCount, added.roles, removed.roles);
+
+  for await (const user of atlas.paginate("listOrgUsers", { orgId, orgMembershipStatuses: ["PENDING"] })) {
+    if (user.orgMembershipStatus !== "ACTIVE") console.log(user.inviterUsername);
+  }
 } catch (err) {
-  if (isAtlasApiError(err, "RESOURCE_NOT_FOUND")) console.log(err.status);
+  if (isAtlasApiError(err, 404)) console.log(err.status, err.errorCode);
   else throw err;
 } finally {
   await atlas.close();
@@ -145,7 +197,7 @@ export async function measureTypecheck(runs: number): Promise<MetricReport> {
       ],
       commands: [
         "tsc -p tsconfig.build.json --emitDeclarationOnly --declarationMap false --outDir <scratch>/decl",
-        "tsc -p <scratch>/app/tsconfig.json --extendedDiagnostics   (consumer.ts calls the four methods; " +
+        "tsc -p <scratch>/app/tsconfig.json --extendedDiagnostics   (consumer.ts calls the eleven methods and paginate; " +
           "paths maps atlas-invites to decl/src/index.d.ts; strict, NodeNext, skipLibCheck)",
       ],
     };
