@@ -41,6 +41,19 @@ function refuse(message: string): never {
 }
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
+  function failure(op: Operation, response: Response, body: unknown, problem?: string) {
+    return new AtlasApiError({
+      status: response.status,
+      method: op.method,
+      path: op.path,
+      url: redactUrl(response.url || `${baseUrl}${op.path}`),
+      response,
+      body,
+      scrub,
+      ...(problem !== undefined && { problem }),
+    });
+  }
+
   function method(op: Operation) {
     const send = client[op.method as "GET"] as unknown as Send;
     return async (input: unknown): Promise<unknown> => {
@@ -59,23 +72,14 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
         else ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
       }
       const { data, error, response } = await send(op.path, init);
-      const fail = (body: unknown, problem?: string) =>
-        new AtlasApiError({
-          status: response.status,
-          method: op.method,
-          path: op.path,
-          url: redactUrl(response.url || `${baseUrl}${op.path}`),
-          response,
-          body,
-          scrub,
-          ...(problem !== undefined && { problem }),
-        });
-      if (!response.ok) throw fail(error);
-      if (typeof data !== "string" || data === "") throw fail(undefined, "empty response body");
+      if (!response.ok) throw failure(op, response, error);
+      if (typeof data !== "string" || data === "") {
+        throw failure(op, response, undefined, "empty response body");
+      }
       try {
         return JSON.parse(data) as unknown;
       } catch {
-        throw fail(data, "the response body is not valid JSON");
+        throw failure(op, response, data, "the response body is not valid JSON");
       }
     };
   }

@@ -85,9 +85,16 @@ function readBytes(this: Response): Promise<Uint8Array> {
   const reading = state.counted
     ? readStream(this, rules)
     : native.arrayBuffer.call(this).then((buffer) => new Uint8Array(buffer));
-  return (state.bytes = reading
-    .catch((e: unknown) => explain(rules, e))
-    .finally(() => rules.settle()));
+  return (state.bytes = reading.then(
+    (bytes) => {
+      rules.settle();
+      return bytes;
+    },
+    (e: unknown) => {
+      rules.settle();
+      return explain(rules, e);
+    },
+  ));
 }
 
 function readText(this: Response): Promise<string> {
@@ -97,10 +104,16 @@ function readText(this: Response): Promise<string> {
     return (state.text = readBytes.call(this).then((b) => decoder.decode(b)));
   }
   const { rules } = state;
-  return (state.text = native.text
-    .call(this)
-    .catch((e: unknown) => explain(rules, e))
-    .finally(() => rules.settle()));
+  return (state.text = native.text.call(this).then(
+    (text) => {
+      rules.settle();
+      return text;
+    },
+    (e: unknown) => {
+      rules.settle();
+      return explain(rules, e);
+    },
+  ));
 }
 
 const readers = {

@@ -259,6 +259,8 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         if (err instanceof AtlasError || err === request.signal?.reason) throw err;
         error = err;
       }
+      // Most answers are final: a success, or an error status the retry policy leaves alone.
+      if (response !== undefined && response.status < 400) return response;
       if (retry === false || !retryable(request.method, response?.status, error)) {
         if (response) return response;
         throw networkFailure(request, error, n + 1);

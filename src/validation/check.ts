@@ -187,20 +187,30 @@ export function checkValue(table: RuleTable, index: number, value: unknown): Vio
 
 function checkParams(
   table: RuleTable,
-  what: string,
-  declared: Readonly<Record<string, number>>,
-  /** The names a mistaken one may have meant: for the query, the path parameters too. */
-  names: readonly string[],
+  operationId: string,
+  rules: InputRules,
+  where: "path" | "query",
   given: unknown,
   o: Violation[],
 ): void {
-  const params = isObject(given) ? given : {};
-  for (const name of Object.keys(params)) {
-    const value = params[name];
+  if (!isObject(given)) return;
+  const declared = rules[where];
+  for (const name in given) {
+    if (!Object.hasOwn(given, name)) continue;
+    const value = given[name];
     if (value === undefined) continue;
     const node = Object.hasOwn(declared, name) ? declared[name] : undefined;
-    if (node !== undefined) checkNode(table, node, value, name, o);
-    else unknownName(o, at("", name), name, "unknownParameter", what, names);
+    if (node !== undefined) {
+      checkNode(table, node, value, name, o);
+    } else if (where === "path") {
+      const what = `path parameter of ${operationId}`;
+      unknownName(o, at("", name), name, "unknownParameter", what, Object.keys(rules.path));
+    } else {
+      // The methods put every name that is not a path parameter into the query, so an unknown
+      // one is "not a parameter", and a misspelt path parameter gets its hint here.
+      const names = [...Object.keys(rules.path), ...Object.keys(rules.query)];
+      unknownName(o, at("", name), name, "unknownParameter", `parameter of ${operationId}`, names);
+    }
   }
 }
 
@@ -217,15 +227,11 @@ export function checkInput(
   body: unknown,
 ): Violation[] {
   return run((o) => {
-    const pathNames = Object.keys(rules.path);
-    checkParams(table, `path parameter of ${operationId}`, rules.path, pathNames, path, o);
-    for (const name of pathNames) {
+    checkParams(table, operationId, rules, "path", path, o);
+    for (const name in rules.path) {
       if (!isObject(path) || path[name] === undefined) missing(o, name);
     }
-    // The methods put every name they do not know as a path parameter into the query, so an
-    // unknown one is "not a parameter", and a misspelt path parameter gets its hint here.
-    const all = [...pathNames, ...Object.keys(rules.query)];
-    checkParams(table, `parameter of ${operationId}`, rules.query, all, query, o);
+    checkParams(table, operationId, rules, "query", query, o);
     if (rules.body === null) {
       if (body !== undefined) add(o, "body", "unknownParameter", `${operationId} takes no body`);
     } else if (body === undefined) {
