@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { digestResponse, parseChallenges } from "../src/auth/digest.js";
+import { parseChallenges } from "../src/auth/challenge.js";
+import { digestResponse } from "../src/auth/digest.js";
 import { AtlasRequest } from "../src/http/request.js";
 import {
   apiKey,
