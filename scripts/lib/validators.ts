@@ -15,6 +15,7 @@
  * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
  */
 import { collectOperations, type OpenApiDocument } from "./operation-table.js";
+import { ARTICLE } from "../../src/validation/check.js";
 import { isObject, refName, resolveRef, type JsonObject } from "./openapi.js";
 
 /** Rules the generated validators add to what the spec states. They apply to request bodies only. */
@@ -82,15 +83,6 @@ const FORMATS: Record<string, readonly string[]> = {
   string: ["email", "date-time"],
   integer: ["int32", "int64"],
   number: ["float", "double"],
-};
-
-const ARTICLE: Record<string, string> = {
-  object: "an object",
-  array: "an array",
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean",
 };
 
 /** The longest common prefix of the values, cut after its last separator (`GROUP_`). */

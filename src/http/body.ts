@@ -77,6 +77,20 @@ function explain(rules: BodyRules, error: unknown): never {
   throw rules.fail("the connection closed before the whole response body arrived", error);
 }
 
+/** A read that ends the attempt when it is done, whichever way it ends. */
+function ended<T>(reading: Promise<T>, rules: BodyRules): Promise<T> {
+  return reading.then(
+    (value) => {
+      rules.settle();
+      return value;
+    },
+    (e: unknown) => {
+      rules.settle();
+      return explain(rules, e);
+    },
+  );
+}
+
 function readBytes(this: Response): Promise<Uint8Array> {
   const state = states.get(this)!;
   if (state.bytes) return state.bytes;
@@ -85,16 +99,7 @@ function readBytes(this: Response): Promise<Uint8Array> {
   const reading = state.counted
     ? readStream(this, rules)
     : native.arrayBuffer.call(this).then((buffer) => new Uint8Array(buffer));
-  return (state.bytes = reading.then(
-    (bytes) => {
-      rules.settle();
-      return bytes;
-    },
-    (e: unknown) => {
-      rules.settle();
-      return explain(rules, e);
-    },
-  ));
+  return (state.bytes = ended(reading, rules));
 }
 
 function readText(this: Response): Promise<string> {
@@ -104,16 +109,7 @@ function readText(this: Response): Promise<string> {
     return (state.text = readBytes.call(this).then((b) => decoder.decode(b)));
   }
   const { rules } = state;
-  return (state.text = native.text.call(this).then(
-    (text) => {
-      rules.settle();
-      return text;
-    },
-    (e: unknown) => {
-      rules.settle();
-      return explain(rules, e);
-    },
-  ));
+  return (state.text = ended(native.text.call(this), rules));
 }
 
 const readers = {

@@ -11,31 +11,21 @@
  * - nothing once the client is closed.
  */
 import { AtlasError } from "../errors.js";
+import type { ClientConfig } from "../options.js";
 import { oneLine, redactUrl, type Scrub } from "../text.js";
 import { Attempt, expire, type Flight } from "./attempt.js";
 import { bindBody, discard, tooLarge } from "./body.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
-import {
-  errorCode,
-  retryable,
-  retryDelay,
-  rootCause,
-  sleep,
-  type RetryInfo,
-  type RetryOptions,
-} from "./retry.js";
+import { errorCode, retryable, retryDelay, rootCause, sleep } from "./retry.js";
 
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export interface ClientFetchOptions {
-  baseUrl: string;
-  fetch: FetchLike;
-  /** Per-attempt timeout in ms; 0 turns it off. */
-  timeoutMs: number;
-  retry: Required<RetryOptions> | false;
-  onRetry: ((info: RetryInfo) => void) | undefined;
-  maxResponseBytes: number;
+/** The checked client options the fetch applies, and what it needs from the rest of the client. */
+export interface ClientFetchOptions extends Pick<
+  ClientConfig,
+  "baseUrl" | "fetch" | "timeoutMs" | "retry" | "onRetry" | "maxResponseBytes"
+> {
   scrub: Scrub;
   /** Renews a request's credentials before it is sent again (a Digest count must not repeat). */
   beforeRetry: (request: AtlasRequest) => void | Promise<void>;

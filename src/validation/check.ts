@@ -75,7 +75,8 @@ export interface RuleTable {
   nodes: readonly RuleNode[];
 }
 
-const ARTICLE = {
+/** How messages name each type; the generator checks schema types against the same list. */
+export const ARTICLE = {
   object: "an object",
   array: "an array",
   string: "a string",
