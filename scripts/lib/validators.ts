@@ -15,7 +15,6 @@
  * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
  */
 import { collectOperations, type OpenApiDocument } from "./operation-table.js";
-import { ARTICLE } from "../../src/validation/check.js";
 import { isObject, refName, resolveRef, type JsonObject } from "./openapi.js";
 
 /** Rules the generated validators add to what the spec states. They apply to request bodies only. */
@@ -78,6 +77,9 @@ const KEYWORD_TYPES: Record<string, readonly string[] | null> = {
   maximum: ["integer", "number"],
   format: ["string", "integer", "number"],
 };
+
+/** The types a schema may have. */
+const TYPES = new Set(["object", "array", "string", "integer", "number", "boolean"]);
 
 const FORMATS: Record<string, readonly string[]> = {
   string: ["email", "date-time"],
@@ -156,7 +158,7 @@ class Writer {
 
   private build(schema: JsonObject, where: string, extraReadOnly?: Set<string>): Node {
     const type = schema.type;
-    if (typeof type !== "string" || !(type in ARTICLE)) {
+    if (typeof type !== "string" || !TYPES.has(type)) {
       throw new Error(
         `validators: ${where} needs a type (object, array, string, ...), not ${q(type)}`,
       );

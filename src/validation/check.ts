@@ -75,8 +75,8 @@ export interface RuleTable {
   nodes: readonly RuleNode[];
 }
 
-/** How messages name each type; the generator checks schema types against the same list. */
-export const ARTICLE = {
+/** How messages name each type. */
+const ARTICLE = {
   object: "an object",
   array: "an array",
   string: "a string",
