@@ -23,6 +23,7 @@ import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { LEGACY_LIST_VERSION } from "../src/testing/negotiation.js";
 import { QUERY_TYPES } from "../src/testing/query.js";
 import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
+import { fakeRequest, type FakeRequestInit } from "./helpers/fake-request.js";
 import { envWithoutAtlas, run } from "./helpers/processes.js";
 
 const ORG = "4888442a3354817a7320eb61";
@@ -30,33 +31,9 @@ const GROUP = "32b6e34b3d91647abb20e7b8";
 const NEW = "application/vnd.atlas.2025-02-19+json";
 const OLD = "application/vnd.atlas.2023-01-01+json";
 
-interface SendInit {
-  body?: unknown;
-  /** Raw text to send as the body instead of JSON. */
-  text?: string;
-  accept?: string | null;
-  contentType?: string | null;
-  authorization?: string | null;
-}
-
-/** One request to the fake with plain fetch, authenticated with its access token by default. */
-async function send(fake: FakeAtlas, method: string, target: string, init: SendInit = {}) {
-  const headers: Record<string, string> = {};
-  const authorization =
-    init.authorization === undefined
-      ? `Bearer ${fake.credentials.accessToken}`
-      : init.authorization;
-  if (authorization !== null) headers.Authorization = authorization;
-  const accept = init.accept === undefined ? NEW : init.accept;
-  if (accept !== null) headers.Accept = accept;
-  const text = init.text ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
-  const contentType = init.contentType === undefined ? NEW : init.contentType;
-  if (text !== undefined && contentType !== null) headers["Content-Type"] = contentType;
-  const response = await fetch(`${fake.url}${target}`, {
-    method,
-    headers,
-    ...(text !== undefined && { body: text }),
-  });
+/** One request to the fake with plain fetch, its body read as text and, when it is, as JSON. */
+async function send(fake: FakeAtlas, method: string, target: string, init: FakeRequestInit = {}) {
+  const response = await fakeRequest(fake, method, target, init);
   const raw = await response.text();
   let body: Record<string, unknown> = {};
   try {

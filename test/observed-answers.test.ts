@@ -17,6 +17,7 @@ import {
   type AtlasInvites,
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { fakeRequest } from "./helpers/fake-request.js";
 
 interface ObservedAnswer {
   situation: string;
@@ -44,7 +45,6 @@ const corpus: [string, ObservedAnswer][] = readdirSync(DIR)
 const ORG_ID = "4888442a3354817a7320eb61";
 const GROUP_ID = "32b6e34b3d91647abb20e7b8";
 const USER_ID = "65a8c4e1f2b3d4a5c6e7f809";
-const MEDIA = "application/vnd.atlas.2025-02-19+json";
 
 /** The entry's detail with `<name>` or `<value>` filled in. */
 function expectedDetail(entry: ObservedAnswer, filler = ""): string {
@@ -152,51 +152,30 @@ describe("the client keeps every observed answer intact", () => {
   });
 });
 
-/** Sends one request to the fake, authenticated with its access token unless told otherwise. */
-function send(
-  fake: FakeAtlas,
-  method: string,
-  path: string,
-  init: { body?: unknown; accept?: string | null; authorization?: string | null } = {},
-): Promise<Response> {
-  const headers: Record<string, string> = {};
-  const authorization =
-    init.authorization === undefined
-      ? `Bearer ${fake.credentials.accessToken}`
-      : init.authorization;
-  if (authorization !== null) headers.Authorization = authorization;
-  const accept = init.accept === undefined ? MEDIA : init.accept;
-  if (accept !== null) headers.Accept = accept;
-  if (init.body !== undefined) headers["Content-Type"] = MEDIA;
-  return fetch(`${fake.url}${path}`, {
-    method,
-    headers,
-    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-  });
-}
-
 /** How to bring the fake into each situation of the corpus, and what fills the pattern. */
 const situations: Record<
   string,
   (fake: FakeAtlas) => Promise<{ response: Response; filler?: string }>
 > = {
   "credentials-failed": async (fake) => ({
-    response: await send(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
+    response: await fakeRequest(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
       authorization: "Bearer not-a-token-the-fake-issued",
     }),
   }),
   "missing-role": async (fake) => {
     fake.roles.deny({ credential: "accessToken", operationId: "getOrgUser" });
-    return { response: await send(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`) };
+    return {
+      response: await fakeRequest(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`),
+    };
   },
   "invalid-attribute": async (fake) => ({
-    response: await send(fake, "PATCH", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
+    response: await fakeRequest(fake, "PATCH", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
       body: { teamIdz: [] },
     }),
     filler: "teamIdz",
   }),
   "missing-attribute": async (fake) => ({
-    response: await send(
+    response: await fakeRequest(
       fake,
       "POST",
       `/api/atlas/v2/groups/${GROUP_ID}/users/${USER_ID}:addRole`,
@@ -205,13 +184,13 @@ const situations: Record<
     filler: "groupRole",
   }),
   "invalid-enum-value": async (fake) => ({
-    response: await send(fake, "PATCH", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
+    response: await fakeRequest(fake, "PATCH", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
       body: { roles: { orgRoles: ["ORG_ADMIN"] } },
     }),
     filler: "ORG_ADMIN",
   }),
   "invalid-version-date": async (fake) => ({
-    response: await send(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
+    response: await fakeRequest(fake, "GET", `/api/atlas/v2/orgs/${ORG_ID}/users/${USER_ID}`, {
       accept: "application/vnd.atlas.2023-01-01+json",
     }),
   }),
