@@ -16,13 +16,8 @@ import type { OperationId } from "../operations.js";
 import { missingAttribute, unobserved, type ErrorAnswer } from "./answers.js";
 import { LEGACY_LIST_VERSION } from "./negotiation.js";
 import type { FakeInvites } from "./store.js";
-import {
-  appUserView,
-  groupUserView,
-  orgUserView,
-  type FakeUsers,
-  type StoredUser,
-} from "./users.js";
+import { appUserView, groupUserView, orgUserView, type StoredUser } from "./user-views.js";
+import type { FakeUsers } from "./users.js";
 
 export interface HandlerContext {
   invites: FakeInvites;

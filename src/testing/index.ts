@@ -5,26 +5,17 @@
  * lists what each of its answers rests on.
  */
 export { startFakeAtlas, DEFAULT_MAX_REQUEST_BYTES } from "./fake-atlas.js";
-export type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas.js";
+export type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas-types.js";
 export type { FakeInviteStore, GroupInviteSeed, OrgInviteSeed } from "./store.js";
-export type {
-  ActiveProfileSeed,
-  FakeUserStore,
-  GroupUserSeed,
-  OrgUserSeed,
-  PendingSeed,
-} from "./users.js";
+export type { ActiveProfileSeed, GroupUserSeed, OrgUserSeed, PendingSeed } from "./user-seeds.js";
+export type { FakeUserStore } from "./users.js";
 export type { FakeCredential, FakeRoles, LacksRole, RoleDenial } from "./roles.js";
+export type { AuthCheck, FakeAuthScheme, FakeAuthStats } from "./auth-scheme.js";
 export type {
-  AuthCheck,
-  FakeApiKeyOptions,
-  FakeAuthScheme,
-  FakeAuthStats,
-  FakeDigest,
-  FakeDigestAlgorithm,
   FakeServiceAccountOptions,
   FakeTokenEndpoint,
   FakeTokenReply,
-} from "./fake-auth.js";
+} from "./bearer-auth.js";
+export type { FakeApiKeyOptions, FakeDigest, FakeDigestAlgorithm } from "./digest-auth.js";
 export { DEFAULT_EXTRA_FIELDS } from "./faults.js";
 export type { Fault, FaultKind, FaultScope, InjectedFault } from "./faults.js";

@@ -7,75 +7,10 @@
  * Every project belongs to one organization. The store learns which from the seeds (a project
  * seen first without an orgId gets an organization of its own).
  */
-import type { components } from "../../generated/atlas.js";
 import type { GroupUser, OrgMembershipStatus, OrgRole, OrgUser } from "../types.js";
 import { newId, timestamp } from "./store.js";
-
-/** The fields of an active user's profile (OrgActiveUserResponse, GroupActiveUserResponse). */
-export interface ActiveProfileSeed {
-  /** Default "Test". */
-  firstName?: string;
-  /** Default "User". */
-  lastName?: string;
-  /** When the Atlas account was created; default now. */
-  createdAt?: string;
-  lastAuth?: string;
-  country?: string;
-  mobileNumber?: string;
-}
-
-/** The fields of a pending user (OrgPendingUserResponse, GroupPendingUserResponse). */
-export interface PendingSeed {
-  /** Default now. */
-  invitationCreatedAt?: string;
-  /** Default 30 days after invitationCreatedAt; null to leave it out of answers. */
-  invitationExpiresAt?: string | null;
-  /** Default "owner@example.com". */
-  inviterUsername?: string;
-}
-
-/**
- * An organization user to store. Every field has a default; the profile fields that do not fit
- * the status (firstName on a PENDING user, inviterUsername on an ACTIVE one) are dropped, as the
- * two response schemas do not carry them.
- */
-export interface OrgUserSeed extends ActiveProfileSeed, PendingSeed {
-  /** Default: a fresh id. */
-  orgId?: string;
-  /** Default: a fresh id. */
-  id?: string;
-  /** Default: a unique user-<hex>@example.com. */
-  username?: string;
-  /** Default "PENDING". */
-  orgMembershipStatus?: OrgMembershipStatus;
-  roles?: {
-    /** Default ["ORG_MEMBER"]. */
-    orgRoles?: OrgRole[];
-    /** Default none. Each project named here is taken to belong to this organization. */
-    groupRoleAssignments?: { groupId: string; groupRoles: string[] }[];
-  };
-  /** Default none. */
-  teamIds?: string[];
-}
-
-/**
- * A project user to store: an organization user with roles in this project. Seeding the same
- * orgId and id again adds the project to that user (or replaces their roles in it).
- */
-export interface GroupUserSeed extends ActiveProfileSeed, PendingSeed {
-  /** Default: a fresh id. */
-  groupId?: string;
-  /** The project's organization. Default: the one the project was first seeded with, else fresh. */
-  orgId?: string;
-  id?: string;
-  username?: string;
-  /** Default "PENDING". */
-  orgMembershipStatus?: OrgMembershipStatus;
-  /** The project roles. Default ["GROUP_READ_ONLY"]. */
-  roles?: string[];
-  /** The organization roles, for a user the store does not hold yet. Default ["ORG_MEMBER"]. */
-  orgRoles?: OrgRole[];
-}
+import type { ActiveProfileSeed, GroupUserSeed, OrgUserSeed, PendingSeed } from "./user-seeds.js";
+import { groupUserView, orgUserView, type StoredUser } from "./user-views.js";
 
 /** What `fake.users` offers a test: seeding and reading the stored users. */
 export interface FakeUserStore {
@@ -118,25 +53,6 @@ export interface FakeUserStore {
   clear(): void;
 }
 
-/** One stored user. */
-export interface StoredUser {
-  orgId: string;
-  id: string;
-  username: string;
-  status: OrgMembershipStatus;
-  orgRoles: OrgRole[];
-  /** Project roles by project, in the order the projects were added. */
-  groupRoles: Map<string, string[]>;
-  teamIds: string[];
-  pending?: {
-    invitationCreatedAt: string;
-    invitationExpiresAt: string | null;
-    inviterUsername: string;
-  };
-  active?: Required<Pick<ActiveProfileSeed, "firstName" | "lastName" | "createdAt">> &
-    Pick<ActiveProfileSeed, "lastAuth" | "country" | "mobileNumber">;
-}
-
 const STATUSES: readonly OrgMembershipStatus[] = [
   "PENDING",
   "ACTIVE",
@@ -146,85 +62,6 @@ const STATUSES: readonly OrgMembershipStatus[] = [
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
-function profile(user: StoredUser): Record<string, unknown> {
-  if (user.active) {
-    const { firstName, lastName, createdAt, lastAuth, country, mobileNumber } = user.active;
-    return {
-      firstName,
-      lastName,
-      ...(country !== undefined && { country }),
-      createdAt,
-      ...(lastAuth !== undefined && { lastAuth }),
-      ...(mobileNumber !== undefined && { mobileNumber }),
-    };
-  }
-  const { invitationCreatedAt, invitationExpiresAt, inviterUsername } = user.pending!;
-  return {
-    invitationCreatedAt,
-    ...(invitationExpiresAt !== null && { invitationExpiresAt }),
-    inviterUsername,
-  };
-}
-
-/** The user as the 2025-02-19 organization operations answer it (OrgUserResponse). */
-export function orgUserView(user: StoredUser): OrgUser {
-  return structuredClone({
-    id: user.id,
-    orgMembershipStatus: user.status,
-    username: user.username,
-    ...profile(user),
-    roles: {
-      orgRoles: user.orgRoles,
-      groupRoleAssignments: [...user.groupRoles].map(([groupId, groupRoles]) => ({
-        groupId,
-        groupRoles,
-      })),
-    },
-    teamIds: user.teamIds,
-  }) as OrgUser;
-}
-
-/** The user as the 2025-02-19 project operations answer it (GroupUserResponse). */
-export function groupUserView(user: StoredUser, groupId: string): GroupUser {
-  return structuredClone({
-    id: user.id,
-    orgMembershipStatus: user.status,
-    username: user.username,
-    ...profile(user),
-    roles: user.groupRoles.get(groupId) ?? [],
-  }) as GroupUser;
-}
-
-type AppUser = components["schemas"]["CloudAppUser"];
-
-/**
- * An active user as the 2023-01-01 list version answers it (CloudAppUser). CloudAppUser lists
- * `password` and `mobileNumber` as required because upstream shares the schema with account
- * creation; no public source shows a listing that returns a password, so the fake sends neither
- * unless a mobile number was seeded.
- */
-export function appUserView(user: StoredUser): AppUser {
-  const active = user.active!;
-  return structuredClone({
-    id: user.id,
-    username: user.username,
-    emailAddress: user.username,
-    firstName: active.firstName,
-    lastName: active.lastName,
-    ...(active.country !== undefined && { country: active.country }),
-    createdAt: active.createdAt,
-    ...(active.lastAuth !== undefined && { lastAuth: active.lastAuth }),
-    ...(active.mobileNumber !== undefined && { mobileNumber: active.mobileNumber }),
-    roles: [
-      ...user.orgRoles.map((roleName) => ({ orgId: user.orgId, roleName })),
-      ...[...user.groupRoles].flatMap(([groupId, roles]) =>
-        roles.map((roleName) => ({ groupId, roleName })),
-      ),
-    ],
-    teamIds: user.teamIds,
-  }) as AppUser;
-}
-
 function checkStatus(status: unknown): OrgMembershipStatus {
   if (!STATUSES.includes(status as OrgMembershipStatus)) {
     throw new TypeError(`users: orgMembershipStatus must be one of ${STATUSES.join(", ")}`);
@@ -232,6 +69,7 @@ function checkStatus(status: unknown): OrgMembershipStatus {
   return status as OrgMembershipStatus;
 }
 
+/** The store behind `fake.users`, with the lookups the handlers need besides. */
 export class FakeUsers implements FakeUserStore {
   /** Users by `${orgId}/${id}`, in the order they were stored. */
   readonly #users = new Map<string, StoredUser>();

@@ -1,0 +1,215 @@
+/**
+ * The fake's bearer-token schemes: access tokens it accepts from the start (`accessTokens`, or
+ * one it makes up), and the tokens of service accounts, which it issues at its token endpoint
+ * (RFC 6749, section 4.4) and takes back at its revocation endpoint (RFC 7009), with lifetimes,
+ * a delay and scripted failures a test can set.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
+
+/** Accepts `Authorization: Bearer <token>` for the tokens in the set. */
+export function bearerScheme(isValid: (token: string) => boolean): FakeAuthScheme {
+  return {
+    check(req) {
+      const header = req.headers.authorization;
+      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
+      const token = header.slice(7);
+      return isValid(token) ? { verdict: "accepted", credential: token } : { verdict: "rejected" };
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers = {}): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+    ...headers,
+  });
+  res.end(text);
+}
+
+export interface FakeServiceAccountOptions {
+  /** Default: a random mdb_sa_id_... id. */
+  clientId?: string;
+  /** Default: a random secret. */
+  clientSecret?: string;
+  /** expires_in of the tokens issued, in seconds. Default 3600, as Atlas. */
+  tokenLifetimeSeconds?: number;
+  /** How long the token endpoint takes to answer, in ms. Default 0. */
+  tokenDelayMs?: number;
+}
+
+/** A scripted answer of the token endpoint, in place of a token. */
+export interface FakeTokenReply {
+  status: number;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Default application/json. */
+  contentType?: string;
+  /** Overrides the endpoint's delay for this answer. */
+  delayMs?: number;
+}
+
+/** Controls of the fake token endpoint; the numbers may be changed while the fake runs. */
+export interface FakeTokenEndpoint {
+  /** expires_in of tokens issued from now on, in seconds. */
+  lifetimeSeconds: number;
+  /** Delay of each answer, in ms. */
+  delayMs: number;
+  /** Answers the next token requests with these replies, in order, instead of issuing tokens. */
+  replyNext(...replies: FakeTokenReply[]): void;
+  /** Revokes every token issued so far, as an administrator would; calls with them get 401. */
+  revokeAll(): void;
+  /** True while the fake accepts this token (issued, not expired, not revoked). */
+  isActive(token: string): boolean;
+  /** Tokens issued so far, oldest first. */
+  readonly issued: readonly string[];
+}
+
+/** A service account as the fake serves it: its scheme, token endpoint and credentials. */
+export interface FakeServiceAccount {
+  scheme: FakeAuthScheme;
+  endpoint: FakeTokenEndpoint;
+  credentials: { clientId: string; clientSecret: string };
+}
+
+/** The token endpoint (RFC 6749, 4.4), the revocation endpoint (RFC 7009) and their tokens. */
+export function serviceAccountScheme(
+  options: FakeServiceAccountOptions,
+  stats: FakeAuthStats,
+): FakeServiceAccount {
+  const clientId = options.clientId ?? `mdb_sa_id_${randomBytes(12).toString("hex")}`;
+  const clientSecret = options.clientSecret ?? `mdb_sa_sk_${randomBytes(20).toString("hex")}`;
+  const tokens = new Map<string, { expiresAt: number; revoked: boolean }>();
+  const issued: string[] = [];
+  const queue: FakeTokenReply[] = [];
+
+  const endpoint: FakeTokenEndpoint = {
+    lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    delayMs: options.tokenDelayMs ?? 0,
+    replyNext(...replies) {
+      queue.push(...replies);
+    },
+    revokeAll() {
+      for (const entry of tokens.values()) entry.revoked = true;
+    },
+    isActive(token) {
+      const entry = tokens.get(token);
+      return entry !== undefined && !entry.revoked && Date.now() < entry.expiresAt;
+    },
+    issued,
+  };
+
+  /** Basic credentials, decoded as the raw id and secret (RFC 7617, section 2). */
+  function authenticated(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? "";
+    if (!/^Basic /i.test(header)) return false;
+    const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return (
+      colon > 0 &&
+      sameText(decoded.slice(0, colon), clientId) &&
+      sameText(decoded.slice(colon + 1), clientSecret)
+    );
+  }
+
+  function form(req: IncomingMessage, body: string): URLSearchParams | undefined {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    return type === "application/x-www-form-urlencoded" ? new URLSearchParams(body) : undefined;
+  }
+
+  function token(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const scripted = queue.shift();
+    const answer = () => {
+      if (res.destroyed) return;
+      if (scripted) {
+        const text =
+          typeof scripted.body === "string"
+            ? scripted.body
+            : scripted.body === undefined
+              ? ""
+              : JSON.stringify(scripted.body);
+        res.writeHead(scripted.status, {
+          "Content-Type": scripted.contentType ?? "application/json",
+          "Content-Length": Buffer.byteLength(text),
+        });
+        res.end(text);
+        return;
+      }
+      if (!authenticated(req)) {
+        sendJson(
+          res,
+          401,
+          { error: "invalid_client", error_description: "Invalid client credentials." },
+          { "WWW-Authenticate": 'Basic realm="Atlas"' },
+        );
+        return;
+      }
+      const params = form(req, body);
+      if (!params) {
+        sendJson(res, 400, { error: "invalid_request", error_description: "Send a form body." });
+        return;
+      }
+      if (params.get("grant_type") !== "client_credentials") {
+        sendJson(res, 400, { error: "unsupported_grant_type" });
+        return;
+      }
+      const value = `mdb_sa_at_${randomBytes(24).toString("hex")}`;
+      const lifetime = endpoint.lifetimeSeconds;
+      tokens.set(value, { expiresAt: Date.now() + lifetime * 1000, revoked: false });
+      issued.push(value);
+      sendJson(res, 200, { access_token: value, expires_in: lifetime, token_type: "Bearer" });
+    };
+    const delay = scripted?.delayMs ?? endpoint.delayMs;
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+  }
+
+  function revoke(req: IncomingMessage, res: ServerResponse, body: string): void {
+    if (!authenticated(req)) {
+      sendJson(res, 401, { error: "invalid_client" });
+      return;
+    }
+    const value = form(req, body)?.get("token");
+    if (!value) {
+      sendJson(res, 400, { error: "invalid_request", error_description: "token is required" });
+      return;
+    }
+    // RFC 7009, section 2.2: 200 whether or not the token was known.
+    const entry = tokens.get(value);
+    if (entry) entry.revoked = true;
+    sendJson(res, 200, undefined);
+  }
+
+  const scheme: FakeAuthScheme = {
+    check(req) {
+      const header = req.headers.authorization;
+      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
+      const value = header.slice(7);
+      if (!tokens.has(value)) return { verdict: "absent" };
+      return endpoint.isActive(value)
+        ? { verdict: "accepted", credential: clientId }
+        : { verdict: "rejected" };
+    },
+    route(req, res, body) {
+      const path = (req.url ?? "").split("?")[0];
+      if (path !== "/api/oauth/token" && path !== "/api/oauth/revoke") return false;
+      if (req.method !== "POST") {
+        sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
+        return true;
+      }
+      if (path === "/api/oauth/token") {
+        stats.tokenRequests++;
+        token(req, res, body);
+      } else {
+        stats.revocations++;
+        revoke(req, res, body);
+      }
+      return true;
+    },
+  };
+  return { scheme, endpoint, credentials: { clientId, clientSecret } };
+}
