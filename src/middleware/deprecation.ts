@@ -55,6 +55,7 @@ export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware 
 
   return {
     onRequest({ request, schemaPath }) {
+      if (onDeprecation === false) return undefined;
       const op = operationOf(request, schemaPath);
       if (op?.deprecated) {
         report(op, {
@@ -67,6 +68,7 @@ export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware 
       return undefined;
     },
     onResponse({ request, response, schemaPath }) {
+      if (onDeprecation === false) return undefined;
       const deprecation = response.headers.get("Deprecation");
       const sunset = response.headers.get("Sunset");
       if (deprecation === null && sunset === null) return undefined;

@@ -59,21 +59,21 @@ export function run(checks: (o: Violation[]) => void): Violation[] {
   try {
     checks(o);
   } catch (error) {
-    if (error === FULL) {
-      o.push({
-        path: "",
-        rule: "unreadable",
-        message: `stopped after ${MAX_VIOLATIONS} violations; there may be more`,
-      });
-    } else {
-      o.push({
-        path: "",
-        rule: "unreadable",
-        message: "the input could not be read to the end, because a getter or proxy threw",
-      });
-    }
+    stopped(o, error);
   }
   return o;
+}
+
+/** Closes a list of violations that a check left early, saying why. */
+export function stopped(o: Violation[], error: unknown): void {
+  o.push({
+    path: "",
+    rule: "unreadable",
+    message:
+      error === FULL
+        ? `stopped after ${MAX_VIOLATIONS} violations; there may be more`
+        : "the input could not be read to the end, because a getter or proxy threw",
+  });
 }
 
 export function add(o: Violation[], path: string, rule: ViolationRule, message: string): void {
