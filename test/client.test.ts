@@ -289,19 +289,21 @@ describe("errors", () => {
 
   it("puts the errorCode in brackets and matches it by name", async () => {
     const fetch = stubFetch(() =>
-      json(404, {
-        error: 404,
-        errorCode: "RESOURCE_NOT_FOUND",
-        reason: "Not Found",
-        detail: "Nothing here.",
+      json(400, {
+        error: 400,
+        errorCode: "INVALID_ENUM_VALUE",
+        reason: "Bad Request",
+        detail: "An invalid enumeration value ORG_X was specified.",
       }),
     );
     const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;
-    expect(err.message).toBe(`[404 RESOURCE_NOT_FOUND] GET ${ORG_INVITE}: Nothing here.`);
-    expect(err.errorCode).toBe("RESOURCE_NOT_FOUND");
-    expect(err.reason).toBe("Not Found");
-    expect(isAtlasApiError(err, "RESOURCE_NOT_FOUND")).toBe(true);
-    expect(isAtlasApiError(err, "NOT_FOUND")).toBe(false);
+    expect(err.message).toBe(
+      `[400 INVALID_ENUM_VALUE] GET ${ORG_INVITE}: An invalid enumeration value ORG_X was specified.`,
+    );
+    expect(err.errorCode).toBe("INVALID_ENUM_VALUE");
+    expect(err.reason).toBe("Bad Request");
+    expect(isAtlasApiError(err, "INVALID_ENUM_VALUE")).toBe(true);
+    expect(isAtlasApiError(err, "INVALID_ATTRIBUTE")).toBe(false);
   });
 
   it("reads the observed 401 without an errorCode as an Atlas error", async () => {
