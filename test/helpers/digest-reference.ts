@@ -1,7 +1,9 @@
 // The RFC 7616 formulas, written out on their own for the tests: the Digest answers the client
-// sends are recomputed here from the recorded Authorization header and the known keys. Nothing in
-// this file comes from src/, so a mistake in the client cannot hide behind the same mistake here.
+// sends are recomputed here from the recorded Authorization header and the known keys. Only the
+// shape of the inputs comes from src/; the arithmetic is this file's own, so a mistake in the
+// client cannot hide behind the same mistake here.
 import { createHash } from "node:crypto";
+import type { DigestInput } from "../../src/auth/digest.js";
 
 /** The fields of an `Authorization: Digest ...` header, names lowercased, quotes removed. */
 export function authorizationFields(header: string): Record<string, string> {
@@ -40,18 +42,8 @@ const ALGORITHMS: Record<string, string> = {
   "SHA-512-256": "sha512-256",
 };
 
-export interface ReferenceInput {
-  algorithm: string;
-  username: string;
-  password: string;
-  realm: string;
-  method: string;
-  uri: string;
-  nonce: string;
-  nc: string;
-  cnonce: string;
-  qop: string;
-}
+/** The inputs of one answer, as the client names them, plus the qop it answered with. */
+export type ReferenceInput = DigestInput & { qop: string };
 
 /**
  * RFC 7616, section 3.4.1:
