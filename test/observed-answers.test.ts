@@ -18,6 +18,7 @@ import {
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { fakeRequest } from "./helpers/fake-request.js";
+import { json } from "./helpers/hostile-server.js";
 
 interface ObservedAnswer {
   situation: string;
@@ -86,15 +87,7 @@ describe("the client keeps every observed answer intact", () => {
     server = createServer((req, res) => {
       received++;
       req.resume();
-      req.on("end", () => {
-        const text = JSON.stringify(answer.body);
-        res.writeHead(answer.status, {
-          "Content-Type": "application/json",
-          "Content-Length": Buffer.byteLength(text),
-          ...answer.headers,
-        });
-        res.end(text);
-      });
+      req.on("end", () => json(res, answer.status, answer.body, answer.headers));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
