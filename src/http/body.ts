@@ -22,19 +22,49 @@ export interface BodyRules {
 }
 
 /**
- * What a bound response keeps: its rules and what has been read so far. It lives in a WeakMap,
- * not on the response, so that nothing inspecting the response (or an error holding it) shows the
- * body text, which may echo a credential.
+ * What a bound response keeps: its rules and what has been read so far, in private fields, which
+ * nothing inspecting the response (or an error holding it) can show: the body text may echo a
+ * credential, and the rules lead to the request and its Authorization header.
  */
-interface BodyState {
-  rules: BodyRules;
+class BodyState {
+  readonly #rules: BodyRules;
   /** No Content-Length: the body is counted while it streams in. */
-  counted: boolean;
-  text?: Promise<string>;
-  bytes?: Promise<Uint8Array>;
+  readonly #counted: boolean;
+  #text: Promise<string> | undefined = undefined;
+  #bytes: Promise<Uint8Array> | undefined = undefined;
+
+  constructor(rules: BodyRules, counted: boolean) {
+    this.#rules = rules;
+    this.#counted = counted;
+  }
+
+  bytes(response: Response): Promise<Uint8Array> {
+    if (this.#bytes) return this.#bytes;
+    if (this.#text) return (this.#bytes = this.#text.then((t) => encoder.encode(t)));
+    const rules = this.#rules;
+    const reading = this.#counted
+      ? readStream(response, rules)
+      : native.arrayBuffer.call(response).then((buffer) => new Uint8Array(buffer));
+    return (this.#bytes = ended(reading, rules));
+  }
+
+  text(response: Response): Promise<string> {
+    if (this.#text) return this.#text;
+    if (this.#bytes || this.#counted) {
+      return (this.#text = this.bytes(response).then((b) => decoder.decode(b)));
+    }
+    return (this.#text = ended(native.text.call(response), this.#rules));
+  }
+
+  /** Ends the attempt without reading (the body is being thrown away). */
+  settle(): void {
+    this.#rules.settle();
+  }
 }
 
-const states = new WeakMap<Response, BodyState>();
+const STATE = Symbol("atlas-invites body");
+
+type Bound = Response & { [STATE]: BodyState };
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -91,43 +121,40 @@ function ended<T>(reading: Promise<T>, rules: BodyRules): Promise<T> {
   );
 }
 
-function readBytes(this: Response): Promise<Uint8Array> {
-  const state = states.get(this)!;
-  if (state.bytes) return state.bytes;
-  if (state.text) return (state.bytes = state.text.then((t) => encoder.encode(t)));
-  const { rules } = state;
-  const reading = state.counted
-    ? readStream(this, rules)
-    : native.arrayBuffer.call(this).then((buffer) => new Uint8Array(buffer));
-  return (state.bytes = ended(reading, rules));
+function readBytes(this: Bound): Promise<Uint8Array> {
+  return this[STATE].bytes(this);
 }
 
-function readText(this: Response): Promise<string> {
-  const state = states.get(this)!;
-  if (state.text) return state.text;
-  if (state.bytes || state.counted) {
-    return (state.text = readBytes.call(this).then((b) => decoder.decode(b)));
-  }
-  const { rules } = state;
-  return (state.text = ended(native.text.call(this), rules));
+function readText(this: Bound): Promise<string> {
+  return this[STATE].text(this);
 }
 
-const readers = {
-  text: readText,
-  json(this: Response): Promise<unknown> {
-    return readText.call(this).then((t) => JSON.parse(t) as unknown);
-  },
-  arrayBuffer(this: Response): Promise<ArrayBuffer> {
-    return readBytes
-      .call(this)
-      .then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-  },
-  blob(this: Response): Promise<Blob> {
-    return readBytes.call(this).then((b) => new Blob([b]));
-  },
-  bytes(this: Response): Promise<Uint8Array> {
-    return readBytes.call(this).then((b) => b.slice());
-  },
+function readJson(this: Bound): Promise<unknown> {
+  return readText.call(this).then((t) => JSON.parse(t) as unknown);
+}
+
+function readArrayBuffer(this: Bound): Promise<ArrayBuffer> {
+  return readBytes
+    .call(this)
+    .then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+function readBlob(this: Bound): Promise<Blob> {
+  return readBytes.call(this).then((b) => new Blob([b]));
+}
+
+function readCopy(this: Bound): Promise<Uint8Array> {
+  return readBytes.call(this).then((b) => b.slice());
+}
+
+/** The readers, as they sit on a bound response (methods, like the platform's). */
+type Readers = {
+  [STATE]: BodyState;
+  text: typeof readText;
+  json: typeof readJson;
+  arrayBuffer: typeof readArrayBuffer;
+  blob: typeof readBlob;
+  bytes: typeof readCopy;
 };
 
 /**
@@ -136,13 +163,18 @@ const readers = {
  * own readers are the fastest way to the body.
  */
 export function bindBody(response: Response, rules: BodyRules, counted: boolean): Response {
-  states.set(response, { rules, counted });
-  Object.assign(response, readers);
+  const bound = response as unknown as Readers;
+  bound[STATE] = new BodyState(rules, counted);
+  bound.text = readText;
+  bound.json = readJson;
+  bound.arrayBuffer = readArrayBuffer;
+  bound.blob = readBlob;
+  bound.bytes = readCopy;
   return response;
 }
 
 /** Throws an answer away unread: cancels its body, then ends its attempt. */
 export async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
-  states.get(response)?.rules.settle();
+  (response as Partial<Bound>)[STATE]?.settle();
 }
