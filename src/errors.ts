@@ -51,18 +51,13 @@ export class AtlasAuthError extends AtlasError {
   }
 }
 
-/** The fields of an Atlas error body that the client reads, each only when it has the right type. */
-interface AtlasErrorFields {
-  errorCode?: string;
-  detail?: string;
-  reason?: string;
-  parameters?: readonly unknown[];
-  badRequestDetail?: BadRequestDetail;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** `value` when it is a string, else undefined: Atlas error fields are read only with their type. */
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" ? value : undefined;
 
 /**
  * The Atlas error in a body, or undefined when the body is not one. Atlas's schema requires
@@ -70,23 +65,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * github.com/mongodb/terraform-provider-mongodbatlas/issues/1327), so a numeric `error` or a
  * textual `detail` or `reason` is enough. With `envelope: true` the error sits in `content`.
  */
-function atlasErrorIn(body: unknown): AtlasErrorFields | undefined {
-  let value = body;
-  if (isRecord(value) && typeof value.status === "number" && isRecord(value.content)) {
-    value = value.content;
-  }
+function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
+  const value = isRecord(body) && typeof body.status === "number" ? body.content : body;
   if (!isRecord(value)) return undefined;
-  const { error, errorCode, detail, reason, parameters, badRequestDetail } = value;
-  if (typeof error !== "number" && typeof detail !== "string" && typeof reason !== "string") {
-    return undefined;
-  }
-  return {
-    ...(typeof errorCode === "string" && { errorCode }),
-    ...(typeof detail === "string" && { detail }),
-    ...(typeof reason === "string" && { reason }),
-    ...(Array.isArray(parameters) && { parameters }),
-    ...(isRecord(badRequestDetail) && { badRequestDetail: badRequestDetail }),
-  };
+  const { error, detail, reason } = value;
+  return typeof error === "number" || text(detail) || text(reason) ? value : undefined;
 }
 
 /** Applies `scrub` to every string inside a parsed JSON value. */
@@ -145,28 +128,31 @@ export class AtlasApiError extends AtlasError {
   declare readonly response: Response;
 
   constructor(init: AtlasApiErrorInit) {
-    const scrub = init.scrub ?? ((text: string) => text);
-    const body = scrubDeep(init.body, scrub);
-    const fields = atlasErrorIn(body);
-    const text = typeof body === "string" ? body : "";
+    const body = scrubDeep(init.body, init.scrub ?? String);
+    const found = atlasErrorIn(body);
+    const fields = found ?? {};
+    const errorCode = text(fields.errorCode);
+    const detail = text(fields.detail);
+    const reason = text(fields.reason);
+    const quoted = typeof body === "string" ? body : "";
     let what: string;
     if (init.problem !== undefined) {
-      what = text ? `${init.problem}: ${oneLine(text)}` : init.problem;
-    } else if (fields) {
-      what = oneLine(fields.detail ?? fields.reason ?? fields.errorCode ?? "no detail");
+      what = quoted ? `${init.problem}: ${oneLine(quoted)}` : init.problem;
+    } else if (found) {
+      what = oneLine(detail ?? reason ?? errorCode ?? "no detail");
     } else if (body === undefined || body === "") {
       what = "empty response body";
     } else {
-      what = `the response body is not an Atlas error: ${oneLine(text || JSON.stringify(body))}`;
+      what = `the response body is not an Atlas error: ${oneLine(quoted || JSON.stringify(body))}`;
     }
-    const code = fields?.errorCode === undefined ? "" : ` ${oneLine(fields.errorCode, 60)}`;
+    const code = errorCode === undefined ? "" : ` ${oneLine(errorCode, 60)}`;
     super(`[${init.status}${code}] ${init.method} ${init.path}: ${what}`);
     this.status = init.status;
-    this.errorCode = fields?.errorCode;
-    this.detail = fields?.detail;
-    this.reason = fields?.reason;
-    this.parameters = fields?.parameters;
-    this.badRequestDetail = fields?.badRequestDetail;
+    this.errorCode = errorCode;
+    this.detail = detail;
+    this.reason = reason;
+    this.parameters = Array.isArray(fields.parameters) ? fields.parameters : undefined;
+    this.badRequestDetail = isRecord(fields.badRequestDetail) ? fields.badRequestDetail : undefined;
     this.method = init.method;
     this.path = init.path;
     this.url = init.url;

@@ -133,11 +133,7 @@ function checkRetry(retry: unknown): Required<RetryOptions> | false {
  */
 function checkHeaderText(option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value !== "string" ||
-    !/^[\t\x20-\x7e\x80-\xff]*$/.test(value) ||
-    /\x7f|[\x80-\x9f]/.test(value)
-  ) {
+  if (typeof value !== "string" || !/^[\t\x20-\x7e\xa0-\xff]*$/.test(value)) {
     fail(option, "must be a string of printable Latin-1 characters without line breaks");
   }
   return value.trim() || undefined;
@@ -152,7 +148,7 @@ function checkAuth(auth: unknown): AuthStrategy {
   ) {
     fail(
       "auth",
-      "must be an auth strategy such as serviceAccount({ clientId, clientSecret }), apiKey({ publicKey, privateKey }), accessToken({ token }) or fromEnv()",
+      "must be an auth strategy: serviceAccount(), apiKey(), accessToken() or fromEnv()",
     );
   }
   return auth as AuthStrategy;

@@ -459,7 +459,7 @@ describe("options checked when the client is created", () => {
       createAtlasInvites({ auth: auth as AuthStrategy, fetch, onDeprecation: false }),
     );
     expect(err.message).toBe(
-      "atlas-invites: options.auth must be an auth strategy such as serviceAccount({ clientId, clientSecret }), apiKey({ publicKey, privateKey }), accessToken({ token }) or fromEnv()",
+      "atlas-invites: options.auth must be an auth strategy: serviceAccount(), apiKey(), accessToken() or fromEnv()",
     );
     expect(err.violations.map((v) => v.path)).toEqual(["auth"]);
     expect(leakedSecrets(err, [clientSecret, privateKey])).toEqual([]);

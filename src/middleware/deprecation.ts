@@ -4,8 +4,7 @@
  * Atlas's `Deprecation` and `Sunset` response headers (RFC 9745, RFC 8594) when they appear.
  */
 import type { Middleware } from "openapi-fetch";
-import { isAtlasRequest } from "../http/request.js";
-import { findOperation, type Operation } from "../operations.js";
+import { findOperation } from "../operations.js";
 
 export interface DeprecationNotice {
   operationId: string;
@@ -28,52 +27,52 @@ const warnedInProcess = new Set<string>();
 export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware {
   const reportedByThisClient = new Set<string>();
 
-  function report(op: Operation, notice: Omit<DeprecationNotice, "message" | "replacement">) {
-    if (onDeprecation === false) return;
-    const key = `${notice.source}:${notice.operationId}`;
-    const seen = typeof onDeprecation === "function" ? reportedByThisClient : warnedInProcess;
-    if (seen.has(key)) return;
+  function report(
+    request: Request,
+    schemaPath: string,
+    notice: Pick<DeprecationNotice, "source" | "sunset" | "deprecation">,
+  ) {
+    const op = findOperation(request.method, schemaPath);
+    const key = `${notice.source}:${op?.operationId}`;
+    const seen = onDeprecation ? reportedByThisClient : warnedInProcess;
+    if (!op || seen.has(key)) return;
     seen.add(key);
     const when =
       notice.source === "spec"
         ? `it stops working on ${notice.sunset ?? "a date not announced yet"}`
         : `Atlas answered with Deprecation: ${notice.deprecation ?? "-"}, Sunset: ${notice.sunset ?? "-"}`;
     const instead = op.replacement ? `; use ${op.replacement} instead` : "";
-    const message = `atlas-invites: ${notice.operationId} is deprecated (${when})${instead}; see docs/MIGRATING.md`;
-    const full = { ...notice, replacement: op.replacement, message };
-    if (typeof onDeprecation === "function") onDeprecation(full);
-    else
+    const message = `atlas-invites: ${op.operationId} is deprecated (${when})${instead}; see docs/MIGRATING.md`;
+    if (onDeprecation) {
+      onDeprecation({
+        operationId: op.operationId,
+        ...notice,
+        replacement: op.replacement,
+        message,
+      });
+    } else {
       process.emitWarning(message, {
         type: "DeprecationWarning",
         code: "ATLAS_INVITES_DEPRECATED",
       });
+    }
   }
-
-  const operationOf = (request: Request, schemaPath: string) =>
-    (isAtlasRequest(request) ? request.operation : undefined) ??
-    findOperation(request.method, schemaPath);
 
   return {
     onRequest({ request, schemaPath }) {
       if (onDeprecation === false) return undefined;
-      const op = operationOf(request, schemaPath);
+      const op = findOperation(request.method, schemaPath);
       if (op?.deprecated) {
-        report(op, {
-          operationId: op.operationId,
-          source: "spec",
-          sunset: op.sunset,
-          deprecation: null,
-        });
+        report(request, schemaPath, { source: "spec", sunset: op.sunset, deprecation: null });
       }
       return undefined;
     },
     onResponse({ request, response, schemaPath }) {
-      if (onDeprecation === false) return undefined;
       const deprecation = response.headers.get("Deprecation");
       const sunset = response.headers.get("Sunset");
-      if (deprecation === null && sunset === null) return undefined;
-      const op = operationOf(request, schemaPath);
-      if (op) report(op, { operationId: op.operationId, source: "response", sunset, deprecation });
+      if (onDeprecation !== false && (deprecation !== null || sunset !== null)) {
+        report(request, schemaPath, { source: "response", sunset, deprecation });
+      }
       return undefined;
     },
   };
