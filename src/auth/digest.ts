@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { AtlasAuthError } from "../errors.js";
 import { parseChallenges, type Challenge } from "./challenge.js";
-import { checkIdentifier, checkSecret, fieldsOf } from "./credentials.js";
+import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthSession, AuthStrategy, SignableRequest } from "./strategy.js";
 
 export interface ApiKeyOptions {
@@ -153,10 +153,11 @@ const MAX_NC = 0xffffffff;
  * });
  */
 export function apiKey(options: ApiKeyOptions): AuthStrategy {
-  const fields = fieldsOf("apiKey", options, ["publicKey", "privateKey"]);
-  // The public key goes into a quoted header parameter; the private key is only ever hashed.
-  const publicKey = checkIdentifier("apiKey", "publicKey", fields.publicKey, '"\\');
-  const privateKey = checkSecret("apiKey", "privateKey", fields.privateKey);
+  const { publicKey, privateKey } = checkFields("apiKey", options, {
+    // The public key goes into a quoted header parameter as it is; the private key is only hashed.
+    publicKey: [/^(?!.*["\\])[\x21-\x7e]+$/, `${VISIBLE_ASCII[1]}, without '"' or '\\'`],
+    privateKey: ANY_TEXT,
+  });
   const label = `API key ${publicKey}`;
   return { label, start: () => startSession(label, publicKey, privateKey) };
 }

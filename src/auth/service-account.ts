@@ -10,7 +10,7 @@
 import { AtlasAuthError, AtlasError } from "../errors.js";
 import type { SentReply } from "../http/fetch.js";
 import { oneLine, scrubberFor } from "../text.js";
-import { checkIdentifier, checkSecret, fieldsOf } from "./credentials.js";
+import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthContext, AuthSession, AuthStrategy } from "./strategy.js";
 
 export interface ServiceAccountOptions {
@@ -60,10 +60,11 @@ function lifetimeOf(expiresIn: unknown): number {
  * });
  */
 export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
-  const fields = fieldsOf("serviceAccount", options, ["clientId", "clientSecret"]);
-  // The id is joined to the secret with ':' (RFC 7617), so it must not hold one.
-  const clientId = checkIdentifier("serviceAccount", "clientId", fields.clientId, ":");
-  const clientSecret = checkSecret("serviceAccount", "clientSecret", fields.clientSecret);
+  const { clientId, clientSecret } = checkFields("serviceAccount", options, {
+    // The id is joined to the secret with ':' (RFC 7617), so it must not hold one.
+    clientId: [/^(?!.*:)[\x21-\x7e]+$/, `${VISIBLE_ASCII[1]}, without ':'`],
+    clientSecret: ANY_TEXT,
+  });
   const label = `service account ${clientId}`;
   return { label, start: (context) => startSession(label, clientId, clientSecret, context) };
 }
@@ -157,7 +158,7 @@ function startSession(
       });
     }
     const value = answer.access_token;
-    if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value)) {
+    if (typeof value !== "string" || !VISIBLE_ASCII[0].test(value)) {
       throw failure(`could not get an access token: ${answered} without a usable access_token`, {
         status,
       });
