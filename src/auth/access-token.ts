@@ -18,11 +18,12 @@ export interface AccessTokenOptions {
  */
 export function accessToken(options: AccessTokenOptions): AuthStrategy {
   const { token } = checkFields("accessToken", options, { token: VISIBLE_ASCII });
+  const header = `Bearer ${token}`;
   return {
     label: "access token",
     start: () => ({
       authorize(request) {
-        request.headers.set("Authorization", `Bearer ${token}`);
+        request.headers.set("Authorization", header);
       },
       secrets: () => [token],
     }),
