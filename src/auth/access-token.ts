@@ -1,5 +1,5 @@
 /** A bearer token the caller already holds, sent as it is. */
-import { checkToken, fieldsOf } from "./credentials.js";
+import { checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthStrategy } from "./strategy.js";
 
 export interface AccessTokenOptions {
@@ -17,16 +17,15 @@ export interface AccessTokenOptions {
  * const atlas = createAtlasInvites({ auth: accessToken({ token: process.env.ATLAS_TOKEN ?? "" }) });
  */
 export function accessToken(options: AccessTokenOptions): AuthStrategy {
-  const { token } = fieldsOf("accessToken", options, ["token"]);
-  const header = `Bearer ${checkToken("accessToken", "token", token)}`;
-  const secret = header.slice(7);
+  const { token } = checkFields("accessToken", options, { token: VISIBLE_ASCII });
+  const header = `Bearer ${token}`;
   return {
     label: "access token",
     start: () => ({
       authorize(request) {
         request.headers.set("Authorization", header);
       },
-      secrets: () => [secret],
+      secrets: () => [token],
     }),
   };
 }

@@ -10,8 +10,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { AtlasAuthError } from "../errors.js";
-import { parseChallenges, type Challenge } from "./challenge.js";
-import { checkIdentifier, checkSecret, fieldsOf } from "./credentials.js";
+import { oneLine } from "../text.js";
+import { parseChallenges } from "./challenge.js";
+import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthSession, AuthStrategy, SignableRequest } from "./strategy.js";
 
 export interface ApiKeyOptions {
@@ -21,17 +22,21 @@ export interface ApiKeyOptions {
   privateKey: string;
 }
 
-/** Digest algorithms (RFC 7616, section 3.3) and the node:crypto names of their hashes. */
+/** Digest algorithms (RFC 7616, section 3.3), strongest first, and their node:crypto hashes. */
 const HASHES: Record<string, string> = {
-  MD5: "md5",
-  "SHA-256": "sha256",
   "SHA-512-256": "sha512-256",
+  "SHA-256": "sha256",
+  MD5: "md5",
 };
-/** Strongest first, so SHA-256 wins over MD5 when a server offers both (RFC 7616, 3.7). */
-const PREFERENCE = ["SHA-512-256", "SHA-256", "MD5"];
 
-function hash(algorithm: string, text: string): string {
-  return createHash(algorithm).update(text, "utf8").digest("hex");
+/** The node:crypto hash of an algorithm name such as SHA-256-sess, and whether it is -sess. */
+function hashOf(algorithm: string): [hash: string | undefined, sess: boolean] {
+  const [, base, sess] = /^(.*?)(-sess)?$/i.exec(algorithm)!;
+  return [HASHES[base!.toUpperCase()], sess !== undefined];
+}
+
+function hash(name: string, text: string): string {
+  return createHash(name).update(text).digest("hex");
 }
 
 /** The inputs of one Digest response (RFC 7616, section 3.4.1), qop=auth only. */
@@ -49,98 +54,65 @@ export interface DigestInput {
   cnonce: string;
 }
 
-/** The `response` value of a Digest answer (RFC 7616, section 3.4.1). */
-export function digestResponse(input: DigestInput): string {
-  const { base, sess } = splitAlgorithm(input.algorithm);
-  const h = HASHES[base];
-  if (!h) throw new RangeError(`unsupported Digest algorithm ${input.algorithm}`);
-  const secret = hash(h, `${input.username}:${input.realm}:${input.password}`);
-  return answer(h, secret, sess, input);
-}
-
 /**
- * KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A2 = method:uri, from `secret` = H(username:realm:
- * password). For the -sess algorithms A1 also takes the nonce and cnonce. The client keeps the
- * secret between calls and computes every answer here; digestResponse starts from the password.
+ * The `response` value of a Digest answer (RFC 7616, section 3.4.1): KD(H(A1),
+ * nonce:nc:cnonce:qop:H(A2)) with A1 = username:realm:password and A2 = method:uri. Every answer
+ * the client sends is computed here. The algorithm must be one of HASHES, plain or -sess.
  */
-function answer(
-  h: string,
-  secret: string,
-  sess: boolean,
-  input: Pick<DigestInput, "nonce" | "nc" | "cnonce" | "method" | "uri">,
-): string {
-  const ha1 = sess ? hash(h, `${secret}:${input.nonce}:${input.cnonce}`) : secret;
-  const ha2 = hash(h, `${input.method}:${input.uri}`);
-  return hash(h, `${ha1}:${input.nonce}:${input.nc}:${input.cnonce}:auth:${ha2}`);
+export function digestResponse(input: DigestInput): string {
+  const [name, sess] = hashOf(input.algorithm);
+  const h = (text: string) => hash(name!, text);
+  let ha1 = h(`${input.username}:${input.realm}:${input.password}`);
+  // The -sess algorithms take the nonce and cnonce into A1 as well.
+  if (sess) ha1 = h(`${ha1}:${input.nonce}:${input.cnonce}`);
+  const ha2 = h(`${input.method}:${input.uri}`);
+  return h(`${ha1}:${input.nonce}:${input.nc}:${input.cnonce}:auth:${ha2}`);
 }
 
-function splitAlgorithm(name: string): { base: string; sess: boolean } {
-  const upper = name.toUpperCase();
-  return upper.endsWith("-SESS")
-    ? { base: upper.slice(0, -5), sess: true }
-    : { base: upper, sess: false };
-}
-
-/** A challenge we can answer, with what we keep of it between calls. */
-interface Session {
+/** A challenge the client answers, kept between calls. */
+interface Challenge {
   realm: string;
   nonce: string;
   opaque: string | undefined;
-  /** The algorithm name as the server spelled it, echoed back. */
+  /** As the server spelled it, echoed back. */
   algorithm: string;
-  hashName: string;
-  sess: boolean;
-  /** H(username:realm:password): derived from the private key, so never exposed. */
-  secret: string;
-  /** Last nonce count used with this nonce. */
+  /** The last nonce count used with this nonce. */
   nc: number;
 }
 
-type Choice = { usable: Challenge; algorithm: string } | { unsupported: string } | undefined;
-
-/** What keeps one Digest challenge from being answered, or undefined when it can be. */
-function flaw(c: Challenge): string | undefined {
-  const missing = ["nonce", "realm"].filter((name) => !c.params[name]);
-  if (missing.length > 0) return `a challenge without ${missing.join(" or ")}`;
-  const algorithm = c.params.algorithm ?? "MD5";
-  if (!HASHES[splitAlgorithm(algorithm).base]) return `algorithm=${algorithm}`;
-  const qops = (c.params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
-  if (!qops.includes("auth")) return `qop=${c.params.qop ?? "(none)"}`;
-  return undefined;
-}
-
-/** The strongest Digest challenge this client can answer, or why none of them can be answered. */
-function pickChallenge(challenges: Challenge[]): Choice {
-  const digest = challenges.filter((c) => c.scheme === "digest");
-  if (digest.length === 0) return undefined;
-  let best: { usable: Challenge; algorithm: string; rank: number } | undefined;
+/**
+ * The strongest Digest challenge of a 401 that this client can answer; when the 401 has Digest
+ * challenges but none it can answer, why not; undefined when it has none.
+ */
+function pick(response: Response): Challenge | string | undefined {
+  let best: Challenge | undefined;
+  let bestRank = Infinity;
   const flaws: string[] = [];
-  for (const c of digest) {
-    const why = flaw(c);
-    if (why !== undefined) {
-      flaws.push(why);
-      continue;
+  for (const { scheme, params } of parseChallenges(
+    response.headers.get("WWW-Authenticate") ?? "",
+  )) {
+    if (scheme !== "digest") continue;
+    const { realm, nonce, qop = "", algorithm = "MD5" } = params;
+    const [name] = hashOf(algorithm);
+    if (!nonce || !realm) flaws.push(`a challenge without ${nonce ? "realm" : "nonce"}`);
+    else if (!name) flaws.push(`algorithm=${algorithm}`);
+    // qop lists the protections offered, separated by commas (RFC 7616, section 3.3).
+    else if (!/(^|,)\s*auth\s*(,|$)/i.test(qop)) flaws.push(`qop=${qop || "(none)"}`);
+    else {
+      // Strongest wins, whatever order the server listed them in (RFC 7616, section 3.7).
+      const rank = Object.values(HASHES).indexOf(name);
+      if (rank < bestRank) {
+        best = { realm, nonce, opaque: params.opaque, algorithm, nc: 0 };
+        bestRank = rank;
+      }
     }
-    const algorithm = c.params.algorithm ?? "MD5";
-    const { base, sess } = splitAlgorithm(algorithm);
-    const rank = PREFERENCE.indexOf(base) * 2 + (sess ? 1 : 0);
-    if (!best || rank < best.rank) best = { usable: c, algorithm, rank };
   }
-  if (best) return { usable: best.usable, algorithm: best.algorithm };
-  return { unsupported: flaws.join("; ").slice(0, 300) };
+  return best ?? (flaws.length > 0 ? oneLine(flaws.join("; ")) : undefined);
 }
 
 function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, "\\$&")}"`;
 }
-
-/** The request-target as it goes on the wire: path and query, exactly (RFC 7616, 3.4). */
-function requestUri(url: string): string {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-}
-
-const MAX_NC = 0xffffffff;
 
 /**
  * Authenticates with an Atlas API key (programmatic access key) by HTTP Digest.
@@ -153,20 +125,19 @@ const MAX_NC = 0xffffffff;
  * });
  */
 export function apiKey(options: ApiKeyOptions): AuthStrategy {
-  const fields = fieldsOf("apiKey", options, ["publicKey", "privateKey"]);
-  // The public key goes into a quoted header parameter; the private key is only ever hashed.
-  const publicKey = checkIdentifier("apiKey", "publicKey", fields.publicKey, '"\\');
-  const privateKey = checkSecret("apiKey", "privateKey", fields.privateKey);
+  const { publicKey, privateKey } = checkFields("apiKey", options, {
+    // The public key goes into a quoted header parameter as it is; the private key is only hashed.
+    publicKey: [/^(?!.*["\\])[\x21-\x7e]+$/, `${VISIBLE_ASCII[1]}, without '"' or '\\'`],
+    privateKey: ANY_TEXT,
+  });
   const label = `API key ${publicKey}`;
   return { label, start: () => startSession(label, publicKey, privateKey) };
 }
 
-function startSession(who: string, publicKey: string, privateKey: string): AuthSession {
-  let session: Session | undefined;
-  /** The session each request was answered with; null when it went out without credentials. */
-  const answeredWith = new WeakMap<SignableRequest, Session | null>();
-  /** Why a 401's Digest challenges could not be answered, for the error. */
-  const unusable = new WeakMap<SignableRequest, string>();
+function startSession(label: string, publicKey: string, privateKey: string): AuthSession {
+  let current: Challenge | undefined;
+  /** The challenge each request answered; null when it went out without credentials. */
+  const answered = new WeakMap<SignableRequest, Challenge | null>();
   /**
    * The request sent without credentials to fetch the first challenge. Concurrent calls wait for
    * its answer instead of each fetching a challenge of their own, so N first calls cost N + 1
@@ -175,8 +146,8 @@ function startSession(who: string, publicKey: string, privateKey: string): AuthS
   let probe: { request: SignableRequest; settled: Promise<void>; settle: () => void } | undefined;
 
   /** Sends a request without credentials, to be challenged. */
-  function unanswered(request: SignableRequest): void {
-    answeredWith.set(request, null);
+  function bare(request: SignableRequest): void {
+    answered.set(request, null);
     request.headers.delete("Authorization");
   }
 
@@ -186,90 +157,77 @@ function startSession(who: string, publicKey: string, privateKey: string): AuthS
     probe = undefined;
   }
 
-  function open(challenge: Challenge, algorithm: string): Session {
-    const { base, sess } = splitAlgorithm(algorithm);
-    const hashName = HASHES[base]!;
-    const realm = challenge.params.realm!;
-    return {
-      realm,
-      nonce: challenge.params.nonce!,
-      opaque: challenge.params.opaque,
-      algorithm,
-      hashName,
-      sess,
-      secret: hash(hashName, `${publicKey}:${realm}:${privateKey}`),
-      nc: 0,
-    };
-  }
-
   function authorize(request: SignableRequest): void | Promise<void> {
-    const s = session;
-    if (!s || s.nc >= MAX_NC) {
+    const challenge = current;
+    if (!challenge) {
       // Wait for a probe in flight; if it brought no challenge, go without one, in parallel.
-      if (probe?.request === request) return unanswered(request); // the probe, retried
-      if (probe) {
-        return probe.settled.then(() => (session ? authorize(request) : unanswered(request)));
+      if (probe && probe.request !== request) {
+        return probe.settled.then(() => (current ? authorize(request) : bare(request)));
       }
-      session = undefined;
-      let settle!: () => void;
-      const settled = new Promise<void>((resolve) => (settle = resolve));
-      probe = { request, settled, settle };
-      unanswered(request);
-      return;
+      if (!probe) {
+        let settle!: () => void;
+        const settled = new Promise<void>((resolve) => (settle = resolve));
+        probe = { request, settled, settle };
+      }
+      return bare(request); // the probe, or the probe retried
     }
     // Taken synchronously, so concurrent calls never share a count.
-    const nc = (++s.nc).toString(16).padStart(8, "0");
+    const nc = (++challenge.nc).toString(16).padStart(8, "0");
     const cnonce = randomBytes(16).toString("hex");
-    const uri = requestUri(request.url);
-    const response = answer(s.hashName, s.secret, s.sess, {
-      nonce: s.nonce,
-      nc,
-      cnonce,
+    // The request-target as it goes on the wire: path and query, exactly (RFC 7616, 3.4).
+    const { pathname, search } = new URL(request.url);
+    const uri = pathname + search;
+    const { realm, nonce, opaque, algorithm } = challenge;
+    const response = digestResponse({
+      algorithm,
+      username: publicKey,
+      password: privateKey,
+      realm,
       method: request.method,
       uri,
+      nonce,
+      nc,
+      cnonce,
     });
     let header =
-      `Digest username=${quote(publicKey)}, realm=${quote(s.realm)}, nonce=${quote(s.nonce)}, ` +
-      `uri=${quote(uri)}, algorithm=${s.algorithm}, qop=auth, nc=${nc}, ` +
-      `cnonce=${quote(cnonce)}, response=${quote(response)}`;
-    if (s.opaque !== undefined) header += `, opaque=${quote(s.opaque)}`;
-    answeredWith.set(request, s);
+      `Digest username="${publicKey}", realm=${quote(realm)}, nonce=${quote(nonce)}, ` +
+      `uri=${quote(uri)}, algorithm=${algorithm}, qop=auth, nc=${nc}, ` +
+      `cnonce="${cnonce}", response="${response}"`;
+    if (opaque !== undefined) header += `, opaque=${quote(opaque)}`;
+    answered.set(request, challenge);
     request.headers.set("Authorization", header);
   }
 
   return {
     authorize,
-    onError(request) {
+    onError: settleProbe,
+    onResponse(request, response) {
+      const used = answered.get(request);
+      if (used !== undefined && response.status === 401) {
+        const found = pick(response);
+        // Only the request that used the current challenge may replace it: an answer to an older
+        // nonce arriving late must not undo a newer challenge another call already took.
+        if (typeof found === "object" && used === (current ?? null)) current = found;
+      }
+      // Settled after the challenge was taken, so the calls waiting for it find it.
       settleProbe(request);
     },
-    onResponse(request, response) {
-      const used = answeredWith.get(request);
-      // Settled once this answer has been read for a challenge (the finally runs after it).
-      try {
-        if (used === undefined || response.status !== 401) return;
-        const header = response.headers.get("WWW-Authenticate");
-        const pick = header ? pickChallenge(parseChallenges(header)) : undefined;
-        if (pick && "unsupported" in pick) unusable.set(request, pick.unsupported);
-        // Only the request that used the current session may replace it: an answer to an older
-        // nonce arriving late must not undo a newer challenge another call already took.
-        else if (pick && used === (session ?? null)) session = open(pick.usable, pick.algorithm);
-      } finally {
-        settleProbe(request);
-      }
-    },
-    onUnauthorized(request) {
-      const used = answeredWith.get(request);
-      if (used === undefined) return false;
-      const why = unusable.get(request);
-      if (why !== undefined) {
+    onUnauthorized(request, response) {
+      const found = pick(response);
+      if (typeof found === "string") {
         throw new AtlasAuthError(
-          `atlas-invites: ${who}: Atlas asked for HTTP Digest with ${why}, which this client cannot answer (it supports MD5, SHA-256 and SHA-512-256, their -sess forms, and qop=auth)`,
+          `atlas-invites: ${label}: Atlas asked for HTTP Digest with ${found}, which this client cannot answer (it answers MD5, SHA-256 and SHA-512-256, plain or -sess, with qop=auth)`,
         );
       }
       // Send once more when there is a challenge this request has not answered yet: the first
       // challenge, a fresh nonce after stale=true, or a new one after a refused answer.
-      return session !== undefined && session !== used;
+      return current !== undefined && current !== answered.get(request);
     },
-    secrets: () => [privateKey, ...(session ? [session.secret] : [])],
+    secrets() {
+      if (!current) return [privateKey];
+      // H(username:realm:password) stands in for the private key (RFC 7616, section 5.13).
+      const name = hashOf(current.algorithm)[0]!;
+      return [privateKey, hash(name, `${publicKey}:${current.realm}:${privateKey}`)];
+    },
   };
 }

@@ -11,11 +11,15 @@
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError } from "../errors.js";
-import { isAtlasRequest } from "../http/request.js";
+import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
 
 type Params = MiddlewareCallbackParams["params"];
+
+/** A request as the client builds it: with its call's signal, timeout and start time. */
+type CallRequest = SignableRequest &
+  Partial<Pick<AtlasRequest, "signal" | "timeout" | "startedAt">>;
 
 export interface AuthMiddlewareOptions {
   /** The client's per-attempt timeout, which also bounds the wait for credentials. */
@@ -50,53 +54,36 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   const seen: string[] = [];
 
   /** Waits for `pending`, but no longer than the call's signal and first-attempt time allow. */
-  function bounded(
-    pending: Promise<void>,
-    request: SignableRequest & { signal?: AbortSignal | null },
-  ) {
-    const own = isAtlasRequest(request) ? request : undefined;
-    const limit = typeof own?.timeout === "number" ? own.timeout : options.timeoutMs;
-    const signal = request.signal ?? null;
-    if (signal === null && limit <= 0) return pending;
+  function bounded(pending: Promise<void>, request: CallRequest) {
+    const { signal, timeout, startedAt = Date.now() } = request;
+    const limit = typeof timeout === "number" ? timeout : options.timeoutMs;
+    const deadline = limit > 0 ? startedAt + limit : Infinity;
     return new Promise<void>((resolve, reject) => {
       // Rejects with whatever the session's wait failed with, as it is.
-      const fail: (reason: unknown) => void = reject;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const finish = () => {
+      const passOn: (reason: unknown) => void = reject;
+      /** Settles once, leaving no timer and no listener on the caller's signal. */
+      const end = (settle: () => void) => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
+        settle();
       };
-      const onAbort = () => {
-        finish();
-        reject(signal!.reason as Error);
-      };
-      const deadline = limit > 0 ? (own?.startedAt ?? Date.now()) + limit : Infinity;
-      const timedOut = () =>
-        new AtlasTimeoutError(
-          `atlas-invites: ${request.method} ${redactUrl(request.url)} timed out after ${limit} ms while waiting for credentials`,
-        );
-      if (deadline !== Infinity) {
-        timer = setTimeout(
-          () => {
-            finish();
-            reject(timedOut());
-          },
-          Math.max(0, deadline - Date.now()),
-        );
-      }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const onAbort = () => end(() => reject(signal!.reason as Error));
+      const timer =
+        deadline < Infinity
+          ? setTimeout(() => {
+              const what = `${request.method} ${redactUrl(request.url)}`;
+              const message = `atlas-invites: ${what} timed out after ${limit} ms while waiting for credentials`;
+              end(() => reject(new AtlasTimeoutError(message)));
+            }, deadline - Date.now())
+          : undefined;
+      signal?.addEventListener("abort", onAbort);
       // The token request has a timer of its own, armed a moment before the call's, and both
       // may run out together. A failure that close to the call's deadline is left to the call's
       // timer, so that the call always ends as its own timeout then.
       pending.then(
-        () => {
-          finish();
-          resolve();
-        },
+        () => end(resolve),
         (error: unknown) => {
-          if (deadline - Date.now() <= DEADLINE_SLACK_MS) return;
-          finish();
-          fail(error);
+          if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(error));
         },
       );
     });
@@ -112,12 +99,11 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     return undefined;
   }
 
-  function authorize(request: SignableRequest & { signal?: AbortSignal | null }) {
+  function authorize(request: CallRequest) {
     if (request.signal?.aborted) throw request.signal.reason;
     const pending = session.authorize(request);
     if (session.secrets) return pending && bounded(pending, request);
-    if (!pending) return remember(request);
-    return bounded(pending, request).then(() => remember(request));
+    return pending ? bounded(pending, request).then(() => remember(request)) : remember(request);
   }
 
   async function unauthorized(
@@ -156,8 +142,6 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       },
     },
     reauthorize: authorize,
-    secrets() {
-      return session.secrets ? session.secrets() : seen;
-    },
+    secrets: () => session.secrets?.() ?? seen,
   };
 }
