@@ -14,31 +14,6 @@ import { show, type Violation } from "../validation/rules.js";
 /** How many violations the message lists; the error's `violations` holds them all. */
 const LISTED = 10;
 
-function callOptionViolations(signal: unknown, timeout: unknown): Violation[] {
-  const found: Violation[] = [];
-  if (signal !== null && signal !== undefined && !(signal instanceof AbortSignal)) {
-    found.push({
-      path: "signal",
-      rule: "type",
-      message: `signal: expected an AbortSignal, got ${show(signal)}`,
-    });
-  }
-  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout))) {
-    found.push({
-      path: "timeout",
-      rule: "type",
-      message: `timeout: expected a number of milliseconds, got ${show(timeout)}`,
-    });
-  } else if (typeof timeout === "number" && timeout < 0) {
-    found.push({
-      path: "timeout",
-      rule: "minimum",
-      message: `timeout: must be at least 0, got ${show(timeout)}`,
-    });
-  }
-  return found;
-}
-
 export const validationMiddleware: Middleware = {
   onRequest({ request, schemaPath, params }) {
     const own = isAtlasRequest(request) ? request : undefined;
@@ -48,13 +23,22 @@ export const validationMiddleware: Middleware = {
     const body: unknown =
       problem === undefined && own?.bodyText ? JSON.parse(own.bodyText) : undefined;
     let violations = validateInput(op.operationId, params.path, params.query, body);
+    const add = (path: string, rule: Violation["rule"], message: string) =>
+      violations.push({ path, rule, message: `${path}: ${message}` });
     if (problem !== undefined) {
       // The body was given; it just cannot be sent. Its own violation replaces "missing".
-      const others = violations.filter((v) => !(v.path === "body" && v.rule === "required"));
+      const others = violations.filter((v) => v.path !== "body");
       violations = [{ path: "body", rule: "unreadable", message: `body: ${problem}` }, ...others];
     }
-    if (own && (own.signal !== null || own.timeout !== undefined)) {
-      violations = [...violations, ...callOptionViolations(own.signal, own.timeout)];
+    if (own) {
+      const { signal, timeout } = own;
+      if (signal !== null && !(signal instanceof AbortSignal)) {
+        add("signal", "type", `expected an AbortSignal, got ${show(signal)}`);
+      }
+      if (timeout !== undefined && !(Number.isFinite(timeout) && (timeout as number) >= 0)) {
+        const rule = Number.isFinite(timeout) ? "minimum" : "type";
+        add("timeout", rule, `expected a number of milliseconds, at least 0, got ${show(timeout)}`);
+      }
     }
     if (violations.length === 0) return undefined;
     const listed = violations.slice(0, LISTED).map((v) => v.message);
