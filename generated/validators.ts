@@ -97,7 +97,7 @@ const TABLE: RuleTable = {
         "ORG_READ_ONLY",
       ],
     },
-    { type: "array", minItems: 1, uniqueItems: true, items: 11 },
+    { type: "array", bounds: [["minItems", 1]], uniqueItems: true, items: 11 },
     { type: "array", uniqueItems: true, items: 9 },
     {
       type: "object",
@@ -109,9 +109,15 @@ const TABLE: RuleTable = {
     { type: "array", uniqueItems: true, items: 11 },
     { type: "boolean" },
     { type: "string", enum: ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] },
-    { type: "array", maxItems: 4, items: 19 },
-    { type: "integer", minimum: 1, maximum: 500 },
-    { type: "integer", minimum: 1 },
+    { type: "array", bounds: [["maxItems", 4]], items: 19 },
+    {
+      type: "integer",
+      bounds: [
+        ["minimum", 1],
+        ["maximum", 500],
+      ],
+    },
+    { type: "integer", bounds: [["minimum", 1]] },
   ],
   formats: { email: isEmail },
 };

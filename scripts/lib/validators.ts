@@ -196,9 +196,10 @@ class Writer {
     }
     const node: Node = { type };
     if (schema.nullable === true) node.nullable = true;
-    for (const key of ["minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"]) {
-      if (typeof schema[key] === "number") node[key] = schema[key];
-    }
+    const bounds = ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"]
+      .filter((key) => typeof schema[key] === "number")
+      .map((key) => [key, schema[key]]);
+    if (bounds.length > 0) node.bounds = bounds;
     if (typeof schema.pattern === "string") {
       try {
         node.pattern = new RegExp(schema.pattern, "u");

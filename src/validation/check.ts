@@ -17,11 +17,16 @@ import {
 } from "./rules.js";
 
 /** The rules of one schema, named as the spec names them. Which keys a node has depends on its type. */
-export interface RuleNode extends Partial<Record<Bound, number>> {
+export interface RuleNode {
   type: "object" | "array" | "string" | "integer" | "number" | "boolean";
   /** null passes as well. */
   nullable?: true;
   enum?: readonly unknown[];
+  /**
+   * Bounds on a number's value (`minimum`, `maximum`), a string's length (`minLength`,
+   * `maxLength`) or an array's (`minItems`, `maxItems`).
+   */
+  bounds?: readonly (readonly [rule: Bound, limit: number])[];
   pattern?: RegExp;
   /** A format that the table's `formats` checks. */
   format?: string;
@@ -40,9 +45,7 @@ export interface RuleNode extends Partial<Record<Bound, number>> {
   open?: true;
 }
 
-/** Bounds on a number's value, a string's length or an array's length. */
-const BOUNDS = ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"] as const;
-type Bound = (typeof BOUNDS)[number];
+type Bound = "minimum" | "maximum" | "minLength" | "maxLength" | "minItems" | "maxItems";
 
 export interface RuleTable {
   nodes: readonly RuleNode[];
@@ -58,6 +61,10 @@ export interface InputRules {
   body?: number;
   bodyRequired?: true;
 }
+
+/** Shared empty lists, so that a node without rules of a kind allocates nothing. */
+const NONE: readonly string[] = [];
+const NO_BOUNDS: NonNullable<RuleNode["bounds"]> = [];
 
 function typed(type: RuleNode["type"], v: unknown): boolean {
   switch (type) {
@@ -97,21 +104,19 @@ function checkFields(
   fields: Readonly<Record<string, number>>,
   node: RuleNode | Call,
 ): void {
-  for (const k in value) {
-    if (!Object.hasOwn(value, k)) continue;
+  for (const k of Object.keys(value)) {
     const x = value[k];
     // JSON.stringify drops undefined-valued fields, so they never reach the wire.
     if (x === undefined) continue;
     const child = Object.hasOwn(fields, k) ? fields[k] : undefined;
-    const place = at(p, k);
-    if (child !== undefined) checkNode(table, found, child, x, place);
+    if (child !== undefined) checkNode(table, found, child, x, p, k);
     else if ("operationId" in node) {
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
-      unknown(found, place, "unknownParameter", k, `parameter of ${node.operationId}`, names);
+      unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
     } else if (node.readOnly?.includes(k)) {
-      report(found, place, "readOnly", "is read-only (Atlas sets it) and cannot be sent");
+      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it) and cannot be sent");
     } else if (!node.open) {
-      unknown(found, place, "unknownField", k, "field of this object", Object.keys(fields));
+      unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
     }
   }
 }
@@ -131,43 +136,59 @@ function unknown(
   report(found, p, rule, `is not a ${what}${problem}`);
 }
 
-/** Reports each of `names` that `value` lacks. */
-function checkRequired(found: Violation[], value: unknown, p: string, names: Iterable<string>) {
-  for (const k of names) {
-    if ((value as Record<string, unknown> | undefined)?.[k] === undefined) {
-      report(found, at(p, k), "required", "is required but missing");
-    }
-  }
+/** Reports a required field or path parameter that is missing. */
+function missing(found: Violation[], p: string): void {
+  report(found, p, "required", "is required but missing");
 }
 
+/** The path of `key` inside the value at path `parent`; without a key, the value's own path. */
+function place(parent: string, key?: string | number): string {
+  return key === undefined
+    ? parent
+    : typeof key === "number"
+      ? `${parent}[${key}]`
+      : at(parent, key);
+}
+
+/**
+ * Checks value `v` against node `index`. Its path is `key` inside `parent`, worked out only when a
+ * violation or a child needs it: most values pass, and a path costs more than most checks.
+ */
 function checkNode(
   table: RuleTable,
   found: Violation[],
   index: number,
   v: unknown,
-  p: string,
+  parent: string,
+  key?: string | number,
 ): void {
   const node = table.nodes[index]!;
   const type = node.type;
   if (v === null && node.nullable) return;
-  if (!typed(type, v)) return report(found, p, "type", `expected ${article(type)}, got ${kind(v)}`);
-  if (type === "object") {
-    checkFields(table, found, v as Record<string, unknown>, p, node.properties!, node);
-    return checkRequired(found, v, p, node.required ?? []);
+  if (!typed(type, v)) {
+    return report(found, place(parent, key), "type", `expected ${article(type)}, got ${kind(v)}`);
   }
-  const size = typeof v === "number" ? v : (v as string | unknown[]).length;
-  for (const rule of BOUNDS) {
-    const limit = node[rule];
+  if (type === "object") {
+    const p = place(parent, key);
+    checkFields(table, found, v as Record<string, unknown>, p, node.properties!, node);
+    for (const k of node.required ?? NONE) {
+      if ((v as Record<string, unknown>)[k] === undefined) missing(found, at(p, k));
+    }
+    return;
+  }
+  for (const [rule, limit] of node.bounds ?? NO_BOUNDS) {
+    const size = typeof v === "number" ? v : (v as string | unknown[]).length;
     const least = rule.startsWith("min");
-    if (limit !== undefined && (least ? size < limit : size > limit)) {
+    if (least ? size < limit : size > limit) {
       const be = typeof v === "number" ? "be" : "have a length of";
-      report(found, p, rule, `must ${be} at ${least ? "least" : "most"} ${limit}, got ${size}`);
+      const problem = `must ${be} at ${least ? "least" : "most"} ${limit}, got ${size}`;
+      report(found, place(parent, key), rule, problem);
     }
   }
   if (type === "array") {
     const items = v as unknown[];
-    for (let i = 0; i < items.length; i++)
-      checkNode(table, found, node.items!, items[i], `${p}[${i}]`);
+    const p = place(parent, key);
+    for (let i = 0; i < items.length; i++) checkNode(table, found, node.items!, items[i], p, i);
     if (node.uniqueItems && items.length > 1) {
       // Items are scalars here (the generator refuses uniqueItems over objects and arrays).
       const seen = new Set<unknown>();
@@ -175,27 +196,24 @@ function checkNode(
         if (!seen.has(items[i])) seen.add(items[i]);
         else {
           const first = `${p}[${items.indexOf(items[i])}]`;
-          report(
-            found,
-            `${p}[${i}]`,
-            "uniqueItems",
-            `${show(items[i])} repeats ${first}, and items must be unique`,
-          );
+          const problem = `${show(items[i])} repeats ${first}, and items must be unique`;
+          report(found, `${p}[${i}]`, "uniqueItems", problem);
         }
       }
     }
   }
   if (node.pattern && !node.pattern.test(v as string)) {
-    report(found, p, "pattern", `${show(v)} does not match the pattern ${node.pattern.source}`);
+    const problem = `${show(v)} does not match the pattern ${node.pattern.source}`;
+    report(found, place(parent, key), "pattern", problem);
   }
   if (node.format && !table.formats[node.format]!(v as never)) {
-    report(found, p, "format", `${show(v)} is not a valid ${node.format}`);
+    report(found, place(parent, key), "format", `${show(v)} is not a valid ${node.format}`);
   }
   if (node.enum && !node.enum.includes(v)) {
-    report(found, p, "enum", `${show(v)} is not one of ${node.enum.join(", ")}`);
+    const problem = `${show(v)} is not one of ${node.enum.join(", ")}`;
+    report(found, place(parent, key), "enum", problem);
   }
 }
-
 /** Every violation of `value` against node `index`; paths are relative to the value. */
 export function checkValue(table: RuleTable, index: number, value: unknown): Violation[] {
   const found: Violation[] = [];
@@ -223,7 +241,9 @@ export function checkInput(
   try {
     const call: Call = { operationId, rules };
     if (isObject(path)) checkFields(table, found, path, "", rules.path, call);
-    checkRequired(found, path, "", Object.keys(rules.path));
+    for (const name in rules.path) {
+      if ((path as Record<string, unknown> | undefined)?.[name] === undefined) missing(found, name);
+    }
     if (isObject(query)) checkFields(table, found, query, "", rules.query, call);
     if (rules.body === undefined) {
       if (body !== undefined)
@@ -231,7 +251,7 @@ export function checkInput(
     } else if (body !== undefined) {
       checkNode(table, found, rules.body, body, "body");
     } else if (rules.bodyRequired) {
-      report(found, "body", "required", "is required but missing");
+      missing(found, "body");
     }
   } catch (error) {
     stopped(found, error);
