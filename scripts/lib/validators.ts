@@ -9,7 +9,9 @@
  * with the `u` flag, since Atlas patterns use `\p{L}`), `enum`, `uniqueItems`, `minItems` and
  * `maxItems`, `minimum` and `maximum`, `minLength` and `maxLength`, `format` (`email`,
  * `date-time`, `int32`) and `readOnly`. Keywords the generator does not understand make generation
- * fail instead of being skipped silently.
+ * fail instead of being skipped silently. Patterns are written as RegExp literals, compiled once
+ * when the module loads; the generated module imports only the format checks the spec uses, so a
+ * bundle carries no other.
  *
  * On top of the spec, {@link REQUEST_BODY_POLICY} adds this client's own rules for request bodies;
  * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
