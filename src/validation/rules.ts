@@ -80,23 +80,16 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return Object.prototype.toString.call(v) === "[object Object]";
 }
 
-/** The built-in kind of an object ("Date", "Map"), or "object" for a plain one. */
-function tag(v: object): string {
-  const name = Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS);
-  return name === "Object" ? "object" : name;
-}
-
 /** Names what a value is, for messages ("an integer", "a Date", "null"); never shows the value. */
 export function kind(v: unknown): string {
   if (v == null || (typeof v === "number" && !Number.isFinite(v))) return String(v);
-  const name = Array.isArray(v)
-    ? "array"
+  // Objects by their built-in tag ("a Date", "a Map"), plain ones and arrays as JSON names them.
+  const name = Number.isInteger(v)
+    ? "integer"
     : typeof v === "object"
-      ? tag(v)
-      : Number.isInteger(v)
-        ? "integer"
-        : typeof v;
-  return article(name);
+      ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
+      : typeof v;
+  return article(name === "Object" || name === "Array" ? name.toLowerCase() : name);
 }
 
 /** "an object", "a string". */
