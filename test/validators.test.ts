@@ -468,7 +468,7 @@ describe("the validators of the spec's request bodies", () => {
           {
             path: field,
             rule: "readOnly",
-            message: `${field}: is read-only (Atlas sets it) and cannot be sent`,
+            message: `${field}: is read-only (Atlas sets it)`,
           },
         ]);
       }

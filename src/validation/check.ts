@@ -114,7 +114,7 @@ function checkFields(
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
       unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
     } else if (node.readOnly?.includes(k)) {
-      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it) and cannot be sent");
+      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it)");
     } else if (!node.open) {
       unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
     }

@@ -45,8 +45,11 @@ const SHOWN_CHARS = 60;
  */
 const MAX_VIOLATIONS = 50;
 
-/** Thrown by `report` once the list is full, to leave every loop at once; `stopped` catches it. */
-const FULL = new Error("the list of violations is full");
+/**
+ * Thrown by `report` once the list is full, to leave every loop at once; `stopped` catches it, so
+ * it is never seen and needs no message.
+ */
+const FULL = new Error();
 
 /**
  * Ends a list of violations that a check left by an exception: a full list gets one closing entry,
@@ -60,7 +63,7 @@ export function stopped(found: Violation[], error: unknown): void {
     message:
       error === FULL
         ? `stopped after ${MAX_VIOLATIONS} violations; there may be more`
-        : "the input could not be read to the end, because a getter or proxy threw",
+        : "a getter or proxy threw while the input was read",
   });
 }
 
