@@ -28,7 +28,7 @@ import {
   type InputRules,
   type RuleTable,
 } from "../src/validation/check.js";
-import { suggest } from "../src/validation/rules.js";
+import { isEmail, suggest } from "../src/validation/rules.js";
 import type { Violation } from "../src/validation/rules.js";
 
 export type { Violation, ViolationRule } from "../src/validation/rules.js";
@@ -41,7 +41,6 @@ const TABLE: RuleTable = {
       properties: { groupRole: 1 },
       required: ["groupRole"],
       readOnly: ["id", "orgMembershipStatus", "roles", "username"],
-      closed: true,
     },
     { type: "string" },
     {
@@ -56,7 +55,6 @@ const TABLE: RuleTable = {
         "inviterUsername",
         "links",
       ],
-      closed: true,
     },
     { type: "array", uniqueItems: true, items: 1 },
     { type: "string", format: "email" },
@@ -73,22 +71,19 @@ const TABLE: RuleTable = {
         "links",
         "username",
       ],
-      closed: true,
     },
     {
       type: "object",
       properties: { roles: 7, teamIds: 13 },
       readOnly: ["id", "orgMembershipStatus", "username"],
-      closed: true,
     },
     {
       type: "object",
       properties: { groupRoleAssignments: 10, orgRoles: 12 },
       required: ["orgRoles"],
-      closed: true,
     },
-    { type: "object", properties: { groupId: 9, groupRoles: 3 }, closed: true },
-    { type: "string", pattern: "^([a-f0-9]{24})$" },
+    { type: "object", properties: { groupId: 9, groupRoles: 3 } },
+    { type: "string", pattern: /^([a-f0-9]{24})$/u },
     { type: "array", items: 8 },
     {
       type: "string",
@@ -102,23 +97,29 @@ const TABLE: RuleTable = {
         "ORG_READ_ONLY",
       ],
     },
-    { type: "array", minItems: 1, uniqueItems: true, items: 11 },
+    { type: "array", bounds: [["minItems", 1]], uniqueItems: true, items: 11 },
     { type: "array", uniqueItems: true, items: 9 },
     {
       type: "object",
       properties: { groupRoleAssignments: 16, roles: 17, teamIds: 3 },
       readOnly: ["createdAt", "expiresAt", "id", "inviterUsername", "links", "orgId"],
-      closed: true,
     },
-    { type: "object", properties: { groupId: 9, roles: 3 }, closed: true },
+    { type: "object", properties: { groupId: 9, roles: 3 } },
     { type: "array", items: 15 },
     { type: "array", uniqueItems: true, items: 11 },
     { type: "boolean" },
     { type: "string", enum: ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] },
-    { type: "array", maxItems: 4, items: 19 },
-    { type: "integer", minimum: 1, maximum: 500 },
-    { type: "integer", minimum: 1 },
+    { type: "array", bounds: [["maxItems", 4]], items: 19 },
+    {
+      type: "integer",
+      bounds: [
+        ["minimum", 1],
+        ["maximum", 500],
+      ],
+    },
+    { type: "integer", bounds: [["minimum", 1]] },
   ],
+  formats: { email: isEmail },
 };
 
 /** The nodes of each operation's parameters and body. */
@@ -132,20 +133,11 @@ const INPUTS: Record<OperationId, InputRules> = {
   getGroupUser: {
     path: { groupId: 9, userId: 9 },
     query: { envelope: 18, pretty: 18, orgMembershipStatuses: 20 },
-    body: null,
-    bodyRequired: false,
   },
-  getOrgInvite: {
-    path: { orgId: 9, invitationId: 9 },
-    query: { envelope: 18 },
-    body: null,
-    bodyRequired: false,
-  },
+  getOrgInvite: { path: { orgId: 9, invitationId: 9 }, query: { envelope: 18 } },
   getOrgUser: {
     path: { orgId: 9, userId: 9 },
     query: { envelope: 18, pretty: 18, orgMembershipStatuses: 20 },
-    body: null,
-    bodyRequired: false,
   },
   listGroupUsers: {
     path: { groupId: 9 },
@@ -161,8 +153,6 @@ const INPUTS: Record<OperationId, InputRules> = {
       orgMembershipStatuses: 20,
       username: 4,
     },
-    body: null,
-    bodyRequired: false,
   },
   listOrgUsers: {
     path: { orgId: 9 },
@@ -176,8 +166,6 @@ const INPUTS: Record<OperationId, InputRules> = {
       orgMembershipStatus: 1,
       orgMembershipStatuses: 20,
     },
-    body: null,
-    bodyRequired: false,
   },
   removeGroupUserRole: {
     path: { groupId: 9, userId: 9 },

@@ -427,7 +427,7 @@ describe("the validators of the spec's request bodies", () => {
         {
           path: "username",
           rule: "format",
-          message: `username: ${JSON.stringify(username)} is not an email address`,
+          message: `username: ${JSON.stringify(username)} is not a valid email`,
         },
       ]);
     }
@@ -468,7 +468,7 @@ describe("the validators of the spec's request bodies", () => {
           {
             path: field,
             rule: "readOnly",
-            message: `${field}: is read-only (Atlas sets it) and cannot be sent`,
+            message: `${field}: is read-only (Atlas sets it)`,
           },
         ]);
       }
@@ -699,7 +699,7 @@ describe("validateInput: the parameters and the body of one call", () => {
     ).toEqual([{ path: "userId", rule: "unknownParameter" }]);
     expect(
       validateInput("getOrgInvite", { ...orgInvite, userId: TEAM_ID }, {}, undefined)[0]!.message,
-    ).toBe("userId: is not a path parameter of getOrgInvite, which takes orgId, invitationId");
+    ).toBe("userId: is not a parameter of getOrgInvite, which takes orgId, invitationId, envelope");
     expect(rules(validateInput("getOrgInvite", orgInvite, { "odd name": 1 }, undefined))).toEqual([
       { path: '["odd name"]', rule: "unknownParameter" },
     ]);

@@ -9,7 +9,9 @@
  * with the `u` flag, since Atlas patterns use `\p{L}`), `enum`, `uniqueItems`, `minItems` and
  * `maxItems`, `minimum` and `maximum`, `minLength` and `maxLength`, `format` (`email`,
  * `date-time`, `int32`) and `readOnly`. Keywords the generator does not understand make generation
- * fail instead of being skipped silently.
+ * fail instead of being skipped silently. Patterns are written as RegExp literals, compiled once
+ * when the module loads; the generated module imports only the format checks the spec uses, so a
+ * bundle carries no other.
  *
  * On top of the spec, {@link REQUEST_BODY_POLICY} adds this client's own rules for request bodies;
  * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
@@ -81,10 +83,15 @@ const KEYWORD_TYPES: Record<string, readonly string[] | null> = {
 /** The types a schema may have. */
 const TYPES = new Set(["object", "array", "string", "integer", "number", "boolean"]);
 
-const FORMATS: Record<string, readonly string[]> = {
-  string: ["email", "date-time"],
-  integer: ["int32", "int64"],
-  number: ["float", "double"],
+/**
+ * The formats the generator knows, by type, each with the function of src/validation/rules.ts that
+ * checks it, or null for a format that only describes the type: a 64-bit integer or a float is a
+ * JavaScript number like any other.
+ */
+const FORMATS: Record<string, Record<string, string | null>> = {
+  string: { email: "isEmail", "date-time": "isDateTime" },
+  integer: { int32: "isInt32", int64: null },
+  number: { float: null, double: null },
 };
 
 /** The longest common prefix of the values, cut after its last separator (`GROUP_`). */
@@ -100,6 +107,18 @@ function q(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** `value` as source text: JSON, except that a RegExp is written as a literal. */
+function code(value: unknown): string {
+  if (value instanceof RegExp) return String(value);
+  if (Array.isArray(value)) return `[${value.map(code).join(", ")}]`;
+  if (isObject(value)) {
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${q(k)}: ${code(v)}`)
+      .join(", ")} }`;
+  }
+  return q(value);
+}
+
 type Node = Record<string, unknown>;
 
 class Writer {
@@ -110,6 +129,8 @@ class Writer {
   /** Identical anonymous nodes share one index. */
   private readonly byText = new Map<string, number>();
   readonly suggestions = new Map<string, string[]>();
+  /** The format checks the nodes use: format name to the function of rules.ts. */
+  readonly formats = new Map<string, string>();
 
   constructor(
     private readonly doc: OpenApiDocument,
@@ -148,7 +169,7 @@ class Writer {
       return target.type === "object" ? this.namedNode(name) : this.node(target, name);
     }
     const node = this.build(raw, where);
-    const text = JSON.stringify(node);
+    const text = code(node);
     const seen = this.byText.get(text);
     if (seen !== undefined) return seen;
     this.nodes.push(node);
@@ -177,18 +198,18 @@ class Writer {
     }
     const node: Node = { type };
     if (schema.nullable === true) node.nullable = true;
-    for (const key of ["minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"]) {
-      if (typeof schema[key] === "number") node[key] = schema[key];
-    }
+    const bounds = ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"]
+      .filter((key) => typeof schema[key] === "number")
+      .map((key) => [key, schema[key]]);
+    if (bounds.length > 0) node.bounds = bounds;
     if (typeof schema.pattern === "string") {
       try {
-        new RegExp(schema.pattern, "u");
+        node.pattern = new RegExp(schema.pattern, "u");
       } catch (error) {
         throw new Error(`validators: ${where} has a pattern that is not a valid u-flag RegExp`, {
           cause: error,
         });
       }
-      node.pattern = schema.pattern;
     }
     if (Array.isArray(schema.enum)) {
       for (const value of schema.enum) {
@@ -208,12 +229,16 @@ class Writer {
     }
     const format = schema.format;
     if (format !== undefined) {
-      if (typeof format !== "string" || !FORMATS[type]?.includes(format)) {
+      const check = typeof format === "string" ? FORMATS[type]?.[format] : undefined;
+      if (check === undefined) {
         throw new Error(
           `validators: ${where} has format ${q(format)}, which the generator does not check for ${type}`,
         );
       }
-      node.format = format;
+      if (check !== null) {
+        node.format = format;
+        this.formats.set(format as string, check);
+      }
     }
     if (type === "array") {
       const items = schema.items as JsonObject | undefined;
@@ -254,8 +279,8 @@ class Writer {
     const required = (schema.required ?? []) as string[];
     if (required.length > 0) node.required = required;
     if (readOnly.length > 0) node.readOnly = readOnly.sort();
-    if (additional === false || (additional === undefined && this.policy.refuseUnknownFields)) {
-      node.closed = true;
+    if (additional === true || (additional === undefined && !this.policy.refuseUnknownFields)) {
+      node.open = true;
     }
   }
 }
@@ -304,13 +329,10 @@ export function buildValidators(
     if (op.body !== null && op.bodySchema === null) {
       throw new Error(`validators: ${op.operationId} has a body without a named schema`);
     }
-    const rules = {
-      path: byPlace("path"),
-      query: byPlace("query"),
-      body: op.bodySchema === null ? null : writer.namedNode(op.bodySchema),
-      bodyRequired: op.body === "required",
-    };
-    return `  ${op.operationId}: ${q(rules)},`;
+    const rules: Record<string, unknown> = { path: byPlace("path"), query: byPlace("query") };
+    if (op.bodySchema !== null) rules.body = writer.namedNode(op.bodySchema);
+    if (op.body === "required") rules.bodyRequired = true;
+    return `  ${op.operationId}: ${code(rules)},`;
   });
   const objectNames = [...new Set([...bodies, ...writer.named.keys()])];
 
@@ -339,6 +361,10 @@ export function suggest${name}(value: string): string | undefined {
 }`,
     );
 
+  const runtime = [
+    ...new Set(writer.formats.values()),
+    ...(suggesters.length > 0 ? ["suggest"] : []),
+  ].sort();
   const out = [
     `/**
  * ${header}
@@ -363,13 +389,16 @@ ${bodies.map((r) => ` * - ${r}`).join("\n")}
     "",
     `import type { OperationId } from "./operations.js";`,
     `import { checkInput, checkValue, type InputRules, type RuleTable } from "${CHECK_MODULE}";`,
-    ...(suggesters.length > 0 ? [`import { suggest } from "${RULES_MODULE}";`] : []),
+    ...(runtime.length > 0 ? [`import { ${runtime.join(", ")} } from "${RULES_MODULE}";`] : []),
     `import type { Violation } from "${RULES_MODULE}";`,
     "",
     `export type { Violation, ViolationRule } from "${RULES_MODULE}";`,
     "",
     `/** One node per schema the requests use; nodes refer to each other by index. */
-const TABLE: RuleTable = { nodes: ${q(writer.nodes)} };
+const TABLE: RuleTable = {
+  nodes: ${code(writer.nodes)},
+  formats: { ${[...writer.formats].map(([name, check]) => `${q(name)}: ${check}`).join(", ")} },
+};
 
 /** The nodes of each operation's parameters and body. */
 const INPUTS: Record<OperationId, InputRules> = {

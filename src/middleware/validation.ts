@@ -1,43 +1,20 @@
 /**
  * Refuses bad input before anything leaves the process: the path and query parameters and the
  * body against the checks generated from the spec, and the call options. The body is checked as
- * the very text that will be sent (parsed back from it), so a `toJSON`, a getter or a proxy cannot
- * make what is checked differ from what goes on the wire.
+ * the very text that will be sent (the plain value that text was written from, or the text parsed
+ * back), so a `toJSON`, a getter or a proxy cannot make what is checked differ from what goes on
+ * the wire.
  */
 import type { Middleware } from "openapi-fetch";
 import { validateInput } from "../../generated/validators.js";
 import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
+import { sentValue } from "../http/serialize.js";
 import { findOperation } from "../operations.js";
 import { show, type Violation } from "../validation/rules.js";
 
 /** How many violations the message lists; the error's `violations` holds them all. */
 const LISTED = 10;
-
-function callOptionViolations(signal: unknown, timeout: unknown): Violation[] {
-  const found: Violation[] = [];
-  if (signal !== null && signal !== undefined && !(signal instanceof AbortSignal)) {
-    found.push({
-      path: "signal",
-      rule: "type",
-      message: `signal: expected an AbortSignal, got ${show(signal)}`,
-    });
-  }
-  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout))) {
-    found.push({
-      path: "timeout",
-      rule: "type",
-      message: `timeout: expected a number of milliseconds, got ${show(timeout)}`,
-    });
-  } else if (typeof timeout === "number" && timeout < 0) {
-    found.push({
-      path: "timeout",
-      rule: "minimum",
-      message: `timeout: must be at least 0, got ${show(timeout)}`,
-    });
-  }
-  return found;
-}
 
 export const validationMiddleware: Middleware = {
   onRequest({ request, schemaPath, params }) {
@@ -46,15 +23,24 @@ export const validationMiddleware: Middleware = {
     if (!op) return undefined;
     const problem = own?.bodyProblem;
     const body: unknown =
-      problem === undefined && own?.bodyText ? JSON.parse(own.bodyText) : undefined;
+      problem === undefined && own?.bodyText ? sentValue(own.bodyText) : undefined;
     let violations = validateInput(op.operationId, params.path, params.query, body);
+    const add = (path: string, rule: Violation["rule"], message: string) =>
+      violations.push({ path, rule, message: `${path}: ${message}` });
     if (problem !== undefined) {
       // The body was given; it just cannot be sent. Its own violation replaces "missing".
-      const others = violations.filter((v) => !(v.path === "body" && v.rule === "required"));
+      const others = violations.filter((v) => v.path !== "body");
       violations = [{ path: "body", rule: "unreadable", message: `body: ${problem}` }, ...others];
     }
-    if (own && (own.signal !== null || own.timeout !== undefined)) {
-      violations = [...violations, ...callOptionViolations(own.signal, own.timeout)];
+    if (own) {
+      const { signal, timeout } = own;
+      if (signal !== null && !(signal instanceof AbortSignal)) {
+        add("signal", "type", `expected an AbortSignal, got ${show(signal)}`);
+      }
+      if (timeout !== undefined && !(Number.isFinite(timeout) && (timeout as number) >= 0)) {
+        const rule = Number.isFinite(timeout) ? "minimum" : "type";
+        add("timeout", rule, `expected a number of milliseconds, at least 0, got ${show(timeout)}`);
+      }
     }
     if (violations.length === 0) return undefined;
     const listed = violations.slice(0, LISTED).map((v) => v.message);

@@ -4,216 +4,225 @@
  * are a fraction of the size of straight-line code for every schema, which matters in a bundle.
  */
 import {
-  add,
+  article,
   at,
-  isDateTime,
-  isEmail,
+  closest,
   isObject,
-  missing,
-  mistyped,
-  readOnlyField,
-  run,
+  kind,
+  report,
   show,
   stopped,
-  unique,
-  unknownField,
-  unknownName,
   type Violation,
+  type ViolationRule,
 } from "./rules.js";
 
-interface Nullable {
+/** The rules of one schema, named as the spec names them. Which keys a node has depends on its type. */
+export interface RuleNode {
+  type: "object" | "array" | "string" | "integer" | "number" | "boolean";
+  /** null passes as well. */
   nullable?: true;
+  enum?: readonly unknown[];
+  /**
+   * Bounds on a number's value (`minimum`, `maximum`), a string's length (`minLength`,
+   * `maxLength`) or an array's (`minItems`, `maxItems`).
+   */
+  bounds?: readonly (readonly [rule: Bound, limit: number])[];
+  pattern?: RegExp;
+  /** A format that the table's `formats` checks. */
+  format?: string;
+  /** An array's items: the index of their node. */
+  items?: number;
+  uniqueItems?: true;
+  /** An object's declared, writable fields: the index of each one's node. */
+  properties?: Readonly<Record<string, number>>;
+  required?: readonly string[];
+  /** Fields refused as read-only (Atlas sets them). */
+  readOnly?: readonly string[];
+  /**
+   * Undeclared fields are let through. Without it they are refused: that is this client's policy
+   * for request bodies, unless the spec says `additionalProperties: true`.
+   */
+  open?: true;
 }
 
-export type RuleNode = Nullable &
-  (
-    | {
-        type: "string";
-        pattern?: string;
-        enum?: readonly string[];
-        format?: "email" | "date-time";
-        minLength?: number;
-        maxLength?: number;
-      }
-    | {
-        type: "integer" | "number";
-        enum?: readonly number[];
-        format?: "int32" | "int64" | "float" | "double";
-        minimum?: number;
-        maximum?: number;
-      }
-    | { type: "boolean"; enum?: readonly boolean[] }
-    | {
-        type: "array";
-        /** Index of the items' node. */
-        items: number;
-        uniqueItems?: true;
-        minItems?: number;
-        maxItems?: number;
-      }
-    | {
-        type: "object";
-        /** Node index of each declared, writable property. */
-        properties: Readonly<Record<string, number>>;
-        required?: readonly string[];
-        /** Fields refused as read-only (Atlas sets them). */
-        readOnly?: readonly string[];
-        /** Undeclared fields are refused (this client's policy for request bodies). */
-        closed?: true;
-      }
-  );
+type Bound = "minimum" | "maximum" | "minLength" | "maxLength" | "minItems" | "maxItems";
+
+export interface RuleTable {
+  nodes: readonly RuleNode[];
+  /** The check of each format the nodes name. */
+  formats: Readonly<Record<string, (value: never) => boolean>>;
+}
 
 /** What a call of one operation may carry: parameter nodes by name, and the body's node. */
 export interface InputRules {
   path: Readonly<Record<string, number>>;
   query: Readonly<Record<string, number>>;
-  /** The body's node, or null when the operation takes none. */
-  body: number | null;
-  bodyRequired: boolean;
+  /** The body's node; absent when the operation takes no body. */
+  body?: number;
+  bodyRequired?: true;
 }
 
-export interface RuleTable {
-  nodes: readonly RuleNode[];
-}
+/** Shared empty lists, so that a node without rules of a kind allocates nothing. */
+const NONE: readonly string[] = [];
+const NO_BOUNDS: NonNullable<RuleNode["bounds"]> = [];
 
-/** How messages name each type. */
-const ARTICLE = {
-  object: "an object",
-  array: "an array",
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean",
-} as const;
-
-const patterns = new Map<string, RegExp>();
-
-function pattern(source: string): RegExp {
-  let re = patterns.get(source);
-  if (!re) patterns.set(source, (re = new RegExp(source, "u")));
-  return re;
-}
-
-function typed(node: RuleNode, v: unknown): boolean {
-  switch (node.type) {
+function typed(type: RuleNode["type"], v: unknown): boolean {
+  switch (type) {
     case "object":
       return isObject(v);
     case "array":
       return Array.isArray(v);
     case "integer":
-      return typeof v === "number" && Number.isInteger(v);
+      return Number.isInteger(v);
     case "number":
-      return typeof v === "number" && Number.isFinite(v);
+      return Number.isFinite(v);
     default:
-      return typeof v === node.type;
+      return typeof v === type;
   }
 }
 
-function checkNode(table: RuleTable, index: number, v: unknown, p: string, o: Violation[]): void {
+/**
+ * The call whose parameters are being checked: an undeclared name is then "not a parameter" of the
+ * operation, and the hint looks among both its path and its query parameters, since the methods
+ * put every name that is not a path parameter into the query.
+ */
+interface Call {
+  operationId: string;
+  rules: InputRules;
+}
+
+/**
+ * Checks the own fields of an object (a body or part of one, or the parameters given in one
+ * place): declared ones against their nodes; the rest are refused as read-only or as unknown,
+ * unless the object is open.
+ */
+function checkFields(
+  table: RuleTable,
+  found: Violation[],
+  value: Record<string, unknown>,
+  p: string,
+  fields: Readonly<Record<string, number>>,
+  node: RuleNode | Call,
+): void {
+  for (const k of Object.keys(value)) {
+    const x = value[k];
+    // JSON.stringify drops undefined-valued fields, so they never reach the wire.
+    if (x === undefined) continue;
+    const child = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    if (child !== undefined) checkNode(table, found, child, x, p, k);
+    else if ("operationId" in node) {
+      const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
+      unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
+    } else if (node.readOnly?.includes(k)) {
+      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it)");
+    } else if (!node.open) {
+      unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
+    }
+  }
+}
+
+/** Reports a field or parameter `name`, at path `p`, that is not one of `names`. */
+function unknown(
+  found: Violation[],
+  p: string,
+  rule: ViolationRule,
+  name: string,
+  what: string,
+  names: readonly string[],
+): void {
+  const hint = closest(name, names);
+  const problem =
+    hint === undefined ? `, which takes ${names.join(", ") || "none"}` : `; did you mean ${hint}?`;
+  report(found, p, rule, `is not a ${what}${problem}`);
+}
+
+/** Reports a required field or path parameter that is missing. */
+function missing(found: Violation[], p: string): void {
+  report(found, p, "required", "is required but missing");
+}
+
+/** The path of `key` inside the value at path `parent`; without a key, the value's own path. */
+function place(parent: string, key?: string | number): string {
+  return key === undefined
+    ? parent
+    : typeof key === "number"
+      ? `${parent}[${key}]`
+      : at(parent, key);
+}
+
+/**
+ * Checks value `v` against node `index`. Its path is `key` inside `parent`, worked out only when a
+ * violation or a child needs it: most values pass, and a path costs more than most checks.
+ */
+function checkNode(
+  table: RuleTable,
+  found: Violation[],
+  index: number,
+  v: unknown,
+  parent: string,
+  key?: string | number,
+): void {
   const node = table.nodes[index]!;
+  const type = node.type;
   if (v === null && node.nullable) return;
-  if (!typed(node, v)) return mistyped(o, p, ARTICLE[node.type], v);
-  switch (node.type) {
-    case "object": {
-      const value = v as Record<string, unknown>;
-      for (const k of Object.keys(value)) {
-        const x = value[k];
-        // JSON.stringify drops undefined-valued fields, so they never reach the wire.
-        if (x === undefined) continue;
-        const child = Object.hasOwn(node.properties, k) ? node.properties[k] : undefined;
-        if (child !== undefined) checkNode(table, child, x, at(p, k), o);
-        else if (node.readOnly?.includes(k)) readOnlyField(o, p, k);
-        else if (node.closed) unknownField(o, p, k, Object.keys(node.properties));
-      }
-      for (const k of node.required ?? []) if (value[k] === undefined) missing(o, at(p, k));
-      return;
+  if (!typed(type, v)) {
+    return report(found, place(parent, key), "type", `expected ${article(type)}, got ${kind(v)}`);
+  }
+  if (type === "object") {
+    const p = place(parent, key);
+    checkFields(table, found, v as Record<string, unknown>, p, node.properties!, node);
+    for (const k of node.required ?? NONE) {
+      if ((v as Record<string, unknown>)[k] === undefined) missing(found, at(p, k));
     }
-    case "array": {
-      const items = v as unknown[];
-      if (node.minItems !== undefined && items.length < node.minItems) {
-        const s = node.minItems === 1 ? "" : "s";
-        add(o, p, "minItems", `needs at least ${node.minItems} item${s}, got ${items.length}`);
-      }
-      if (node.maxItems !== undefined && items.length > node.maxItems) {
-        add(o, p, "maxItems", `takes at most ${node.maxItems} items, got ${items.length}`);
-      }
-      for (let i = 0; i < items.length; i++)
-        checkNode(table, node.items, items[i], `${p}[${i}]`, o);
-      if (node.uniqueItems) unique(items, p, o);
-      return;
-    }
-    case "string": {
-      const s = v as string;
-      if (node.pattern !== undefined && !pattern(node.pattern).test(s)) {
-        add(o, p, "pattern", `${show(s)} does not match the pattern ${node.pattern}`);
-      }
-      if (node.minLength !== undefined && s.length < node.minLength) {
-        add(o, p, "minLength", `must have ${node.minLength} characters at least, got ${s.length}`);
-      }
-      if (node.maxLength !== undefined && s.length > node.maxLength) {
-        add(o, p, "maxLength", `must have ${node.maxLength} characters at most, got ${s.length}`);
-      }
-      if (node.format === "email" && !isEmail(s)) {
-        add(o, p, "format", `${show(s)} is not an email address`);
-      }
-      if (node.format === "date-time" && !isDateTime(s)) {
-        add(o, p, "format", `${show(s)} is not an RFC 3339 date-time`);
-      }
-      break;
-    }
-    case "integer":
-    case "number": {
-      const n = v as number;
-      if (node.minimum !== undefined && n < node.minimum) {
-        add(o, p, "minimum", `must be at least ${node.minimum}, got ${n}`);
-      }
-      if (node.maximum !== undefined && n > node.maximum) {
-        add(o, p, "maximum", `must be at most ${node.maximum}, got ${n}`);
-      }
-      if (node.format === "int32" && (n < -2147483648 || n > 2147483647)) {
-        add(o, p, "format", `${n} is outside the int32 range`);
-      }
-      break;
+    return;
+  }
+  for (const [rule, limit] of node.bounds ?? NO_BOUNDS) {
+    const size = typeof v === "number" ? v : (v as string | unknown[]).length;
+    const least = rule.startsWith("min");
+    if (least ? size < limit : size > limit) {
+      const be = typeof v === "number" ? "be" : "have a length of";
+      const problem = `must ${be} at ${least ? "least" : "most"} ${limit}, got ${size}`;
+      report(found, place(parent, key), rule, problem);
     }
   }
-  const allowed = node.enum as readonly unknown[] | undefined;
-  if (allowed && !allowed.includes(v)) {
-    add(o, p, "enum", `${show(v)} is not one of ${allowed.join(", ")}`);
+  if (type === "array") {
+    const items = v as unknown[];
+    const p = place(parent, key);
+    for (let i = 0; i < items.length; i++) checkNode(table, found, node.items!, items[i], p, i);
+    if (node.uniqueItems && items.length > 1) {
+      // Items are scalars here (the generator refuses uniqueItems over objects and arrays).
+      const seen = new Set<unknown>();
+      for (let i = 0; i < items.length; i++) {
+        if (!seen.has(items[i])) seen.add(items[i]);
+        else {
+          const first = `${p}[${items.indexOf(items[i])}]`;
+          const problem = `${show(items[i])} repeats ${first}, and items must be unique`;
+          report(found, `${p}[${i}]`, "uniqueItems", problem);
+        }
+      }
+    }
+  }
+  if (node.pattern && !node.pattern.test(v as string)) {
+    const problem = `${show(v)} does not match the pattern ${node.pattern.source}`;
+    report(found, place(parent, key), "pattern", problem);
+  }
+  if (node.format && !table.formats[node.format]!(v as never)) {
+    report(found, place(parent, key), "format", `${show(v)} is not a valid ${node.format}`);
+  }
+  if (node.enum && !node.enum.includes(v)) {
+    const problem = `${show(v)} is not one of ${node.enum.join(", ")}`;
+    report(found, place(parent, key), "enum", problem);
   }
 }
-
 /** Every violation of `value` against node `index`; paths are relative to the value. */
 export function checkValue(table: RuleTable, index: number, value: unknown): Violation[] {
-  return run((o) => checkNode(table, index, value, "", o));
-}
-
-function checkParams(
-  table: RuleTable,
-  operationId: string,
-  rules: InputRules,
-  where: "path" | "query",
-  given: unknown,
-  o: Violation[],
-): void {
-  if (!isObject(given)) return;
-  const declared = rules[where];
-  for (const name in given) {
-    if (!Object.hasOwn(given, name)) continue;
-    const value = given[name];
-    if (value === undefined) continue;
-    const node = Object.hasOwn(declared, name) ? declared[name] : undefined;
-    if (node !== undefined) {
-      checkNode(table, node, value, name, o);
-    } else if (where === "path") {
-      const what = `path parameter of ${operationId}`;
-      unknownName(o, at("", name), name, "unknownParameter", what, Object.keys(rules.path));
-    } else {
-      // The methods put every name that is not a path parameter into the query, so an unknown
-      // one is "not a parameter", and a misspelt path parameter gets its hint here.
-      const names = [...Object.keys(rules.path), ...Object.keys(rules.query)];
-      unknownName(o, at("", name), name, "unknownParameter", `parameter of ${operationId}`, names);
-    }
+  const found: Violation[] = [];
+  try {
+    checkNode(table, found, index, value, "");
+  } catch (error) {
+    stopped(found, error);
   }
+  return found;
 }
 
 /**
@@ -228,22 +237,24 @@ export function checkInput(
   query: unknown,
   body: unknown,
 ): Violation[] {
-  // Written out rather than through `run`: this runs for every call the client makes.
-  const o: Violation[] = [];
+  const found: Violation[] = [];
   try {
-    checkParams(table, operationId, rules, "path", path, o);
-    const given = isObject(path) ? path : undefined;
-    for (const name in rules.path) if (given?.[name] === undefined) missing(o, name);
-    checkParams(table, operationId, rules, "query", query, o);
-    if (rules.body === null) {
-      if (body !== undefined) add(o, "body", "unknownParameter", `${operationId} takes no body`);
-    } else if (body === undefined) {
-      if (rules.bodyRequired) missing(o, "body");
-    } else {
-      checkNode(table, rules.body, body, "body", o);
+    const call: Call = { operationId, rules };
+    if (isObject(path)) checkFields(table, found, path, "", rules.path, call);
+    for (const name in rules.path) {
+      if ((path as Record<string, unknown> | undefined)?.[name] === undefined) missing(found, name);
+    }
+    if (isObject(query)) checkFields(table, found, query, "", rules.query, call);
+    if (rules.body === undefined) {
+      if (body !== undefined)
+        report(found, "body", "unknownParameter", `${operationId} takes no body`);
+    } else if (body !== undefined) {
+      checkNode(table, found, rules.body, body, "body");
+    } else if (rules.bodyRequired) {
+      missing(found, "body");
     }
   } catch (error) {
-    stopped(o, error);
+    stopped(found, error);
   }
-  return o;
+  return found;
 }

@@ -1,7 +1,7 @@
 /**
- * The small run-time pieces the generated validators (generated/validators.ts) are made of. The
- * generator writes straight-line checks per schema and calls these for the parts every check
- * shares: naming a value without quoting too much of it, field paths, reporting, and the formats.
+ * What a violation is, and the pieces every check shares: the bounded list violations go into,
+ * how a message names a value or a place, near-miss hints, and the string formats the generated
+ * validators import when the spec uses them.
  */
 
 /** Every rule a violation can name. */
@@ -43,42 +43,39 @@ const SHOWN_CHARS = 60;
  * A check stops after this many violations: a million bad items are one mistake repeated, and
  * listing them all would take longer than the call itself.
  */
-export const MAX_VIOLATIONS = 50;
-
-/** Thrown by `add` once the list is full, to leave every loop at once; `run` catches it. */
-const FULL = new Error("the list of violations is full");
-
-export type Check = (v: unknown, p: string, o: Violation[]) => void;
+const MAX_VIOLATIONS = 50;
 
 /**
- * Runs checks and returns what they found. A getter or proxy that throws becomes a violation
- * instead of an exception; a full list ends the run early with one closing entry.
+ * Thrown by `report` once the list is full, to leave every loop at once; `stopped` catches it, so
+ * it is never seen and needs no message.
  */
-export function run(checks: (o: Violation[]) => void): Violation[] {
-  const o: Violation[] = [];
-  try {
-    checks(o);
-  } catch (error) {
-    stopped(o, error);
-  }
-  return o;
-}
+const FULL = new Error();
 
-/** Closes a list of violations that a check left early, saying why. */
-export function stopped(o: Violation[], error: unknown): void {
-  o.push({
+/**
+ * Ends a list of violations that a check left by an exception: a full list gets one closing entry,
+ * and a getter or proxy that threw becomes a violation (without the error's text, which may hold
+ * anything) instead of an exception.
+ */
+export function stopped(found: Violation[], error: unknown): void {
+  found.push({
     path: "",
     rule: "unreadable",
     message:
       error === FULL
         ? `stopped after ${MAX_VIOLATIONS} violations; there may be more`
-        : "the input could not be read to the end, because a getter or proxy threw",
+        : "a getter or proxy threw while the input was read",
   });
 }
 
-export function add(o: Violation[], path: string, rule: ViolationRule, message: string): void {
-  if (o.length >= MAX_VIOLATIONS) throw FULL;
-  o.push({ path, rule, message: `${path === "" ? "value" : path}: ${message}` });
+/** Adds a violation; `problem` says what is wrong, and the message starts with the place. */
+export function report(
+  found: Violation[],
+  path: string,
+  rule: ViolationRule,
+  problem: string,
+): void {
+  if (found.length === MAX_VIOLATIONS) throw FULL;
+  found.push({ path, rule, message: `${path || "value"}: ${problem}` });
 }
 
 /** A plain JSON-like object: not null, not an array, not a Date, Map or other built-in. */
@@ -86,18 +83,21 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return Object.prototype.toString.call(v) === "[object Object]";
 }
 
-/** Names what a value is, for messages; never shows the value itself. */
+/** Names what a value is, for messages ("an integer", "a Date", "null"); never shows the value. */
 export function kind(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "number") {
-    return Number.isFinite(v) ? (Number.isInteger(v) ? "an integer" : "a number") : String(v);
-  }
-  if (typeof v === "object") {
-    const tag = Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS);
-    return tag === "Object" ? "an object" : (/^[AEIOU]/.test(tag) ? "an " : "a ") + tag;
-  }
-  return typeof v === "undefined" ? "undefined" : `a ${typeof v}`;
+  if (v == null || (typeof v === "number" && !Number.isFinite(v))) return String(v);
+  // Objects by their built-in tag ("a Date", "a Map"), plain ones and arrays as JSON names them.
+  const name = Number.isInteger(v)
+    ? "integer"
+    : typeof v === "object"
+      ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
+      : typeof v;
+  return article(name === "Object" || name === "Array" ? name.toLowerCase() : name);
+}
+
+/** "an object", "a string". */
+export function article(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}`;
 }
 
 /**
@@ -108,30 +108,17 @@ export function kind(v: unknown): string {
 export function show(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (typeof v !== "string") return kind(v);
-  const cut = v.length > SHOWN_CHARS;
-  const quoted = JSON.stringify(cut ? v.slice(0, SHOWN_CHARS) : v).replace(
+  const quoted = JSON.stringify(v.slice(0, SHOWN_CHARS)).replace(
     /[\p{C}\p{Zl}\p{Zp}]/gu,
     (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
   );
-  return cut ? `${quoted}... (${v.length} characters)` : quoted;
+  return v.length > SHOWN_CHARS ? `${quoted}... (${v.length} characters)` : quoted;
 }
 
 /** The path of field `k` inside the value at path `p`: `a.b`, or `a["odd or long key"]`. */
 export function at(p: string, k: string): string {
   if (k.length > SHOWN_CHARS || !/^[A-Za-z_$][\w$]*$/.test(k)) return `${p}[${show(k)}]`;
   return p === "" ? k : `${p}.${k}`;
-}
-
-export function mistyped(o: Violation[], p: string, expected: string, v: unknown): void {
-  add(o, p, "type", `expected ${expected}, got ${kind(v)}`);
-}
-
-export function missing(o: Violation[], p: string): void {
-  add(o, p, "required", "is required but missing");
-}
-
-export function readOnlyField(o: Violation[], p: string, k: string): void {
-  add(o, at(p, k), "readOnly", "is read-only (Atlas sets it) and cannot be sent");
 }
 
 /** Levenshtein distance between two strings, ignoring case. */
@@ -142,7 +129,7 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + cost);
     }
     row = next;
@@ -151,16 +138,13 @@ function distance(a: string, b: string): number {
 }
 
 /** The candidate nearest to `value`, when it is at most one edit per five characters away. */
-function closest(value: string, candidates: readonly string[]): string | undefined {
+export function closest(value: string, candidates: readonly string[]): string | undefined {
   if (value.length > 64) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = distance(value, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
+    if (d < bestDistance) [best, bestDistance] = [c, d];
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 5))
     ? best
@@ -183,64 +167,19 @@ export function suggest(
   return closest(prefix + v, known);
 }
 
-/**
- * A field or parameter `name`, at path `p`, that is not declared. `what` says which: "field of
- * this object" or "query parameter of <operation>".
- */
-export function unknownName(
-  o: Violation[],
-  p: string,
-  name: string,
-  rule: "unknownField" | "unknownParameter",
-  what: string,
-  names: readonly string[],
-): void {
-  const hint = closest(name, names);
-  add(
-    o,
-    p,
-    rule,
-    hint !== undefined
-      ? `is not a ${what}; did you mean ${hint}?`
-      : names.length === 0
-        ? `is not a ${what}, which takes none`
-        : `is not a ${what}, which takes ${names.join(", ")}`,
-  );
-}
+// The formats. The generated validators import the ones the spec uses, so a bundle carries only those.
 
-export function unknownField(
-  o: Violation[],
-  p: string,
-  k: string,
-  fields: readonly string[],
-): void {
-  unknownName(o, at(p, k), k, "unknownField", "field of this object", fields);
-}
-
-/** Reports every item that repeats an earlier one (uniqueItems, for arrays of scalars). */
-export function unique(a: readonly unknown[], p: string, o: Violation[]): void {
-  if (a.length < 2) return;
-  const seen = new Map<unknown, number>();
-  for (let i = 0; i < a.length; i++) {
-    const first = seen.get(a[i]);
-    if (first === undefined) seen.set(a[i], i);
-    else {
-      add(
-        o,
-        `${p}[${i}]`,
-        "uniqueItems",
-        `${show(a[i])} repeats ${p}[${first}], and items must be unique`,
-      );
-    }
-  }
-}
-
-/** A pragmatic email check: one @, a non-empty local part, a dotted domain, no spaces. */
+/** `format: email`, pragmatically: one @, a non-empty local part, a dotted domain, no spaces. */
 export function isEmail(s: string): boolean {
   return s.length <= 254 && /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/u.test(s);
 }
 
-/** An RFC 3339 date-time (section 5.6), with real month lengths and leap years. */
+/** `format: int32`: a signed 32-bit integer. */
+export function isInt32(n: number): boolean {
+  return n === (n | 0);
+}
+
+/** `format: date-time`: an RFC 3339 date-time (section 5.6), with real month lengths and leap years. */
 export function isDateTime(s: string): boolean {
   const m =
     /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/u.exec(

@@ -311,6 +311,6 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "a negative timeout",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), timeout: -1 },
-    /timeout: must be at least 0, got -1/,
+    /timeout: expected a number of milliseconds, at least 0, got -1/,
   ],
 ];
