@@ -100,10 +100,7 @@ function plain(value: unknown, key: string, ancestors: object[]): unknown {
   return text === "{}" ? undefined : (JSON.parse(text) as Record<string, unknown>)[key];
 }
 
-/**
- * The last body serialised, and the plain value its text was written from (see `sentValue`); held
- * until validation takes it or the next body replaces it.
- */
+/** The last body serialised, and the plain value its text was written from (see `sentValue`). */
 let lastText: string | undefined;
 let lastValue: unknown;
 
@@ -131,9 +128,8 @@ export function serializeBody(body: unknown): string | UnserializableBody {
 
 /**
  * The value whose JSON is `text`, for validation: the copy it was written from when it is the
- * body serialised last, else `text` parsed. openapi-fetch runs the middleware soon after
- * serialising, but another call may serialise its body in between; comparing the texts keeps
- * each call to a value that says what its own text says. The copy is handed out once, then let go.
+ * body serialised last (openapi-fetch runs the middleware right after serialising), else `text`
+ * parsed. The copy is handed out once and not kept.
  */
 export function sentValue(text: string): unknown {
   if (text !== lastText) return JSON.parse(text);
