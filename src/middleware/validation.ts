@@ -1,15 +1,13 @@
 /**
  * Refuses bad input before anything leaves the process: the path and query parameters and the
  * body against the checks generated from the spec, and the call options. The body is checked as
- * the very text that will be sent (the plain value that text was written from, or the text parsed
- * back), so a `toJSON`, a getter or a proxy cannot make what is checked differ from what goes on
- * the wire.
+ * the very text that will be sent (parsed back from it), so a `toJSON`, a getter or a proxy cannot
+ * make what is checked differ from what goes on the wire.
  */
 import type { Middleware } from "openapi-fetch";
 import { validateInput } from "../../generated/validators.js";
 import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
-import { sentValue } from "../http/serialize.js";
 import { findOperation } from "../operations.js";
 import { show, type Violation } from "../validation/rules.js";
 
@@ -23,7 +21,7 @@ export const validationMiddleware: Middleware = {
     if (!op) return undefined;
     const problem = own?.bodyProblem;
     const body: unknown =
-      problem === undefined && own?.bodyText ? sentValue(own.bodyText) : undefined;
+      problem === undefined && own?.bodyText ? JSON.parse(own.bodyText) : undefined;
     let violations = validateInput(op.operationId, params.path, params.query, body);
     const add = (path: string, rule: Violation["rule"], message: string) =>
       violations.push({ path, rule, message: `${path}: ${message}` });
