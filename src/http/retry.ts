@@ -59,49 +59,34 @@ const RETRY_CODES = new Set([
 /** Failures after which the request cannot have reached Atlas. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTH = MONTHS.join("|");
-const TIME = String.raw`(\d{2}):(\d{2}):(\d{2})`;
-// The three HTTP-date forms of RFC 9110, section 5.6.7. Date.parse alone is too lenient ("-1"
-// is a date to V8) and reads the asctime form in local time.
-const IMF_FIXDATE = new RegExp(
-  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (${MONTH}) (\d{4}) ${TIME} GMT$`,
-);
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const TIME = String.raw`(\d\d:\d\d:\d\d)`;
+// The three HTTP-date forms of RFC 9110, section 5.6.7, each read into day, month, year and
+// time. Date.parse alone is too lenient ("-1" is a date to V8) and reads asctime in local time.
+const IMF_FIXDATE = new RegExp(String.raw`^${DAY}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) ${TIME} GMT$`);
 const RFC850_DATE = new RegExp(
-  String.raw`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-(${MONTH})-(\d{2}) ${TIME} GMT$`,
+  String.raw`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) ${TIME} GMT$`,
 );
-const ASCTIME_DATE = new RegExp(
-  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${MONTH}) ( \d|\d{2}) ${TIME} (\d{4})$`,
-);
-
-function utc(year: number, month: string, day: string, h: string, m: string, s: string) {
-  const monthIndex = MONTHS.indexOf(month);
-  const time = Date.UTC(year, monthIndex, Number(day), Number(h), Number(m), Number(s));
-  const check = new Date(time);
-  // Rejects 31 Feb, 25:00:00 and the like instead of letting Date roll them over.
-  const valid =
-    check.getUTCDate() === Number(day) &&
-    check.getUTCHours() === Number(h) &&
-    check.getUTCMinutes() === Number(m) &&
-    check.getUTCSeconds() === Number(s);
-  return valid ? time : undefined;
-}
+const ASCTIME_DATE = new RegExp(String.raw`^${DAY} ([A-Z][a-z]{2}) ( \d|\d\d) ${TIME} (\d{4})$`);
 
 /** An HTTP-date in any of its three forms, as epoch milliseconds, or undefined. */
-export function parseHttpDate(value: string, now = Date.now()): number | undefined {
+function parseHttpDate(value: string, now: number): number | undefined {
+  let date: string;
   let m = IMF_FIXDATE.exec(value);
-  if (m) return utc(Number(m[3]), m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
-  m = ASCTIME_DATE.exec(value);
-  if (m) return utc(Number(m[6]), m[1]!, m[2]!.trim(), m[3]!, m[4]!, m[5]!);
-  m = RFC850_DATE.exec(value);
-  if (m) {
+  if (m) date = `${m[1]} ${m[2]} ${m[3]} ${m[4]} GMT`;
+  else if ((m = ASCTIME_DATE.exec(value))) {
+    date = `${m[2]!.trim().padStart(2, "0")} ${m[1]} ${m[4]} ${m[3]} GMT`;
+  } else if ((m = RFC850_DATE.exec(value))) {
     // A two-digit year more than 50 years ahead means the most recent past century.
     const thisYear = new Date(now).getUTCFullYear();
     let year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
     if (year > thisYear + 50) year -= 100;
-    return utc(year, m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
-  }
-  return undefined;
+    date = `${m[1]} ${m[2]} ${year} ${m[4]} GMT`;
+  } else return undefined;
+  const ms = Date.parse(date);
+  // The date must come back unchanged from Date's own IMF-fixdate form: this refuses unknown
+  // months, 31 Feb, 25:00:00 and the like, which Date would roll over.
+  return new Date(ms).toUTCString().slice(5) === date ? ms : undefined;
 }
 
 /**
