@@ -106,7 +106,15 @@ export class Attempt {
     const declared = response.headers.get("Content-Length");
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
-      problem = `Atlas does not redirect; this redirect to ${target(response, request.url)} was not followed`;
+      // The error names where the redirect pointed, by origin only.
+      const location = response.headers.get("Location");
+      let target = "a missing or invalid Location";
+      try {
+        if (location !== null) target = new URL(location, request.url).origin;
+      } catch {
+        // an invalid Location: the target stays as it is
+      }
+      problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
       problem = `the fetch followed a redirect to ${redactUrl(response.url)}; the answer was refused`;
     } else if (Number(declared) > this.#maxBytes) {
@@ -121,14 +129,8 @@ export class Attempt {
       this.settle();
       return response;
     }
-    const bound = response as unknown as Readers;
-    bound[ATTEMPT] = this;
-    bound.text = readText;
-    bound.json = readJson;
-    bound.arrayBuffer = readArrayBuffer;
-    bound.blob = readBlob;
-    bound.bytes = readBytes;
-    return response;
+    (response as Bound)[ATTEMPT] = this;
+    return Object.assign(response, READERS);
   }
 
   static #expire(attempt: Attempt): void {
@@ -226,49 +228,27 @@ export class Attempt {
   }
 }
 
-/** Where a redirect pointed: the origin of its Location, for the error. */
-function target(response: Response, requestUrl: string): string {
-  const location = response.headers.get("Location");
-  if (location === null) return "a missing Location";
-  try {
-    return new URL(location, requestUrl).origin;
-  } catch {
-    return "an invalid Location";
-  }
-}
-
 /** Throws an answer away unread: cancels its body, then ends its attempt. */
 export async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
   (response as Partial<Bound>)[ATTEMPT]?.settle();
 }
 
-/** The readers, as they sit on a bound response. */
-interface Readers {
-  [ATTEMPT]: Attempt;
-  text: typeof readText;
-  json: typeof readJson;
-  arrayBuffer: typeof readArrayBuffer;
-  blob: typeof readBlob;
-  bytes: typeof readBytes;
-}
-
 const decoder = new TextDecoder();
 
-// Like the platform's readers these are methods, which find their attempt through `this`. Each
-// hands out its own copy of what was read.
-function readText(this: Bound): Promise<string> {
-  return this[ATTEMPT].read(this).then((bytes) => decoder.decode(bytes));
-}
-function readJson(this: Bound): Promise<unknown> {
-  return readText.call(this).then((text) => JSON.parse(text) as unknown);
-}
-function readArrayBuffer(this: Bound): Promise<ArrayBuffer> {
-  return readBytes.call(this).then((bytes) => bytes.buffer as ArrayBuffer);
-}
-function readBlob(this: Bound): Promise<Blob> {
-  return this[ATTEMPT].read(this).then((bytes) => new Blob([bytes]));
-}
-function readBytes(this: Bound): Promise<Uint8Array> {
-  return this[ATTEMPT].read(this).then((bytes) => bytes.slice());
-}
+/**
+ * A body reader for a bound response. Like the platform's readers it is a method, which finds
+ * its attempt through `this`; each call hands out its own copy of what was read.
+ */
+const reader = <T>(convert: (bytes: Uint8Array) => T) =>
+  function (this: Bound): Promise<T> {
+    return this[ATTEMPT].read(this).then(convert);
+  };
+
+const READERS = {
+  text: reader((bytes) => decoder.decode(bytes)),
+  json: reader((bytes) => JSON.parse(decoder.decode(bytes)) as unknown),
+  arrayBuffer: reader((bytes) => bytes.slice().buffer),
+  blob: reader((bytes) => new Blob([bytes])),
+  bytes: reader((bytes) => bytes.slice()),
+};

@@ -15,7 +15,7 @@ import type { ClientConfig } from "../options.js";
 import { oneLine, redactUrl, type Scrub } from "../text.js";
 import { Attempt, discard, type Flight } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
-import { errorCode, retryable, retryDelay, rootCause, sleep } from "./retry.js";
+import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -55,18 +55,6 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const flight: Flight = { active: 0, drained: undefined, spare: [] };
   let closed = false;
 
-  function failure(request: AtlasRequest, error: unknown, attempts: number): AtlasError {
-    const root = rootCause(error);
-    const code = errorCode(error);
-    const text = oneLine(scrub(root instanceof Error ? root.message : String(root)));
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const suffix = code && !text.includes(code) ? ` (${code})` : "";
-    return new AtlasError(
-      `atlas-invites: ${request.method} ${redactUrl(request.url)} failed${tries}: ${text}${suffix}`,
-      { cause: error },
-    );
-  }
-
   /** `own` marks authentication's own requests, which carry no API credentials to renew. */
   async function send(input: AtlasRequest | Request, own = false, closing = false) {
     const request = isAtlasRequest(input) ? input : await adopt(input);
@@ -96,13 +84,22 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         if (err instanceof AtlasError || err === caller?.reason) throw err;
         error = err;
       }
-      const delayMs =
-        retry && retryable(request.method, response?.status, error)
-          ? retryDelay(retry, n, response, Date.now() - request.startedAt, Math.random())
-          : undefined;
+      const elapsed = Date.now() - request.startedAt;
+      const delayMs = retry
+        ? retryDelay(retry, n, request.method, response, error, elapsed, Math.random())
+        : undefined;
       if (delayMs === undefined) {
         if (response) return response;
-        throw failure(request, error, n + 1);
+        const chain = causes(error);
+        const root = chain[chain.length - 1];
+        const code = errorCode(error);
+        const text = oneLine(scrub(root instanceof Error ? root.message : String(root)));
+        const tries = n > 0 ? ` after ${n + 1} attempts` : "";
+        const suffix = code && !text.includes(code) ? ` (${code})` : "";
+        throw new AtlasError(
+          `atlas-invites: ${request.method} ${redactUrl(request.url)} failed${tries}: ${text}${suffix}`,
+          { cause: error },
+        );
       }
       if (response) await discard(response);
       onRetry?.({

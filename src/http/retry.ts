@@ -104,72 +104,61 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no listener. */
 export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = () => {
+    const done = () => {
       clearTimeout(timer);
-      reject(signal!.reason as Error);
+      signal?.removeEventListener("abort", done);
+      if (signal?.aborted) reject(signal.reason as Error);
+      else resolve();
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+    if (signal?.aborted) done();
   });
 }
 
-/** The first error code in a cause chain: undici wraps the socket error in "fetch failed". */
+/** An error and its causes, outermost first: undici wraps the socket error in "fetch failed". */
+export function causes(err: unknown): unknown[] {
+  const chain = [err];
+  for (let next = err; chain.length < 8; chain.push(next)) {
+    next = (next as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) break;
+  }
+  return chain;
+}
+
+/** The first error code in a cause chain. */
 export function errorCode(err: unknown): string | undefined {
-  for (let current = err, depth = 0; current && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (const e of causes(err)) {
+    const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
-/** The innermost error of a cause chain. */
-export function rootCause(err: unknown): unknown {
-  let current = err;
-  for (let depth = 0; depth < 8; depth++) {
-    const next = (current as { cause?: unknown } | null)?.cause;
-    if (next === undefined || next === null) break;
-    current = next;
-  }
-  return current;
-}
-
 /**
- * Whether another attempt may follow this answer (`status`) or connection failure (`error`).
- * GET and PATCH set state rather than add to it, so sending them again is safe after any
- * transient failure. The role changes (POST ...:addRole, :removeRole) are retried only when
- * Atlas cannot have acted on them: a 429 or 503, or a connection that never opened.
- */
-export function retryable(method: string, status: number | undefined, error: unknown): boolean {
-  const idempotent = method !== "POST";
-  if (status !== undefined) {
-    return idempotent ? RETRY_STATUSES.has(status) : RETRY_AFTER_STATUSES.has(status);
-  }
-  const code = errorCode(error);
-  if (code === undefined) return false;
-  return idempotent ? RETRY_CODES.has(code) : NOT_SENT_CODES.has(code);
-}
-
-/**
- * How long to wait before retry number `n` (0 for the first), or undefined to stop: the retries
- * are used up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the
- * time budget. `random` gives the jitter, a number in [0, 1).
+ * How long to wait before retry number `n` (0 for the first) after an answer (`response`) or a
+ * connection failure (`error`), or undefined for no retry. GET and PATCH set state rather than
+ * add to it, so sending them again is safe after any transient failure; the role changes (POST
+ * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429 or
+ * 503, or a connection that never opened. There is no retry either when the retries are used
+ * up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the time budget.
+ * `random` gives the jitter, a number in [0, 1).
  */
 export function retryDelay(
   policy: Required<RetryOptions>,
   n: number,
+  method: string,
   response: Response | undefined,
+  error: unknown,
   elapsedMs: number,
   random: number,
 ): number | undefined {
-  if (n >= policy.maxRetries) return undefined;
+  const idempotent = method !== "POST";
+  const code = response ? undefined : errorCode(error);
+  const worth = response
+    ? (idempotent ? RETRY_STATUSES : RETRY_AFTER_STATUSES).has(response.status)
+    : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
+  if (!worth || n >= policy.maxRetries) return undefined;
   let delayMs = random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
   if (response && RETRY_AFTER_STATUSES.has(response.status)) {
     const asked = parseRetryAfter(response.headers.get("Retry-After"));
