@@ -116,7 +116,7 @@ export class Attempt {
       }
       problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
-      problem = `the fetch followed a redirect to ${redactUrl(response.url)}; the answer was refused`;
+      problem = `the fetch followed a redirect to ${redactUrl(response.url)}`;
     } else if (Number(declared) > this.#maxBytes) {
       problem = this.#tooLarge(`${declared} bytes`);
     }
@@ -188,35 +188,37 @@ export class Attempt {
 
   /** The whole body, read once; the attempt ends when the read does, whichever way. */
   read(response: Response): Promise<Uint8Array> {
-    return (this.#body ??= this.#readAll(response).finally(() => this.settle()));
+    return (this.#body ??= this.#readAll(response).then(
+      (bytes) => {
+        this.settle();
+        return bytes;
+      },
+      (error: unknown) => {
+        this.settle();
+        // What a failed read becomes: the abort reason (a timeout, the caller's), the size
+        // limit's error, or an answer cut off mid-body.
+        const signal = this.#lease[0].signal;
+        if (signal.aborted) throw signal.reason;
+        if (error instanceof AtlasApiError) throw error;
+        throw this.fail("the connection closed before the whole response body arrived", error);
+      },
+    ));
   }
 
-  /**
-   * Counts the body while it streams in (a declared length may be missing) and stops at the
-   * limit. A failed read becomes the abort reason (a timeout, the caller's), or an answer cut
-   * off mid-body.
-   */
+  /** Counts the body while it streams in (a declared length may be missing); stops at the limit. */
   async #readAll(response: Response): Promise<Uint8Array> {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      let chunk;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        const signal = this.#lease[0].signal;
-        throw signal.aborted
-          ? signal.reason
-          : this.fail("the connection closed before the whole response body arrived", error);
-      }
-      if (chunk.done) break;
-      size += chunk.value.byteLength;
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
       if (size > this.#maxBytes) {
         await reader.cancel().catch(() => undefined);
         throw this.fail(this.#tooLarge(`over ${this.#maxBytes} bytes`));
       }
-      chunks.push(chunk.value);
+      chunks.push(value);
     }
     const all = new Uint8Array(size);
     size = 0;

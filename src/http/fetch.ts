@@ -68,7 +68,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed.
       if (closed && !closing) {
-        throw new AtlasError("atlas-invites: this client was closed; create a new one");
+        throw new AtlasError("atlas-invites: this client was closed");
       }
       if (caller?.aborted) throw caller.reason;
       let response: Response | undefined;
