@@ -59,15 +59,14 @@ const RETRY_CODES = new Set([
 /** Failures after which the request cannot have reached Atlas. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
-const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
-const TIME = String.raw`(\d\d:\d\d:\d\d)`;
 // The three HTTP-date forms of RFC 9110, section 5.6.7, each read into day, month, year and
 // time. Date.parse alone is too lenient ("-1" is a date to V8) and reads asctime in local time.
-const IMF_FIXDATE = new RegExp(String.raw`^${DAY}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) ${TIME} GMT$`);
-const RFC850_DATE = new RegExp(
-  String.raw`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) ${TIME} GMT$`,
-);
-const ASCTIME_DATE = new RegExp(String.raw`^${DAY} ([A-Z][a-z]{2}) ( \d|\d\d) ${TIME} (\d{4})$`);
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT$/;
+const RFC850_DATE =
+  /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT$/;
+const ASCTIME_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ( \d|\d\d) (\d\d:\d\d:\d\d) (\d{4})$/;
 
 /** An HTTP-date in any of its three forms, as epoch milliseconds, or undefined. */
 function parseHttpDate(value: string, now: number): number | undefined {
