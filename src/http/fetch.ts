@@ -6,17 +6,16 @@
  *   a 3xx is an error that names where it pointed);
  * - each attempt bounded by its timeout (the first one counted from the start of the call, so it
  *   covers the wait for credentials too) and by the caller's signal, and its body by the
- *   response size limit (see body.ts);
+ *   response size limit (see attempt.ts);
  * - retries of rate limits, transient errors and dropped connections by the retry policy;
  * - nothing once the client is closed.
  */
 import { AtlasError } from "../errors.js";
 import type { ClientConfig } from "../options.js";
 import { oneLine, redactUrl, type Scrub } from "../text.js";
-import { Attempt, expire, type Flight } from "./attempt.js";
-import { bindBody, discard, tooLarge } from "./body.js";
+import { Attempt, discard, type Flight } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
-import { errorCode, retryable, retryDelay, rootCause, sleep } from "./retry.js";
+import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -50,117 +49,57 @@ export interface ClientFetch {
   close(): Promise<void>;
 }
 
-const CLOSED = "atlas-invites: this client was closed; create a new client to make more calls";
-
 export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
   const origin = new URL(baseUrl).origin;
   const flight: Flight = { active: 0, drained: undefined, spare: [] };
   let closed = false;
 
-  const prefix = `${origin}/`;
-  const sameOrigin = (url: string) => url.startsWith(prefix);
-
-  /** Sends `request` once, bounded by its timeout and the caller's signal. */
-  async function attempt(request: AtlasRequest, first: boolean): Promise<Response> {
-    const caller = request.signal;
-    if (caller?.aborted) throw caller.reason;
-    const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
-    const current = new Attempt(request, limit, maxResponseBytes, flight, scrub);
-    if (limit > 0) {
-      // The first attempt's time counts from the start of the call, waiting for credentials included.
-      const remaining = first ? limit - (Date.now() - request.startedAt) : limit;
-      if (remaining <= 0) {
-        current.settle();
-        throw current.timedOut();
-      }
-      current.timer = setTimeout(expire, remaining, current);
-      // A body nobody reads must not keep the process alive until its timer fires.
-      current.timer.unref();
-    }
-    let response: Response;
-    try {
-      response = await options.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.bodyText,
-        signal: current.signal,
-        redirect: "manual",
-      });
-    } catch (error) {
-      current.settle();
-      throw current.signal.aborted ? current.signal.reason : error;
-    }
-    current.response = response;
-    const declared = response.headers.get("Content-Length");
-    let problem: string | undefined;
-    if (response.status >= 300 && response.status < 400) {
-      problem = `Atlas does not redirect, so the client did not follow this redirect to ${target(response, request.url)}`;
-    } else if (response.redirected) {
-      problem = `the fetch followed a redirect to ${redactUrl(response.url)}; the answer was refused`;
-    } else if (declared !== null && Number(declared) > maxResponseBytes) {
-      await discard(response);
-      current.settle();
-      throw tooLarge(current, `${declared} bytes`);
-    }
-    if (problem !== undefined) {
-      await discard(response);
-      current.settle();
-      throw current.fail(problem);
-    }
-    if (response.body === null || declared === "0") {
-      current.settle();
-      return response;
-    }
-    return bindBody(response, current, declared === null);
-  }
-
-  function networkFailure(request: AtlasRequest, error: unknown, attempts: number): AtlasError {
-    const root = rootCause(error);
-    const code = errorCode(error);
-    const text = oneLine(scrub(root instanceof Error ? root.message : String(root)));
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const suffix = code && !text.includes(code) ? ` (${code})` : "";
-    return new AtlasError(
-      `atlas-invites: ${request.method} ${redactUrl(request.url)} failed${tries}: ${text}${suffix}`,
-      { cause: error },
-    );
-  }
-
   /** `own` marks authentication's own requests, which carry no API credentials to renew. */
-  async function send(
-    input: AtlasRequest | Request,
-    own = false,
-    closing = false,
-  ): Promise<Response> {
+  async function send(input: AtlasRequest | Request, own = false, closing = false) {
     const request = isAtlasRequest(input) ? input : await adopt(input);
-    if (!sameOrigin(request.url)) {
+    if (!request.url.startsWith(`${origin}/`)) {
       throw new AtlasError(
         `atlas-invites: refused to send ${request.method} ${redactUrl(request.url)}: the client sends requests to ${origin} only`,
       );
     }
+    const caller = request.signal;
+    const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed.
-      if (closed && !closing) throw new AtlasError(CLOSED);
+      if (closed && !closing) {
+        throw new AtlasError("atlas-invites: this client was closed");
+      }
+      if (caller?.aborted) throw caller.reason;
       let response: Response | undefined;
       let error: unknown;
       try {
-        response = await attempt(request, n === 0);
+        response = await new Attempt(request, limit, maxResponseBytes, flight, scrub).run(
+          options.fetch,
+          n === 0,
+        );
+        // Most answers are final: a success, or an error status the retry policy leaves alone.
+        if (response.status < 400) return response;
       } catch (err) {
-        if (err instanceof AtlasError || err === request.signal?.reason) throw err;
+        if (err instanceof AtlasError || err === caller?.reason) throw err;
         error = err;
       }
-      // Most answers are final: a success, or an error status the retry policy leaves alone.
-      if (response !== undefined && response.status < 400) return response;
-      if (retry === false || !retryable(request.method, response?.status, error)) {
-        if (response) return response;
-        throw networkFailure(request, error, n + 1);
-      }
       const elapsed = Date.now() - request.startedAt;
-      const delayMs = retryDelay(retry, n, response, elapsed, Math.random());
+      const delayMs = retry
+        ? retryDelay(retry, n, request.method, response, error, elapsed, Math.random())
+        : undefined;
       if (delayMs === undefined) {
         if (response) return response;
-        throw networkFailure(request, error, n + 1);
+        const chain = causes(error);
+        const root = chain[chain.length - 1];
+        const code = errorCode(error);
+        const text = oneLine(scrub(root instanceof Error ? root.message : String(root)));
+        const tries = n > 0 ? ` after ${n + 1} attempts` : "";
+        const suffix = code && !text.includes(code) ? ` (${code})` : "";
+        throw new AtlasError(
+          `atlas-invites: ${request.method} ${redactUrl(request.url)} failed${tries}: ${text}${suffix}`,
+          { cause: error },
+        );
       }
       if (response) await discard(response);
       onRetry?.({
@@ -171,7 +110,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         status: response?.status,
         error,
       });
-      await sleep(delayMs, request.signal);
+      await sleep(delayMs, caller);
       if (!own) await beforeRetry(request);
     }
   }
@@ -191,15 +130,4 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     if (flight.active > 0) await new Promise<void>((resolve) => (flight.drained = resolve));
   };
   return clientFetch;
-}
-
-/** Where a redirect pointed: the origin of its Location, for the error. */
-function target(response: Response, requestUrl: string): string {
-  const location = response.headers.get("Location");
-  if (location === null) return "a missing Location";
-  try {
-    return new URL(location, requestUrl).origin;
-  } catch {
-    return "an invalid Location";
-  }
 }

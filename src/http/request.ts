@@ -26,10 +26,6 @@ export interface AtlasRequestInit {
   timeout?: unknown;
 }
 
-/** Everything a standard Request is also taken to be, so middleware may return one. */
-const foreign = (value: unknown): value is Request =>
-  typeof globalThis.Request === "function" && value instanceof globalThis.Request;
-
 export class AtlasRequest {
   readonly url: string;
   readonly method: string;
@@ -86,22 +82,13 @@ export class AtlasRequest {
    * `Request`; they count as instances too, and the client's fetch reads them as such.
    */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      (typeof value === "object" &&
-        value !== null &&
-        Object.getPrototypeOf(value) === AtlasRequest.prototype) ||
-      foreign(value)
-    );
+    return isAtlasRequest(value) || value instanceof Request;
   }
 }
 
 /** True for requests built by this client (not a standard Request a middleware returned). */
 export function isAtlasRequest(value: unknown): value is AtlasRequest {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    Object.getPrototypeOf(value) === AtlasRequest.prototype
-  );
+  return (value as { constructor?: unknown } | null | undefined)?.constructor === AtlasRequest;
 }
 
 /** A standard Request read into an AtlasRequest (its body as text), for the client's fetch. */

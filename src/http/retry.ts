@@ -59,49 +59,33 @@ const RETRY_CODES = new Set([
 /** Failures after which the request cannot have reached Atlas. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTH = MONTHS.join("|");
-const TIME = String.raw`(\d{2}):(\d{2}):(\d{2})`;
-// The three HTTP-date forms of RFC 9110, section 5.6.7. Date.parse alone is too lenient ("-1"
-// is a date to V8) and reads the asctime form in local time.
-const IMF_FIXDATE = new RegExp(
-  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (${MONTH}) (\d{4}) ${TIME} GMT$`,
-);
-const RFC850_DATE = new RegExp(
-  String.raw`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-(${MONTH})-(\d{2}) ${TIME} GMT$`,
-);
-const ASCTIME_DATE = new RegExp(
-  String.raw`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${MONTH}) ( \d|\d{2}) ${TIME} (\d{4})$`,
-);
-
-function utc(year: number, month: string, day: string, h: string, m: string, s: string) {
-  const monthIndex = MONTHS.indexOf(month);
-  const time = Date.UTC(year, monthIndex, Number(day), Number(h), Number(m), Number(s));
-  const check = new Date(time);
-  // Rejects 31 Feb, 25:00:00 and the like instead of letting Date roll them over.
-  const valid =
-    check.getUTCDate() === Number(day) &&
-    check.getUTCHours() === Number(h) &&
-    check.getUTCMinutes() === Number(m) &&
-    check.getUTCSeconds() === Number(s);
-  return valid ? time : undefined;
-}
+// The three HTTP-date forms of RFC 9110, section 5.6.7, each read into day, month, year and
+// time. Date.parse alone is too lenient ("-1" is a date to V8) and reads asctime in local time.
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) GMT$/;
+const RFC850_DATE =
+  /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d:\d\d:\d\d) GMT$/;
+const ASCTIME_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ( \d|\d\d) (\d\d:\d\d:\d\d) (\d{4})$/;
 
 /** An HTTP-date in any of its three forms, as epoch milliseconds, or undefined. */
-export function parseHttpDate(value: string, now = Date.now()): number | undefined {
+function parseHttpDate(value: string, now: number): number | undefined {
+  let date: string;
   let m = IMF_FIXDATE.exec(value);
-  if (m) return utc(Number(m[3]), m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
-  m = ASCTIME_DATE.exec(value);
-  if (m) return utc(Number(m[6]), m[1]!, m[2]!.trim(), m[3]!, m[4]!, m[5]!);
-  m = RFC850_DATE.exec(value);
-  if (m) {
+  if (m) date = `${m[1]} ${m[2]} ${m[3]} ${m[4]} GMT`;
+  else if ((m = ASCTIME_DATE.exec(value))) {
+    date = `${m[2]!.trim().padStart(2, "0")} ${m[1]} ${m[4]} ${m[3]} GMT`;
+  } else if ((m = RFC850_DATE.exec(value))) {
     // A two-digit year more than 50 years ahead means the most recent past century.
     const thisYear = new Date(now).getUTCFullYear();
     let year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
     if (year > thisYear + 50) year -= 100;
-    return utc(year, m[2]!, m[1]!, m[4]!, m[5]!, m[6]!);
-  }
-  return undefined;
+    date = `${m[1]} ${m[2]} ${year} ${m[4]} GMT`;
+  } else return undefined;
+  const ms = Date.parse(date);
+  // The date must come back unchanged from Date's own IMF-fixdate form: this refuses unknown
+  // months, 31 Feb, 25:00:00 and the like, which Date would roll over.
+  return new Date(ms).toUTCString().slice(5) === date ? ms : undefined;
 }
 
 /**
@@ -119,72 +103,61 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no listener. */
 export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = () => {
+    const done = () => {
       clearTimeout(timer);
-      reject(signal!.reason as Error);
+      signal?.removeEventListener("abort", done);
+      if (signal?.aborted) reject(signal.reason as Error);
+      else resolve();
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+    if (signal?.aborted) done();
   });
 }
 
-/** The first error code in a cause chain: undici wraps the socket error in "fetch failed". */
+/** An error and its causes, outermost first: undici wraps the socket error in "fetch failed". */
+export function causes(err: unknown): unknown[] {
+  const chain = [err];
+  for (let next = err; chain.length < 8; chain.push(next)) {
+    next = (next as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) break;
+  }
+  return chain;
+}
+
+/** The first error code in a cause chain. */
 export function errorCode(err: unknown): string | undefined {
-  for (let current = err, depth = 0; current && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (const e of causes(err)) {
+    const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
-/** The innermost error of a cause chain. */
-export function rootCause(err: unknown): unknown {
-  let current = err;
-  for (let depth = 0; depth < 8; depth++) {
-    const next = (current as { cause?: unknown } | null)?.cause;
-    if (next === undefined || next === null) break;
-    current = next;
-  }
-  return current;
-}
-
 /**
- * Whether another attempt may follow this answer (`status`) or connection failure (`error`).
- * GET and PATCH set state rather than add to it, so sending them again is safe after any
- * transient failure. The role changes (POST ...:addRole, :removeRole) are retried only when
- * Atlas cannot have acted on them: a 429 or 503, or a connection that never opened.
- */
-export function retryable(method: string, status: number | undefined, error: unknown): boolean {
-  const idempotent = method !== "POST";
-  if (status !== undefined) {
-    return idempotent ? RETRY_STATUSES.has(status) : RETRY_AFTER_STATUSES.has(status);
-  }
-  const code = errorCode(error);
-  if (code === undefined) return false;
-  return idempotent ? RETRY_CODES.has(code) : NOT_SENT_CODES.has(code);
-}
-
-/**
- * How long to wait before retry number `n` (0 for the first), or undefined to stop: the retries
- * are used up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the
- * time budget. `random` gives the jitter, a number in [0, 1).
+ * How long to wait before retry number `n` (0 for the first) after an answer (`response`) or a
+ * connection failure (`error`), or undefined for no retry. GET and PATCH set state rather than
+ * add to it, so sending them again is safe after any transient failure; the role changes (POST
+ * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429 or
+ * 503, or a connection that never opened. There is no retry either when the retries are used
+ * up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the time budget.
+ * `random` gives the jitter, a number in [0, 1).
  */
 export function retryDelay(
   policy: Required<RetryOptions>,
   n: number,
+  method: string,
   response: Response | undefined,
+  error: unknown,
   elapsedMs: number,
   random: number,
 ): number | undefined {
-  if (n >= policy.maxRetries) return undefined;
+  const idempotent = method !== "POST";
+  const code = response ? undefined : errorCode(error);
+  const worth = response
+    ? (idempotent ? RETRY_STATUSES : RETRY_AFTER_STATUSES).has(response.status)
+    : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
+  if (!worth || n >= policy.maxRetries) return undefined;
   let delayMs = random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
   if (response && RETRY_AFTER_STATUSES.has(response.status)) {
     const asked = parseRetryAfter(response.headers.get("Retry-After"));
