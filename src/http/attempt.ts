@@ -220,6 +220,9 @@ export class Attempt {
       }
       chunks.push(value);
     }
+    // One chunk is the common case for Atlas's small answers: no copy is needed then, as every
+    // reader makes its own copy or string.
+    if (chunks.length === 1) return chunks[0]!;
     const all = new Uint8Array(size);
     size = 0;
     for (const chunk of chunks) {
