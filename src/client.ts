@@ -10,10 +10,8 @@ import { createClientFetch } from "./http/fetch.js";
 import { AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
-import { apiVersionMiddleware } from "./middleware/api-version.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
-import { rateLimitMiddleware, type RateLimit } from "./middleware/rate-limit.js";
-import { userAgentMiddleware } from "./middleware/user-agent.js";
+import { headersMiddleware, type RateLimit } from "./middleware/headers.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
@@ -107,18 +105,19 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   }
 
   let rateLimit: RateLimit | undefined;
-  // The order matters. onRequest runs top to bottom: find the operation and set its version,
-  // check the input, name the client, report deprecation, then authenticate last, so that the
-  // credentials sign the final request. onResponse runs bottom to top: authentication handles a
-  // 401 first, and rate limits and deprecation headers are read from the answer the caller gets.
-  // Middleware added later with `atlas.client.use()` runs after all of these on the way out and
-  // before them on the way back.
+  // The order matters. onRequest runs top to bottom: find the operation and set the headers it
+  // sends (version, User-Agent), check the input, report deprecation, then authenticate last, so
+  // that the credentials sign the final request. onResponse runs bottom to top: authentication
+  // handles a 401 first, so rate limits and deprecation headers are read from the answer the
+  // caller gets. Middleware added later with `atlas.client.use()` runs after all of these on the
+  // way out and before them on the way back.
+  // With `onDeprecation: false` there is nothing to report, and no middleware for it.
+  const deprecation =
+    config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation)];
   client.use(
-    apiVersionMiddleware,
+    headersMiddleware(config.userAgent, (value) => (rateLimit = value)),
     validationMiddleware,
-    userAgentMiddleware(config.userAgent),
-    deprecationMiddleware(config.onDeprecation),
-    rateLimitMiddleware((value) => (rateLimit = value)),
+    ...deprecation,
     auth.middleware,
   );
 

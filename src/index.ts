@@ -23,7 +23,7 @@ export type { Violation, ViolationRule } from "./validation/rules.js";
 export type { FetchLike, SentReply } from "./http/fetch.js";
 export type { RetryInfo, RetryOptions } from "./http/retry.js";
 export type { DeprecationNotice, OnDeprecation } from "./middleware/deprecation.js";
-export type { RateLimit } from "./middleware/rate-limit.js";
+export type { RateLimit } from "./middleware/headers.js";
 export { OPERATION_IDS, ORG_ROLES, KNOWN_PROJECT_ROLES } from "../generated/operations.js";
 export type { OperationId } from "../generated/operations.js";
 export type { paths, components } from "../generated/atlas.js";

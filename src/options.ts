@@ -7,7 +7,7 @@ import type { AuthStrategy } from "./auth/strategy.js";
 import type { FetchLike } from "./http/fetch.js";
 import type { RetryInfo, RetryOptions } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
-import { buildUserAgent } from "./middleware/user-agent.js";
+import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";

@@ -7,8 +7,6 @@
 export { createAuth } from "../../src/auth/middleware.js";
 export { AtlasRequest } from "../../src/http/request.js";
 export { serializeBody, serializePath, serializeQuery } from "../../src/http/serialize.js";
-export { apiVersionMiddleware } from "../../src/middleware/api-version.js";
 export { deprecationMiddleware } from "../../src/middleware/deprecation.js";
-export { rateLimitMiddleware } from "../../src/middleware/rate-limit.js";
-export { buildUserAgent, userAgentMiddleware } from "../../src/middleware/user-agent.js";
+export { buildUserAgent, headersMiddleware } from "../../src/middleware/headers.js";
 export { validationMiddleware } from "../../src/middleware/validation.js";

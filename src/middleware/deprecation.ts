@@ -24,7 +24,8 @@ export type OnDeprecation = ((notice: DeprecationNotice) => void) | false | unde
 /** Operations already reported through process warnings, shared by every client in the process. */
 const warnedInProcess = new Set<string>();
 
-export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware {
+/** The middleware for notices that are on: `onDeprecation` is the caller's callback or undefined. */
+export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, false>): Middleware {
   const reportedByThisClient = new Set<string>();
 
   function report(
@@ -60,7 +61,6 @@ export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware 
 
   return {
     onRequest({ request, schemaPath }) {
-      if (onDeprecation === false) return undefined;
       const op = findOperation(request.method, schemaPath);
       if (op?.deprecated) {
         report(request, schemaPath, { source: "spec", sunset: op.sunset, deprecation: null });
@@ -70,7 +70,7 @@ export function deprecationMiddleware(onDeprecation: OnDeprecation): Middleware 
     onResponse({ request, response, schemaPath }) {
       const deprecation = response.headers.get("Deprecation");
       const sunset = response.headers.get("Sunset");
-      if (onDeprecation !== false && (deprecation !== null || sunset !== null)) {
+      if (deprecation !== null || sunset !== null) {
         report(request, schemaPath, { source: "response", sunset, deprecation });
       }
       return undefined;

@@ -1,0 +1,56 @@
+/**
+ * The headers middleware: what every request says about itself, and what every answer says about
+ * the caller's budget.
+ * - Accept (and Content-Type for a body): Atlas selects the resource version from the media type
+ *   application/vnd.atlas.YYYY-MM-DD+json and answers 406 without one. Each operation's version
+ *   comes from the generated table, which picks it from the spec; no version is written in src/.
+ * - User-Agent: the package, its version and Node's, after the caller's own name when given.
+ * - RateLimit-Limit and RateLimit-Remaining, kept from the last answer that carried both.
+ * A path template the spec does not have is refused here, before anything else looks at it.
+ */
+import type { Middleware } from "openapi-fetch";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../../generated/package-info.js";
+import { AtlasValidationError } from "../errors.js";
+import { isAtlasRequest } from "../http/request.js";
+import { findOperation } from "../operations.js";
+
+export interface RateLimit {
+  /** Requests allowed in the current window (RateLimit-Limit). */
+  limit: number;
+  /** Requests left in the current window (RateLimit-Remaining). */
+  remaining: number;
+}
+
+/** `<prefix> atlas-invites/<version> (node <version>)`, the prefix being the caller's own name. */
+export function buildUserAgent(prefix: string | undefined): string {
+  const own = `${PACKAGE_NAME}/${PACKAGE_VERSION} (node ${process.versions.node})`;
+  return prefix ? `${prefix} ${own}` : own;
+}
+
+export function headersMiddleware(
+  userAgent: string,
+  onRateLimit: (value: RateLimit) => void,
+): Middleware {
+  return {
+    onRequest({ request, schemaPath }) {
+      const op = findOperation(request.method, schemaPath);
+      if (!op) {
+        throw new AtlasValidationError(
+          `atlas-invites: ${request.method} ${schemaPath} is not an operation of the spec; nothing was sent`,
+        );
+      }
+      if (isAtlasRequest(request)) request.operation = op;
+      const { headers } = request;
+      headers.set("Accept", op.mediaType);
+      if (op.body !== null) headers.set("Content-Type", op.mediaType);
+      headers.set("User-Agent", userAgent);
+      return undefined;
+    },
+    onResponse({ response }) {
+      const limit = Number(response.headers.get("RateLimit-Limit") ?? NaN);
+      const remaining = Number(response.headers.get("RateLimit-Remaining") ?? NaN);
+      if (Number.isInteger(limit) && Number.isInteger(remaining)) onRateLimit({ limit, remaining });
+      return undefined;
+    },
+  };
+}
