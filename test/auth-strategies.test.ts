@@ -240,12 +240,23 @@ describe("fromEnv() with a client", () => {
 });
 
 describe("strategy input is checked when the strategy is created", () => {
+  // What each credential field must be: one message per field, whatever is wrong with it.
+  const CLIENT_ID_RULE =
+    /serviceAccount: clientId must be a non-empty string of visible ASCII characters only, without ':'$/;
+  const CLIENT_SECRET_RULE =
+    /serviceAccount: clientSecret must be a non-empty string without line breaks or control characters$/;
+  const PUBLIC_KEY_RULE =
+    /apiKey: publicKey must be a non-empty string of visible ASCII characters only, without '"' or '\\'$/;
+  const PRIVATE_KEY_RULE =
+    /apiKey: privateKey must be a non-empty string without line breaks or control characters$/;
+  const TOKEN_RULE =
+    /accessToken: token must be a non-empty string of visible ASCII characters only$/;
   const cases: [string, () => unknown, string, RegExp][] = [
     [
       "an empty client id",
       () => serviceAccount({ clientId: "", clientSecret }),
       "clientId",
-      /serviceAccount: clientId must be a non-empty string of visible ASCII characters only, without ':'$/,
+      CLIENT_ID_RULE,
     ],
     [
       "a client id that is not a string",
@@ -257,128 +268,108 @@ describe("strategy input is checked when the strategy is created", () => {
       "a client id with a colon",
       () => serviceAccount({ clientId: "mdb:sa", clientSecret }),
       "clientId",
-      /serviceAccount: clientId must be a non-empty string of visible ASCII characters only, without ':'$/,
+      CLIENT_ID_RULE,
     ],
     [
       "a client id with a space",
       () => serviceAccount({ clientId: "mdb sa", clientSecret }),
       "clientId",
-      /clientId must be a non-empty string of visible ASCII characters only, without ':'$/,
+      CLIENT_ID_RULE,
     ],
     [
       "a client id with a line break",
       () => serviceAccount({ clientId: "mdb_sa_id_1\nX: y", clientSecret }),
       "clientId",
-      /clientId must be a non-empty string of visible ASCII characters only, without ':'$/,
+      CLIENT_ID_RULE,
     ],
     [
       "a client id beyond ASCII",
       () => serviceAccount({ clientId: "mdb_sa_id_é", clientSecret }),
       "clientId",
-      /clientId must be a non-empty string of visible ASCII characters only, without ':'$/,
+      CLIENT_ID_RULE,
     ],
     [
       "an empty client secret",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: "" }),
       "clientSecret",
-      /serviceAccount: clientSecret must be a non-empty string without line breaks or control characters$/,
+      CLIENT_SECRET_RULE,
     ],
     [
       "a blank client secret",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: " \t" }),
       "clientSecret",
-      /serviceAccount: clientSecret must be a non-empty string without line breaks or control characters$/,
+      CLIENT_SECRET_RULE,
     ],
     [
       "a client secret with a line break",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: `${clientSecret}\r\nX: y` }),
       "clientSecret",
-      /serviceAccount: clientSecret must be a non-empty string without line breaks or control characters$/,
+      CLIENT_SECRET_RULE,
     ],
     [
       "a client secret with a NUL",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: `${clientSecret}\u0000` }),
       "clientSecret",
-      /clientSecret must be a non-empty string without line breaks or control characters$/,
+      CLIENT_SECRET_RULE,
     ],
     [
       "a client secret with DEL",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret: `${clientSecret}\u007f` }),
       "clientSecret",
-      /clientSecret must be a non-empty string without line breaks or control characters$/,
+      CLIENT_SECRET_RULE,
     ],
     [
       "an empty public key",
       () => apiKey({ publicKey: "", privateKey }),
       "publicKey",
-      /apiKey: publicKey must be a non-empty string of visible ASCII characters only, without '"' or '\\'$/,
+      PUBLIC_KEY_RULE,
     ],
     [
       "a public key with spaces",
       () => apiKey({ publicKey: "ab cd", privateKey }),
       "publicKey",
-      /apiKey: publicKey must be a non-empty string of visible ASCII characters only, without '"' or '\\'$/,
+      PUBLIC_KEY_RULE,
     ],
     [
       "a public key with a quote",
       () => apiKey({ publicKey: 'ab"cd', privateKey }),
       "publicKey",
-      /apiKey: publicKey must be a non-empty string of visible ASCII characters only, without '"' or '\\'$/,
+      PUBLIC_KEY_RULE,
     ],
     [
       "a public key with a backslash",
       () => apiKey({ publicKey: "ab\\cd", privateKey }),
       "publicKey",
-      /apiKey: publicKey must be a non-empty string of visible ASCII characters only, without '"' or '\\'$/,
+      PUBLIC_KEY_RULE,
     ],
     [
       "an empty private key",
       () => apiKey({ publicKey: "abcdefgh", privateKey: "" }),
       "privateKey",
-      /apiKey: privateKey must be a non-empty string without line breaks or control characters$/,
+      PRIVATE_KEY_RULE,
     ],
     [
       "a private key with a line break",
       () => apiKey({ publicKey: "abcdefgh", privateKey: `${privateKey}\nX: y` }),
       "privateKey",
-      /apiKey: privateKey must be a non-empty string without line breaks or control characters$/,
+      PRIVATE_KEY_RULE,
     ],
     [
       "a private key with a NUL",
       () => apiKey({ publicKey: "abcdefgh", privateKey: `${privateKey}\u0000` }),
       "privateKey",
-      /apiKey: privateKey must be a non-empty string without line breaks or control characters$/,
+      PRIVATE_KEY_RULE,
     ],
-    [
-      "an empty token",
-      () => accessToken({ token: "" }),
-      "token",
-      /accessToken: token must be a non-empty string of visible ASCII characters only$/,
-    ],
-    [
-      "a token with a space",
-      () => accessToken({ token: `${token} X: y` }),
-      "token",
-      /accessToken: token must be a non-empty string of visible ASCII characters only$/,
-    ],
+    ["an empty token", () => accessToken({ token: "" }), "token", TOKEN_RULE],
+    ["a token with a space", () => accessToken({ token: `${token} X: y` }), "token", TOKEN_RULE],
     [
       "a token with a line break",
       () => accessToken({ token: `${token}\r\nX: y` }),
       "token",
-      /accessToken: token must be a non-empty string of visible ASCII characters only$/,
+      TOKEN_RULE,
     ],
-    [
-      "a token with a NUL",
-      () => accessToken({ token: `${token}\u0000` }),
-      "token",
-      /accessToken: token must be a non-empty string of visible ASCII characters only$/,
-    ],
-    [
-      "a token beyond ASCII",
-      () => accessToken({ token: `${token}é` }),
-      "token",
-      /accessToken: token must be a non-empty string of visible ASCII characters only$/,
-    ],
+    ["a token with a NUL", () => accessToken({ token: `${token}\u0000` }), "token", TOKEN_RULE],
+    ["a token beyond ASCII", () => accessToken({ token: `${token}é` }), "token", TOKEN_RULE],
     [
       "a public key given to a service account",
       () => serviceAccount({ clientId: "mdb_sa_id_1", clientSecret, publicKey: "a" } as never),
