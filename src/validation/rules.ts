@@ -3,6 +3,7 @@
  * how a message names a value or a place, near-miss hints, and the string formats the generated
  * validators import when the spec uses them.
  */
+import { oneLine } from "../text.js";
 
 /** Every rule a violation can name. */
 export type ViolationRule =
@@ -103,15 +104,13 @@ export function article(name: string): string {
 /**
  * Quotes a rejected value for a message, cut to a few dozen characters. JSON quoting escapes
  * control characters; bidi overrides and other invisible characters are escaped too, so that a
- * value can neither reorder nor hide what a terminal shows.
+ * value can neither reorder nor hide what a terminal shows (oneLine does the same for server text).
  */
 export function show(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (typeof v !== "string") return kind(v);
-  const quoted = JSON.stringify(v.slice(0, SHOWN_CHARS)).replace(
-    /[\p{C}\p{Zl}\p{Zp}]/gu,
-    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
-  );
+  // The quoted text is at most a few hundred characters, so oneLine only escapes it.
+  const quoted = oneLine(JSON.stringify(v.slice(0, SHOWN_CHARS)), Infinity);
   return v.length > SHOWN_CHARS ? `${quoted}... (${v.length} characters)` : quoted;
 }
 
