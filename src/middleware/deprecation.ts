@@ -4,7 +4,7 @@
  * Atlas's `Deprecation` and `Sunset` response headers (RFC 9745, RFC 8594) when they appear.
  */
 import type { Middleware } from "openapi-fetch";
-import { findOperation } from "../operations.js";
+import { findOperation, type Operation } from "../operations.js";
 
 export interface DeprecationNotice {
   operationId: string;
@@ -29,14 +29,12 @@ export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, fals
   const reportedByThisClient = new Set<string>();
 
   function report(
-    request: Request,
-    schemaPath: string,
+    op: Operation,
     notice: Pick<DeprecationNotice, "source" | "sunset" | "deprecation">,
   ) {
-    const op = findOperation(request.method, schemaPath);
-    const key = `${notice.source}:${op?.operationId}`;
+    const key = `${notice.source}:${op.operationId}`;
     const seen = onDeprecation ? reportedByThisClient : warnedInProcess;
-    if (!op || seen.has(key)) return;
+    if (seen.has(key)) return;
     seen.add(key);
     const when =
       notice.source === "spec"
@@ -62,17 +60,17 @@ export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, fals
   return {
     onRequest({ request, schemaPath }) {
       const op = findOperation(request.method, schemaPath);
-      if (op?.deprecated) {
-        report(request, schemaPath, { source: "spec", sunset: op.sunset, deprecation: null });
-      }
+      if (op?.deprecated) report(op, { source: "spec", sunset: op.sunset, deprecation: null });
       return undefined;
     },
     onResponse({ request, response, schemaPath }) {
       const deprecation = response.headers.get("Deprecation");
       const sunset = response.headers.get("Sunset");
-      if (deprecation !== null || sunset !== null) {
-        report(request, schemaPath, { source: "response", sunset, deprecation });
-      }
+      const op =
+        deprecation !== null || sunset !== null
+          ? findOperation(request.method, schemaPath)
+          : undefined;
+      if (op) report(op, { source: "response", sunset, deprecation });
       return undefined;
     },
   };
