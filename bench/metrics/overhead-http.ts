@@ -7,13 +7,16 @@
  * Further arms, for explaining a miss: raw fetch with only a timeout signal; raw fetch called
  * exactly the way the client's fetch calls it (a Headers object, a timeout signal and timer,
  * `redirect: "manual"`, the body read as text and parsed); `atlas.client.GET/PATCH` without the
- * method; and bare openapi-fetch.
+ * method; bare openapi-fetch. Two more take the client apart along the request path, each
+ * sending through that same shaped raw fetch in place of the client's fetch: openapi-fetch with
+ * the client's Request class and serializers and one middleware that sets the same headers (what
+ * openapi-fetch's own path costs), and `atlas.client` with all its middleware.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/atlas.js";
 import {
   ACCESS_TOKEN,
@@ -26,7 +29,7 @@ import {
 } from "../lib/fixtures.js";
 import { ROOT } from "../lib/project.js";
 import type { MetricReport, Result } from "../lib/results.js";
-import type { ClientModule } from "../lib/runtime.js";
+import type { Runtime } from "../lib/runtime.js";
 import {
   interleave,
   medianExcess,
@@ -54,9 +57,10 @@ type Label = "GET" | "PATCH";
 const LABELS: Label[] = ["GET", "PATCH"];
 
 export async function measureHttpOverhead(
-  { createAtlasInvites, accessToken }: ClientModule,
+  { client: clientModule, internals }: Runtime,
   quick: boolean,
 ): Promise<MetricReport> {
+  const { createAtlasInvites, accessToken } = clientModule;
   const server = await startServer();
   try {
     const atlas = createAtlasInvites({
@@ -88,14 +92,60 @@ export async function measureHttpOverhead(
       }
     };
     const bare = createClient<paths>({ baseUrl: server.url, headers: headersOf("GET") });
+
+    /**
+     * The shaped raw fetch as openapi-fetch's `fetch`: it sends the client's request the way the
+     * client's fetch does (its Headers, its body text, a timeout signal and timer, manual
+     * redirects) and leaves reading the body to openapi-fetch.
+     */
+    const shapedFetch = async (request: Request): Promise<Response> => {
+      const own = request as unknown as { bodyText: string | null };
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      timer.unref();
+      try {
+        return await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: own.bodyText,
+          signal: controller.signal,
+          redirect: "manual",
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const ownOptions: ClientOptions = {
+      baseUrl: server.url,
+      fetch: shapedFetch,
+      Request: internals.AtlasRequest as unknown as typeof Request,
+      bodySerializer: internals.serializeBody,
+      querySerializer: internals.serializeQuery,
+      pathSerializer: internals.serializePath,
+    };
+    const headersSetter = (label: Label): Middleware => ({
+      onRequest({ request }) {
+        for (const [name, value] of Object.entries(headersOf(label))) {
+          request.headers.set(name, value);
+        }
+        return undefined;
+      },
+    });
+    const pathOnly = Object.fromEntries(
+      LABELS.map((label) => {
+        const client = createClient<paths>(ownOptions);
+        client.use(headersSetter(label));
+        return [label, client];
+      }),
+    ) as Record<Label, Client<paths>>;
     const params = { path: { orgId: ORG_ID, invitationId: INVITATION_ID } };
     const ids = { orgId: ORG_ID, invitationId: INVITATION_ID };
 
     const armsOf = (label: Label): Record<string, Arm> => {
-      const viaClient = (client: Client<paths>) =>
+      const viaClient = (client: Client<paths>, extra: object = {}) =>
         label === "GET"
-          ? () => client.GET(ORG_PATH, { params })
-          : () => client.PATCH(ORG_PATH, { params, body: PATCH_BODY });
+          ? () => client.GET(ORG_PATH, { params, ...extra })
+          : () => client.PATCH(ORG_PATH, { params, body: PATCH_BODY, ...extra });
       return {
         raw: async () =>
           (
@@ -119,6 +169,8 @@ export async function measureHttpOverhead(
           ),
         client: viaClient(atlas.client),
         bare: viaClient(bare),
+        path: viaClient(pathOnly[label]),
+        middleware: viaClient(atlas.client, { fetch: shapedFetch }),
       };
     };
     const arms: Record<string, Arm> = {};
@@ -169,6 +221,18 @@ export async function measureHttpOverhead(
         `called as the client's fetch calls it ${ratioOf("shaped")}x (${excess("shaped")} µs), ` +
         `\`atlas.client.${label}\` ${ratioOf("client")}x (${excess("client")} µs), bare ` +
         `openapi-fetch ${ratioOf("bare")}x (${excess("bare")} µs)`;
+      /** How much longer arm `a` took than arm `b`, median of the per-round differences. */
+      const part = (a: string, b: string) => signed(medianExcess(arm(a), arm(b)), 1);
+      const parts =
+        `${label} over loopback HTTP, what each part of the request path adds (µs per call, ` +
+        "median of per-round differences between arms that differ by that part only): what the " +
+        `client's fetch asks of undici (a timeout signal, manual redirects) ${part("shaped", "raw")}; ` +
+        "openapi-fetch's own path (the client's Request class and serializers, one middleware " +
+        `setting the same headers) over that shaped fetch ${part("path", "shaped")}; the client's ` +
+        `four middleware instead of that one ${part("middleware", "path")}; the client's fetch ` +
+        "(bounded body readers, retry bookkeeping, the origin check) instead of the shaped fetch " +
+        `${part("client", "middleware")}; the method over \`atlas.client.${label}\` ` +
+        `${part("ours", "client")}`;
       const cpuOf = (name: string) => cpu[`${label} ${name}`]!;
       const cpuLine =
         `in this process's CPU time per call: raw fetch ${cpuOf("raw").medianUs.toFixed(1)} µs, ` +
@@ -180,6 +244,7 @@ export async function measureHttpOverhead(
           `${arm("raw").medianUs.toFixed(1)}, ours ${arm("ours").medianUs.toFixed(1)}. Per round, ` +
           `over raw fetch (medians): ours ${ratio.toFixed(3)}x (${excess("ours")} µs), ${versus}; ` +
           `${cpuLine}.`,
+        `${parts}.`,
       );
       if (!met) {
         misses.push(
@@ -189,7 +254,7 @@ export async function measureHttpOverhead(
             `Against the same raw fetch: ${versus}. What the client's fetch asks of undici ` +
             "(a timeout signal and manual redirects) is the gap between raw fetch and raw fetch " +
             "called as the client's fetch calls it; the rest is the client's own JavaScript " +
-            `(${cpuLine}), whose parts the no-network details break down. Wall-clock time ` +
+            `(${cpuLine}), broken down by part in the details. Wall-clock time ` +
             "stretches CPU time when the cores are shared; the load average was " +
             `${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores when these rounds ended.`,
         );
