@@ -60,6 +60,11 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
 };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The longest delay a Node timer keeps (2^31 - 1 ms, about 24.8 days); a longer one fires after
+ * 1 ms instead. Every option in milliseconds stays within it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const KNOWN = [
@@ -104,10 +109,20 @@ function checkBaseUrl(raw: unknown): string {
   return url.href.replace(/\/+$/, "");
 }
 
+/** A count or size: a finite number of at least `min`. */
 function checkNumber(option: string, value: unknown, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    fail(option, `must be a number of at least ${min}`);
+    fail(option, `must be a finite number of at least ${min}`);
+  }
+  return value;
+}
+
+/** A time in milliseconds, from 0 to the longest a timer keeps. */
+function checkMs(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0 && value <= MAX_TIMER_MS)) {
+    fail(option, `must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (about 24.8 days)`);
   }
   return value;
 }
@@ -122,7 +137,8 @@ function checkRetry(retry: unknown): Required<RetryOptions> | false {
   const given = retry as RetryOptions;
   const merged = { ...DEFAULT_RETRY };
   for (const key of Object.keys(DEFAULT_RETRY) as (keyof RetryOptions)[]) {
-    merged[key] = checkNumber(`retry.${key}`, given[key], DEFAULT_RETRY[key]);
+    const check = key === "maxRetries" ? checkNumber : checkMs;
+    merged[key] = check(`retry.${key}`, given[key], DEFAULT_RETRY[key]);
   }
   return merged;
 }
@@ -182,7 +198,7 @@ export function resolveOptions(options: AtlasInvitesOptions): ClientConfig {
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL),
     userAgent: buildUserAgent(checkHeaderText("userAgent", options.userAgent)),
     fetch,
-    timeoutMs: checkNumber("timeout", options.timeout, DEFAULT_TIMEOUT_MS),
+    timeoutMs: checkMs("timeout", options.timeout, DEFAULT_TIMEOUT_MS),
     retry: checkRetry(options.retry),
     onRetry: options.onRetry,
     onDeprecation,

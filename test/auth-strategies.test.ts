@@ -505,7 +505,26 @@ describe("options checked when the client is created", () => {
       { retry: { maxRetry: 1 } },
       /options\.retry\.maxRetry is not a retry option/,
     ],
-    ["a negative timeout", { timeout: -1 }, /options\.timeout must be a number of at least 0/],
+    [
+      "a negative timeout",
+      { timeout: -1 },
+      /options\.timeout must be a number of milliseconds from 0 to 2147483647/,
+    ],
+    [
+      "a timeout longer than a timer keeps",
+      { timeout: 3_000_000_000 },
+      /options\.timeout must be a number of milliseconds from 0 to 2147483647 \(about 24\.8 days\)/,
+    ],
+    [
+      "a retry delay longer than a timer keeps",
+      { retry: { maxDelayMs: 2 ** 31 } },
+      /options\.retry\.maxDelayMs must be a number of milliseconds from 0 to 2147483647/,
+    ],
+    [
+      "a retry count that is not finite",
+      { retry: { maxRetries: Infinity } },
+      /options\.retry\.maxRetries must be a finite number of at least 0/,
+    ],
     ["a retry that is not an object", { retry: true }, /options\.retry must be an object or false/],
     [
       "an onRetry that is not a function",

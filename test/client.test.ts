@@ -440,13 +440,30 @@ describe("the response size limit", () => {
     expect(invite.id).toBe(OTHER_ID);
   });
 
-  it.each([0, -1, Number.NaN, "1000"])("refuses maxResponseBytes %j", (value) => {
+  it("keeps the longest timeout a Node timer allows, on the client and on a call", async () => {
+    const answer = { id: OTHER_ID, orgId: VALID_ID };
+    const fetch = stubFetch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return json(200, answer);
+    });
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: "stub-token-0123456789" }),
+      fetch,
+      timeout: 2_147_483_647,
+      onDeprecation: false,
+    });
+    expect((await atlas.getOrgInvite(someInvite)).id).toBe(OTHER_ID);
+    const call = await atlas.getOrgInvite({ ...someInvite, timeout: 2_147_483_647 });
+    expect(call.id).toBe(OTHER_ID);
+  });
+
+  it.each([0, -1, Number.NaN, Infinity, "1000"])("refuses maxResponseBytes %j", (value) => {
     expect(() =>
       createAtlasInvites({
         auth: accessToken({ token: "t0123456789" }),
         maxResponseBytes: value as number,
       }),
-    ).toThrow(/options\.maxResponseBytes must be a number of at least 1/);
+    ).toThrow(/options\.maxResponseBytes must be a finite number of at least 1/);
   });
 });
 

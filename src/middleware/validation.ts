@@ -9,6 +9,7 @@ import { validateInput } from "../../generated/validators.js";
 import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
 import { findOperation } from "../operations.js";
+import { MAX_TIMER_MS } from "../options.js";
 import { show, type Violation } from "../validation/rules.js";
 
 /** How many violations the message lists; the error's `violations` holds them all. */
@@ -35,9 +36,13 @@ export const validationMiddleware: Middleware = {
       if (signal !== null && !(signal instanceof AbortSignal)) {
         add("signal", "type", `expected an AbortSignal, got ${show(signal)}`);
       }
-      if (timeout !== undefined && !(Number.isFinite(timeout) && (timeout as number) >= 0)) {
-        const rule = Number.isFinite(timeout) ? "minimum" : "type";
-        add("timeout", rule, `expected a number of milliseconds, at least 0, got ${show(timeout)}`);
+      if (timeout !== undefined) {
+        const ms = typeof timeout === "number" && Number.isFinite(timeout) ? timeout : undefined;
+        if (ms === undefined || ms < 0 || ms > MAX_TIMER_MS) {
+          const rule = ms === undefined ? "type" : ms < 0 ? "minimum" : "maximum";
+          const range = `from 0 to ${MAX_TIMER_MS}`;
+          add("timeout", rule, `expected a number of milliseconds ${range}, got ${show(timeout)}`);
+        }
       }
     }
     if (violations.length === 0) return undefined;

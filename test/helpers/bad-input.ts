@@ -311,6 +311,18 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     "a negative timeout",
     "getOrgInvite",
     { ...validInput("getOrgInvite"), timeout: -1 },
-    /timeout: expected a number of milliseconds, at least 0, got -1/,
+    /timeout: expected a number of milliseconds from 0 to 2147483647, got -1/,
+  ],
+  [
+    "a timeout longer than a timer keeps",
+    "getOrgInvite",
+    { ...validInput("getOrgInvite"), timeout: 2 ** 31 },
+    /timeout: expected a number of milliseconds from 0 to 2147483647, got 2147483648/,
+  ],
+  [
+    "a timeout given as text",
+    "getOrgInvite",
+    { ...validInput("getOrgInvite"), timeout: "1000" },
+    /timeout: expected a number of milliseconds from 0 to 2147483647, got "1000"/,
   ],
 ];
