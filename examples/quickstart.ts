@@ -48,16 +48,16 @@ const CREDENTIAL_VARIABLES = [
 
 /** What the steps work on. Absent values skip the steps that need them. */
 interface Targets {
-  orgId?: string;
-  orgUserId?: string;
-  orgRoles?: OrgRole[];
-  groupId?: string;
-  groupUserId?: string;
-  groupRole?: ProjectRole;
-  orgInvitationId?: string;
-  groupInvitee?: string;
-  groupInvitationId?: string;
-  groupRoles?: ProjectRole[];
+  orgId?: string | undefined;
+  orgUserId?: string | undefined;
+  orgRoles?: OrgRole[] | undefined;
+  groupId?: string | undefined;
+  groupUserId?: string | undefined;
+  groupRole?: ProjectRole | undefined;
+  orgInvitationId?: string | undefined;
+  groupInvitee?: string | undefined;
+  groupInvitationId?: string | undefined;
+  groupRoles?: ProjectRole[] | undefined;
 }
 
 function env(name: string): string | undefined {

@@ -251,6 +251,19 @@ const atlas: AtlasInvites = createAtlasInvites({
   onDeprecation: false,
 });
 
+// exactOptionalPropertyTypes is on: an option or call option read from somewhere that may
+// leave it out still type-checks.
+const unset: string | undefined = process.env.ATLAS_INVITES_CONSUMER_UNSET;
+const configured: AtlasInvites = createAtlasInvites({
+  auth: accessToken({ token: fake.credentials.accessToken }),
+  baseUrl: unset,
+  userAgent: unset,
+  timeout: undefined,
+  retry: { maxRetries: undefined },
+  onRetry: undefined,
+  maxResponseBytes: undefined,
+});
+
 const seeded: OrganizationInvitation = fake.invites.addOrgInvite({ roles: ["ORG_MEMBER"] });
 const orgId: string = seeded.orgId ?? "";
 const invitationId: string = seeded.id ?? "";
@@ -292,6 +305,7 @@ try {
   }
   if (err instanceof AtlasApiError) console.log(err.detail);
 }
+await configured.getOrgInvite({ orgId, invitationId, signal: undefined, timeout: undefined });
 const ids: readonly OperationId[] = OPERATION_IDS;
 console.log(invite.orgName, wrapped.status, updated.roles, unknownId, ids);
 await atlas.close();

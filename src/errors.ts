@@ -43,7 +43,7 @@ export class AtlasAuthError extends AtlasError {
   readonly errorCode: string | undefined;
   constructor(
     message: string,
-    init: { status?: number; errorCode?: string; cause?: unknown } = {},
+    init: { status?: number | undefined; errorCode?: string | undefined; cause?: unknown } = {},
   ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;

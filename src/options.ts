@@ -5,7 +5,7 @@
 import { AtlasValidationError } from "./errors.js";
 import type { AuthStrategy } from "./auth/strategy.js";
 import type { FetchLike } from "./http/fetch.js";
-import type { RetryInfo, RetryOptions } from "./http/retry.js";
+import type { RetryInfo, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
@@ -19,24 +19,24 @@ export interface AtlasInvitesOptions {
    */
   auth: AuthStrategy;
   /** Atlas base URL. Default https://cloud.mongodb.com; Atlas for Government and tests override it. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Your application's name/version, sent before ours in User-Agent. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /** The fetch to send requests with. Default globalThis.fetch. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * Per-attempt timeout in ms, covering the response body; the first attempt's time counts from
    * the start of the call, so it covers the wait for credentials too. Default 30 000; 0 turns it off.
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
-  retry?: RetryOptions | false;
+  retry?: RetryOptions | false | undefined;
   /** Called before each retry wait. An exception it throws ends the call with that exception. */
-  onRetry?: (info: RetryInfo) => void;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
   onDeprecation?: OnDeprecation;
   /** The largest response body the client reads, in bytes. Default 16 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /** The options after checking, with every default filled in. */
@@ -46,13 +46,13 @@ export interface ClientConfig {
   userAgent: string;
   fetch: FetchLike;
   timeoutMs: number;
-  retry: Required<RetryOptions> | false;
+  retry: RetryPolicy | false;
   onRetry: ((info: RetryInfo) => void) | undefined;
   onDeprecation: OnDeprecation;
   maxResponseBytes: number;
 }
 
-export const DEFAULT_RETRY: Required<RetryOptions> = {
+export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 2,
   maxElapsedMs: 60_000,
   baseDelayMs: 500,
@@ -127,7 +127,7 @@ function checkMs(option: string, value: unknown, fallback: number): number {
   return value;
 }
 
-function checkRetry(retry: unknown): Required<RetryOptions> | false {
+function checkRetry(retry: unknown): RetryPolicy | false {
   if (retry === false) return false;
   if (retry === undefined) return DEFAULT_RETRY;
   if (typeof retry !== "object" || retry === null) fail("retry", "must be an object or false");

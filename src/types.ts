@@ -82,12 +82,12 @@ export type SuccessOf<K extends OperationId> =
 /** Options every method accepts besides the operation's own parameters. */
 export interface CallOptions {
   /** Aborts the call (and any retry wait); the call then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Per-attempt timeout in ms for this call, overriding the client's; the first attempt counts
    * from the start of the call, including the wait for credentials.
    */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** The argument of a method: path parameters, query parameters, `body` when there is one. */
@@ -117,5 +117,5 @@ export type ItemOf<K extends ListOperationId> =
 /** What `paginate` takes: the operation's input without `pageNum`, which it counts itself from. */
 export type PaginateInput<K extends ListOperationId> = Omit<InputOf<K>, "pageNum"> & {
   /** The first page to read. Default 1. */
-  pageNum?: number;
+  pageNum?: number | undefined;
 };

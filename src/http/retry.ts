@@ -19,24 +19,27 @@ export interface RetryInfo {
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Time budget for retrying, in ms from the start of the first attempt: a retry is scheduled
    * only when its wait ends within the budget. Default 60 000.
    */
-  maxElapsedMs?: number;
+  maxElapsedMs?: number | undefined;
   /**
    * Backoff ceiling of the first retry in ms, doubled on each further retry; the wait is a
    * uniformly random fraction of the ceiling ("full jitter"). Default 500.
    */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /**
    * Longest single wait in ms. A `Retry-After` that asks for longer ends the retries, and the
    * 429 or 503 goes to the caller: retrying earlier than Atlas asked would only be refused again.
    * Default 30 000.
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
+
+/** The retry options after checking, each one set. */
+export type RetryPolicy = Record<keyof RetryOptions, number>;
 
 /** Rate limiting and transient server failures. Every other status is final. */
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -144,7 +147,7 @@ export function errorCode(err: unknown): string | undefined {
  * `random` gives the jitter, a number in [0, 1).
  */
 export function retryDelay(
-  policy: Required<RetryOptions>,
+  policy: RetryPolicy,
   n: number,
   method: string,
   response: Response | undefined,

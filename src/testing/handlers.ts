@@ -196,7 +196,10 @@ export function perform(call: Call, ctx: HandlerContext): Outcome {
         ...(change.teamIds && { teamIds: change.teamIds }),
         ...(change.groupRoleAssignments && {
           groupRoleAssignments: change.groupRoleAssignments.flatMap((a) =>
-            (a.roles ?? []).map((groupRole) => ({ groupId: a.groupId, groupRole })),
+            (a.roles ?? []).map((groupRole) => ({
+              ...(a.groupId !== undefined && { groupId: a.groupId }),
+              groupRole,
+            })),
           ),
         }),
       };

@@ -19,6 +19,8 @@ export async function writeConsumerTsconfig(dir: string): Promise<void> {
       module: "NodeNext",
       moduleResolution: "NodeNext",
       strict: true,
+      // The strictest settings a consumer may have: the samples must compile under them too.
+      exactOptionalPropertyTypes: true,
       noUncheckedIndexedAccess: true,
       noEmit: true,
       skipLibCheck: true,
