@@ -399,6 +399,35 @@ describe("token endpoint failures", () => {
     expect(leakedSecrets(err, secrets(wrong))).toEqual([]);
   });
 
+  it("names the path it posted to, under a baseUrl with a path of its own", async () => {
+    const atlas = connect({ baseUrl: `${fake.url}/prefix`, retry: false });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /prefix/api/oauth/token",
+    ]);
+    expect((err as AtlasAuthError).status).toBe(404);
+    expect((err as Error).message).toContain(
+      "could not get an access token: POST /prefix/api/oauth/token answered 404: ",
+    );
+
+    // An answer without a token names the same path. The fetch drops the prefix on the way out,
+    // as a proxy mounted there would, so that the fake's token endpoint answers.
+    fake.tokenEndpoint.replyNext({ status: 200, body: { token_type: "Bearer" } });
+    const proxied = connect({
+      baseUrl: `${fake.url}/prefix`,
+      retry: false,
+      // The client hands its fetch the URL as a string.
+      fetch: (input, init) => globalThis.fetch((input as string).replace("/prefix/", "/"), init),
+    });
+    const unusable = await get(proxied).catch((e: unknown) => e);
+    expect(unusable).toBeInstanceOf(AtlasAuthError);
+    expect((unusable as Error).message).toMatch(
+      /: POST \/prefix\/api\/oauth\/token answered 200 without a usable Bearer access_token$/,
+    );
+    expect(fake.tokenEndpoint.issued).toEqual([]);
+  });
+
   const replies: [string, FakeTokenReply, RegExp][] = [
     [
       "a 400 OAuth error",
