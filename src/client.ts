@@ -62,8 +62,10 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     userAgent: config.userAgent,
     send: (path, init, closing) => fetch.send(path, init, closing),
   });
+  let closing: Promise<void> | undefined;
   const auth = createAuth(session, {
     timeoutMs: config.timeoutMs,
+    closed: () => closing !== undefined,
     resend: (request, schemaPath, params) => resend(request, schemaPath, params),
   });
   const scrub = scrubberFor(() => auth.secrets());
@@ -121,7 +123,6 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     auth.middleware,
   );
 
-  let closing: Promise<void> | undefined;
   const describe = () => ({ baseUrl, auth: config.auth.label, closed: closing !== undefined });
   const atlas: AtlasInvites & { [inspect.custom](): string; toJSON(): object } = {
     ...createMethods(client, baseUrl, scrub),

@@ -399,6 +399,35 @@ describe("token endpoint failures", () => {
     expect(leakedSecrets(err, secrets(wrong))).toEqual([]);
   });
 
+  it("names the path it posted to, under a baseUrl with a path of its own", async () => {
+    const atlas = connect({ baseUrl: `${fake.url}/prefix`, retry: false });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasAuthError);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /prefix/api/oauth/token",
+    ]);
+    expect((err as AtlasAuthError).status).toBe(404);
+    expect((err as Error).message).toContain(
+      "could not get an access token: POST /prefix/api/oauth/token answered 404: ",
+    );
+
+    // An answer without a token names the same path. The fetch drops the prefix on the way out,
+    // as a proxy mounted there would, so that the fake's token endpoint answers.
+    fake.tokenEndpoint.replyNext({ status: 200, body: { token_type: "Bearer" } });
+    const proxied = connect({
+      baseUrl: `${fake.url}/prefix`,
+      retry: false,
+      // The client hands its fetch the URL as a string.
+      fetch: (input, init) => globalThis.fetch((input as string).replace("/prefix/", "/"), init),
+    });
+    const unusable = await get(proxied).catch((e: unknown) => e);
+    expect(unusable).toBeInstanceOf(AtlasAuthError);
+    expect((unusable as Error).message).toMatch(
+      /: POST \/prefix\/api\/oauth\/token answered 200 without a usable Bearer access_token$/,
+    );
+    expect(fake.tokenEndpoint.issued).toEqual([]);
+  });
+
   const replies: [string, FakeTokenReply, RegExp][] = [
     [
       "a 400 OAuth error",
@@ -687,5 +716,87 @@ describe("secrets stay out of what we return", () => {
       auth: `service account ${fake.credentials.serviceAccount.clientId}`,
       closed: false,
     });
+  });
+});
+
+describe("secrets a server echoes in an error answer", () => {
+  /** Every body reader of `response`, each decoded to text. */
+  async function everyReading(atlas: AtlasInvites, orgId: string) {
+    const error = (await atlas.listOrgUsers({ orgId }).catch((e: unknown) => e)) as AtlasApiError;
+    expect(error).toBeInstanceOf(AtlasApiError);
+    const { response } = error;
+    const decode = (bytes: ArrayBuffer | Uint8Array) => new TextDecoder().decode(bytes);
+    const withBytes = response as Response & { bytes(): Promise<Uint8Array> };
+    return {
+      error,
+      texts: [
+        await response.text(),
+        decode(await response.arrayBuffer()),
+        await (await response.blob()).text(),
+        decode(await withBytes.bytes()),
+      ],
+    };
+  }
+
+  it("reach no reader of the error's response: text, arrayBuffer, blob and bytes", async () => {
+    const atlas = connect({ retry: false });
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    const { clientSecret } = fake.credentials.serviceAccount;
+    fake.inject({
+      kind: "status",
+      status: 502,
+      body: `<html>saw ${token} and ${clientSecret}</html>`,
+    });
+    const { error, texts } = await everyReading(atlas, seeded.orgId!);
+    const clean = "<html>saw [redacted] and [redacted]</html>";
+    expect(error.body).toBe(clean);
+    expect(texts).toEqual([clean, clean, clean, clean]);
+    expect(leakedSecrets(texts, secrets())).toEqual([]);
+  });
+
+  it("reach neither a path-based call's error nor a middleware that reads the body", async () => {
+    const atlas = connect({ retry: false });
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    let read: string | undefined;
+    atlas.client.use({
+      async onResponse({ response }) {
+        read = await response.text();
+        return undefined;
+      },
+    });
+    fake.inject({
+      kind: "status",
+      status: 400,
+      operationId: "getOrgUser",
+      body: { error: 400, detail: `you sent Bearer ${token}` },
+    });
+    const { error, response } = await atlas.client.GET(
+      "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+      { params: { path: { orgId: seeded.orgId!, userId: "5f1a7b3c9d2e4f6a8b0c1d2e" } } },
+    );
+    expect(response.status).toBe(400);
+    expect(error).toEqual({ error: 400, detail: "you sent Bearer [redacted]" });
+    expect(read).toBe('{"error":400,"detail":"you sent Bearer [redacted]"}');
+  });
+
+  it("stay as they are in a successful answer, byte for byte", async () => {
+    const { clientSecret } = fake.credentials.serviceAccount;
+    const invite = fake.invites.addOrgInvite({ username: `${clientSecret}@example.com` });
+    const atlas = connect();
+    const got = await atlas.getOrgInvite({ orgId: invite.orgId!, invitationId: invite.id! });
+    expect(got.username).toBe(`${clientSecret}@example.com`);
+  });
+
+  it("cannot be read from the raw stream of the error's response once the call returned", async () => {
+    const atlas = connect({ retry: false });
+    await get(atlas);
+    fake.inject({ kind: "status", status: 502, body: `saw ${fake.tokenEndpoint.issued[0]}` });
+    const error = (await get(atlas).catch((e: unknown) => e)) as AtlasApiError;
+    const { response } = error;
+    expect(response.bodyUsed).toBe(true);
+    expect(() => response.body!.getReader()).toThrow(/locked/);
+    expect(() => response.clone()).toThrow(/consumed/);
   });
 });

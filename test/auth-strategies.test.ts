@@ -7,6 +7,7 @@ import {
   accessToken,
   apiKey,
   AtlasApiError,
+  AtlasError,
   AtlasValidationError,
   createAtlasInvites,
   fromEnv,
@@ -670,5 +671,79 @@ describe("a strategy of your own", () => {
       .catch((e: unknown) => e);
     expect(err).toBe(failure);
     expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("close() ends calls the same way for every strategy", () => {
+  /** An error that is a plain AtlasError, not one of its subclasses, saying the client closed. */
+  function expectClosed(err: unknown) {
+    expect(err).toBeInstanceOf(AtlasError);
+    expect((err as Error).constructor).toBe(AtlasError);
+    expect((err as Error).message).toBe("atlas-invites: this client was closed");
+  }
+
+  it("fails every call after close() as closed, whatever the credentials, sending nothing", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      const { accessToken: token, apiKey: keys, serviceAccount: account } = fake.credentials;
+      const strategies = [
+        serviceAccount(account),
+        apiKey(keys),
+        accessToken({ token }),
+        secretsManager(() => Promise.resolve(token)),
+      ];
+      const seeded = fake.invites.addOrgInvite();
+      const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+      for (const auth of strategies) {
+        const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+        expect((await atlas.getOrgInvite(ids)).id).toBe(seeded.id);
+        await atlas.close();
+        const sent = fake.requests.length;
+        expectClosed(await atlas.getOrgInvite(ids).catch((e: unknown) => e));
+        expect(fake.requests.length).toBe(sent);
+        // Before the first call as well: a fresh client closed at once.
+        const unused = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+        await unused.close();
+        expectClosed(await unused.getOrgInvite(ids).catch((e: unknown) => e));
+        expect(fake.requests.length).toBe(sent);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("fails a call as closed when close() runs while it waits for credentials that then fail", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      const seeded = fake.invites.addOrgInvite();
+      const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+
+      // A service account whose token request is refused after close() began.
+      fake.tokenEndpoint.replyNext({ status: 500, body: { error: "server_error" }, delayMs: 100 });
+      const atlas = createAtlasInvites({
+        auth: serviceAccount(fake.credentials.serviceAccount),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        retry: false,
+      });
+      const waiting = atlas.getOrgInvite(ids).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+      await atlas.close();
+      expectClosed(await waiting);
+
+      // A strategy of your own whose store fails after close() began.
+      let fail!: (reason: Error) => void;
+      const auth = secretsManager(() => new Promise<string>((_, reject) => (fail = reject)));
+      const own = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+      const pending = own.getOrgInvite(ids).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(auth.stats.reads).toBe(1));
+      const closing = own.close();
+      fail(new Error("the secrets manager is unreachable"));
+      await closing;
+      expectClosed(await pending);
+      expect(fake.stats.exchanges).toBe(0);
+    } finally {
+      await fake.close();
+    }
   });
 });

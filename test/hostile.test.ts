@@ -329,6 +329,10 @@ describe("error text is one line, bounded, and free of credentials", () => {
     expect(htmlError).toBeInstanceOf(AtlasApiError);
     expect(leaks(htmlError, [TOKEN])).toEqual([]);
     expect(leaks(inspect(htmlError, { showHidden: true, depth: Infinity }), [TOKEN])).toEqual([]);
+    // The page as the error's response hands it out, the token taken out of it too.
+    const page = await (htmlError as AtlasApiError).response.text();
+    expect(page).toContain("<pre>Bearer [redacted]</pre>");
+    expect(leaks(page, [TOKEN])).toEqual([]);
   });
 
   it("a token endpoint that echoes the client secret never gets it into the error", async () => {

@@ -104,6 +104,7 @@ export async function measureStubOverhead(
   });
   const authMiddleware = internals.createAuth(session, {
     timeoutMs: 30_000,
+    closed: () => false,
     resend: () => Promise.reject(new Error("the stub never answers 401")),
   }).middleware;
   // Each middleware alone, as the client builds it.

@@ -11,6 +11,7 @@
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError } from "../errors.js";
+import { closedError } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
@@ -24,6 +25,8 @@ type CallRequest = SignableRequest &
 export interface AuthMiddlewareOptions {
   /** The client's per-attempt timeout, which also bounds the wait for credentials. */
   timeoutMs: number;
+  /** True once close() began: no call waits for credentials or gets them from then on. */
+  closed: () => boolean;
   /** Sends the request of a call again, through every middleware, and returns its answer. */
   resend: (request: Request, schemaPath: string, params: Params) => Promise<Response>;
 }
@@ -83,7 +86,9 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       pending.then(
         () => end(resolve),
         (error: unknown) => {
-          if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(error));
+          // Once the client was closed, a call ends as closed, whatever kept its credentials.
+          const reason = options.closed() ? closedError() : error;
+          if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(reason));
         },
       );
     });
@@ -100,6 +105,9 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   }
 
   function authorize(request: CallRequest) {
+    // Checked before the session runs, so that no strategy fetches credentials for a call that
+    // cannot be sent, nor ends it with an error of its own (a token request refused as closed).
+    if (options.closed()) throw closedError();
     if (request.signal?.aborted) throw request.signal.reason;
     const pending = session.authorize(request);
     if (session.secrets) return pending && bounded(pending, request);

@@ -66,6 +66,9 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
       const secrets = () => [clientSecret, basic, ...live.keys()];
       const scrub = scrubberFor(secrets);
 
+      /** How a message names a POST to `path`: by the path it went to under the base URL. */
+      const posted = (path: string) => `POST ${new URL(context.baseUrl + path).pathname}`;
+
       const failure = (
         action: string,
         why: string,
@@ -115,18 +118,15 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
         const code = typeof json?.error === "string" ? oneLine(scrub(json.error), 60) : undefined;
         const hint = code === "invalid_client" ? "; check the client id and secret" : "";
         const quoted = text && `: ${oneLine(scrub(text))}`;
-        const why = `POST ${path} answered ${status}${quoted}${hint}${after}`;
+        const why = `${posted(path)} answered ${status}${quoted}${hint}${after}`;
         throw failure(action, why, { status, errorCode: code });
       }
 
       async function requestToken(): Promise<Token> {
         const started = Date.now();
         const action = "get an access token";
-        const { status, json } = await post(
-          "/api/oauth/token",
-          "grant_type=client_credentials",
-          action,
-        );
+        const path = "/api/oauth/token";
+        const { status, json } = await post(path, "grant_type=client_credentials", action);
         const value = json?.access_token;
         // RFC 6749, section 5.1: token_type is case-insensitive; a missing one is taken as Bearer.
         const type = json?.token_type ?? "Bearer";
@@ -140,7 +140,7 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
           const what = json
             ? "without a usable Bearer access_token"
             : "with a body that is not JSON";
-          throw failure(action, `POST /api/oauth/token answered ${status} ${what}`, { status });
+          throw failure(action, `${posted(path)} answered ${status} ${what}`, { status });
         }
         const seconds = json?.expires_in;
         const lifetimeMs =

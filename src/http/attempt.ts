@@ -7,7 +7,16 @@
  *   server sends;
  * - end the attempt when the body has been read (its timer and its listener on the caller's
  *   signal go then, not before: a server that stalls mid-body still times out);
- * - keep what they read, so a middleware that reads the body does not take it from the caller.
+ * - keep what they read, so a middleware that reads the body does not take it from the caller;
+ * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, so a
+ *   server that echoes a token or a secret gives it to no one: not `error.response.text()`, not a
+ *   path-based call's `error`, not a middleware. A successful body stays byte for byte as sent
+ *   (the token endpoint's answer is one). The raw `response.body` stream is not replaced: once a
+ *   reader ran it is locked and read to its end, which it always is by the time a call returns,
+ *   as openapi-fetch reads every error body; only a middleware that reads `response.body` or
+ *   `clone()` before any reader ran sees the bytes as the server sent them. An answer without a
+ *   body, or that declares `Content-Length: 0`, keeps the platform's readers: it has nothing to
+ *   scrub.
  * Everything an attempt holds is in private fields: a response, or an error holding one, leads
  * here, and util.inspect must show neither the request's Authorization header nor the body.
  */
@@ -191,7 +200,11 @@ export class Attempt {
     return (this.#body ??= this.#readAll(response).then(
       (bytes) => {
         this.settle();
-        return bytes;
+        if (response.status < 400) return bytes;
+        // Re-encoded only when a secret was found, so an error body without one stays exact.
+        const text = decoder.decode(bytes);
+        const clean = this.#scrub(text);
+        return clean === text ? bytes : new TextEncoder().encode(clean);
       },
       (error: unknown) => {
         this.settle();

@@ -17,6 +17,9 @@ import { Attempt, discard, type Flight } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
 import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 
+/** What a call made after close(), or still waiting for credentials when it ran, rejects with. */
+export const closedError = () => new AtlasError("atlas-invites: this client was closed");
+
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -67,9 +70,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed.
-      if (closed && !closing) {
-        throw new AtlasError("atlas-invites: this client was closed");
-      }
+      if (closed && !closing) throw closedError();
       if (caller?.aborted) throw caller.reason;
       let response: Response | undefined;
       let error: unknown;
