@@ -20,7 +20,7 @@ export interface Methods extends OperationMethods {
   /**
    * Every item of every page of a list operation, one request per page, from `pageNum` (default
    * 1) until a page comes back short or `totalCount` is reached. Aborting the call's `signal` stops
-   * it between pages as well as during one.
+   * it before the next item, even one of a page already read, with the signal's reason.
    *
    * @example
    * for await (const user of atlas.paginate("listOrgUsers", {
@@ -104,6 +104,8 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     }
     const perPage = typeof rest.itemsPerPage === "number" ? rest.itemsPerPage : op.pageSize;
     const call = methods[op.operationId];
+    // Checked by the first call: an AbortSignal, or null or undefined.
+    const signal = rest.signal as AbortSignal | null | undefined;
     return (async function* pages() {
       for (let page = pageNum as number; ; page++) {
         const answer = (await call({ ...rest, pageNum: page })) as {
@@ -111,7 +113,12 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
           totalCount?: number;
         };
         const results = answer.results ?? [];
-        yield* results;
+        for (const item of results) {
+          // A page is read whole, so a caller that aborts inside its loop would otherwise still
+          // get the rest of it; stop with the signal's reason, as fetch rejects with it.
+          signal?.throwIfAborted();
+          yield item;
+        }
         if (results.length < perPage) return;
         if (typeof answer.totalCount === "number" && page * perPage >= answer.totalCount) return;
       }

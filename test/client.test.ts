@@ -248,12 +248,38 @@ describe("the Cloud Users methods, on the wire", () => {
         signal: controller.signal,
       })) {
         seen.push(user.username);
-        controller.abort(reason);
+        // The last item of the first page: the second page must not be asked for.
+        if (user.username === "b") controller.abort(reason);
       }
     })().catch((e: unknown) => e);
     expect(err).toBe(reason);
     expect(seen).toEqual(["a", "b"]);
     expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("paginate yields nothing more of a page already read once the signal aborts", async () => {
+    // An organization of its own, so users other tests add do not show up.
+    const orgId = "6a1b2c3d4e5f60718293a4b5";
+    for (let i = 0; i < 6; i++) fake.users.addOrgUser({ orgId, username: `p${i}@example.com` });
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const user of atlas.paginate("listOrgUsers", {
+        orgId,
+        itemsPerPage: 4,
+        signal: controller.signal,
+      })) {
+        seen.push(user.username);
+        if (seen.length === 3) controller.abort(reason);
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBe(reason);
+    // The first page held four users; the fourth was read but must not reach the loop.
+    expect(seen).toEqual(["p0@example.com", "p1@example.com", "p2@example.com"]);
+    expect(fake.requests.map((r) => new URL(r.url, fake.url).searchParams.get("pageNum"))).toEqual([
+      "1",
+    ]);
   });
 
   it("paginate refuses an operation that does not page", () => {
