@@ -9,6 +9,7 @@ import type { paths } from "../generated/atlas.js";
 import { AtlasApiError, AtlasValidationError } from "./errors.js";
 import { operations, type Operation, type OperationId } from "./operations.js";
 import { redactUrl, type Scrub } from "./text.js";
+import { kind, report, show, type Violation, type ViolationRule } from "./validation/rules.js";
 import type { ItemOf, ListOperationId, OperationMethods, PaginateInput } from "./types.js";
 
 type Send = (
@@ -20,7 +21,7 @@ export interface Methods extends OperationMethods {
   /**
    * Every item of every page of a list operation, one request per page, from `pageNum` (default
    * 1) until a page comes back short or `totalCount` is reached. Aborting the call's `signal` stops
-   * it between pages as well as during one.
+   * it before the next item, even one of a page already read, with the signal's reason.
    *
    * @example
    * for await (const user of atlas.paginate("listOrgUsers", {
@@ -36,8 +37,26 @@ export interface Methods extends OperationMethods {
   ): AsyncIterable<ItemOf<K>>;
 }
 
-function refuse(message: string): never {
-  throw new AtlasValidationError(`atlas-invites: ${message}`);
+/**
+ * Refuses a call before anything is sent, with `message` for people and one violation (`path`,
+ * `rule`, `problem`) in the form the input checks give theirs, so code that lists
+ * `err.violations` always has something to show.
+ */
+function refuse(message: string, path: string, rule: ViolationRule, problem: string): never {
+  const violations: Violation[] = [];
+  report(violations, path, rule, problem);
+  throw new AtlasValidationError(`atlas-invites: ${message}`, violations);
+}
+
+/** Refuses an argument that is not an object, naming the parameters it should hold. */
+function refuseArgument(who: string, op: Operation, input: unknown): never {
+  const names = op.pathParams.join(", ");
+  refuse(
+    `${who} needs an object argument with its parameters (${names}), got ${kind(input)}`,
+    "",
+    "type",
+    `expected an object with the parameters of ${op.operationId} (${names}), got ${kind(input)}`,
+  );
 }
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
@@ -57,9 +76,7 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
   function method(op: Operation) {
     const send = client[op.method as "GET"] as unknown as Send;
     return async (input: unknown): Promise<unknown> => {
-      if (typeof input !== "object" || input === null) {
-        refuse(`${op.operationId} needs an object argument with its parameters`);
-      }
+      if (typeof input !== "object" || input === null) refuseArgument(op.operationId, op, input);
       const args = input as Record<string, unknown>;
       const path: Record<string, unknown> = {};
       const query: Record<string, unknown> = {};
@@ -88,22 +105,37 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
   for (const op of Object.values(operations) as Operation[]) methods[op.operationId] = method(op);
 
   function paginate(operationId: OperationId, input: unknown): AsyncIterable<unknown> {
-    const op = operations[operationId] as Operation | undefined;
+    // Own keys only: "toString" must not find Object.prototype's.
+    const op = Object.hasOwn(operations, operationId) ? operations[operationId] : undefined;
     if (!op || op.pageSize === null) {
-      const lists = (Object.values(operations) as Operation[]).filter((o) => o.pageSize !== null);
+      const lists = (Object.values(operations) as Operation[])
+        .filter((o) => o.pageSize !== null)
+        .map((o) => o.operationId)
+        .join(", ");
+      const shown = show(operationId);
       refuse(
-        `paginate takes a list operation (${lists.map((o) => o.operationId).join(", ")}), not ${String(operationId)}`,
+        `paginate takes a list operation (${lists}), not ${shown}`,
+        "operationId",
+        "enum",
+        `${shown} is not one of ${lists}`,
       );
     }
     if (typeof input !== "object" || input === null) {
-      refuse(`paginate("${operationId}", ...) needs an object argument with its parameters`);
+      refuseArgument(`paginate("${operationId}", ...)`, op, input);
     }
     const { pageNum = 1, ...rest } = input as Record<string, unknown>;
     if (rest.envelope !== undefined) {
-      refuse("paginate reads each page's results itself; leave envelope out");
+      refuse(
+        "paginate reads each page's results itself; leave envelope out",
+        "envelope",
+        "unknownParameter",
+        "is not a parameter of paginate, which reads each page's results itself",
+      );
     }
     const perPage = typeof rest.itemsPerPage === "number" ? rest.itemsPerPage : op.pageSize;
     const call = methods[op.operationId];
+    // Checked by the first call: an AbortSignal, or null or undefined.
+    const signal = rest.signal as AbortSignal | null | undefined;
     return (async function* pages() {
       for (let page = pageNum as number; ; page++) {
         const answer = (await call({ ...rest, pageNum: page })) as {
@@ -111,7 +143,12 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
           totalCount?: number;
         };
         const results = answer.results ?? [];
-        yield* results;
+        for (const item of results) {
+          // A page is read whole, so a caller that aborts inside its loop would otherwise still
+          // get the rest of it; stop with the signal's reason, as fetch rejects with it.
+          signal?.throwIfAborted();
+          yield item;
+        }
         if (results.length < perPage) return;
         if (typeof answer.totalCount === "number" && page * perPage >= answer.totalCount) return;
       }

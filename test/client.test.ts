@@ -248,7 +248,8 @@ describe("the Cloud Users methods, on the wire", () => {
         signal: controller.signal,
       })) {
         seen.push(user.username);
-        controller.abort(reason);
+        // The last item of the first page: the second page must not be asked for.
+        if (user.username === "b") controller.abort(reason);
       }
     })().catch((e: unknown) => e);
     expect(err).toBe(reason);
@@ -256,11 +257,36 @@ describe("the Cloud Users methods, on the wire", () => {
     expect(fetch.calls).toHaveLength(1);
   });
 
+  it("paginate yields nothing more of a page already read once the signal aborts", async () => {
+    // An organization of its own, so users other tests add do not show up.
+    const orgId = "6a1b2c3d4e5f60718293a4b5";
+    for (let i = 0; i < 6; i++) fake.users.addOrgUser({ orgId, username: `p${i}@example.com` });
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const user of atlas.paginate("listOrgUsers", {
+        orgId,
+        itemsPerPage: 4,
+        signal: controller.signal,
+      })) {
+        seen.push(user.username);
+        if (seen.length === 3) controller.abort(reason);
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBe(reason);
+    // The first page held four users; the fourth was read but must not reach the loop.
+    expect(seen).toEqual(["p0@example.com", "p1@example.com", "p2@example.com"]);
+    expect(fake.requests.map((r) => new URL(r.url, fake.url).searchParams.get("pageNum"))).toEqual([
+      "1",
+    ]);
+  });
+
   it("paginate refuses an operation that does not page", () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);
     expect(() => client.paginate("getOrgInvite" as "listOrgUsers", { orgId: VALID_ID })).toThrow(
-      /paginate takes a list operation \(.*listOrgUsers.*\), not getOrgInvite/,
+      /paginate takes a list operation \(.*listOrgUsers.*\), not "getOrgInvite"/,
     );
     expect(fetch.calls).toHaveLength(0);
   });
@@ -571,7 +597,12 @@ describe("middleware", () => {
     expect(atlas.rateLimit?.remaining).toBe(first!.remaining - 1);
   });
 
-  it("warns once per process per deprecated operation, naming the sunset and this package's replacement", async () => {
+  const SPEC_WARNING =
+    "atlas-invites: getOrgInvite is deprecated (it stops working on 2027-07-01); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md";
+  /** A Sunset header with another date than the spec's x-sunset (2027-07-01). */
+  const EARLIER_SUNSET = "Mon, 01 Mar 2027 00:00:00 GMT";
+
+  it("warns once per process per deprecated operation when Atlas's headers agree with the spec", async () => {
     // The once-per-process record lives in the module, so a fresh copy starts with none.
     const fresh = await freshPackage();
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
@@ -583,22 +614,70 @@ describe("middleware", () => {
       auth: fresh.accessToken({ token: fake.credentials.accessToken }),
       baseUrl: fake.url,
     });
+    const sent: [string | null, string | null][] = [];
+    client.client.use({
+      onResponse({ response }) {
+        sent.push([response.headers.get("Deprecation"), response.headers.get("Sunset")]);
+      },
+    });
     const seeded = fake.invites.addOrgInvite();
     const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
     await client.getOrgInvite(ids);
     await client.getOrgInvite(ids);
     await other.getOrgInvite(ids);
-    const messages = warn.mock.calls.map((c) => String(c[0]));
-    const fromSpec = messages.filter((m) => m.includes("stops working on 2027-07-01"));
-    expect(fromSpec).toEqual([
-      "atlas-invites: getOrgInvite is deprecated (it stops working on 2027-07-01); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
+    // Atlas's headers were there, with the spec's sunset date, so they told nothing new.
+    expect(sent).toEqual([
+      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
+      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
     ]);
-    const fromHeaders = messages.filter((m) => m.includes("Atlas answered with Deprecation"));
-    expect(fromHeaders).toHaveLength(1);
-    expect(fromHeaders[0]).toContain("Sunset: Thu, 01 Jul 2027 00:00:00 GMT");
-    expect(fromHeaders[0]).toContain("use getOrgUser");
-    expect(warn.mock.calls[0]![1]).toMatchObject({ type: "DeprecationWarning" });
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([SPEC_WARNING]);
+    expect(warn.mock.calls[0]![1]).toEqual({
+      type: "DeprecationWarning",
+      code: "ATLAS_INVITES_DEPRECATED",
+    });
     expect(typeof (client as unknown as Record<string, unknown>).getOrgUser).toBe("function");
+  });
+
+  it("warns again when the Sunset header moves the date, once per change", async () => {
+    const fresh = await freshPackage();
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    const client = fresh.createAtlasInvites({
+      auth: fresh.accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const warnings = () => warn.mock.calls.map((c) => String(c[0]));
+    await client.getOrgInvite(ids);
+    expect(warnings()).toEqual([SPEC_WARNING]);
+
+    const moved = fake.inject({
+      kind: "status",
+      status: 200,
+      body: seeded,
+      headers: { Sunset: EARLIER_SUNSET },
+      operationId: "getOrgInvite",
+      times: 2,
+    });
+    expect(await client.getOrgInvite(ids)).toEqual(seeded);
+    await client.getOrgInvite(ids);
+    expect(moved.hits).toBe(2);
+    // Two answers with the new date, one warning; the Deprecation header was not sent.
+    expect(warnings()).toEqual([
+      SPEC_WARNING,
+      `atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: -, Sunset: ${EARLIER_SUNSET}); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md`,
+    ]);
+
+    // The fake's own answer names 2027-07-01 again: a change from the date last reported.
+    await client.getOrgInvite(ids);
+    await client.getOrgInvite(ids);
+    expect(warnings()).toHaveLength(3);
+    expect(warnings()[2]).toBe(
+      "atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: Sun, 01 Jun 2025 00:00:00 GMT, Sunset: Thu, 01 Jul 2027 00:00:00 GMT); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
+    );
+    for (const call of warn.mock.calls) {
+      expect(call[1]).toEqual({ type: "DeprecationWarning", code: "ATLAS_INVITES_DEPRECATED" });
+    }
   });
 
   it("reports to each client's onDeprecation on its own, and not to the process", async () => {
@@ -612,19 +691,40 @@ describe("middleware", () => {
       }),
     );
     const seeded = fake.invites.addGroupInvite();
-    for (const client of [...clients, ...clients]) {
-      await client.updateGroupInviteById({
+    const update = (client: AtlasInvites) =>
+      client.updateGroupInviteById({
         groupId: seeded.groupId!,
         invitationId: seeded.id!,
         body: {},
       });
-    }
+    for (const client of [...clients, ...clients]) await update(client);
+    // The fake's headers agree with the spec, so each client hears of it once, from the spec.
     expect(notices.map(([name, n]) => `${name}:${n.source}`)).toEqual([
       "first:spec",
-      "first:response",
       "second:spec",
+    ]);
+    expect(notices[0]![1]).toMatchObject({ sunset: "2027-07-01", deprecation: null });
+    // A new sunset date reaches each client, whatever the other was told.
+    const moved = fake.inject({
+      kind: "status",
+      status: 200,
+      body: fake.invites.getGroupInvite(seeded.groupId!, seeded.id!),
+      headers: { Sunset: EARLIER_SUNSET },
+      operationId: "updateGroupInviteById",
+      times: 4,
+    });
+    for (const client of [...clients, ...clients]) await update(client);
+    expect(moved.hits).toBe(4);
+    expect(notices.map(([name, n]) => `${name}:${n.source}`)).toEqual([
+      "first:spec",
+      "second:spec",
+      "first:response",
       "second:response",
     ]);
+    for (const [, notice] of notices.slice(2)) {
+      expect(notice).toMatchObject({ sunset: EARLIER_SUNSET, deprecation: null });
+      expect(notice.message).toContain(`Sunset: ${EARLIER_SUNSET}`);
+    }
     const replacement = operations.updateGroupInviteById.replacement;
     for (const [, notice] of notices) {
       expect(notice.operationId).toBe("updateGroupInviteById");
@@ -637,6 +737,42 @@ describe("middleware", () => {
     expect(named.length).toBeGreaterThan(1);
     for (const name of named) expect(name in operations).toBe(true);
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("reports an operation the spec does not deprecate as soon as Atlas says it is, and each new Deprecation value", async () => {
+    const notices: DeprecationNotice[] = [];
+    let headers: Record<string, string> = {};
+    const client = createAtlasInvites({
+      auth: accessToken({ token: "stub-token-0123456789" }),
+      fetch: stubFetch(() => json(200, { id: OTHER_ID }, headers)),
+      retry: false,
+      onDeprecation: (n) => notices.push(n),
+    });
+    const user = { orgId: VALID_ID, userId: OTHER_ID };
+    await client.getOrgUser(user);
+    expect(notices).toEqual([]);
+    headers = { Deprecation: "@1798761600" };
+    await client.getOrgUser(user);
+    await client.getOrgUser(user);
+    headers = { Deprecation: "@1798761600", Sunset: "Sat, 01 Jan 2028 00:00:00 GMT" };
+    await client.getOrgUser(user);
+    headers = { Deprecation: "@1767225600" };
+    await client.getOrgUser(user);
+    // Control characters in a header are escaped in the message, kept as sent in the field.
+    headers = { Deprecation: "@1767225600", Sunset: "\u001b[2J soon" };
+    await client.getOrgUser(user);
+    expect(notices.map((n) => [n.source, n.deprecation, n.sunset])).toEqual([
+      ["response", "@1798761600", null],
+      ["response", "@1798761600", "Sat, 01 Jan 2028 00:00:00 GMT"],
+      ["response", "@1767225600", null],
+      ["response", "@1767225600", "\u001b[2J soon"],
+    ]);
+    expect(notices[0]!.message).toBe(
+      "atlas-invites: getOrgUser is deprecated (Atlas answered with Deprecation: @1798761600, Sunset: -); see docs/MIGRATING.md",
+    );
+    expect(notices[0]!.replacement).toBeNull();
+    expect(notices[3]!.message).toContain("Sunset: \\u001b[2J soon)");
+    expect(notices[3]!.message).not.toContain("\u001b");
   });
 
   it("refuses a path the spec does not know instead of guessing a version", async () => {

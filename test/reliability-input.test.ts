@@ -209,6 +209,87 @@ describe("call shapes a JavaScript caller can get wrong", () => {
     const err = await rejection(method(id)(input));
     expect(err).toBeInstanceOf(AtlasValidationError);
     expect(err.message).toMatch(message);
+    // Code that prints err.violations (as the README does) has something to print.
+    const { violations } = err as AtlasValidationError;
+    expect(violations.length).toBeGreaterThan(0);
+    for (const v of violations) expect(v.message.startsWith(`${v.path || "value"}: `)).toBe(true);
+    expect(spy.calls).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("refusals of a whole call carry the violation that names what is wrong", () => {
+  /** What a call threw, synchronously (paginate) or as a rejection (a method). */
+  async function thrown(run: () => unknown): Promise<unknown> {
+    try {
+      await run();
+    } catch (error) {
+      return error;
+    }
+    throw new Error("the call did not throw");
+  }
+  /** paginate as JavaScript may call it, with anything for either argument. */
+  const paginate = (id: unknown, input: unknown) =>
+    (atlas.paginate as (id: unknown, input: unknown) => AsyncIterable<unknown>)(id, input);
+  const LISTS = "listGroupUsers, listOrgUsers";
+  it.each<[string, () => unknown, string, string, RegExp]>([
+    [
+      "a method called with no argument",
+      () => method("getOrgUser")(undefined),
+      "",
+      "type",
+      /^value: expected an object with the parameters of getOrgUser \(orgId, userId\), got undefined$/,
+    ],
+    [
+      "a method called with a string",
+      () => method("getGroupUser")(VALID_ID),
+      "",
+      "type",
+      /^value: expected an object with the parameters of getGroupUser \(groupId, userId\), got a string$/,
+    ],
+    [
+      "paginate over an operation that does not page",
+      () => paginate("getOrgUser", { orgId: VALID_ID }),
+      "operationId",
+      "enum",
+      new RegExp(`^operationId: "getOrgUser" is not one of ${LISTS}$`),
+    ],
+    [
+      "paginate over a name inherited from Object.prototype",
+      () => paginate("toString", { orgId: VALID_ID }),
+      "operationId",
+      "enum",
+      new RegExp(`^operationId: "toString" is not one of ${LISTS}$`),
+    ],
+    [
+      "paginate with no argument",
+      () => paginate("listOrgUsers", undefined),
+      "",
+      "type",
+      /^value: expected an object with the parameters of listOrgUsers \(orgId\), got undefined$/,
+    ],
+    [
+      "paginate with envelope",
+      () => paginate("listOrgUsers", { orgId: VALID_ID, envelope: true }),
+      "envelope",
+      "unknownParameter",
+      /^envelope: is not a parameter of paginate, which reads each page's results itself$/,
+    ],
+    [
+      "atlas.client with a path the spec does not have",
+      () => atlas.client.GET("/api/atlas/v2/orgs/{orgId}/teams" as never, {} as never),
+      "url",
+      "enum",
+      /^url: GET \/api\/atlas\/v2\/orgs\/\{orgId\}\/teams is not an operation of the spec$/,
+    ],
+  ])("%s", async (_label, run, path, rule, message) => {
+    counts.inputsTried++;
+    const err = await thrown(run);
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    const { violations } = err as AtlasValidationError;
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({ path, rule });
+    expect(violations[0]!.message).toMatch(message);
     expect(spy.calls).toBe(0);
     expect(fake.requests).toHaveLength(0);
   });

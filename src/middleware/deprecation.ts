@@ -1,14 +1,20 @@
 /**
- * Tells the caller, once per operation, that it uses a deprecated operation and which method to
- * use instead: from the spec (deprecated, x-sunset, x-replacement) on the first call, and from
- * Atlas's `Deprecation` and `Sunset` response headers (RFC 9745, RFC 8594) when they appear.
+ * Tells the caller that it uses a deprecated operation and which method to use instead: from the
+ * spec (deprecated, x-sunset, x-replacement) on the first call, and from Atlas's `Deprecation`
+ * and `Sunset` response headers (RFC 9745, RFC 8594) when they say something the caller has not
+ * been told yet, such as a sunset date other than the spec's.
  */
 import type { Middleware } from "openapi-fetch";
 import { findOperation, type Operation } from "../operations.js";
+import { oneLine } from "../text.js";
 
 export interface DeprecationNotice {
   operationId: string;
-  /** "spec" for the first call of a deprecated operation, "response" for response headers. */
+  /**
+   * "spec" for the first call of a deprecated operation; "response" when the response headers
+   * name a sunset date other than the one last reported, a `Deprecation` value other than the
+   * last one seen, or either header for an operation nothing reported as deprecated before.
+   */
   source: "spec" | "response";
   /** The sunset date, YYYY-MM-DD from the spec, or the Sunset header as sent. */
   sunset: string | null;
@@ -21,25 +27,38 @@ export interface DeprecationNotice {
 
 export type OnDeprecation = ((notice: DeprecationNotice) => void) | false | undefined;
 
-/** Operations already reported through process warnings, shared by every client in the process. */
-const warnedInProcess = new Set<string>();
+/**
+ * What the caller knows of one operation: the sunset date (YYYY-MM-DD when the header's
+ * HTTP-date could be read, else the header as sent) and the `Deprecation` header last seen (null
+ * when only the spec said the operation is deprecated).
+ */
+interface Told {
+  sunset: string | null;
+  deprecation: string | null;
+}
+
+/** What process warnings have told, by operation, shared by every client in the process. */
+const toldInProcess = new Map<string, Told>();
+
+/** The day a Sunset header names (RFC 8594 section 3: an HTTP-date), to compare with x-sunset. */
+function sunsetDay(header: string): string {
+  const time = Date.parse(header);
+  return Number.isNaN(time) ? header : new Date(time).toISOString().slice(0, 10);
+}
 
 /** The middleware for notices that are on: `onDeprecation` is the caller's callback or undefined. */
 export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, false>): Middleware {
-  const reportedByThisClient = new Set<string>();
+  const told = onDeprecation ? new Map<string, Told>() : toldInProcess;
 
   function report(
     op: Operation,
     notice: Pick<DeprecationNotice, "source" | "sunset" | "deprecation">,
   ) {
-    const key = `${notice.source}:${op.operationId}`;
-    const seen = onDeprecation ? reportedByThisClient : warnedInProcess;
-    if (seen.has(key)) return;
-    seen.add(key);
+    // Header values are the server's text: escaped, so they cannot drive a terminal.
     const when =
       notice.source === "spec"
         ? `it stops working on ${notice.sunset ?? "a date not announced yet"}`
-        : `Atlas answered with Deprecation: ${notice.deprecation ?? "-"}, Sunset: ${notice.sunset ?? "-"}`;
+        : `Atlas answered with Deprecation: ${oneLine(notice.deprecation ?? "-")}, Sunset: ${oneLine(notice.sunset ?? "-")}`;
     const instead = op.replacement ? `; use ${op.replacement} instead` : "";
     const message = `atlas-invites: ${op.operationId} is deprecated (${when})${instead}; see docs/MIGRATING.md`;
     if (onDeprecation) {
@@ -60,17 +79,31 @@ export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, fals
   return {
     onRequest({ request, schemaPath }) {
       const op = findOperation(request.method, schemaPath);
-      if (op?.deprecated) report(op, { source: "spec", sunset: op.sunset, deprecation: null });
+      if (op?.deprecated && !told.has(op.operationId)) {
+        told.set(op.operationId, { sunset: op.sunset, deprecation: null });
+        report(op, { source: "spec", sunset: op.sunset, deprecation: null });
+      }
       return undefined;
     },
     onResponse({ request, response, schemaPath }) {
       const deprecation = response.headers.get("Deprecation");
       const sunset = response.headers.get("Sunset");
-      const op =
-        deprecation !== null || sunset !== null
-          ? findOperation(request.method, schemaPath)
-          : undefined;
-      if (op) report(op, { source: "response", sunset, deprecation });
+      if (deprecation === null && sunset === null) return undefined;
+      const op = findOperation(request.method, schemaPath);
+      if (!op) return undefined;
+      const before = told.get(op.operationId);
+      const day = sunset === null ? null : sunsetDay(sunset);
+      // A header left out says nothing: whether every Atlas answer of a deprecated operation,
+      // errors included, carries both is not publicly documented (a guess either way).
+      const news =
+        !before ||
+        (day !== null && day !== before.sunset) ||
+        (deprecation !== null && before.deprecation !== null && deprecation !== before.deprecation);
+      told.set(op.operationId, {
+        sunset: day ?? before?.sunset ?? null,
+        deprecation: deprecation ?? before?.deprecation ?? null,
+      });
+      if (news) report(op, { source: "response", sunset, deprecation });
       return undefined;
     },
   };

@@ -35,9 +35,11 @@ export function headersMiddleware(
     onRequest({ request, schemaPath }) {
       const op = findOperation(request.method, schemaPath);
       if (!op) {
-        throw new AtlasValidationError(
-          `atlas-invites: ${request.method} ${schemaPath} is not an operation of the spec; nothing was sent`,
-        );
+        const what = `${request.method} ${schemaPath} is not an operation of the spec`;
+        // The path given to atlas.client.GET and the others, which openapi-fetch calls `url`.
+        throw new AtlasValidationError(`atlas-invites: ${what}; nothing was sent`, [
+          { path: "url", rule: "enum", message: `url: ${what}` },
+        ]);
       }
       if (isAtlasRequest(request)) request.operation = op;
       const { headers } = request;
