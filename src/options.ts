@@ -9,6 +9,7 @@ import type { RetryInfo, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
+import { kind } from "./validation/rules.js";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
 
@@ -172,7 +173,10 @@ function checkAuth(auth: unknown): AuthStrategy {
 
 export function resolveOptions(options: AtlasInvitesOptions): ClientConfig {
   if (typeof options !== "object" || options === null) {
-    throw new AtlasValidationError("atlas-invites: createAtlasInvites needs an options object");
+    const problem = `expected an options object, got ${kind(options)}`;
+    throw new AtlasValidationError(`atlas-invites: createAtlasInvites needs an options object`, [
+      { path: "", rule: "type", message: `options: ${problem}` },
+    ]);
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) {

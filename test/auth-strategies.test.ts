@@ -543,6 +543,23 @@ describe("options checked when the client is created", () => {
       createAtlasInvites({ auth: strategy, ...(options as Record<string, unknown>) }),
     );
     expect(err.message).toMatch(message);
+    // The same mistake, as one violation a program can list.
+    const [only, ...others] = err.violations;
+    expect(others).toEqual([]);
+    expect(message.test(`atlas-invites: options.${only!.message.replace(": ", " ")}`)).toBe(true);
+  });
+
+  it.each([undefined, null, "auth"])("refuses %j in place of the options object", (options) => {
+    const err = thrown(() => createAtlasInvites(options as never));
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    expect(err.message).toBe("atlas-invites: createAtlasInvites needs an options object");
+    expect(err.violations).toEqual([
+      {
+        path: "",
+        rule: "type",
+        message: `options: expected an options object, got ${options === "auth" ? "a string" : String(options)}`,
+      },
+    ]);
   });
 });
 
