@@ -38,25 +38,22 @@ export interface Methods extends OperationMethods {
 }
 
 /**
- * Refuses a call before anything is sent, with `message` for people and one violation (`path`,
- * `rule`, `problem`) in the form the input checks give theirs, so code that lists
- * `err.violations` always has something to show.
+ * Refuses a call of `who` before anything is sent, with one violation (`path`, `rule`,
+ * `problem`) and a message in the form the input checks give theirs.
  */
-function refuse(message: string, path: string, rule: ViolationRule, problem: string): never {
+function refuse(who: string, path: string, rule: ViolationRule, problem: string): never {
   const violations: Violation[] = [];
   report(violations, path, rule, problem);
-  throw new AtlasValidationError(`atlas-invites: ${message}`, violations);
+  throw new AtlasValidationError(
+    `atlas-invites: invalid input for ${who}, nothing was sent: ${violations[0]!.message}`,
+    violations,
+  );
 }
 
 /** Refuses an argument that is not an object, naming the parameters it should hold. */
 function refuseArgument(who: string, op: Operation, input: unknown): never {
-  const names = op.pathParams.join(", ");
-  refuse(
-    `${who} needs an object argument with its parameters (${names}), got ${kind(input)}`,
-    "",
-    "type",
-    `expected an object with the parameters of ${op.operationId} (${names}), got ${kind(input)}`,
-  );
+  const wanted = `the parameters of ${op.operationId} (${op.pathParams.join(", ")})`;
+  refuse(who, "", "type", `expected an object with ${wanted}, got ${kind(input)}`);
 }
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
@@ -112,25 +109,15 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
         .filter((o) => o.pageSize !== null)
         .map((o) => o.operationId)
         .join(", ");
-      const shown = show(operationId);
-      refuse(
-        `paginate takes a list operation (${lists}), not ${shown}`,
-        "operationId",
-        "enum",
-        `${shown} is not one of ${lists}`,
-      );
+      refuse("paginate", "operationId", "enum", `${show(operationId)} is not one of ${lists}`);
     }
     if (typeof input !== "object" || input === null) {
-      refuseArgument(`paginate("${operationId}", ...)`, op, input);
+      refuseArgument("paginate", op, input);
     }
     const { pageNum = 1, ...rest } = input as Record<string, unknown>;
     if (rest.envelope !== undefined) {
-      refuse(
-        "paginate reads each page's results itself; leave envelope out",
-        "envelope",
-        "unknownParameter",
-        "is not a parameter of paginate, which reads each page's results itself",
-      );
+      const problem = "is not a parameter of paginate, which reads each page's results itself";
+      refuse("paginate", "envelope", "unknownParameter", problem);
     }
     const perPage = typeof rest.itemsPerPage === "number" ? rest.itemsPerPage : op.pageSize;
     const call = methods[op.operationId];

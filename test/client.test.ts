@@ -286,7 +286,7 @@ describe("the Cloud Users methods, on the wire", () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);
     expect(() => client.paginate("getOrgInvite" as "listOrgUsers", { orgId: VALID_ID })).toThrow(
-      /paginate takes a list operation \(.*listOrgUsers.*\), not "getOrgInvite"/,
+      /^atlas-invites: invalid input for paginate, nothing was sent: operationId: "getOrgInvite" is not one of (listGroupUsers, listOrgUsers|listOrgUsers, listGroupUsers)$/,
     );
     expect(fetch.calls).toHaveLength(0);
   });

@@ -268,9 +268,14 @@ export const BAD_BODIES: [OperationId, string, unknown, Expected][] = [
 
 /** Whole arguments a JavaScript caller might get wrong, and the message each must give. */
 export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
-  ["no argument", "getOrgInvite", undefined, /needs an object argument/],
-  ["null", "getOrgInvite", null, /needs an object argument/],
-  ["a string", "getOrgInvite", VALID_ID, /needs an object argument/],
+  [
+    "no argument",
+    "getOrgInvite",
+    undefined,
+    /^atlas-invites: invalid input for getOrgInvite, nothing was sent: value: expected an object with the parameters of getOrgInvite \(orgId, invitationId\), got undefined$/,
+  ],
+  ["null", "getOrgInvite", null, /value: expected an object with .*, got null$/],
+  ["a string", "getOrgInvite", VALID_ID, /value: expected an object with .*, got a string$/],
   [
     "an unknown parameter",
     "getOrgInvite",
