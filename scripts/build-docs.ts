@@ -2,7 +2,7 @@
 // `build-docs --inlineBundle`: the Redoc scripts, styles and the bundled spec are embedded, so the
 // page opens from disk or from GitHub Pages without fetching anything.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,8 @@ const output = resolve(root, positional[0] ?? "dist/docs/index.html");
 // Redoc rendering options. They travel on the command line (`--openapi`) because they only
 // concern this page; the spec and its lint rules stay in redocly.yaml under the `atlas-invites` alias.
 const redocOptions = {
+  // Redoc 3 can report page events to Redocly; a reference for this package reports nothing.
+  disableTelemetry: true,
   // Print the sunset date, the Atlas role needed and the replacement operation right under each
   // operation's title, where a reader looks first.
   showExtensions: [
@@ -67,9 +69,29 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 
-// The page must not pull code, styles or fonts from the network. Redocly falls back to its CDN when
-// --inlineBundle is missing or a template adds a remote tag; catch that here rather than in a
-// reader's browser. (Remote URLs inside the inlined JavaScript are links and icons, not loads.)
+// Redoc's sidebar credits Redocly with an image from Redocly's CDN. The page must open without a
+// network and tell no one it was opened, so the image becomes a small inline SVG of our own that
+// says the same; the link to Redocly stays.
+const credit =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16" viewBox="0 0 64 16">' +
+      '<text x="0" y="12" font-family="sans-serif" font-size="12" fill="currentColor">Redocly</text>' +
+      "</svg>",
+  );
+const REMOTE_CREDIT = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
+const built = readFileSync(output, "utf8");
+const credits = built.match(REMOTE_CREDIT)?.length ?? 0;
+if (credits === 0) {
+  console.error("build-docs: Redoc's credit image was not found; check what the page loads now");
+  process.exit(1);
+}
+writeFileSync(output, built.replace(REMOTE_CREDIT, credit));
+
+// The page must not pull code, styles, fonts or images from the network. Redocly falls back to its
+// CDN when --inlineBundle is missing or a template adds a remote tag; catch that here rather than
+// in a reader's browser. (The links in the inlined JavaScript are links, not loads; the browser
+// check opens the page offline and fails on any request that leaves it.)
 const html = readFileSync(output, "utf8");
 const remoteLoads = [
   ...html.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]+/gi),
@@ -84,5 +106,5 @@ if (remoteLoads.length > 0) {
   process.exit(1);
 }
 console.log(
-  `build-docs: wrote ${relative(root, output)}, self-contained (no remote script, style or font)`,
+  `build-docs: wrote ${relative(root, output)}, self-contained (no remote script, style, font or image)`,
 );

@@ -39,12 +39,6 @@ const specPath = join(root, "generated/openapi.json");
 // looks for within this long fails with a message saying what was missing.
 const WAIT_MS = 15_000;
 
-// Requests a reader's browser makes that nothing on the page depends on. Redoc's "API docs by"
-// attribution loads Redocly's logo from their CDN and hides the image when that load fails.
-const DECORATIVE_REQUESTS = [
-  { resourceType: "image", url: /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg$/ },
-];
-
 // Redoc 3 markup the checks find their way by.
 const MENU = '[data-component-name="Menu/Menu"]';
 const OPERATION = '[data-item-kind="httpItem"]';
@@ -456,24 +450,13 @@ async function readPage(
       expect(scriptErrors.length === 0, scriptErrors.join(" | "));
       return Promise.resolve();
     });
-    const needed = outside.filter(
-      (request) =>
-        !DECORATIVE_REQUESTS.some(
-          (d) => d.resourceType === request.resourceType && d.url.test(request.url),
-        ),
-    );
-    await check("no request outside file:// was needed", () => {
-      const list = (requests: typeof outside) =>
-        requests.map((request) => `${request.resourceType} ${request.url}`).join(", ");
-      expect(needed.length === 0, `${needed.length} needed of ${outside.length}: ${list(needed)}`);
-      return Promise.resolve(
-        `${outside.length} outside file:// with the network off, none needed` +
-          (outside.length > 0 ? ` (decorative: ${list(outside)})` : ""),
-      );
+    await check("no request left the page with the network off", () => {
+      const list = outside.map((request) => `${request.resourceType} ${request.url}`).join(", ");
+      expect(outside.length === 0, `${outside.length} requests outside file://: ${list}`);
+      return Promise.resolve("none outside file://");
     });
     if (sink.list === results) {
       summary.outside = outside.length;
-      summary.needed = needed.length;
     }
   } finally {
     await context.close();
@@ -790,7 +773,7 @@ async function main(): Promise<void> {
   }
 }
 
-const summary: { outside: number | null; needed: number | null } = { outside: null, needed: null };
+const summary: { outside: number | null } = { outside: null };
 rmSync(screenshotPath, { force: true });
 rmSync(successorShotPath, { force: true });
 try {
@@ -808,7 +791,6 @@ writeFileSync(
       passed,
       failed,
       externalRequests: summary.outside,
-      neededExternalRequests: summary.needed,
       screenshots: [screenshotPath, successorShotPath].filter((shot) => existsSync(shot)),
       checks: results,
     },
