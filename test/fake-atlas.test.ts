@@ -909,6 +909,29 @@ describe("faults and the fake share one route matcher", () => {
     expect([onAdd.hits, onGet.hits]).toEqual([1, 1]);
   });
 
+  it("logs the operation of a request a fault answered, as of any other", async () => {
+    fake.users.addOrgUser({ orgId: ORG });
+    fake.inject({ kind: "status", status: 503, times: 2, operationId: "listOrgUsers" });
+    fake.inject({ kind: "reset", operationId: "getOrgUser" });
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      retry: { baseDelayMs: 1 },
+    });
+    try {
+      await atlas.listOrgUsers({ orgId: ORG });
+    } finally {
+      await atlas.close();
+    }
+    await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`).catch(() => undefined);
+    expect(fake.requests.map((r) => [r.operationId, r.status, r.fault])).toEqual([
+      ["listOrgUsers", 503, "status"],
+      ["listOrgUsers", 503, "status"],
+      ["listOrgUsers", 200, undefined],
+      ["getOrgUser", 0, "reset"],
+    ]);
+  });
+
   it("sends no invented errorCode in a status fault's default body", async () => {
     fake.inject({ kind: "status", status: 429, retryAfter: 2 });
     const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);

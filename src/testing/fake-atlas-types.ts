@@ -57,7 +57,7 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The body as received (its first `maxRequestBytes` bytes when it was larger). */
   body: string;
-  /** The operation it matched, if it got as far as routing. */
+  /** The operation it matched, if it got as far as routing or an injected fault answered it. */
   operationId: string | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];
