@@ -126,6 +126,41 @@ describe("atlas-invites/testing exports", () => {
   });
 });
 
+describe("accessTokens", () => {
+  it("hands out the first token of the list, and accepts every token of it", async () => {
+    const fake = await startFakeAtlas({ accessTokens: ["tok-1", "tok-2"] });
+    fake.users.addOrgUser({ orgId: ORG });
+    try {
+      expect(fake.credentials.accessToken).toBe("tok-1");
+      const statuses: unknown[] = [];
+      for (const token of [fake.credentials.accessToken, "tok-2", "tok-3"]) {
+        const atlas = createAtlasInvites({ auth: accessToken({ token }), baseUrl: fake.url });
+        statuses.push(
+          await atlas.listOrgUsers({ orgId: ORG }).then(
+            (page) => page.results.length,
+            (err: unknown) => (isAtlasApiError(err, 401) ? 401 : err),
+          ),
+        );
+        await atlas.close();
+      }
+      expect(statuses).toEqual([1, 1, 401]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("accepts no token with an empty list, the one it hands out included", async () => {
+    const fake = await startFakeAtlas({ accessTokens: [] });
+    try {
+      expect(fake.credentials.accessToken).not.toBe("");
+      const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+      expect(res.status).toBe(401);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("the fake's tables agree with the spec", () => {
   interface Spec {
     paths: Record<string, Record<string, unknown>>;

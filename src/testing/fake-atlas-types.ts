@@ -15,7 +15,10 @@ import type { FakeUserStore } from "./users.js";
 export interface FakeAtlasOptions {
   /** Port to listen on; default 0 (any free port). */
   port?: number;
-  /** Bearer tokens the fake accepts. Default: one random token, see `credentials.accessToken`. */
+  /**
+   * Bearer tokens the fake accepts; `credentials.accessToken` is the first. Default: one random
+   * token. An empty list accepts none (and `credentials.accessToken` is then refused).
+   */
   accessTokens?: string[];
   /** Requests per rate-limit window before 429. Default 100. */
   rateLimit?: number;
