@@ -828,6 +828,47 @@ describe("the Cloud Users API", () => {
   });
 });
 
+describe("the invitation operations", () => {
+  let fake: FakeAtlas;
+  afterEach(() => fake.close());
+
+  it("answers a project role named twice in updateOrgInviteById once, as uniqueItems asks", async () => {
+    fake = await startFakeAtlas();
+    const seeded = fake.invites.addOrgInvite({ orgId: ORG });
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    try {
+      const invite = await atlas.updateOrgInviteById({
+        orgId: ORG,
+        invitationId: seeded.id!,
+        body: {
+          groupRoleAssignments: [
+            { groupId: GROUP, roles: ["GROUP_OWNER"] },
+            { groupId: other, roles: ["GROUP_OWNER"] },
+            { groupId: GROUP, roles: ["GROUP_OWNER", "GROUP_READ_ONLY"] },
+          ],
+        },
+      });
+      const pairs = invite.groupRoleAssignments!.map((a) => `${a.groupId}/${a.groupRole}`);
+      // OrganizationInvitation.groupRoleAssignments is uniqueItems (spec).
+      expect(new Set(pairs).size).toBe(pairs.length);
+      expect(invite.groupRoleAssignments).toEqual([
+        { groupId: GROUP, groupRole: "GROUP_OWNER" },
+        { groupId: other, groupRole: "GROUP_OWNER" },
+        { groupId: GROUP, groupRole: "GROUP_READ_ONLY" },
+      ]);
+      expect(fake.invites.getOrgInvite(ORG, seeded.id!)?.groupRoleAssignments).toEqual(
+        invite.groupRoleAssignments,
+      );
+    } finally {
+      await atlas.close();
+    }
+  });
+});
+
 describe("role rules", () => {
   let fake: FakeAtlas;
   afterEach(() => fake.close());
