@@ -90,6 +90,76 @@ describe("docs/FAKE-ATLAS.md", () => {
   }, 60_000);
 });
 
+describe("close()", () => {
+  const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
+  const DELAY_MS = 20_000;
+  let dir: string;
+  beforeAll(async () => {
+    await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+    dir = await mkdtemp(path.join(ROOT, ".tmp", "fake-atlas-close-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("drops token answers still waiting for their delay, so the process can exit at once", async () => {
+    // A process of its own, because only a process that ends shows that no timer of the fake
+    // keeps the event loop alive. It times each close() and the wait from the last one to exit.
+    const script = `
+      import { createAtlasInvites, serviceAccount } from ${JSON.stringify(path.join(ROOT, "src/index.ts"))};
+      import { startFakeAtlas } from ${JSON.stringify(path.join(ROOT, "src/testing/index.ts"))};
+      const timed = async (close) => { const t = performance.now(); await close(); return performance.now() - t; };
+      const closes = [];
+
+      // The configured delay, with a client that gave up before the token came.
+      const slow = await startFakeAtlas({ serviceAccount: { tokenDelayMs: ${DELAY_MS} } });
+      const atlas = createAtlasInvites({
+        auth: serviceAccount(slow.credentials.serviceAccount),
+        baseUrl: slow.url,
+        retry: false,
+        timeout: 100,
+      });
+      const call = await atlas.listOrgUsers({ orgId: "${ORG}" }).then(() => "answered", (e) => e.name);
+      closes.push(await timed(() => atlas.close()), await timed(() => slow.close()));
+
+      // A scripted answer's delay, still waiting when the fake closes.
+      const scripted = await startFakeAtlas();
+      scripted.tokenEndpoint.replyNext({ status: 200, body: { access_token: "t" }, delayMs: ${DELAY_MS} });
+      const pending = fetch(scripted.url + "/api/oauth/token", { method: "POST" }).then(
+        (r) => r.status,
+        () => "cut",
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      closes.push(await timed(() => scripted.close()));
+      const cut = await pending;
+
+      const closed = performance.now();
+      process.on("exit", () => {
+        console.log(JSON.stringify({ call, cut, closes, exitMs: performance.now() - closed }));
+      });
+    `;
+    const file = path.join(dir, "close.mts");
+    await writeFile(file, script);
+    const result = await run(process.execPath, [TSX_CLI, file], {
+      cwd: dir,
+      env: envWithoutAtlas(),
+      timeoutMs: DELAY_MS / 2,
+    });
+    expect(result.stderr).toBe("");
+    // Killed at the bound (a status other than 0) means a timer held the process open.
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      call: string;
+      cut: unknown;
+      closes: number[];
+      exitMs: number;
+    };
+    expect(report.call).toBe("AtlasTimeoutError");
+    expect(report.cut).toBe("cut");
+    expect(report.closes).toHaveLength(3);
+    for (const ms of report.closes) expect(ms).toBeLessThan(1_000);
+    expect(report.exitMs).toBeLessThan(1_000);
+  }, 60_000);
+});
+
 describe("atlas-invites/testing exports", () => {
   it("exports the fake's entry point and constants, and no internals", () => {
     expect(Object.keys(testing).sort()).toEqual([

@@ -74,6 +74,8 @@ export interface FakeServiceAccount {
   scheme: FakeAuthScheme;
   endpoint: FakeTokenEndpoint;
   credentials: { clientId: string; clientSecret: string };
+  /** Drops every answer still waiting for its delay, so no timer outlives the fake. */
+  close(): void;
 }
 
 /** The token endpoint (RFC 6749, 4.4), the revocation endpoint (RFC 7009) and their tokens. */
@@ -86,6 +88,7 @@ export function serviceAccountScheme(
   const tokens = new Map<string, { expiresAt: number; revoked: boolean }>();
   const issued: string[] = [];
   const queue: FakeTokenReply[] = [];
+  const waiting = new Set<NodeJS.Timeout>();
 
   const endpoint: FakeTokenEndpoint = {
     lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
@@ -164,8 +167,18 @@ export function serviceAccountScheme(
       sendJson(res, 200, { access_token: value, expires_in: lifetime, token_type: "Bearer" });
     };
     const delay = scripted?.delayMs ?? endpoint.delayMs;
-    if (delay > 0) setTimeout(answer, delay);
-    else answer();
+    if (delay <= 0) return answer();
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      answer();
+    }, delay);
+    waiting.add(timer);
+    // A client that gave up, or fake.close() cutting the connection, ends the wait: a timer left
+    // running would hold the process open for the rest of the delay after everything closed.
+    res.once("close", () => {
+      clearTimeout(timer);
+      waiting.delete(timer);
+    });
   }
 
   function revoke(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -211,5 +224,13 @@ export function serviceAccountScheme(
       return true;
     },
   };
-  return { scheme, endpoint, credentials: { clientId, clientSecret } };
+  return {
+    scheme,
+    endpoint,
+    credentials: { clientId, clientSecret },
+    close() {
+      for (const timer of waiting) clearTimeout(timer);
+      waiting.clear();
+    },
+  };
 }

@@ -120,6 +120,9 @@ export interface FakeAtlas {
    * console.log(hang.hits, hang.openConnections);
    */
   inject(fault: Fault): InjectedFault;
-  /** Stops the server and closes open connections. */
+  /**
+   * Stops the server, closes open connections and drops answers still waiting for a delay (token
+   * endpoint, `delay` fault), so no timer of the fake keeps the process alive.
+   */
   close(): Promise<void>;
 }

@@ -179,6 +179,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     inject: (fault) => faults.inject(fault),
     close() {
       faults.clear();
+      account.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
