@@ -337,6 +337,39 @@ describe("the order of the checks", () => {
     expect(fake.requests.map((r) => r.status)).toEqual([401, 200, 401, 200]);
   });
 
+  it("reads the Bearer scheme name in any letter case (RFC 9110, section 11.1)", async () => {
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const issued = await fetch(`${fake.url}/api/oauth/token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    const { access_token: issuedToken } = (await issued.json()) as { access_token: string };
+    const target = `/api/atlas/v2/orgs/${ORG}/users`;
+    const statuses: [string, number, string | undefined][] = [];
+    for (const authorization of [
+      `bearer ${fake.credentials.accessToken}`,
+      `BEARER ${fake.credentials.accessToken}`,
+      `Bearer  ${fake.credentials.accessToken}`,
+      `bEaReR ${issuedToken}`,
+      "bearer not-a-token-it-knows",
+    ]) {
+      await send(fake, "GET", target, { authorization });
+      const last = fake.requests.at(-1)!;
+      statuses.push([authorization.split(" ")[0]!, last.status, last.credential]);
+    }
+    expect(statuses).toEqual([
+      ["bearer", 200, "accessToken"],
+      ["BEARER", 200, "accessToken"],
+      ["Bearer", 200, "accessToken"],
+      ["bEaReR", 200, "serviceAccount"],
+      ["bearer", 401, undefined],
+    ]);
+  });
+
   it("answers paths outside /api/atlas/ with 404 without asking for credentials", async () => {
     const res = await send(fake, "GET", "/", { authorization: null });
     expect(res.status).toBe(404);

@@ -8,13 +8,22 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined for any other scheme.
+ * The scheme name is matched in any letter case (RFC 9110, section 11.1) and may be followed by
+ * several spaces (RFC 6750, section 2.1: "Bearer" 1*SP b64token).
+ */
+function bearerToken(header = ""): string | undefined {
+  const match = /^Bearer +/i.exec(header);
+  return match ? header.slice(match[0].length) : undefined;
+}
+
 /** Accepts `Authorization: Bearer <token>` for the tokens in the set. */
 export function bearerScheme(isValid: (token: string) => boolean): FakeAuthScheme {
   return {
     check(req) {
-      const header = req.headers.authorization;
-      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
-      const token = header.slice(7);
+      const token = bearerToken(req.headers.authorization);
+      if (token === undefined) return { verdict: "absent" };
       return isValid(token) ? { verdict: "accepted", credential: token } : { verdict: "rejected" };
     },
   };
@@ -199,10 +208,8 @@ export function serviceAccountScheme(
 
   const scheme: FakeAuthScheme = {
     check(req) {
-      const header = req.headers.authorization;
-      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
-      const value = header.slice(7);
-      if (!tokens.has(value)) return { verdict: "absent" };
+      const value = bearerToken(req.headers.authorization);
+      if (value === undefined || !tokens.has(value)) return { verdict: "absent" };
       return endpoint.isActive(value)
         ? { verdict: "accepted", credential: clientId }
         : { verdict: "rejected" };
