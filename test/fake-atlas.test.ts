@@ -441,6 +441,39 @@ describe("the order of the checks", () => {
   });
 });
 
+describe("the service account's endpoints", () => {
+  it("challenges wrong client credentials the same way at the token and revocation endpoints", async () => {
+    const fake = await startFakeAtlas();
+    const { clientId } = fake.credentials.serviceAccount;
+    try {
+      const answers: [string, number, string | null][] = [];
+      for (const [endpoint, body] of [
+        ["token", "grant_type=client_credentials"],
+        ["revoke", "token=anything&token_type_hint=access_token"],
+      ] as const) {
+        const res = await fetch(`${fake.url}/api/oauth/${endpoint}`, {
+          method: "POST",
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${clientId}:wrong`).toString("base64")}`,
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
+          body,
+        });
+        const { error } = (await res.json()) as { error: string };
+        answers.push([error, res.status, res.headers.get("www-authenticate")]);
+      }
+      // RFC 6749, section 5.2, which RFC 7009, section 2.1 applies to revocation: a 401 to a
+      // client that sent the Authorization header carries the challenge.
+      expect(answers).toEqual([
+        ["invalid_client", 401, 'Basic realm="Atlas"'],
+        ["invalid_client", 401, 'Basic realm="Atlas"'],
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("Accept", () => {
   let fake: FakeAtlas;
   beforeAll(async () => {

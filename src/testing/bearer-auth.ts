@@ -29,6 +29,9 @@ export function bearerScheme(isValid: (token: string) => boolean): FakeAuthSchem
   };
 }
 
+/** The challenge of the token and revocation endpoints' 401 (Atlas's own realm is not public). */
+const BASIC_CHALLENGE = 'Basic realm="Atlas"';
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers = {}): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
@@ -156,7 +159,7 @@ export function serviceAccountScheme(
           res,
           401,
           { error: "invalid_client", error_description: "Invalid client credentials." },
-          { "WWW-Authenticate": 'Basic realm="Atlas"' },
+          { "WWW-Authenticate": BASIC_CHALLENGE },
         );
         return;
       }
@@ -192,7 +195,10 @@ export function serviceAccountScheme(
 
   function revoke(req: IncomingMessage, res: ServerResponse, body: string): void {
     if (!authenticated(req)) {
-      sendJson(res, 401, { error: "invalid_client" });
+      // RFC 7009, section 2.1 authenticates the client as RFC 6749 does, whose section 5.2 asks
+      // for a challenge on a 401 to a client that sent the Authorization header; the token
+      // endpoint sends the same one.
+      sendJson(res, 401, { error: "invalid_client" }, { "WWW-Authenticate": BASIC_CHALLENGE });
       return;
     }
     const value = form(req, body)?.get("token");
