@@ -15,6 +15,7 @@ import {
   createAtlasInvites,
   isAtlasApiError,
   serviceAccount,
+  type AtlasApiError,
   type AtlasInvites,
   type OrgMembershipStatus,
 } from "../src/index.js";
@@ -999,6 +1000,93 @@ describe("the invitation operations", () => {
       expect(fake.invites.getOrgInvite(ORG, seeded.id!)?.groupRoleAssignments).toEqual(
         invite.groupRoleAssignments,
       );
+    } finally {
+      await atlas.close();
+    }
+  });
+});
+
+describe("the envelope around errors", () => {
+  let fake: FakeAtlas;
+  beforeEach(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+  });
+  afterEach(() => fake.close());
+
+  const unknownInvite = `/api/atlas/v2/orgs/${ORG}/invites/${GROUP}`;
+
+  it("wraps an error answer as { status, content } on envelope=true, keeping the HTTP status", async () => {
+    const plain = await send(fake, "GET", unknownInvite, { accept: OLD });
+    expect(plain.status).toBe(404);
+    expectNoCode(plain.body, 404);
+    for (const query of ["envelope=true", "pretty=false&envelope=true&envelope=false"]) {
+      const wrapped = await send(fake, "GET", `${unknownInvite}?${query}`, { accept: OLD });
+      expect(wrapped.status).toBe(404);
+      expect(wrapped.headers.get("content-type")).toBe("application/json");
+      expect(wrapped.body).toEqual({ status: 404, content: plain.body });
+      expect(fake.requests.at(-1)?.status).toBe(404);
+    }
+    for (const query of ["envelope=false", "envelope=false&envelope=true"]) {
+      const unwrapped = await send(fake, "GET", `${unknownInvite}?${query}`, { accept: OLD });
+      expect(unwrapped.body).toEqual(plain.body);
+    }
+  });
+
+  it("wraps every kind of error the fake answers, observed ones with their fields", async () => {
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    const target = `/api/atlas/v2/orgs/${ORG}/users/${user.id}?envelope=true`;
+    const cases = [
+      // Checked before anything else: credentials, then routing, then the version.
+      await send(fake, "GET", target, { authorization: null }),
+      await send(fake, "GET", `/api/atlas/v2/nothing/here?envelope=true`),
+      await send(fake, "GET", target, { accept: "application/json" }),
+      // The body, then the operation.
+      await send(fake, "PATCH", target, { body: { roles: { orgRoles: ["ORG_OWNER"] }, nope: 1 } }),
+      await send(fake, "PATCH", target, { text: "{not json" }),
+    ];
+    expect(cases.map((c) => [c.status, c.body.status])).toEqual([
+      [401, 401],
+      [404, 404],
+      [406, 406],
+      [400, 400],
+      [400, 400],
+    ]);
+    expect(cases[0]!.headers.get("www-authenticate")).toMatch(/^Digest /);
+    expect(cases[0]!.body.content).toEqual({
+      error: 401,
+      reason: "Unauthorized",
+      detail: "You are not authorized for this resource.",
+    });
+    expect(cases[2]!.body.content).toMatchObject({ errorCode: "INVALID_VERSION_DATE" });
+    expect(cases[3]!.body.content).toMatchObject({
+      errorCode: "INVALID_ATTRIBUTE",
+      parameters: ["nope"],
+    });
+  });
+
+  it("leaves injected faults and the token endpoint as they are", async () => {
+    fake.inject({ kind: "status", status: 503 });
+    const faulted = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users?envelope=true`);
+    expect(faulted.status).toBe(503);
+    expectNoCode(faulted.body, 503);
+    const token = await fetch(`${fake.url}/api/oauth/token?envelope=true`, { method: "POST" });
+    expect(((await token.json()) as Record<string, unknown>).error).toBe("invalid_client");
+  });
+
+  it("gives the client's AtlasApiError the fields inside the envelope", async () => {
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    try {
+      const err = (await atlas
+        .getOrgInvite({ orgId: ORG, invitationId: GROUP, envelope: true })
+        .catch((e: unknown) => e)) as AtlasApiError;
+      expect(isAtlasApiError(err, 404)).toBe(true);
+      expect(err.body).toMatchObject({ status: 404, content: { error: 404 } });
+      expect(err.reason).toBe("Not Found");
+      expect(err.detail).toBe("No pending invitation matches this request.");
+      expect(err.message).toContain(err.detail);
     } finally {
       await atlas.close();
     }
