@@ -1087,6 +1087,32 @@ describe("the envelope around errors", () => {
       expect(err.reason).toBe("Not Found");
       expect(err.detail).toBe("No pending invitation matches this request.");
       expect(err.message).toContain(err.detail);
+
+      // A field the client's own checks would refuse, added on the wire by a middleware, so
+      // that the fake answers INVALID_ATTRIBUTE, the observed error that has parameters.
+      atlas.client.use({
+        async onRequest({ request }) {
+          if (request.method !== "PATCH") return undefined;
+          const body = { ...((await request.clone().json()) as object), nope: 1 };
+          const { url, method, headers } = request;
+          return new Request(url, { method, headers, body: JSON.stringify(body) });
+        },
+      });
+      const user = fake.users.addOrgUser({ orgId: ORG });
+      const refused = (await atlas
+        .updateOrgUser({ orgId: ORG, userId: user.id, envelope: true, body: { teamIds: [] } })
+        .catch((e: unknown) => e)) as AtlasApiError;
+      expect(refused.body).toMatchObject({ status: 400, content: { error: 400 } });
+      expect(isAtlasApiError(refused, "INVALID_ATTRIBUTE")).toBe(true);
+      expect([refused.status, refused.reason, refused.detail, refused.parameters]).toEqual([
+        400,
+        "Bad Request",
+        "Invalid attribute nope specified.",
+        ["nope"],
+      ]);
+      expect(refused.message).toBe(
+        `[400 INVALID_ATTRIBUTE] PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}: ${refused.detail}`,
+      );
     } finally {
       await atlas.close();
     }
