@@ -65,7 +65,7 @@ const text = (value: unknown): string | undefined =>
  * github.com/mongodb/terraform-provider-mongodbatlas/issues/1327), so a numeric `error` or a
  * textual `detail` or `reason` is enough. With `envelope: true` the error sits in `content`.
  */
-function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
+export function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
   const value = isRecord(body) && typeof body.status === "number" ? body.content : body;
   if (!isRecord(value)) return undefined;
   const { error, detail, reason } = value;

@@ -369,6 +369,30 @@ describe("401 that means a missing role", () => {
   });
 });
 
+describe("401 that means a missing role, inside the envelope", () => {
+  it("is read from the envelope's content: no new token, no second try, every field kept", async () => {
+    // The fake wraps its USER_UNAUTHORIZED answer as { status, content } on envelope=true.
+    fake.roles.deny({ credential: "serviceAccount", operationId: "getOrgInvite" });
+    const atlas = connect();
+    const call = { orgId: seeded.orgId!, invitationId: seeded.id!, envelope: true } as const;
+    const viaMethod = (await atlas.getOrgInvite(call).catch((e: unknown) => e)) as AtlasApiError;
+    expect(viaMethod.body).toMatchObject({ status: 401, content: { error: 401 } });
+    expect(isAtlasApiError(viaMethod, "USER_UNAUTHORIZED")).toBe(true);
+    expect(viaMethod.detail).toBe("Current user is not authorized to perform this action.");
+    expect(viaMethod.reason).toBe("Unauthorized");
+    const { orgId, invitationId, envelope } = call;
+    const viaPath = await atlas.client.GET("/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", {
+      params: { path: { orgId, invitationId }, query: { envelope } },
+    });
+    expect(viaPath.response.status).toBe(401);
+    // Both calls kept the one token and were sent once each.
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(2);
+    expect(fake.roles.denials[0]!.hits).toBe(2);
+    expect(new Set(apiRequests().map((r) => r.headers.authorization)).size).toBe(1);
+  });
+});
+
 describe("token endpoint failures", () => {
   async function failure(atlas: AtlasInvites): Promise<AtlasAuthError> {
     const err = await get(atlas).catch((e: unknown) => e);

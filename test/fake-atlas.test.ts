@@ -15,6 +15,7 @@ import {
   createAtlasInvites,
   isAtlasApiError,
   serviceAccount,
+  type AtlasApiError,
   type AtlasInvites,
   type OrgMembershipStatus,
 } from "../src/index.js";
@@ -90,6 +91,76 @@ describe("docs/FAKE-ATLAS.md", () => {
   }, 60_000);
 });
 
+describe("close()", () => {
+  const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
+  const DELAY_MS = 20_000;
+  let dir: string;
+  beforeAll(async () => {
+    await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+    dir = await mkdtemp(path.join(ROOT, ".tmp", "fake-atlas-close-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("drops token answers still waiting for their delay, so the process can exit at once", async () => {
+    // A process of its own, because only a process that ends shows that no timer of the fake
+    // keeps the event loop alive. It times each close() and the wait from the last one to exit.
+    const script = `
+      import { createAtlasInvites, serviceAccount } from ${JSON.stringify(path.join(ROOT, "src/index.ts"))};
+      import { startFakeAtlas } from ${JSON.stringify(path.join(ROOT, "src/testing/index.ts"))};
+      const timed = async (close) => { const t = performance.now(); await close(); return performance.now() - t; };
+      const closes = [];
+
+      // The configured delay, with a client that gave up before the token came.
+      const slow = await startFakeAtlas({ serviceAccount: { tokenDelayMs: ${DELAY_MS} } });
+      const atlas = createAtlasInvites({
+        auth: serviceAccount(slow.credentials.serviceAccount),
+        baseUrl: slow.url,
+        retry: false,
+        timeout: 100,
+      });
+      const call = await atlas.listOrgUsers({ orgId: "${ORG}" }).then(() => "answered", (e) => e.name);
+      closes.push(await timed(() => atlas.close()), await timed(() => slow.close()));
+
+      // A scripted answer's delay, still waiting when the fake closes.
+      const scripted = await startFakeAtlas();
+      scripted.tokenEndpoint.replyNext({ status: 200, body: { access_token: "t" }, delayMs: ${DELAY_MS} });
+      const pending = fetch(scripted.url + "/api/oauth/token", { method: "POST" }).then(
+        (r) => r.status,
+        () => "cut",
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      closes.push(await timed(() => scripted.close()));
+      const cut = await pending;
+
+      const closed = performance.now();
+      process.on("exit", () => {
+        console.log(JSON.stringify({ call, cut, closes, exitMs: performance.now() - closed }));
+      });
+    `;
+    const file = path.join(dir, "close.mts");
+    await writeFile(file, script);
+    const result = await run(process.execPath, [TSX_CLI, file], {
+      cwd: dir,
+      env: envWithoutAtlas(),
+      timeoutMs: DELAY_MS / 2,
+    });
+    expect(result.stderr).toBe("");
+    // Killed at the bound (a status other than 0) means a timer held the process open.
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      call: string;
+      cut: unknown;
+      closes: number[];
+      exitMs: number;
+    };
+    expect(report.call).toBe("AtlasTimeoutError");
+    expect(report.cut).toBe("cut");
+    expect(report.closes).toHaveLength(3);
+    for (const ms of report.closes) expect(ms).toBeLessThan(1_000);
+    expect(report.exitMs).toBeLessThan(1_000);
+  }, 60_000);
+});
+
 describe("atlas-invites/testing exports", () => {
   it("exports the fake's entry point and constants, and no internals", () => {
     expect(Object.keys(testing).sort()).toEqual([
@@ -120,6 +191,41 @@ describe("atlas-invites/testing exports", () => {
       expect(
         fake.requests.filter((r) => r.status === 200).map((r) => r.credential ?? "token endpoint"),
       ).toEqual(["token endpoint", "serviceAccount", "token endpoint", "apiKey", "accessToken"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("accessTokens", () => {
+  it("hands out the first token of the list, and accepts every token of it", async () => {
+    const fake = await startFakeAtlas({ accessTokens: ["tok-1", "tok-2"] });
+    fake.users.addOrgUser({ orgId: ORG });
+    try {
+      expect(fake.credentials.accessToken).toBe("tok-1");
+      const statuses: unknown[] = [];
+      for (const token of [fake.credentials.accessToken, "tok-2", "tok-3"]) {
+        const atlas = createAtlasInvites({ auth: accessToken({ token }), baseUrl: fake.url });
+        statuses.push(
+          await atlas.listOrgUsers({ orgId: ORG }).then(
+            (page) => page.results.length,
+            (err: unknown) => (isAtlasApiError(err, 401) ? 401 : err),
+          ),
+        );
+        await atlas.close();
+      }
+      expect(statuses).toEqual([1, 1, 401]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("accepts no token with an empty list, the one it hands out included", async () => {
+    const fake = await startFakeAtlas({ accessTokens: [] });
+    try {
+      expect(fake.credentials.accessToken).not.toBe("");
+      const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+      expect(res.status).toBe(401);
     } finally {
       await fake.close();
     }
@@ -232,6 +338,39 @@ describe("the order of the checks", () => {
     expect(fake.requests.map((r) => r.status)).toEqual([401, 200, 401, 200]);
   });
 
+  it("reads the Bearer scheme name in any letter case (RFC 9110, section 11.1)", async () => {
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const issued = await fetch(`${fake.url}/api/oauth/token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    const { access_token: issuedToken } = (await issued.json()) as { access_token: string };
+    const target = `/api/atlas/v2/orgs/${ORG}/users`;
+    const statuses: [string, number, string | undefined][] = [];
+    for (const authorization of [
+      `bearer ${fake.credentials.accessToken}`,
+      `BEARER ${fake.credentials.accessToken}`,
+      `Bearer  ${fake.credentials.accessToken}`,
+      `bEaReR ${issuedToken}`,
+      "bearer not-a-token-it-knows",
+    ]) {
+      await send(fake, "GET", target, { authorization });
+      const last = fake.requests.at(-1)!;
+      statuses.push([authorization.split(" ")[0]!, last.status, last.credential]);
+    }
+    expect(statuses).toEqual([
+      ["bearer", 200, "accessToken"],
+      ["BEARER", 200, "accessToken"],
+      ["Bearer", 200, "accessToken"],
+      ["bEaReR", 200, "serviceAccount"],
+      ["bearer", 401, undefined],
+    ]);
+  });
+
   it("answers paths outside /api/atlas/ with 404 without asking for credentials", async () => {
     const res = await send(fake, "GET", "/", { authorization: null });
     expect(res.status).toBe(404);
@@ -300,6 +439,39 @@ describe("the order of the checks", () => {
     expect(res.status).toBe(500);
     expect(res.body.detail).toContain("scheme broke");
     expect(res.body).not.toHaveProperty("errorCode");
+  });
+});
+
+describe("the service account's endpoints", () => {
+  it("challenges wrong client credentials the same way at the token and revocation endpoints", async () => {
+    const fake = await startFakeAtlas();
+    const { clientId } = fake.credentials.serviceAccount;
+    try {
+      const answers: [string, number, string | null][] = [];
+      for (const [endpoint, body] of [
+        ["token", "grant_type=client_credentials"],
+        ["revoke", "token=anything&token_type_hint=access_token"],
+      ] as const) {
+        const res = await fetch(`${fake.url}/api/oauth/${endpoint}`, {
+          method: "POST",
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${clientId}:wrong`).toString("base64")}`,
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
+          body,
+        });
+        const { error } = (await res.json()) as { error: string };
+        answers.push([error, res.status, res.headers.get("www-authenticate")]);
+      }
+      // RFC 6749, section 5.2, which RFC 7009, section 2.1 applies to revocation: a 401 to a
+      // client that sent the Authorization header carries the challenge.
+      expect(answers).toEqual([
+        ["invalid_client", 401, 'Basic realm="Atlas"'],
+        ["invalid_client", 401, 'Basic realm="Atlas"'],
+      ]);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
@@ -793,6 +965,160 @@ describe("the Cloud Users API", () => {
   });
 });
 
+describe("the invitation operations", () => {
+  let fake: FakeAtlas;
+  afterEach(() => fake.close());
+
+  it("answers a project role named twice in updateOrgInviteById once, as uniqueItems asks", async () => {
+    fake = await startFakeAtlas();
+    const seeded = fake.invites.addOrgInvite({ orgId: ORG });
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    try {
+      const invite = await atlas.updateOrgInviteById({
+        orgId: ORG,
+        invitationId: seeded.id!,
+        body: {
+          groupRoleAssignments: [
+            { groupId: GROUP, roles: ["GROUP_OWNER"] },
+            { groupId: other, roles: ["GROUP_OWNER"] },
+            { groupId: GROUP, roles: ["GROUP_OWNER", "GROUP_READ_ONLY"] },
+          ],
+        },
+      });
+      const pairs = invite.groupRoleAssignments!.map((a) => `${a.groupId}/${a.groupRole}`);
+      // OrganizationInvitation.groupRoleAssignments is uniqueItems (spec).
+      expect(new Set(pairs).size).toBe(pairs.length);
+      expect(invite.groupRoleAssignments).toEqual([
+        { groupId: GROUP, groupRole: "GROUP_OWNER" },
+        { groupId: other, groupRole: "GROUP_OWNER" },
+        { groupId: GROUP, groupRole: "GROUP_READ_ONLY" },
+      ]);
+      expect(fake.invites.getOrgInvite(ORG, seeded.id!)?.groupRoleAssignments).toEqual(
+        invite.groupRoleAssignments,
+      );
+    } finally {
+      await atlas.close();
+    }
+  });
+});
+
+describe("the envelope around errors", () => {
+  let fake: FakeAtlas;
+  beforeEach(async () => {
+    fake = await startFakeAtlas({ rateLimit: 1_000_000 });
+  });
+  afterEach(() => fake.close());
+
+  const unknownInvite = `/api/atlas/v2/orgs/${ORG}/invites/${GROUP}`;
+
+  it("wraps an error answer as { status, content } on envelope=true, keeping the HTTP status", async () => {
+    const plain = await send(fake, "GET", unknownInvite, { accept: OLD });
+    expect(plain.status).toBe(404);
+    expectNoCode(plain.body, 404);
+    for (const query of ["envelope=true", "pretty=false&envelope=true&envelope=false"]) {
+      const wrapped = await send(fake, "GET", `${unknownInvite}?${query}`, { accept: OLD });
+      expect(wrapped.status).toBe(404);
+      expect(wrapped.headers.get("content-type")).toBe("application/json");
+      expect(wrapped.body).toEqual({ status: 404, content: plain.body });
+      expect(fake.requests.at(-1)?.status).toBe(404);
+    }
+    for (const query of ["envelope=false", "envelope=false&envelope=true"]) {
+      const unwrapped = await send(fake, "GET", `${unknownInvite}?${query}`, { accept: OLD });
+      expect(unwrapped.body).toEqual(plain.body);
+    }
+  });
+
+  it("wraps every kind of error the fake answers, observed ones with their fields", async () => {
+    const user = fake.users.addOrgUser({ orgId: ORG });
+    const target = `/api/atlas/v2/orgs/${ORG}/users/${user.id}?envelope=true`;
+    const cases = [
+      // Checked before anything else: credentials, then routing, then the version.
+      await send(fake, "GET", target, { authorization: null }),
+      await send(fake, "GET", `/api/atlas/v2/nothing/here?envelope=true`),
+      await send(fake, "GET", target, { accept: "application/json" }),
+      // The body, then the operation.
+      await send(fake, "PATCH", target, { body: { roles: { orgRoles: ["ORG_OWNER"] }, nope: 1 } }),
+      await send(fake, "PATCH", target, { text: "{not json" }),
+    ];
+    expect(cases.map((c) => [c.status, c.body.status])).toEqual([
+      [401, 401],
+      [404, 404],
+      [406, 406],
+      [400, 400],
+      [400, 400],
+    ]);
+    expect(cases[0]!.headers.get("www-authenticate")).toMatch(/^Digest /);
+    expect(cases[0]!.body.content).toEqual({
+      error: 401,
+      reason: "Unauthorized",
+      detail: "You are not authorized for this resource.",
+    });
+    expect(cases[2]!.body.content).toMatchObject({ errorCode: "INVALID_VERSION_DATE" });
+    expect(cases[3]!.body.content).toMatchObject({
+      errorCode: "INVALID_ATTRIBUTE",
+      parameters: ["nope"],
+    });
+  });
+
+  it("leaves injected faults and the token endpoint as they are", async () => {
+    fake.inject({ kind: "status", status: 503 });
+    const faulted = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users?envelope=true`);
+    expect(faulted.status).toBe(503);
+    expectNoCode(faulted.body, 503);
+    const token = await fetch(`${fake.url}/api/oauth/token?envelope=true`, { method: "POST" });
+    expect(((await token.json()) as Record<string, unknown>).error).toBe("invalid_client");
+  });
+
+  it("gives the client's AtlasApiError the fields inside the envelope", async () => {
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    try {
+      const err = (await atlas
+        .getOrgInvite({ orgId: ORG, invitationId: GROUP, envelope: true })
+        .catch((e: unknown) => e)) as AtlasApiError;
+      expect(isAtlasApiError(err, 404)).toBe(true);
+      expect(err.body).toMatchObject({ status: 404, content: { error: 404 } });
+      expect(err.reason).toBe("Not Found");
+      expect(err.detail).toBe("No pending invitation matches this request.");
+      expect(err.message).toContain(err.detail);
+
+      // A field the client's own checks would refuse, added on the wire by a middleware, so
+      // that the fake answers INVALID_ATTRIBUTE, the observed error that has parameters.
+      atlas.client.use({
+        async onRequest({ request }) {
+          if (request.method !== "PATCH") return undefined;
+          const body = { ...((await request.clone().json()) as object), nope: 1 };
+          const { url, method, headers } = request;
+          return new Request(url, { method, headers, body: JSON.stringify(body) });
+        },
+      });
+      const user = fake.users.addOrgUser({ orgId: ORG });
+      const refused = (await atlas
+        .updateOrgUser({ orgId: ORG, userId: user.id, envelope: true, body: { teamIds: [] } })
+        .catch((e: unknown) => e)) as AtlasApiError;
+      expect(refused.body).toMatchObject({ status: 400, content: { error: 400 } });
+      expect(isAtlasApiError(refused, "INVALID_ATTRIBUTE")).toBe(true);
+      expect([refused.status, refused.reason, refused.detail, refused.parameters]).toEqual([
+        400,
+        "Bad Request",
+        "Invalid attribute nope specified.",
+        ["nope"],
+      ]);
+      expect(refused.message).toBe(
+        `[400 INVALID_ATTRIBUTE] PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}: ${refused.detail}`,
+      );
+    } finally {
+      await atlas.close();
+    }
+  });
+});
+
 describe("role rules", () => {
   let fake: FakeAtlas;
   afterEach(() => fake.close());
@@ -907,6 +1233,29 @@ describe("faults and the fake share one route matcher", () => {
     );
     expect([add.status, get.status, remove.status]).toEqual([503, 502, 409]);
     expect([onAdd.hits, onGet.hits]).toEqual([1, 1]);
+  });
+
+  it("logs the operation of a request a fault answered, as of any other", async () => {
+    fake.users.addOrgUser({ orgId: ORG });
+    fake.inject({ kind: "status", status: 503, times: 2, operationId: "listOrgUsers" });
+    fake.inject({ kind: "reset", operationId: "getOrgUser" });
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      retry: { baseDelayMs: 1 },
+    });
+    try {
+      await atlas.listOrgUsers({ orgId: ORG });
+    } finally {
+      await atlas.close();
+    }
+    await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`).catch(() => undefined);
+    expect(fake.requests.map((r) => [r.operationId, r.status, r.fault])).toEqual([
+      ["listOrgUsers", 503, "status"],
+      ["listOrgUsers", 503, "status"],
+      ["listOrgUsers", 200, undefined],
+      ["getOrgUser", 0, "reset"],
+    ]);
   });
 
   it("sends no invented errorCode in a status fault's default body", async () => {

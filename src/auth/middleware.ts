@@ -1,16 +1,16 @@
 /**
  * Runs the auth session around each request. It adds credentials (bounded by the call's signal
  * and timeout while the session waits for a token or a challenge), and handles a 401:
- * - `USER_UNAUTHORIZED` means the credentials are valid but lack the role (observed:
- *   github.com/mongodb/terraform-provider-mongodbatlas/pull/664); the answer goes to the caller
- *   at once and the credentials are kept;
+ * - `USER_UNAUTHORIZED` (also inside an envelope) means the credentials are valid but lack the
+ *   role (observed: github.com/mongodb/terraform-provider-mongodbatlas/pull/664); the answer goes
+ *   to the caller at once and the credentials are kept;
  * - any other 401 means the credentials failed (observed without an errorCode:
  *   github.com/mongodb/terraform-provider-mongodbatlas/issues/1327). When the session renews them,
  *   the request is sent once more, through the whole middleware chain again; a second 401 goes to
  *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
-import { AtlasTimeoutError } from "../errors.js";
+import { atlasErrorIn, AtlasTimeoutError } from "../errors.js";
 import { closedError } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
@@ -120,10 +120,11 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     schemaPath: string,
     params: Params,
   ): Promise<Response | undefined> {
-    // The body reader keeps what it read, so the caller still gets this body.
+    // The body reader keeps what it read, so the caller still gets this body. With
+    // `envelope: true` the error sits in the envelope's `content`, where AtlasApiError reads it.
     let errorCode: unknown;
     try {
-      errorCode = (JSON.parse(await response.text()) as { errorCode?: unknown }).errorCode;
+      errorCode = atlasErrorIn(JSON.parse(await response.text()))?.errorCode;
     } catch {
       errorCode = undefined;
     }

@@ -19,7 +19,7 @@ import { badRequest } from "./bad-request.js";
 import type { FakeAtlasOptions, RecordedRequest } from "./fake-atlas-types.js";
 import { perform } from "./handlers.js";
 import { LEGACY_LIST_VERSION, mediaTypesOf, pickMediaType } from "./negotiation.js";
-import { typedQuery } from "./query.js";
+import { typedQuery, wantsEnvelope } from "./query.js";
 import type { Caller, RoleRules } from "./roles.js";
 import { matchRoute, MalformedTarget, parseQuery, splitTarget } from "./routes.js";
 import type { FakeInvites } from "./store.js";
@@ -32,10 +32,18 @@ function httpDate(day: string): string {
   return new Date(`${day}T00:00:00Z`).toUTCString();
 }
 
-/** Sends an error answer as JSON and records its status. */
+/**
+ * Sends an error answer as JSON and records its status. With `envelope=true` the body is wrapped
+ * as `{ status, content }` like a success's: the spec describes the envelope for every answer and
+ * makes no exception for errors. The HTTP status stays the error's; whether Atlas keeps it too
+ * (or answers 200 around the error) is not public, so that part is a guess.
+ */
 export function reply(res: ServerResponse, record: RecordedRequest, answer: ErrorAnswer): void {
   record.status = answer.status;
-  const text = JSON.stringify(answer.body);
+  const body = wantsEnvelope(record.url)
+    ? { status: answer.status, content: answer.body }
+    : answer.body;
+  const text = JSON.stringify(body);
   // Error bodies are application/json whatever version was asked for (the spec's responses).
   res.writeHead(answer.status, {
     "Content-Type": "application/json",

@@ -8,17 +8,29 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined for any other scheme.
+ * The scheme name is matched in any letter case (RFC 9110, section 11.1) and may be followed by
+ * several spaces (RFC 6750, section 2.1: "Bearer" 1*SP b64token).
+ */
+function bearerToken(header = ""): string | undefined {
+  const match = /^Bearer +/i.exec(header);
+  return match ? header.slice(match[0].length) : undefined;
+}
+
 /** Accepts `Authorization: Bearer <token>` for the tokens in the set. */
 export function bearerScheme(isValid: (token: string) => boolean): FakeAuthScheme {
   return {
     check(req) {
-      const header = req.headers.authorization;
-      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
-      const token = header.slice(7);
+      const token = bearerToken(req.headers.authorization);
+      if (token === undefined) return { verdict: "absent" };
       return isValid(token) ? { verdict: "accepted", credential: token } : { verdict: "rejected" };
     },
   };
 }
+
+/** The challenge of the token and revocation endpoints' 401 (Atlas's own realm is not public). */
+const BASIC_CHALLENGE = 'Basic realm="Atlas"';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers = {}): void {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -74,6 +86,8 @@ export interface FakeServiceAccount {
   scheme: FakeAuthScheme;
   endpoint: FakeTokenEndpoint;
   credentials: { clientId: string; clientSecret: string };
+  /** Drops every answer still waiting for its delay, so no timer outlives the fake. */
+  close(): void;
 }
 
 /** The token endpoint (RFC 6749, 4.4), the revocation endpoint (RFC 7009) and their tokens. */
@@ -86,6 +100,7 @@ export function serviceAccountScheme(
   const tokens = new Map<string, { expiresAt: number; revoked: boolean }>();
   const issued: string[] = [];
   const queue: FakeTokenReply[] = [];
+  const waiting = new Set<NodeJS.Timeout>();
 
   const endpoint: FakeTokenEndpoint = {
     lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
@@ -144,7 +159,7 @@ export function serviceAccountScheme(
           res,
           401,
           { error: "invalid_client", error_description: "Invalid client credentials." },
-          { "WWW-Authenticate": 'Basic realm="Atlas"' },
+          { "WWW-Authenticate": BASIC_CHALLENGE },
         );
         return;
       }
@@ -164,13 +179,26 @@ export function serviceAccountScheme(
       sendJson(res, 200, { access_token: value, expires_in: lifetime, token_type: "Bearer" });
     };
     const delay = scripted?.delayMs ?? endpoint.delayMs;
-    if (delay > 0) setTimeout(answer, delay);
-    else answer();
+    if (delay <= 0) return answer();
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      answer();
+    }, delay);
+    waiting.add(timer);
+    // A client that gave up, or fake.close() cutting the connection, ends the wait: a timer left
+    // running would hold the process open for the rest of the delay after everything closed.
+    res.once("close", () => {
+      clearTimeout(timer);
+      waiting.delete(timer);
+    });
   }
 
   function revoke(req: IncomingMessage, res: ServerResponse, body: string): void {
     if (!authenticated(req)) {
-      sendJson(res, 401, { error: "invalid_client" });
+      // RFC 7009, section 2.1 authenticates the client as RFC 6749 does, whose section 5.2 asks
+      // for a challenge on a 401 to a client that sent the Authorization header; the token
+      // endpoint sends the same one.
+      sendJson(res, 401, { error: "invalid_client" }, { "WWW-Authenticate": BASIC_CHALLENGE });
       return;
     }
     const value = form(req, body)?.get("token");
@@ -186,10 +214,8 @@ export function serviceAccountScheme(
 
   const scheme: FakeAuthScheme = {
     check(req) {
-      const header = req.headers.authorization;
-      if (!header?.startsWith("Bearer ")) return { verdict: "absent" };
-      const value = header.slice(7);
-      if (!tokens.has(value)) return { verdict: "absent" };
+      const value = bearerToken(req.headers.authorization);
+      if (value === undefined || !tokens.has(value)) return { verdict: "absent" };
       return endpoint.isActive(value)
         ? { verdict: "accepted", credential: clientId }
         : { verdict: "rejected" };
@@ -211,5 +237,13 @@ export function serviceAccountScheme(
       return true;
     },
   };
-  return { scheme, endpoint, credentials: { clientId, clientSecret } };
+  return {
+    scheme,
+    endpoint,
+    credentials: { clientId, clientSecret },
+    close() {
+      for (const timer of waiting) clearTimeout(timer);
+      waiting.clear();
+    },
+  };
 }

@@ -15,7 +15,10 @@ import type { FakeUserStore } from "./users.js";
 export interface FakeAtlasOptions {
   /** Port to listen on; default 0 (any free port). */
   port?: number;
-  /** Bearer tokens the fake accepts. Default: one random token, see `credentials.accessToken`. */
+  /**
+   * Bearer tokens the fake accepts; `credentials.accessToken` is the first. Default: one random
+   * token. An empty list accepts none (and `credentials.accessToken` is then refused).
+   */
   accessTokens?: string[];
   /** Requests per rate-limit window before 429. Default 100. */
   rateLimit?: number;
@@ -57,7 +60,7 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The body as received (its first `maxRequestBytes` bytes when it was larger). */
   body: string;
-  /** The operation it matched, if it got as far as routing. */
+  /** The operation it matched, if it got as far as routing or an injected fault answered it. */
   operationId: string | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];
@@ -117,6 +120,9 @@ export interface FakeAtlas {
    * console.log(hang.hits, hang.openConnections);
    */
   inject(fault: Fault): InjectedFault;
-  /** Stops the server and closes open connections. */
+  /**
+   * Stops the server, closes open connections and drops answers still waiting for a delay (token
+   * endpoint, `delay` fault), so no timer of the fake keeps the process alive.
+   */
   close(): Promise<void>;
 }

@@ -62,8 +62,10 @@ export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
  * }
  */
 export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<FakeAtlas> {
-  const accessToken = `fake-${randomBytes(16).toString("hex")}`;
-  const tokens = new Set(options.accessTokens ?? [accessToken]);
+  const tokens = new Set(options.accessTokens ?? [`fake-${randomBytes(16).toString("hex")}`]);
+  // The token handed out must be one the fake accepts: the first of the list. An empty list
+  // accepts no token at all, so what is handed out then is a random one the fake refuses.
+  const accessToken = tokens.values().next().value ?? `fake-${randomBytes(16).toString("hex")}`;
   const stats = newAuthStats();
   const account = serviceAccountScheme(options.serviceAccount || {}, stats);
   const apiKey = apiKeyScheme(options.apiKey || {}, stats);
@@ -177,6 +179,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     inject: (fault) => faults.inject(fault),
     close() {
       faults.clear();
+      account.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -176,6 +176,25 @@ function updateGroupInvite(
   return next;
 }
 
+/**
+ * Requests send { groupId, roles[] }, answers hold one { groupId, groupRole } per role. The
+ * request's list may name a project twice (its schema has no uniqueItems), but the answer's list
+ * is uniqueItems (OrganizationInvitation.groupRoleAssignments), so a pair named twice is kept
+ * once, where it first appears, as updateOrgUser merges a project named twice.
+ */
+function inviteGroupRoles(
+  assignments: NonNullable<OrganizationInvitationUpdateRequest["groupRoleAssignments"]>,
+): NonNullable<OrganizationInvitation["groupRoleAssignments"]> {
+  const pairs = new Map<string, { groupId?: string; groupRole: string }>();
+  for (const { groupId, roles = [] } of assignments) {
+    for (const groupRole of roles) {
+      const key = JSON.stringify([groupId ?? null, groupRole]);
+      if (!pairs.has(key)) pairs.set(key, { ...(groupId !== undefined && { groupId }), groupRole });
+    }
+  }
+  return [...pairs.values()];
+}
+
 export function perform(call: Call, ctx: HandlerContext): Outcome {
   const { params, body } = call;
   const { invites, users } = ctx;
@@ -189,18 +208,12 @@ export function perform(call: Call, ctx: HandlerContext): Outcome {
       const found = invites.getOrgInvite(params.orgId!, params.invitationId!);
       if (!found) return noInvite();
       const change = body as OrganizationInvitationUpdateRequest;
-      // Requests send { groupId, roles[] }, answers hold one { groupId, groupRole } per role.
       const next: OrganizationInvitation = {
         ...found,
         ...(change.roles && { roles: change.roles }),
         ...(change.teamIds && { teamIds: change.teamIds }),
         ...(change.groupRoleAssignments && {
-          groupRoleAssignments: change.groupRoleAssignments.flatMap((a) =>
-            (a.roles ?? []).map((groupRole) => ({
-              ...(a.groupId !== undefined && { groupId: a.groupId }),
-              groupRole,
-            })),
-          ),
+          groupRoleAssignments: inviteGroupRoles(change.groupRoleAssignments),
         }),
       };
       invites.putOrgInvite(next);

@@ -5,6 +5,7 @@
  */
 import { operationDetails } from "../../generated/operations.js";
 import type { Operation } from "../operations.js";
+import { splitTarget } from "./routes.js";
 
 /**
  * The schema type of every query parameter the spec declares (openapi/components/parameters).
@@ -44,4 +45,27 @@ export function typedQuery(op: Operation, query: Map<string, string[]>): Record<
     out[name] = type === "array" ? values : typed(type, values[0]!);
   }
   return out;
+}
+
+/** Percent-decodes a query component, keeping it as it came when it cannot be decoded. */
+function lenientDecode(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Whether a request asks for the envelope: its first `envelope` value is `true`, the rule the
+ * typed query follows (every operation declares `envelope`). Read from the raw target, so that
+ * answers given before the query is checked, or because it is malformed, are wrapped too.
+ */
+export function wantsEnvelope(url: string): boolean {
+  for (const pair of splitTarget(url).query.split("&")) {
+    const eq = pair.indexOf("=");
+    if (lenientDecode(eq === -1 ? pair : pair.slice(0, eq)) !== "envelope") continue;
+    return eq !== -1 && lenientDecode(pair.slice(eq + 1)) === "true";
+  }
+  return false;
 }

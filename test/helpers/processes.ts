@@ -11,13 +11,15 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
+      // Past it the child gets SIGTERM, so its status is not 0.
+      ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
     });
     let stdout = "";
     let stderr = "";
