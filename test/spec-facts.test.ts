@@ -923,6 +923,21 @@ function checkResponses(view: SpecView, expected: ExpectedOperation): void {
     }
   }
   expect(sunsets).toStrictEqual(expected.mediaSunsets);
+  // Upstream tags every versioned media type of a 200 answer with its version in x-xgen-version,
+  // and no error answer (successors-contract.yaml, e.g. listGroupUsers' 200).
+  const tagged: Record<string, Record<string, unknown>> = {};
+  for (const [status, raw] of Object.entries(responses)) {
+    const content = (view.deref(raw).content as Record<string, Json> | undefined) ?? {};
+    for (const [type, media] of Object.entries(content)) {
+      const version = view.deref(media)["x-xgen-version"];
+      if (version !== undefined) (tagged[status] ??= {})[type] = version;
+    }
+  }
+  const versionsOf200: Record<string, string> = {};
+  for (const type of Object.keys(expected.responses["200"] ?? {})) {
+    versionsOf200[type] = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(type)![1]!;
+  }
+  expect(tagged).toStrictEqual({ "200": versionsOf200 });
 }
 
 function checkRequestBody(view: SpecView, expected: ExpectedOperation): void {
@@ -939,6 +954,10 @@ function checkRequestBody(view: SpecView, expected: ExpectedOperation): void {
       Object.entries(content).map(([type, media]) => [type, refName(view.deref(media).schema)]),
     ),
   ).toStrictEqual(expected.request.content);
+  // Upstream puts x-xgen-version on response media types only, never on a request body's.
+  for (const media of Object.values(content)) {
+    expect(view.deref(media)["x-xgen-version"]).toBeUndefined();
+  }
 }
 
 function checkDeprecation(view: SpecView, expected: ExpectedOperation): void {
@@ -1378,6 +1397,30 @@ describe("each check fails on a spec that breaks its fact", () => {
         delete (ok.content as Record<string, Json>)[V2023]!["x-sunset"];
       },
       (view: SpecView) => checkResponses(view, byId("listGroupUsers")),
+    ],
+    [
+      "no x-xgen-version on the 200 of getOrgInvite",
+      (_doc: Doc, view: SpecView) => {
+        const ok = view.deref((op(view, "getOrgInvite").responses as Json)["200"]);
+        delete (ok.content as Record<string, Json>)[V2023]!["x-xgen-version"];
+      },
+      (view: SpecView) => checkResponses(view, byId("getOrgInvite")),
+    ],
+    [
+      "the wrong x-xgen-version on the new version of listOrgUsers",
+      (_doc: Doc, view: SpecView) => {
+        const ok = view.deref((op(view, "listOrgUsers").responses as Json)["200"]);
+        (ok.content as Record<string, Json>)[V2025]!["x-xgen-version"] = "2023-01-01";
+      },
+      (view: SpecView) => checkResponses(view, byId("listOrgUsers")),
+    ],
+    [
+      "an x-xgen-version on the request body of updateGroupInviteById",
+      (_doc: Doc, view: SpecView) => {
+        const body = view.deref(op(view, "updateGroupInviteById").requestBody);
+        (body.content as Record<string, Json>)[V2023]!["x-xgen-version"] = "2023-01-01";
+      },
+      (view: SpecView) => checkRequestBody(view, byId("updateGroupInviteById")),
     ],
     [
       "the 409 of removeGroupUserRole dropped",
