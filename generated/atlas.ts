@@ -861,12 +861,27 @@ export interface components {
       /** @description The project roles in that project. */
       groupRoles?: components["schemas"]["ProjectRole"][];
     };
+    /**
+     * @description An organization role as the Cloud Users operations name it: the same seven values as `OrgRole`,
+     *     with the same meanings. Upstream lists them for these operations in an order of its own
+     *     (`ORG_MEMBER` last), and this schema keeps that order.
+     * @example ORG_MEMBER
+     * @enum {string}
+     */
+    OrgUserRole:
+      | "ORG_OWNER"
+      | "ORG_GROUP_CREATOR"
+      | "ORG_BILLING_ADMIN"
+      | "ORG_BILLING_READ_ONLY"
+      | "ORG_STREAM_PROCESSING_ADMIN"
+      | "ORG_READ_ONLY"
+      | "ORG_MEMBER";
     /** @description The roles an organization user holds, or will hold once they accept their invitation. */
     OrgUserRolesResponse: {
       /** @description The projects the user has roles in, each with its roles. */
       groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
       /** @description The user's organization roles. */
-      orgRoles?: components["schemas"]["OrgRole"][];
+      orgRoles?: components["schemas"]["OrgUserRole"][];
     };
     /** @description One page of users of one organization: members and people who were invited and have not joined. */
     PaginatedOrgUserView: {
@@ -998,7 +1013,7 @@ export interface components {
       /** @description The projects the user is to have roles in, each with its project roles. */
       groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
       /** @description The organization roles to give the user; at least one. */
-      orgRoles: components["schemas"]["OrgRole"][];
+      orgRoles: components["schemas"]["OrgUserRole"][];
     };
     /**
      * @description The changes to make to one organization user, active or invited. Send only the fields to change:

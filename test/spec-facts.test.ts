@@ -192,6 +192,16 @@ const PROJECT_ROLE_VALUES = [
   "GROUP_SEARCH_INDEX_EDITOR",
   "GROUP_STREAM_PROCESSING_OWNER",
 ];
+/** Upstream's order for the org roles of the Cloud Users schemas (`orgRoles`): ORG_MEMBER last. */
+const ORG_USER_ROLE_VALUES = [
+  "ORG_OWNER",
+  "ORG_GROUP_CREATOR",
+  "ORG_BILLING_ADMIN",
+  "ORG_BILLING_READ_ONLY",
+  "ORG_STREAM_PROCESSING_ADMIN",
+  "ORG_READ_ONLY",
+  "ORG_MEMBER",
+];
 const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"];
 
 /** The only error codes public sources show Atlas sending for these operations (observed). */
@@ -222,6 +232,7 @@ const ref = (name: string): Json => ({ $ref: name });
 
 /** Org roles: a closed enum. Project roles: an open string that offers the known values. */
 const ORG_ROLE = str({ enum: ORG_ROLE_VALUES });
+const ORG_USER_ROLE = str({ enum: ORG_USER_ROLE_VALUES });
 const PROJECT_ROLE = str({ "x-known-values": PROJECT_ROLE_VALUES });
 const LINK = object({ href: str(), rel: str() });
 const GROUP_ROLE = object({ groupId: hex(), groupRole: PROJECT_ROLE });
@@ -237,10 +248,10 @@ const BAD_REQUEST_DETAIL: Json = {
   properties: { fields: arrayOf(FIELD_VIOLATION) },
 };
 
-// The Cloud Users schemas. Upstream lists the seven org roles of `orgRoles` in another order
-// (ORG_OWNER, ORG_GROUP_CREATOR, ..., ORG_MEMBER); our spec names the OrgRole component, which
-// holds the same seven values in the facts' order, so ORG_ROLE stands for them here. Upstream
-// types the project roles of these schemas as plain strings; our ProjectRole is that string.
+// The Cloud Users schemas. Upstream lists the seven org roles of `orgRoles` in another order than
+// the invitation schemas (ORG_OWNER, ORG_GROUP_CREATOR, ..., ORG_MEMBER); our OrgUserRole keeps
+// that order. Upstream types the project roles of these schemas as plain strings; our ProjectRole
+// is that string.
 const CLOUD_ACCESS_ROLE_ASSIGNMENT = object({
   groupId: hex({ minLength: 24, maxLength: 24 }),
   orgId: hex({ minLength: 24, maxLength: 24 }),
@@ -254,7 +265,7 @@ const ORG_USER_ROLES_REQUEST: Json = {
   ...object(
     {
       groupRoleAssignments: arrayOf(GROUP_ROLE_ASSIGNMENT),
-      orgRoles: arrayOf(ORG_ROLE, { minItems: 1, uniqueItems: true }),
+      orgRoles: arrayOf(ORG_USER_ROLE, { minItems: 1, uniqueItems: true }),
     },
     ["orgRoles"],
   ),
@@ -263,7 +274,7 @@ const ORG_USER_ROLES_REQUEST: Json = {
 const ORG_USER_ROLES_RESPONSE: Json = {
   ...object({
     groupRoleAssignments: arrayOf(GROUP_ROLE_ASSIGNMENT),
-    orgRoles: arrayOf(ORG_ROLE, { uniqueItems: true }),
+    orgRoles: arrayOf(ORG_USER_ROLE, { uniqueItems: true }),
   }),
   ...RO,
 };
@@ -451,6 +462,7 @@ const EXPECTED_SCHEMAS: Record<string, Json> = {
   PaginatedOrgUserView: page(ORG_USER_RESPONSE),
   // Our named building blocks for the two kinds of role.
   OrgRole: ORG_ROLE,
+  OrgUserRole: ORG_USER_ROLE,
   ProjectRole: PROJECT_ROLE,
 };
 
@@ -1103,12 +1115,13 @@ describe("document", () => {
     expect(closed).toEqual([]);
   });
 
-  test("has four enums: the organization roles, and the membership statuses three times", () => {
+  test("has five enums: the organization roles twice, and the membership statuses three times", () => {
     const enums = [...walk(spec.doc)].filter(([, node]) => Array.isArray(node.enum));
     expect(Object.fromEntries(enums.map(([at, node]) => [at, node.enum]))).toEqual({
       "$.components.parameters.OrgMembershipStatuses.schema.items": MEMBERSHIP_STATUSES,
       "$.components.schemas.GroupUserResponse.properties.orgMembershipStatus": MEMBERSHIP_STATUSES,
       "$.components.schemas.OrgRole": ORG_ROLE_VALUES,
+      "$.components.schemas.OrgUserRole": ORG_USER_ROLE_VALUES,
       "$.components.schemas.OrgUserResponse.properties.orgMembershipStatus": MEMBERSHIP_STATUSES,
     });
   });
@@ -1340,6 +1353,11 @@ describe("generated operation table", () => {
   test("role lists match the facts", () => {
     expect(ORG_ROLES).toEqual(ORG_ROLE_VALUES);
     expect(KNOWN_PROJECT_ROLES).toEqual(PROJECT_ROLE_VALUES);
+  });
+
+  test("both org role enums hold the same seven roles, so ORG_ROLES and OrgRole cover both", () => {
+    const inOrder = (name: string) => spec.schema(name).enum as string[];
+    expect([...inOrder("OrgUserRole")].sort()).toEqual([...ORG_ROLES].sort());
   });
 });
 
