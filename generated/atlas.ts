@@ -171,8 +171,9 @@ export interface paths {
      *     **Not listed:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
-     *     Member role in that organization.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     get: operations["listOrgUsers"];
     put?: never;
@@ -213,8 +214,9 @@ export interface paths {
      *     **Not found here:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
-     *     Member role in that organization.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     get: operations["getOrgUser"];
     put?: never;
@@ -234,8 +236,9 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
-     *     Owner role in that organization.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     patch: operations["updateOrgUser"];
     trace?: never;
@@ -275,8 +278,9 @@ export interface paths {
      *     **Not listed:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
-     *     Only role in that project.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     get: operations["listGroupUsers"];
     put?: never;
@@ -317,8 +321,9 @@ export interface paths {
      *     **Not found here:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
-     *     Only role in that project.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     get: operations["getGroupUser"];
     put?: never;
@@ -363,8 +368,9 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
-     *     role in that project.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     post: operations["addGroupUserRole"];
     delete?: never;
@@ -398,9 +404,11 @@ export interface paths {
     /**
      * Take one project role away from a project user, pending or active
      * @description Removes one project role from a user of the project, whether they are a member or were invited
-     *     and have not joined. Upstream says a user must keep at least one role at all times: to replace
-     *     a user's only role, add the new one with `addGroupUserRole` first, then remove the old one.
-     *     Answers with the user as stored after the change.
+     *     and have not joined. Answers with the user as stored after the change.
+     *
+     *     **A user's only role:** the sources this project follows do not show whether Atlas lets a user
+     *     lose their last project role. To replace a user's only role, add the new one with
+     *     `addGroupUserRole` first and then remove the old one; that order works either way.
      *
      *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
      *     it; see the 409 response.
@@ -408,9 +416,9 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** credentials (a service account or an API key) that hold either the Project
-     *     Owner or the Project Access Manager role in that project. Older versions of MongoDB's reference
-     *     named Project Owner alone.
+     *     **Who may call it:** the sources this project follows do not document which Atlas role this
+     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
+     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
      */
     post: operations["removeGroupUserRole"];
     delete?: never;
@@ -861,12 +869,27 @@ export interface components {
       /** @description The project roles in that project. */
       groupRoles?: components["schemas"]["ProjectRole"][];
     };
+    /**
+     * @description An organization role as the Cloud Users operations name it: the same seven values as `OrgRole`,
+     *     with the same meanings. Upstream lists them for these operations in an order of its own
+     *     (`ORG_MEMBER` last), and this schema keeps that order.
+     * @example ORG_MEMBER
+     * @enum {string}
+     */
+    OrgUserRole:
+      | "ORG_OWNER"
+      | "ORG_GROUP_CREATOR"
+      | "ORG_BILLING_ADMIN"
+      | "ORG_BILLING_READ_ONLY"
+      | "ORG_STREAM_PROCESSING_ADMIN"
+      | "ORG_READ_ONLY"
+      | "ORG_MEMBER";
     /** @description The roles an organization user holds, or will hold once they accept their invitation. */
     OrgUserRolesResponse: {
       /** @description The projects the user has roles in, each with its roles. */
       groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
       /** @description The user's organization roles. */
-      orgRoles?: components["schemas"]["OrgRole"][];
+      orgRoles?: components["schemas"]["OrgUserRole"][];
     };
     /** @description One page of users of one organization: members and people who were invited and have not joined. */
     PaginatedOrgUserView: {
@@ -998,7 +1021,7 @@ export interface components {
       /** @description The projects the user is to have roles in, each with its project roles. */
       groupRoleAssignments?: components["schemas"]["GroupRoleAssignment"][];
       /** @description The organization roles to give the user; at least one. */
-      orgRoles: components["schemas"]["OrgRole"][];
+      orgRoles: components["schemas"]["OrgUserRole"][];
     };
     /**
      * @description The changes to make to one organization user, active or invited. Send only the fields to change:
@@ -1213,10 +1236,11 @@ export interface components {
      *       body has no `errorCode` although upstream's schema requires one, and with API keys the answer
      *       carries the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in
      *       the HTTP dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327.
-     *     - **The credentials are valid but lack the role** the operation needs (see its
-     *       `x-rolesRequirements`). The body has `errorCode` `USER_UNAUTHORIZED`. Atlas sends this as a 401,
-     *       not a 403. Seen in https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which
-     *       checks for that code, and in that provider's test logs.
+     *     - **The credentials are valid but lack the role** the operation needs (its
+     *       `x-rolesRequirements`, where a source names it). The body has `errorCode`
+     *       `USER_UNAUTHORIZED`. Atlas sends this as a 401, not a 403. Seen in
+     *       https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which checks for that
+     *       code, and in that provider's test logs.
      *
      *     Tell the two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for a
      *     missing role.

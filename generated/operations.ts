@@ -145,14 +145,14 @@ export const operationDetails = {
     bodySchema: "AddOrRemoveGroupRole",
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: ["Project Owner"],
+    roles: [],
   },
   getGroupUser: {
     version: "2025-02-19",
     bodySchema: null,
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
-    roles: ["Project Read Only"],
+    roles: [],
   },
   getOrgInvite: {
     version: "2023-01-01",
@@ -166,7 +166,7 @@ export const operationDetails = {
     bodySchema: null,
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
-    roles: ["Organization Member"],
+    roles: [],
   },
   listGroupUsers: {
     version: "2025-02-19",
@@ -184,7 +184,7 @@ export const operationDetails = {
       "orgMembershipStatuses",
       "username",
     ],
-    roles: ["Project Read Only"],
+    roles: [],
   },
   listOrgUsers: {
     version: "2025-02-19",
@@ -200,14 +200,14 @@ export const operationDetails = {
       "orgMembershipStatus",
       "orgMembershipStatuses",
     ],
-    roles: ["Organization Member"],
+    roles: [],
   },
   removeGroupUserRole: {
     version: "2025-02-19",
     bodySchema: "AddOrRemoveGroupRole",
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: ["Project Owner", "Project Access Manager"],
+    roles: [],
   },
   updateGroupInviteById: {
     version: "2023-01-01",
@@ -235,7 +235,7 @@ export const operationDetails = {
     bodySchema: "OrgUserUpdateRequest",
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: ["Organization Owner"],
+    roles: [],
   },
 } as const;
 

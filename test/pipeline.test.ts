@@ -146,7 +146,10 @@ describe("spec-first", () => {
 get:
   operationId: listOrgInvites
   summary: List the pending invitations of an organization
-  description: Returns every invitation to the organization that nobody has accepted yet.
+  description: |
+    Returns every invitation to the organization that nobody has accepted yet.
+
+    **Who may call it:** credentials that hold the Organization Owner role.
   tags:
     - Organizations
   x-rolesRequirements:

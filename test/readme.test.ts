@@ -158,7 +158,7 @@ describe("README quick tour, run as written", () => {
     fake.roles.deny({ credential: "serviceAccount", operationId: "updateOrgUser" });
     const run = await runFirstProgram();
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe("This service account lacks the Organization Owner role.\n");
+    expect(run.stderr).toBe("This service account lacks the role this change needs.\n");
     // One token served both calls: a missing role is not a failed credential.
     expect(fake.requests.filter((r) => r.url === "/api/oauth/token")).toHaveLength(1);
   });

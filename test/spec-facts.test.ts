@@ -192,6 +192,16 @@ const PROJECT_ROLE_VALUES = [
   "GROUP_SEARCH_INDEX_EDITOR",
   "GROUP_STREAM_PROCESSING_OWNER",
 ];
+/** Upstream's order for the org roles of the Cloud Users schemas (`orgRoles`): ORG_MEMBER last. */
+const ORG_USER_ROLE_VALUES = [
+  "ORG_OWNER",
+  "ORG_GROUP_CREATOR",
+  "ORG_BILLING_ADMIN",
+  "ORG_BILLING_READ_ONLY",
+  "ORG_STREAM_PROCESSING_ADMIN",
+  "ORG_READ_ONLY",
+  "ORG_MEMBER",
+];
 const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"];
 
 /** The only error codes public sources show Atlas sending for these operations (observed). */
@@ -222,6 +232,7 @@ const ref = (name: string): Json => ({ $ref: name });
 
 /** Org roles: a closed enum. Project roles: an open string that offers the known values. */
 const ORG_ROLE = str({ enum: ORG_ROLE_VALUES });
+const ORG_USER_ROLE = str({ enum: ORG_USER_ROLE_VALUES });
 const PROJECT_ROLE = str({ "x-known-values": PROJECT_ROLE_VALUES });
 const LINK = object({ href: str(), rel: str() });
 const GROUP_ROLE = object({ groupId: hex(), groupRole: PROJECT_ROLE });
@@ -237,10 +248,10 @@ const BAD_REQUEST_DETAIL: Json = {
   properties: { fields: arrayOf(FIELD_VIOLATION) },
 };
 
-// The Cloud Users schemas. Upstream lists the seven org roles of `orgRoles` in another order
-// (ORG_OWNER, ORG_GROUP_CREATOR, ..., ORG_MEMBER); our spec names the OrgRole component, which
-// holds the same seven values in the facts' order, so ORG_ROLE stands for them here. Upstream
-// types the project roles of these schemas as plain strings; our ProjectRole is that string.
+// The Cloud Users schemas. Upstream lists the seven org roles of `orgRoles` in another order than
+// the invitation schemas (ORG_OWNER, ORG_GROUP_CREATOR, ..., ORG_MEMBER); our OrgUserRole keeps
+// that order. Upstream types the project roles of these schemas as plain strings; our ProjectRole
+// is that string.
 const CLOUD_ACCESS_ROLE_ASSIGNMENT = object({
   groupId: hex({ minLength: 24, maxLength: 24 }),
   orgId: hex({ minLength: 24, maxLength: 24 }),
@@ -254,7 +265,7 @@ const ORG_USER_ROLES_REQUEST: Json = {
   ...object(
     {
       groupRoleAssignments: arrayOf(GROUP_ROLE_ASSIGNMENT),
-      orgRoles: arrayOf(ORG_ROLE, { minItems: 1, uniqueItems: true }),
+      orgRoles: arrayOf(ORG_USER_ROLE, { minItems: 1, uniqueItems: true }),
     },
     ["orgRoles"],
   ),
@@ -263,7 +274,7 @@ const ORG_USER_ROLES_REQUEST: Json = {
 const ORG_USER_ROLES_RESPONSE: Json = {
   ...object({
     groupRoleAssignments: arrayOf(GROUP_ROLE_ASSIGNMENT),
-    orgRoles: arrayOf(ORG_ROLE, { uniqueItems: true }),
+    orgRoles: arrayOf(ORG_USER_ROLE, { uniqueItems: true }),
   }),
   ...RO,
 };
@@ -451,6 +462,7 @@ const EXPECTED_SCHEMAS: Record<string, Json> = {
   PaginatedOrgUserView: page(ORG_USER_RESPONSE),
   // Our named building blocks for the two kinds of role.
   OrgRole: ORG_ROLE,
+  OrgUserRole: ORG_USER_ROLE,
   ProjectRole: PROJECT_ROLE,
 };
 
@@ -923,6 +935,21 @@ function checkResponses(view: SpecView, expected: ExpectedOperation): void {
     }
   }
   expect(sunsets).toStrictEqual(expected.mediaSunsets);
+  // Upstream tags every versioned media type of a 200 answer with its version in x-xgen-version,
+  // and no error answer (successors-contract.yaml, e.g. listGroupUsers' 200).
+  const tagged: Record<string, Record<string, unknown>> = {};
+  for (const [status, raw] of Object.entries(responses)) {
+    const content = (view.deref(raw).content as Record<string, Json> | undefined) ?? {};
+    for (const [type, media] of Object.entries(content)) {
+      const version = view.deref(media)["x-xgen-version"];
+      if (version !== undefined) (tagged[status] ??= {})[type] = version;
+    }
+  }
+  const versionsOf200: Record<string, string> = {};
+  for (const type of Object.keys(expected.responses["200"] ?? {})) {
+    versionsOf200[type] = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(type)![1]!;
+  }
+  expect(tagged).toStrictEqual({ "200": versionsOf200 });
 }
 
 function checkRequestBody(view: SpecView, expected: ExpectedOperation): void {
@@ -939,6 +966,10 @@ function checkRequestBody(view: SpecView, expected: ExpectedOperation): void {
       Object.entries(content).map(([type, media]) => [type, refName(view.deref(media).schema)]),
     ),
   ).toStrictEqual(expected.request.content);
+  // Upstream puts x-xgen-version on response media types only, never on a request body's.
+  for (const media of Object.values(content)) {
+    expect(view.deref(media)["x-xgen-version"]).toBeUndefined();
+  }
 }
 
 function checkDeprecation(view: SpecView, expected: ExpectedOperation): void {
@@ -1084,12 +1115,13 @@ describe("document", () => {
     expect(closed).toEqual([]);
   });
 
-  test("has four enums: the organization roles, and the membership statuses three times", () => {
+  test("has five enums: the organization roles twice, and the membership statuses three times", () => {
     const enums = [...walk(spec.doc)].filter(([, node]) => Array.isArray(node.enum));
     expect(Object.fromEntries(enums.map(([at, node]) => [at, node.enum]))).toEqual({
       "$.components.parameters.OrgMembershipStatuses.schema.items": MEMBERSHIP_STATUSES,
       "$.components.schemas.GroupUserResponse.properties.orgMembershipStatus": MEMBERSHIP_STATUSES,
       "$.components.schemas.OrgRole": ORG_ROLE_VALUES,
+      "$.components.schemas.OrgUserRole": ORG_USER_ROLE_VALUES,
       "$.components.schemas.OrgUserResponse.properties.orgMembershipStatus": MEMBERSHIP_STATUSES,
     });
   });
@@ -1106,17 +1138,19 @@ describe.each(EXPECTED_OPERATIONS)("$operationId", (expected) => {
     checkDeprecation(spec, expected);
   });
 
-  test("role: the one the facts name, also in the description", () => {
-    const roles = op["x-rolesRequirements"] as string[];
-    if (expected.role !== null) {
-      expect(roles).toEqual([expected.role]);
-    } else {
-      // No public fact at hand names the role of the Cloud Users operations, so only the shape
-      // is checked: named roles, each one also stated where a reader looks.
-      expect(roles.length).toBeGreaterThan(0);
-    }
+  test("role: the one the facts name, also in the description, or none where no source names one", () => {
     const description = String(op.description).replace(/\s+/g, " ");
-    for (const role of roles) expect(description).toContain(role);
+    if (expected.role !== null) {
+      expect(op["x-rolesRequirements"]).toEqual([expected.role]);
+      expect(description).toContain(`hold the ${expected.role} role`);
+    } else {
+      // Neither the facts nor upstream's contract for the Cloud Users operations name a role, so
+      // the spec asserts none and says so where a reader looks for it.
+      expect(op["x-rolesRequirements"]).toBeUndefined();
+      expect(description).toContain(
+        "**Who may call it:** the sources this project follows do not document which Atlas role",
+      );
+    }
   });
 
   test("description of a deprecated operation names its sunset and each replacement", () => {
@@ -1312,7 +1346,7 @@ describe("generated operation table", () => {
     expect(entry.deprecated).toBe(expected.deprecated);
     expect(entry.sunset).toBe(expected.deprecated ? SUNSET : null);
     expect(entry.replacement).toBe(expected.replacement ?? null);
-    if (expected.role !== null) expect(entry.roles).toEqual([expected.role]);
+    expect(entry.roles).toEqual(expected.role === null ? [] : [expected.role]);
     expect(entry.pathParams).toEqual(expected.pathParams);
     expect([...entry.queryParams].sort()).toEqual(expected.queryParams);
     expect(entry.pageSize).toBe(expected.pageSize);
@@ -1321,6 +1355,11 @@ describe("generated operation table", () => {
   test("role lists match the facts", () => {
     expect(ORG_ROLES).toEqual(ORG_ROLE_VALUES);
     expect(KNOWN_PROJECT_ROLES).toEqual(PROJECT_ROLE_VALUES);
+  });
+
+  test("both org role enums hold the same seven roles, so ORG_ROLES and OrgRole cover both", () => {
+    const inOrder = (name: string) => spec.schema(name).enum as string[];
+    expect([...inOrder("OrgUserRole")].sort()).toEqual([...ORG_ROLES].sort());
   });
 });
 
@@ -1378,6 +1417,30 @@ describe("each check fails on a spec that breaks its fact", () => {
         delete (ok.content as Record<string, Json>)[V2023]!["x-sunset"];
       },
       (view: SpecView) => checkResponses(view, byId("listGroupUsers")),
+    ],
+    [
+      "no x-xgen-version on the 200 of getOrgInvite",
+      (_doc: Doc, view: SpecView) => {
+        const ok = view.deref((op(view, "getOrgInvite").responses as Json)["200"]);
+        delete (ok.content as Record<string, Json>)[V2023]!["x-xgen-version"];
+      },
+      (view: SpecView) => checkResponses(view, byId("getOrgInvite")),
+    ],
+    [
+      "the wrong x-xgen-version on the new version of listOrgUsers",
+      (_doc: Doc, view: SpecView) => {
+        const ok = view.deref((op(view, "listOrgUsers").responses as Json)["200"]);
+        (ok.content as Record<string, Json>)[V2025]!["x-xgen-version"] = "2023-01-01";
+      },
+      (view: SpecView) => checkResponses(view, byId("listOrgUsers")),
+    ],
+    [
+      "an x-xgen-version on the request body of updateGroupInviteById",
+      (_doc: Doc, view: SpecView) => {
+        const body = view.deref(op(view, "updateGroupInviteById").requestBody);
+        (body.content as Record<string, Json>)[V2023]!["x-xgen-version"] = "2023-01-01";
+      },
+      (view: SpecView) => checkRequestBody(view, byId("updateGroupInviteById")),
     ],
     [
       "the 409 of removeGroupUserRole dropped",
