@@ -151,11 +151,21 @@ const CHECK = {
 /** What the tarball may hold; everything else is junk that users download for nothing. */
 const ALLOWED = [
   /^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
+  // The guides the package's own messages and JSDoc point to.
+  /^docs\/(MIGRATING|FAKE-ATLAS|RELIABILITY)\.md$/,
   /^dist\/(src|generated)\/[\w/-]+(\.js|\.d\.ts|\.d\.ts\.map)$/,
   /^src\/[\w/-]+(?<!\.test)\.ts$/,
   /^generated\/[\w-]+\.(ts|json)$/,
 ];
-const REQUIRED = ["package.json", "README.md", "LICENSE", "CHANGELOG.md"];
+const REQUIRED = [
+  "package.json",
+  "README.md",
+  "LICENSE",
+  "CHANGELOG.md",
+  "docs/MIGRATING.md",
+  "docs/FAKE-ATLAS.md",
+  "docs/RELIABILITY.md",
+];
 
 /**
  * The file list: nothing outside the allow-list, every shipped source compiled, every compiled
