@@ -24,6 +24,8 @@ export type { FetchLike, SentReply } from "./http/fetch.js";
 export type { RetryInfo, RetryOptions } from "./http/retry.js";
 export type { DeprecationNotice, OnDeprecation } from "./middleware/deprecation.js";
 export type { RateLimit } from "./middleware/headers.js";
+/** The type of what `atlas.client.use()` takes, so a program need not import openapi-fetch itself. */
+export type { Middleware } from "openapi-fetch";
 export { OPERATION_IDS, ORG_ROLES, KNOWN_PROJECT_ROLES } from "../generated/operations.js";
 export type { OperationId } from "../generated/operations.js";
 export type { paths, components } from "../generated/atlas.js";

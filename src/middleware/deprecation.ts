@@ -5,11 +5,11 @@
  * been told yet, such as a sunset date other than the spec's.
  */
 import type { Middleware } from "openapi-fetch";
-import { findOperation, type Operation } from "../operations.js";
+import { findOperation, type Operation, type OperationId } from "../operations.js";
 import { oneLine } from "../text.js";
 
 export interface DeprecationNotice {
-  operationId: string;
+  operationId: OperationId;
   /**
    * "spec" for the first call of a deprecated operation; "response" when the response headers
    * name a sunset date other than the one last reported, a `Deprecation` value other than the
