@@ -1528,7 +1528,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    /** @description The invitee's email address and the roles to offer. */
+    /**
+     * @description The invitee's email address and the roles to offer. `username` is optional in the schema, as
+     *     Atlas publishes it, but Atlas finds the invitation to change by that address, so a body
+     *     without it cannot name one; `x-client-required` makes atlas-invites refuse such a call.
+     */
     requestBody: {
       content: {
         "application/vnd.atlas.2023-01-01+json": components["schemas"]["GroupInvitationRequest"];

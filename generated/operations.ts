@@ -146,6 +146,7 @@ export const operationDetails = {
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
     roles: [],
+    clientRequired: [],
   },
   getGroupUser: {
     version: "2025-02-19",
@@ -153,6 +154,7 @@ export const operationDetails = {
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
     roles: [],
+    clientRequired: [],
   },
   getOrgInvite: {
     version: "2023-01-01",
@@ -160,6 +162,7 @@ export const operationDetails = {
     responseSchema: "OrganizationInvitation",
     queryParams: ["envelope"],
     roles: ["Organization Owner"],
+    clientRequired: [],
   },
   getOrgUser: {
     version: "2025-02-19",
@@ -167,6 +170,7 @@ export const operationDetails = {
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
     roles: [],
+    clientRequired: [],
   },
   listGroupUsers: {
     version: "2025-02-19",
@@ -185,6 +189,7 @@ export const operationDetails = {
       "username",
     ],
     roles: [],
+    clientRequired: [],
   },
   listOrgUsers: {
     version: "2025-02-19",
@@ -201,6 +206,7 @@ export const operationDetails = {
       "orgMembershipStatuses",
     ],
     roles: [],
+    clientRequired: [],
   },
   removeGroupUserRole: {
     version: "2025-02-19",
@@ -208,6 +214,7 @@ export const operationDetails = {
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
     roles: [],
+    clientRequired: [],
   },
   updateGroupInviteById: {
     version: "2023-01-01",
@@ -215,6 +222,7 @@ export const operationDetails = {
     responseSchema: "GroupInvitation",
     queryParams: ["envelope"],
     roles: ["Project Owner"],
+    clientRequired: [],
   },
   updateGroupInvites: {
     version: "2023-01-01",
@@ -222,6 +230,7 @@ export const operationDetails = {
     responseSchema: "GroupInvitation",
     queryParams: ["envelope", "pretty"],
     roles: ["Project Owner"],
+    clientRequired: ["username"],
   },
   updateOrgInviteById: {
     version: "2023-01-01",
@@ -229,6 +238,7 @@ export const operationDetails = {
     responseSchema: "OrganizationInvitation",
     queryParams: ["envelope", "pretty"],
     roles: ["Organization Owner"],
+    clientRequired: [],
   },
   updateOrgUser: {
     version: "2025-02-19",
@@ -236,6 +246,7 @@ export const operationDetails = {
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty"],
     roles: [],
+    clientRequired: [],
   },
 } as const;
 

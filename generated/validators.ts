@@ -18,6 +18,8 @@
  * - fields a schema does not declare are refused (unknownField);
  * - read-only fields of the resource an operation returns are refused in its body (readOnly);
  * - parameters an operation does not declare are refused (unknownParameter);
+ * - body fields a request body lists in x-client-required are required (required):
+ *   username in updateGroupInvites;
  * - fields whose value is undefined are skipped, as JSON.stringify drops them.
  */
 
@@ -130,6 +132,20 @@ const TABLE: RuleTable = {
       ],
     },
     { type: "integer", bounds: [["minimum", 1]] },
+    {
+      type: "object",
+      properties: { roles: 3, username: 4 },
+      readOnly: [
+        "createdAt",
+        "expiresAt",
+        "groupId",
+        "groupName",
+        "id",
+        "inviterUsername",
+        "links",
+      ],
+      required: ["username"],
+    },
   ],
   formats: { email: isEmail },
 };
@@ -194,7 +210,7 @@ const INPUTS: Record<OperationId, InputRules> = {
   updateGroupInvites: {
     path: { groupId: 9 },
     query: { envelope: 19, pretty: 19 },
-    body: 2,
+    body: 24,
     bodyRequired: true,
   },
   updateOrgInviteById: {

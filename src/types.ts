@@ -1,6 +1,10 @@
 /** Friendly names for the generated schema types, and the types of the client's methods. */
 import type { components, operations as OperationTypes } from "../generated/atlas.js";
-import type { OperationId, operations as table } from "../generated/operations.js";
+import type {
+  OperationId,
+  operationDetails as details,
+  operations as table,
+} from "../generated/operations.js";
 
 type Schemas = components["schemas"];
 
@@ -62,7 +66,8 @@ type QueryOf<O> = O extends { parameters: { query?: infer Q } }
   : object;
 type ContentOf<R> = R extends { content: infer C } ? C : never;
 type Pick2xx<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : never;
-type BodyOf<K extends OperationId> =
+/** The body schema of an operation, as the spec has it, in the version the client sends. */
+type SpecBodyOf<K extends OperationId> =
   Op<K> extends { requestBody?: infer B }
     ? ContentOf<NonNullable<B>> extends infer C
       ? MediaOf<K> extends keyof C
@@ -70,6 +75,16 @@ type BodyOf<K extends OperationId> =
         : never
       : never
     : never;
+/** The body fields the spec's `x-client-required` adds for operation K (never for none). */
+type ClientRequiredOf<K extends OperationId> = (typeof details)[K]["clientRequired"][number];
+/**
+ * The body a method takes: the spec's schema, with the fields of `x-client-required` made
+ * required (updateGroupInvites needs `username`, by which Atlas picks the invitation). The schema
+ * types themselves, and calls on `atlas.client`, keep the spec's optional fields.
+ */
+type BodyOf<K extends OperationId> = [ClientRequiredOf<K>] extends [never]
+  ? SpecBodyOf<K>
+  : SpecBodyOf<K> & Required<Pick<SpecBodyOf<K>, ClientRequiredOf<K> & keyof SpecBodyOf<K>>>;
 
 /** The success body of an operation, in the version the client sends. */
 export type SuccessOf<K extends OperationId> =

@@ -114,6 +114,42 @@ describe("the invitation methods over real HTTP", () => {
     ]);
   });
 
+  it("updateGroupInvites without username is refused before anything is sent", async () => {
+    // Atlas picks the invitation by username; the spec leaves it optional, as Atlas publishes
+    // it, and its x-client-required makes the client ask for it.
+    const seeded = fake.invites.addGroupInvite({ roles: ["GROUP_READ_ONLY"] });
+    const groupId = seeded.groupId!;
+    const missing = {
+      path: "body.username",
+      rule: "required",
+      message: "body.username: is required but missing",
+    };
+    const calls: [string, Promise<unknown>][] = [
+      // @ts-expect-error a JavaScript caller can leave username out
+      ["an empty body", atlas.updateGroupInvites({ groupId, body: {} })],
+      // @ts-expect-error roles alone name no invitation
+      ["roles only", atlas.updateGroupInvites({ groupId, body: { roles: ["GROUP_OWNER"] } })],
+      // The same check runs for a call by path template, whose type follows the spec.
+      [
+        "atlas.client.PATCH",
+        atlas.client.PATCH("/api/atlas/v2/groups/{groupId}/invites", {
+          params: { path: { groupId } },
+          body: { roles: ["GROUP_OWNER"] },
+        }),
+      ],
+    ];
+    for (const [label, call] of calls) {
+      const err = await rejection(call);
+      expect(err, label).toBeInstanceOf(AtlasValidationError);
+      expect(err.message, label).toBe(
+        "atlas-invites: invalid input for updateGroupInvites, nothing was sent: body.username: is required but missing",
+      );
+      expect((err as AtlasValidationError).violations, label).toEqual([missing]);
+    }
+    expect(fake.requests).toHaveLength(0);
+    expect(fake.invites.getGroupInvite(groupId, seeded.id!)?.roles).toEqual(["GROUP_READ_ONLY"]);
+  });
+
   it("updateGroupInviteById accepts project roles Atlas may add later", async () => {
     const seeded = fake.invites.addGroupInvite();
     const invite = await atlas.updateGroupInviteById({

@@ -1006,6 +1006,32 @@ describe("the invitation operations", () => {
   });
 });
 
+describe("updateGroupInvites without username", () => {
+  let fake: FakeAtlas;
+  afterEach(() => fake.close());
+
+  // The client refuses such a call (the spec's x-client-required); the fake models Atlas, whose
+  // schema leaves username optional, so it judges the body by the schema and finds no invitation.
+  it("answers 404 around the client, as for an address with no invitation, and changes nothing", async () => {
+    fake = await startFakeAtlas();
+    const seeded = fake.invites.addGroupInvite({ groupId: GROUP, roles: ["GROUP_READ_ONLY"] });
+    const target = `/api/atlas/v2/groups/${GROUP}/invites`;
+    const media = { accept: OLD, contentType: OLD };
+    const unknown = await send(fake, "PATCH", target, {
+      body: { username: "nobody@example.com", roles: ["GROUP_OWNER"] },
+      ...media,
+    });
+    expect(unknown.status).toBe(404);
+    expectNoCode(unknown.body, 404);
+    for (const body of [{}, { roles: ["GROUP_OWNER"] }]) {
+      const res = await send(fake, "PATCH", target, { body, ...media });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual(unknown.body);
+    }
+    expect(fake.invites.getGroupInvite(GROUP, seeded.id!)?.roles).toEqual(["GROUP_READ_ONLY"]);
+  });
+});
+
 describe("the envelope around errors", () => {
   let fake: FakeAtlas;
   beforeEach(async () => {

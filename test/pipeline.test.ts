@@ -243,6 +243,8 @@ export const route: Route = {} as operations["listOrgInvites"];
         responseSchema: null,
         queryParams: ["envelope"],
         roles: ["Organization Owner"],
+        // No request body, so no x-client-required fields.
+        clientRequired: [],
       });
       // The operations already in the spec come out exactly as before.
       const { listOrgInvites: _added, ...rest } = table;

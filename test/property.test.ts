@@ -110,7 +110,11 @@ const bodies = {
     },
     { requiredKeys: [] },
   ),
-  updateGroupInvites: fc.record({ username: email, roles: projectRoles }, { requiredKeys: [] }),
+  // username picks the invitation, so the client requires it (the spec's x-client-required).
+  updateGroupInvites: fc.record(
+    { username: email, roles: projectRoles },
+    { requiredKeys: ["username"] },
+  ),
   updateGroupInviteById: fc.record({ roles: projectRoles }, { requiredKeys: [] }),
   updateOrgUser: fc.record(
     {
@@ -251,6 +255,11 @@ function defects(id: (typeof DEFECT_OPS)[number]): fc.Arbitrary<Defect> {
           path: "body.username",
           rule: "format",
         })),
+      fc.constant({
+        apply: ({ username: _picked, ...rest }: Body) => rest,
+        path: "body.username",
+        rule: "required",
+      }),
     );
   }
   return fc.oneof(...options);

@@ -129,7 +129,10 @@ describe("request bodies", () => {
     expectTypeOf<
       InputOf<"updateOrgInviteById">["body"]
     >().toEqualTypeOf<OrganizationInvitationUpdateRequest>();
-    expectTypeOf<InputOf<"updateGroupInvites">["body"]>().toEqualTypeOf<GroupInvitationRequest>();
+    // updateGroupInvites' body is the schema with username required (its x-client-required).
+    expectTypeOf<InputOf<"updateGroupInvites">["body"]>().toEqualTypeOf<
+      GroupInvitationRequest & { username: string }
+    >();
     expectTypeOf<
       InputOf<"updateGroupInviteById">["body"]
     >().toEqualTypeOf<GroupInvitationUpdateRequest>();
@@ -160,6 +163,27 @@ describe("request bodies", () => {
     void atlas.getOrgInvite({ ...org, body: {} });
   });
 
+  it("require the fields the spec's x-client-required adds, in the methods only", () => {
+    // The schema type mirrors the spec, where username is optional.
+    expectTypeOf<GroupInvitationRequest["username"]>().toEqualTypeOf<string | undefined>();
+    const specBody: GroupInvitationRequest = { roles: ["GROUP_OWNER"] };
+    void specBody;
+    void atlas.updateGroupInvites({ groupId, body: { username: "a@example.com" } });
+
+    // @ts-expect-error username is required: Atlas picks the invitation by it
+    void atlas.updateGroupInvites({ groupId, body: {} });
+    // @ts-expect-error roles alone name no invitation
+    void atlas.updateGroupInvites({ groupId, body: { roles: ["GROUP_OWNER"] } });
+    // @ts-expect-error username is a string, not undefined
+    void atlas.updateGroupInvites({ groupId, body: { username: undefined } });
+
+    // A call by path template keeps the spec's own type, where username is optional.
+    void atlas.client.PATCH("/api/atlas/v2/groups/{groupId}/invites", {
+      params: { path: { groupId } },
+      body: { roles: ["GROUP_OWNER"] },
+    });
+  });
+
   it("refuse unknown keys in the input and in the body", () => {
     // @ts-expect-error invitationID is not a parameter (the spelling is invitationId)
     void atlas.getOrgInvite({ orgId: org.orgId, invitationID: invitationId });
@@ -175,7 +199,7 @@ describe("request bodies", () => {
 
   it("take the query parameters each operation has", () => {
     void atlas.updateOrgInviteById({ ...org, pretty: true, envelope: false, body: {} });
-    void atlas.updateGroupInvites({ groupId, pretty: true, body: {} });
+    void atlas.updateGroupInvites({ groupId, pretty: true, body: { username: "a@example.com" } });
     void atlas.getOrgInvite({ ...org, timeout: 5_000, signal: AbortSignal.timeout(10_000) });
     // @ts-expect-error envelope is a boolean
     void atlas.getOrgInvite({ ...org, envelope: "true" });
@@ -297,7 +321,11 @@ describe("results", () => {
     expectTypeOf(wrapped.status).toEqualTypeOf<number>();
     expectTypeOf(wrapped.content).toEqualTypeOf<OrganizationInvitation>();
 
-    const group = await atlas.updateGroupInvites({ groupId, envelope: true, body: {} });
+    const group = await atlas.updateGroupInvites({
+      groupId,
+      envelope: true,
+      body: { username: "a@example.com" },
+    });
     expectTypeOf(group).toEqualTypeOf<Envelope<GroupInvitation>>();
 
     const plain = await atlas.getOrgInvite({ ...org, envelope: false });

@@ -662,6 +662,34 @@ describe("validateInput: the parameters and the body of one call", () => {
     ]);
   });
 
+  test("updateGroupInvites requires username (x-client-required); its schema does not", () => {
+    // Atlas picks the invitation by username, so a body without it names none. The spec keeps
+    // the schema as Atlas publishes it and lists username in the request body's extension.
+    const item = spec.paths["/api/atlas/v2/groups/{groupId}/invites"] as Record<string, Json>;
+    expect((item.patch!.requestBody as Json)["x-client-required"]).toEqual(["username"]);
+    expect(spec.components.schemas!.GroupInvitationRequest!.required).toBeUndefined();
+
+    const missing = {
+      path: "body.username",
+      rule: "required",
+      message: "body.username: is required but missing",
+    };
+    const group = { groupId: GROUP_ID };
+    expect(validateInput("updateGroupInvites", group, {}, {})).toEqual([missing]);
+    expect(validateInput("updateGroupInvites", group, {}, { roles: ["GROUP_OWNER"] })).toEqual([
+      missing,
+    ]);
+    expect(
+      validateInput("updateGroupInvites", group, {}, { username: undefined, roles: [] }),
+    ).toEqual([missing]);
+    expect(rules(validateInput("updateGroupInvites", group, {}, { username: 42 }))).toEqual([
+      { path: "body.username", rule: "type" },
+    ]);
+    // The schema's own validator, which the fake Atlas judges bodies with, mirrors the spec.
+    expect(validateGroupInvitationRequest({})).toEqual([]);
+    expect(validateGroupInvitationRequest({ roles: ["GROUP_OWNER"] })).toEqual([]);
+  });
+
   test("an unknown parameter is refused, with a hint when it is a near miss", () => {
     expect(validateInput("listOrgUsers", { orgId: GROUP_ID }, { pagenum: 2 }, undefined)).toEqual([
       {
@@ -1057,6 +1085,42 @@ describe("the generator derives the validators from the spec", () => {
     expect(rules(plain({ ...extra, extra: undefined, id: "x" }))).toEqual([
       { path: "id", rule: "unknownField" },
     ]);
+  });
+
+  test("x-client-required on a request body adds required fields for that operation only", async () => {
+    const withExtension = (names: unknown): OpenApiDocument => {
+      const doc = tinySpec(tinySchemas());
+      const op = (doc.paths["/things/{thingId}"] as Record<string, Json>).patch!;
+      (op.requestBody as Json)["x-client-required"] = names;
+      return doc;
+    };
+    const module = await load(buildValidators(withExtension(["code", "name"]), "h"));
+    const input = module.validateInput as (
+      id: string,
+      path: unknown,
+      query: unknown,
+      body: unknown,
+    ) => Violation[];
+    const ok = { name: "a", when: "2024-01-01T00:00:00Z" };
+    expect(input("updateThing", { thingId: "t1" }, {}, { ...ok, code: "ab" })).toEqual([]);
+    // The schema already requires name and when; code is added, and nothing is named twice.
+    expect(rules(input("updateThing", { thingId: "t1" }, {}, {}))).toEqual([
+      { path: "body.name", rule: "required" },
+      { path: "body.when", rule: "required" },
+      { path: "body.code", rule: "required" },
+    ]);
+    // The schema's own validator keeps the spec's rules.
+    expect(fn(module, "validateThing")(ok)).toEqual([]);
+
+    const bad: [unknown, RegExp][] = [
+      ["code", /updateThing: x-client-required must be a non-empty list of field names/],
+      [[], /must be a non-empty list/],
+      [["nickname"], /names nickname, which is not a writable field of Thing/],
+      [["secret"], /names secret, which is not a writable field of Thing/],
+    ];
+    for (const [names, message] of bad) {
+      expect(() => buildValidators(withExtension(names), "h"), String(names)).toThrow(message);
+    }
   });
 
   test("a schema the generator cannot check fails generation, naming where and why", () => {

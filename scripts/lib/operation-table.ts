@@ -50,6 +50,11 @@ export interface OperationEntry {
   replacement: string | null;
   /** The Atlas roles the caller needs, from x-rolesRequirements. */
   roles: string[];
+  /**
+   * Top-level body fields this client requires although the body schema does not, from the
+   * request body's `x-client-required` (see {@link clientRequired}).
+   */
+  clientRequired: string[];
 }
 
 interface VersionedContent {
@@ -119,6 +124,7 @@ export function collectOperations(doc: OpenApiDocument): OperationEntry[] {
       }
       bodySchema = refName(media.schema);
     }
+    const required = requestBody ? clientRequired(doc, operationId, requestBody, bodySchema) : [];
     const queryParams = params.filter((p) => p.in === "query").map((p) => p.name as string);
     const responseSchema = refName(chosen.schema);
     entries.push({
@@ -137,9 +143,41 @@ export function collectOperations(doc: OpenApiDocument): OperationEntry[] {
       sunset: typeof op["x-sunset"] === "string" ? op["x-sunset"] : null,
       replacement: typeof op["x-replacement"] === "string" ? op["x-replacement"] : null,
       roles: (op["x-rolesRequirements"] as string[] | undefined) ?? [],
+      clientRequired: required,
     });
   }
   return entries.sort((a, b) => a.operationId.localeCompare(b.operationId));
+}
+
+/**
+ * The request body's `x-client-required`: top-level fields of the body that atlas-invites requires
+ * although the schema, which mirrors Atlas, leaves them optional (updateGroupInvites' `username`,
+ * by which Atlas picks the invitation). The validators refuse a body without them and the
+ * method's input type requires them; the schema types stay as the spec has them. Each name must
+ * be a writable property of the body schema, so a typo or a renamed field fails generation.
+ */
+function clientRequired(
+  doc: OpenApiDocument,
+  operationId: string,
+  requestBody: JsonObject,
+  bodySchema: string | null,
+): string[] {
+  const names = requestBody["x-client-required"];
+  if (names === undefined) return [];
+  const where = `${operationId}: x-client-required`;
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === "string")) {
+    throw new Error(`${where} must be a non-empty list of field names`);
+  }
+  if (bodySchema === null) throw new Error(`${where} needs a body with a named schema`);
+  const schema = resolveRef<JsonObject>(doc, { $ref: `#/components/schemas/${bodySchema}` });
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  for (const name of names) {
+    const prop = Object.hasOwn(properties, name) ? properties[name] : undefined;
+    if (prop === undefined || resolveRef<JsonObject>(doc, prop).readOnly === true) {
+      throw new Error(`${where} names ${name}, which is not a writable field of ${bodySchema}`);
+    }
+  }
+  return [...new Set(names)];
 }
 
 /** The default of `itemsPerPage` for an operation that pages its `results`, else null. */

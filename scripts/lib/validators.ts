@@ -14,7 +14,10 @@
  * bundle carries no other.
  *
  * On top of the spec, {@link REQUEST_BODY_POLICY} adds this client's own rules for request bodies;
- * see {@link ValidatorPolicy}. The spec itself is never changed to express them.
+ * see {@link ValidatorPolicy}. An operation's request body may also list, in `x-client-required`,
+ * fields the client requires although its schema does not; that operation's body gets a node of
+ * its own that requires them, and the schema's node (which `validate<Name>` and the fake Atlas
+ * use) keeps the spec's rules. The schemas themselves are never changed to express either.
  */
 import { collectOperations, type OpenApiDocument } from "./operation-table.js";
 import { isObject, refName, resolveRef, type JsonObject } from "./openapi.js";
@@ -168,7 +171,21 @@ class Writer {
       }
       return target.type === "object" ? this.namedNode(name) : this.node(target, name);
     }
-    const node = this.build(raw, where);
+    return this.add(this.build(raw, where));
+  }
+
+  /**
+   * The index of a node like node `index` that also requires `fields`: the body of an operation
+   * whose request body lists them in `x-client-required`.
+   */
+  requiring(index: number, fields: readonly string[]): number {
+    const base = this.nodes[index]!;
+    const required = (base.required as string[] | undefined) ?? [];
+    return this.add({ ...base, required: [...new Set([...required, ...fields])] });
+  }
+
+  /** The index of `node`, shared with an identical anonymous node made before. */
+  private add(node: Node): number {
     const text = code(node);
     const seen = this.byText.get(text);
     if (seen !== undefined) return seen;
@@ -330,10 +347,16 @@ export function buildValidators(
       throw new Error(`validators: ${op.operationId} has a body without a named schema`);
     }
     const rules: Record<string, unknown> = { path: byPlace("path"), query: byPlace("query") };
-    if (op.bodySchema !== null) rules.body = writer.namedNode(op.bodySchema);
+    if (op.bodySchema !== null) {
+      const body = writer.namedNode(op.bodySchema);
+      rules.body = op.clientRequired.length > 0 ? writer.requiring(body, op.clientRequired) : body;
+    }
     if (op.body === "required") rules.bodyRequired = true;
     return `  ${op.operationId}: ${code(rules)},`;
   });
+  const clientRequired = operations
+    .filter((op) => op.clientRequired.length > 0)
+    .map((op) => `${op.clientRequired.join(", ")} in ${op.operationId}`);
   const objectNames = [...new Set([...bodies, ...writer.named.keys()])];
 
   const validators = objectNames.map(
@@ -383,7 +406,11 @@ ${bodies.map((r) => ` * - ${r}`).join("\n")}
      ? "\n * - read-only fields of the resource an operation returns are refused in its body (readOnly);"
      : ""
  }
- * - parameters an operation does not declare are refused (unknownParameter);
+ * - parameters an operation does not declare are refused (unknownParameter);${
+   clientRequired.length > 0
+     ? `\n * - body fields a request body lists in x-client-required are required (required):${clientRequired.map((r) => `\n *   ${r};`).join("")}`
+     : ""
+ }
  * - fields whose value is undefined are skipped, as JSON.stringify drops them.
  */`,
     "",
