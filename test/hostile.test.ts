@@ -349,6 +349,57 @@ describe("error text is one line, bounded, and free of credentials", () => {
     const basic = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
     expect(leaks(error, [CLIENT_SECRET, basic])).toEqual([]);
   });
+
+  // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
+  // "/" or, to be HTML-safe, "=" (which ends most Basic credentials). Each form is applied to the
+  // content of one JSON string.
+  const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const jsonEscapes: [string, (text: string) => string][] = [
+    ['"/" as \\/', (text) => text.replaceAll("/", "\\/")],
+    ['"=" as \\u003d', (text) => text.replaceAll("=", hex("="))],
+    ["every character as \\uXXXX", (text) => text.replace(/[^]/g, hex)],
+  ];
+
+  it.each(jsonEscapes)(
+    "a token endpoint that echoes the Basic credentials with %s never gets them into the error",
+    async (_form, escape) => {
+      // A secret whose Basic form holds a "/" and ends in "=", so each escape changes it.
+      const secret = "mdb_sa_sk_hostile?_secret9";
+      const basic = Buffer.from(`${CLIENT_ID}:${secret}`).toString("base64");
+      expect(basic).toMatch(/\/.*=$/);
+      server.handle((req, res) => {
+        const echo = escape(`got ${req.headers.authorization}`);
+        const body = `{"error":"invalid_client","error_description":"${echo}"}`;
+        res.writeHead(401, { "Content-Type": "application/json" }).end(body);
+      });
+      const auth = serviceAccount({ clientId: CLIENT_ID, clientSecret: secret });
+      const error = await rejection(get(client({ auth })));
+      expect(error).toBeInstanceOf(AtlasAuthError);
+      expect(error.message).toContain(`"error_description":"${escape("got Basic ")}[redacted]"`);
+      expect(leaks(error, [secret, basic, escape(basic)])).toEqual([]);
+    },
+  );
+
+  it.each(jsonEscapes)(
+    "an API error body that echoes the bearer token with %s has it taken out of response.text() too",
+    async (_form, escape) => {
+      const token = "hostile/escaped=token=8d1f";
+      server.handle((req, res) => {
+        const echo = escape(`you sent ${req.headers.authorization}`);
+        res
+          .writeHead(400, { "Content-Type": "application/json" })
+          .end(`{"error":400,"detail":"${echo}"}`);
+      });
+      const error = (await rejection(
+        get(client({ auth: accessToken({ token }) })),
+      )) as AtlasApiError;
+      expect(error).toBeInstanceOf(AtlasApiError);
+      expect(error.detail).toBe("you sent Bearer [redacted]");
+      const text = await error.response.text();
+      expect(text).toBe(`{"error":400,"detail":"${escape("you sent Bearer ")}[redacted]"}`);
+      expect(leaks(error, [token, escape(token)])).toEqual([]);
+    },
+  );
 });
 
 describe("credentials and options that cannot go into a header are refused when the client is created", () => {
