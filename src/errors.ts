@@ -82,6 +82,20 @@ function scrubDeep(value: unknown, scrub: Scrub): unknown {
   return value;
 }
 
+/**
+ * Gives `response` headers with `scrub` applied to every value, when any value holds a secret: a
+ * server may echo the Authorization header in one (Location, Sunset, a debugging header), and
+ * util.inspect of the error shows its response's headers. An own `headers` property stands in for
+ * the platform's getter, which both `response.headers` and util.inspect read.
+ */
+function scrubHeaders(response: Response, scrub: Scrub): void {
+  const all = [...response.headers].join("\n");
+  if (scrub(all) === all) return;
+  const clean = new Headers();
+  for (const [name, value] of response.headers) clean.append(name, scrub(value));
+  Object.defineProperty(response, "headers", { value: clean, configurable: true });
+}
+
 export interface AtlasApiErrorInit {
   status: number;
   method: string;
@@ -157,6 +171,7 @@ export class AtlasApiError extends AtlasError {
     this.path = init.path;
     this.url = init.url;
     this.body = body;
+    if (init.scrub) scrubHeaders(init.response, init.scrub);
     // Kept off the enumerable fields so logging the error stays short.
     Object.defineProperty(this, "response", { value: init.response, enumerable: false });
   }

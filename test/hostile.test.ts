@@ -350,6 +350,23 @@ describe("error text is one line, bounded, and free of credentials", () => {
     expect(leaks(error, [CLIENT_SECRET, basic])).toEqual([]);
   });
 
+  it("an error answer that echoes the bearer token in a header has it scrubbed on err.response and in util.inspect", async () => {
+    server.handle((req, res) => {
+      json(
+        res,
+        403,
+        { error: 403, detail: "no" },
+        { "X-Echo": `you sent ${req.headers.authorization}` },
+      );
+    });
+    const error = (await rejection(get(client()))) as AtlasApiError;
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error.response.headers.get("X-Echo")).toBe("you sent Bearer [redacted]");
+    expect(error.response.headers.get("Content-Type")).toBe("application/json");
+    expect(leaks(error, [TOKEN])).toEqual([]);
+    expect(leaks(inspect(error, { showHidden: true, depth: Infinity }), [TOKEN])).toEqual([]);
+  });
+
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
   // "/" or, to be HTML-safe, "=" (which ends most Basic credentials). Each form is applied to the
   // content of one JSON string.
