@@ -83,17 +83,20 @@ function scrubDeep(value: unknown, scrub: Scrub): unknown {
 }
 
 /**
- * Gives `response` headers with `scrub` applied to every value, when any value holds a secret: a
- * server may echo the Authorization header in one (Location, Sunset, a debugging header), and
- * util.inspect of the error shows its response's headers. An own `headers` property stands in for
- * the platform's getter, which both `response.headers` and util.inspect read.
+ * Scrubs the status text and header values of `response` when any of them holds a secret: a
+ * server may echo the Authorization header in one (Location, Sunset, a debugging header). Own
+ * properties stand in for the platform's getters, which `response.headers` and util.inspect of
+ * the response read.
  */
 function scrubHeaders(response: Response, scrub: Scrub): void {
-  const all = [...response.headers].join("\n");
+  const all = `${response.statusText}\n${[...response.headers].join("\n")}`;
   if (scrub(all) === all) return;
-  const clean = new Headers();
-  for (const [name, value] of response.headers) clean.append(name, scrub(value));
-  Object.defineProperty(response, "headers", { value: clean, configurable: true });
+  const headers = new Headers();
+  for (const [name, value] of response.headers) headers.append(name, scrub(value));
+  Object.defineProperties(response, {
+    headers: { value: headers, configurable: true },
+    statusText: { value: scrub(response.statusText), configurable: true },
+  });
 }
 
 export interface AtlasApiErrorInit {
@@ -139,7 +142,9 @@ export class AtlasApiError extends AtlasError {
   readonly url: string;
   /** The body: parsed JSON, or the text when it was not JSON. */
   readonly body: unknown;
-  declare readonly response: Response;
+  // Private, so that util.inspect of the error, even with showHidden, neither makes a log long
+  // nor shows the platform's internal copy of what the server sent.
+  readonly #response: Response;
 
   constructor(init: AtlasApiErrorInit) {
     const body = scrubDeep(init.body, init.scrub ?? String);
@@ -172,8 +177,12 @@ export class AtlasApiError extends AtlasError {
     this.url = init.url;
     this.body = body;
     if (init.scrub) scrubHeaders(init.response, init.scrub);
-    // Kept off the enumerable fields so logging the error stays short.
-    Object.defineProperty(this, "response", { value: init.response, enumerable: false });
+    this.#response = init.response;
+  }
+
+  /** The response: its status text and headers scrubbed like the body. */
+  get response(): Response {
+    return this.#response;
   }
 }
 

@@ -352,6 +352,7 @@ describe("error text is one line, bounded, and free of credentials", () => {
 
   it("an error answer that echoes the bearer token in a header has it scrubbed on err.response and in util.inspect", async () => {
     server.handle((req, res) => {
+      res.statusMessage = `you sent ${req.headers.authorization}`;
       json(
         res,
         403,
@@ -363,8 +364,12 @@ describe("error text is one line, bounded, and free of credentials", () => {
     expect(error).toBeInstanceOf(AtlasApiError);
     expect(error.response.headers.get("X-Echo")).toBe("you sent Bearer [redacted]");
     expect(error.response.headers.get("Content-Type")).toBe("application/json");
+    expect(error.response.statusText).toBe("you sent Bearer [redacted]");
     expect(leaks(error, [TOKEN])).toEqual([]);
     expect(leaks(inspect(error, { showHidden: true, depth: Infinity }), [TOKEN])).toEqual([]);
+    // Not even the platform's own copy of what the server sent, which customInspect: false shows.
+    const raw = inspect(error, { showHidden: true, depth: Infinity, customInspect: false });
+    expect(leaks(raw, [TOKEN])).toEqual([]);
   });
 
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
