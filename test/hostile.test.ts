@@ -18,6 +18,7 @@ import {
   serviceAccount,
   type AtlasInvites,
   type AtlasInvitesOptions,
+  type DeprecationNotice,
 } from "../src/index.js";
 import { leakedSecrets } from "./helpers/auth-secrets.js";
 import {
@@ -28,7 +29,7 @@ import {
   startHostileServer,
   type HostileServer,
 } from "./helpers/hostile-server.js";
-import { newCounts, rejection, writeCounts } from "./helpers/reliability.js";
+import { newCounts, rejection, settle, writeCounts } from "./helpers/reliability.js";
 
 const counts = newCounts();
 let server: HostileServer;
@@ -370,6 +371,34 @@ describe("error text is one line, bounded, and free of credentials", () => {
     // Not even the platform's own copy of what the server sent, which customInspect: false shows.
     const raw = inspect(error, { showHidden: true, depth: Infinity, customInspect: false });
     expect(leaks(raw, [TOKEN])).toEqual([]);
+  });
+
+  it("Sunset and Deprecation headers that echo the bearer token reach neither a notice nor a warning", async () => {
+    server.handle((req, res) => {
+      const echo = `echo ${req.headers.authorization}`;
+      json(res, 200, INVITE, { Deprecation: echo, Sunset: echo });
+    });
+    const notices: DeprecationNotice[] = [];
+    await get(client({ onDeprecation: (notice) => notices.push(notice) }));
+    const fromHeaders = notices.find((n) => n.source === "response");
+    expect(fromHeaders).toMatchObject({
+      sunset: "echo Bearer [redacted]",
+      deprecation: "echo Bearer [redacted]",
+    });
+    expect(fromHeaders?.message).toContain("Sunset: echo Bearer [redacted]");
+    expect(leaks(notices, [TOKEN])).toEqual([]);
+
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      await get(client({ onDeprecation: undefined }));
+      await settle();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.message).join("\n")).toContain("Sunset: echo Bearer [redacted]");
+    expect(leaks(warnings, [TOKEN])).toEqual([]);
   });
 
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape

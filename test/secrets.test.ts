@@ -367,6 +367,26 @@ function scenarios(): Scenario[] {
       },
     },
     {
+      // Deprecation notices quote these headers; a fresh package has told nothing yet, so the
+      // spec's warning and then the headers' one are emitted.
+      name: "deprecation headers that echo the credentials, through process.emitWarning",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 400,
+          operationId: "getOrgInvite",
+          headers: { Deprecation: `echo ${held.join(" ")}`, Sunset: `echo ${held.join(" ")}` },
+        },
+      ],
+      options: { onDeprecation: undefined },
+      freshPackage: true,
+      run: async (a) => {
+        const outcome = await callOf(fake, a, "getOrgInvite").catch((error: unknown) => error);
+        await settle();
+        return outcome;
+      },
+    },
+    {
       name: "deprecation warnings through process.emitWarning",
       options: { onDeprecation: undefined },
       freshPackage: true,
@@ -491,8 +511,11 @@ describe("process-wide output", () => {
     };
     expect(hits).toEqual([]);
     // Each strategy's deprecation scenario emitted its warning (from the spec; the fake's headers
-    // name the same sunset, which adds none), so the warning channel was exercised every time.
+    // name the same sunset, which adds none), and its echoing-headers scenario two (the spec's,
+    // then the headers'), so the warning channel was exercised every time.
     const deprecations = warnings.filter((w) => (w as Error).name === "DeprecationWarning");
-    expect(deprecations).toHaveLength(STRATEGIES.length);
+    expect(deprecations).toHaveLength(STRATEGIES.length * 3);
+    const fromHeaders = deprecations.filter((w) => (w as Error).message.includes("Sunset: echo"));
+    expect(fromHeaders).toHaveLength(STRATEGIES.length);
   });
 });
