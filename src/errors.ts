@@ -83,20 +83,23 @@ function scrubDeep(value: unknown, scrub: Scrub): unknown {
 }
 
 /**
- * Scrubs the status text and header values of `response` when any of them holds a secret: a
- * server may echo the Authorization header in one (Location, Sunset, a debugging header). Own
- * properties stand in for the platform's getters, which `response.headers` and util.inspect of
- * the response read.
+ * Scrubs the status text, header values and URL of `response` when any of them holds a secret: a
+ * server may echo the Authorization header in one (Location, Sunset, a debugging header), and the
+ * URL of an answer a fetch reached by a redirect is the server's Location. Own properties stand in
+ * for the platform's getters, which `response.headers` and util.inspect of the response read.
  */
 function scrubHeaders(response: Response, scrub: Scrub): void {
-  const all = `${response.statusText}\n${[...response.headers].join("\n")}`;
+  const { statusText, url } = response;
+  const all = `${statusText}\n${url}\n${[...response.headers].join("\n")}`;
   if (scrub(all) === all) return;
   const headers = new Headers();
   for (const [name, value] of response.headers) headers.append(name, scrub(value));
-  Object.defineProperties(response, {
-    headers: { value: headers, configurable: true },
-    statusText: { value: scrub(response.statusText), configurable: true },
-  });
+  const clean = { headers, statusText: scrub(statusText), url: scrub(url) };
+  for (const [key, value] of Object.entries(clean)) {
+    // A property a custom fetch defined for good stays as it is, rather than fail the call.
+    if (Object.getOwnPropertyDescriptor(response, key)?.configurable === false) continue;
+    Object.defineProperty(response, key, { value, configurable: true });
+  }
 }
 
 export interface AtlasApiErrorInit {

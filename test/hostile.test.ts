@@ -200,6 +200,36 @@ describe("redirects are never followed", () => {
     expect(error.message).toMatch(/followed a redirect/);
   });
 
+  it("a redirect target that echoes the token in its host name shows [redacted] there, though URLs lowercase hosts", async () => {
+    const token = "Hostile-Mixed-Case-Token-5e7A";
+    server.handle((req, res) => {
+      const sent = (req.headers.authorization ?? "").slice("Bearer ".length);
+      res.writeHead(302, { Location: `http://${sent}.evil.example/` }).end();
+    });
+    const error = await rejection(get(client({ auth: accessToken({ token }) })));
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error.message).toContain(
+      "this redirect to http://[redacted].evil.example was not followed",
+    );
+    expect(leaks(error, [token, token.toLowerCase()])).toEqual([]);
+
+    // The same from a fetch that followed it by itself: the answer's url names the target.
+    server.handle((_req, res) => json(res, 200, INVITE));
+    const following: AtlasInvitesOptions["fetch"] = async (input, init) => {
+      const response = await fetch(input, init);
+      const sent = new Headers(init?.headers).get("Authorization")?.slice("Bearer ".length);
+      Object.defineProperty(response, "redirected", { value: true });
+      const url = `http://${sent}.evil.example/x`;
+      Object.defineProperty(response, "url", { value: url, configurable: true });
+      return response;
+    };
+    const followed = await rejection(
+      get(client({ auth: accessToken({ token }), fetch: following })),
+    );
+    expect(followed.message).toContain("followed a redirect to http://[redacted].evil.example/x");
+    expect(leaks(followed, [token, token.toLowerCase()])).toEqual([]);
+  });
+
   it("a middleware that points a request at another origin gets nothing sent", async () => {
     server.handle((_req, res) => json(res, 200, INVITE));
     const atlas = client();

@@ -346,6 +346,19 @@ function scenarios(): Scenario[] {
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
     },
     {
+      // A redirect's target is named by its origin, whose host a server can fill with a secret.
+      name: "a redirect whose target echoes the credentials",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 302,
+          operationId: "getOrgInvite",
+          headers: { Location: `http://${held[0]}.example/` },
+        },
+      ],
+      run: (a) => callOf(fake, a, "getOrgInvite"),
+    },
+    {
       name: "wrong credentials",
       wrongCredentials: true,
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
