@@ -752,6 +752,33 @@ describe("odd edges", () => {
   );
 
   it.each([
+    [
+      "algorithm",
+      (key: string) => `Digest realm="r", nonce="bm9uY2U=", algorithm=${key}, qop="auth"`,
+    ],
+    ["qop", (key: string) => `Digest realm="r", nonce="bm9uY2U=", algorithm=MD5, qop="${key}"`],
+  ])(
+    "a Digest challenge that echoes the private key as its %s gets [redacted] in the error",
+    async (param, challenge) => {
+      const privateKey = "private-key-echo-5678";
+      server.handle((_req, res) =>
+        json(
+          res,
+          401,
+          { error: 401, reason: "Unauthorized" },
+          { "WWW-Authenticate": challenge(privateKey) },
+        ),
+      );
+      const error = await rejection(
+        get(client({ auth: apiKey({ publicKey: "abcdefgh", privateKey }) })),
+      );
+      expect(error).toBeInstanceOf(AtlasAuthError);
+      expect(error.message).toContain(`HTTP Digest with ${param}=[redacted], which`);
+      expect(leaks(error, [privateKey])).toEqual([]);
+    },
+  );
+
+  it.each([
     ["nonce", 'Digest realm="MMS Public API", algorithm=MD5, qop="auth"'],
     ["realm", 'Digest nonce="bm9uY2U=", algorithm=MD5, qop="auth"'],
   ])("a Digest challenge without a %s is named as such", async (missing, challenge) => {

@@ -359,6 +359,21 @@ function scenarios(): Scenario[] {
       run: (a) => callOf(fake, a, "getOrgInvite"),
     },
     {
+      // A Digest challenge this client cannot answer is named in the error, with its algorithm.
+      name: "a Digest challenge that echoes the credentials",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 401,
+          operationId: "getOrgInvite",
+          headers: {
+            "WWW-Authenticate": `Digest realm="r", nonce="bm9uY2U=", algorithm="${held.join(" ")}", qop="auth"`,
+          },
+        },
+      ],
+      run: (a) => callOf(fake, a, "getOrgInvite"),
+    },
+    {
       name: "wrong credentials",
       wrongCredentials: true,
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
