@@ -46,12 +46,20 @@ function pattern(secret: string): string {
  * case; another spelling of a long random credential is no ordinary word.
  */
 export function scrubberFor(held: () => Iterable<string>): Scrub {
+  // Building a pattern costs about 25 µs; the secrets change seldom (a token an hour), so the
+  // patterns are kept, a few dozen at most.
+  const patterns = new Map<string, RegExp>();
   return (text) => {
     let clean = text;
     for (const secret of held()) {
       // Short values would blank out ordinary words; real credentials are far longer.
       if (secret.length < 6) continue;
-      clean = clean.replace(new RegExp(pattern(secret), "gi"), "[redacted]");
+      let found = patterns.get(secret);
+      if (!found) {
+        if (patterns.size >= 32) patterns.clear();
+        patterns.set(secret, (found = new RegExp(pattern(secret), "gi")));
+      }
+      clean = clean.replace(found, "[redacted]");
     }
     return clean;
   };
