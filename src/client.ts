@@ -115,7 +115,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // way out and before them on the way back.
   // With `onDeprecation: false` there is nothing to report, and no middleware for it.
   const deprecation =
-    config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation)];
+    config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation, scrub)];
   client.use(
     headersMiddleware(config.userAgent, (value) => (rateLimit = value)),
     validationMiddleware,

@@ -82,6 +82,26 @@ function scrubDeep(value: unknown, scrub: Scrub): unknown {
   return value;
 }
 
+/**
+ * Scrubs the status text, header values and URL of `response` when any of them holds a secret: a
+ * server may echo the Authorization header in one (Location, Sunset, a debugging header), and the
+ * URL of an answer a fetch reached by a redirect is the server's Location. Own properties stand in
+ * for the platform's getters, which `response.headers` and util.inspect of the response read.
+ */
+function scrubHeaders(response: Response, scrub: Scrub): void {
+  const { statusText, url } = response;
+  const all = `${statusText}\n${url}\n${[...response.headers].join("\n")}`;
+  if (scrub(all) === all) return;
+  const headers = new Headers();
+  for (const [name, value] of response.headers) headers.append(name, scrub(value));
+  const clean = { headers, statusText: scrub(statusText), url: scrub(url) };
+  for (const [key, value] of Object.entries(clean)) {
+    // A property a custom fetch defined for good stays as it is, rather than fail the call.
+    if (Object.getOwnPropertyDescriptor(response, key)?.configurable === false) continue;
+    Object.defineProperty(response, key, { value, configurable: true });
+  }
+}
+
 export interface AtlasApiErrorInit {
   status: number;
   method: string;
@@ -125,7 +145,9 @@ export class AtlasApiError extends AtlasError {
   readonly url: string;
   /** The body: parsed JSON, or the text when it was not JSON. */
   readonly body: unknown;
-  declare readonly response: Response;
+  // Private, so that util.inspect of the error, even with showHidden, neither makes a log long
+  // nor shows the platform's internal copy of what the server sent.
+  readonly #response: Response;
 
   constructor(init: AtlasApiErrorInit) {
     const body = scrubDeep(init.body, init.scrub ?? String);
@@ -157,8 +179,13 @@ export class AtlasApiError extends AtlasError {
     this.path = init.path;
     this.url = init.url;
     this.body = body;
-    // Kept off the enumerable fields so logging the error stays short.
-    Object.defineProperty(this, "response", { value: init.response, enumerable: false });
+    if (init.scrub) scrubHeaders(init.response, init.scrub);
+    this.#response = init.response;
+  }
+
+  /** The response: its status text and headers scrubbed like the body. */
+  get response(): Response {
+    return this.#response;
   }
 }
 

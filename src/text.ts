@@ -9,16 +9,57 @@ export const MAX_QUOTED = 200;
 /** Removes every occurrence of the given secrets, in the forms a server might echo them in. */
 export type Scrub = (text: string) => string;
 
-/** A scrubber for the secrets `held` returns at the time of the call. */
+/** JSON's two-character escapes (RFC 8259, section 7), as patterns, by the character escaped. */
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\\\",
+  "/": "/",
+  "\b": "b",
+  "\f": "f",
+  "\n": "n",
+  "\r": "r",
+  "\t": "t",
+};
+
+const hex4 = (c: string) => c.charCodeAt(0).toString(16).padStart(4, "0");
+
+/**
+ * A pattern for `secret` as a server may echo it: as sent, percent-encoded, or inside a JSON
+ * string, where a serializer may write any character as \uXXXX (one per UTF-16 code unit, RFC
+ * 8259 section 7; HTML-safe ones do so for "=", which ends most Basic credentials) and some as
+ * \" \\ \/ \b \f \n \r \t (some escape every "/"). Each character of the secret goes into the
+ * pattern as its own \u escape, so none of them is read as pattern syntax.
+ */
+function pattern(secret: string): string {
+  let json = "";
+  for (const c of secret.split("")) {
+    const short = SHORT_ESCAPES[c];
+    json += `(?:\\u${hex4(c)}|\\\\u${hex4(c)}${short ? `|\\\\${short}` : ""})`;
+  }
+  const encoded = [...encodeURIComponent(secret)].map((c) => `\\u${hex4(c)}`).join("");
+  return `${json}|${encoded}`;
+}
+
+/**
+ * A scrubber for the secrets `held` returns at the time of the call. It matches regardless of
+ * case: a host name in a URL comes back lowercased (WHATWG URL), and hex escapes may use either
+ * case; another spelling of a long random credential is no ordinary word.
+ */
 export function scrubberFor(held: () => Iterable<string>): Scrub {
+  // Building a pattern costs about 25 µs; the secrets change seldom (a token an hour), so the
+  // patterns are kept, a few dozen at most.
+  const patterns = new Map<string, RegExp>();
   return (text) => {
     let clean = text;
     for (const secret of held()) {
       // Short values would blank out ordinary words; real credentials are far longer.
       if (secret.length < 6) continue;
-      for (const form of new Set([secret, encodeURIComponent(secret)])) {
-        if (clean.includes(form)) clean = clean.split(form).join("[redacted]");
+      let found = patterns.get(secret);
+      if (!found) {
+        if (patterns.size >= 32) patterns.clear();
+        patterns.set(secret, (found = new RegExp(pattern(secret), "gi")));
       }
+      clean = clean.replace(found, "[redacted]");
     }
     return clean;
   };

@@ -16,6 +16,7 @@ import {
   type DeprecationNotice,
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { scrubberFor } from "../src/text.js";
 import { OTHER_ID, VALID_ID } from "./helpers/bad-input.js";
 import { freshPackage } from "./helpers/fresh-module.js";
 import { rejection } from "./helpers/reliability.js";
@@ -428,6 +429,19 @@ describe("errors", () => {
     expect(err.detail).toBe("token [redacted] is not valid");
     expect(err.parameters).toEqual(["[redacted]"]);
     expect(JSON.stringify(err.body)).not.toContain(token);
+  });
+
+  it("scrubs the secrets held at each call, however many came and went before", () => {
+    // Tokens replaced one by one, as a service account's are, well past the patterns kept.
+    const held: string[] = [];
+    const scrub = scrubberFor(() => held);
+    for (let i = 0; i < 80; i++) {
+      held.push(`token-${i}-abcdef`);
+      if (held.length > 3) held.shift();
+      const text = held.map((token) => `saw ${token}`).join("; ");
+      expect(scrub(text)).toBe(held.map(() => "saw [redacted]").join("; "));
+    }
+    expect(scrub("saw token-0-abcdef")).toBe("saw token-0-abcdef");
   });
 
   it("maps a 401 to AtlasApiError when the token is wrong, as Atlas answers it", async () => {

@@ -18,6 +18,7 @@ import {
   serviceAccount,
   type AtlasInvites,
   type AtlasInvitesOptions,
+  type DeprecationNotice,
 } from "../src/index.js";
 import { leakedSecrets } from "./helpers/auth-secrets.js";
 import {
@@ -28,7 +29,7 @@ import {
   startHostileServer,
   type HostileServer,
 } from "./helpers/hostile-server.js";
-import { newCounts, rejection, writeCounts } from "./helpers/reliability.js";
+import { newCounts, rejection, settle, writeCounts } from "./helpers/reliability.js";
 
 const counts = newCounts();
 let server: HostileServer;
@@ -199,6 +200,36 @@ describe("redirects are never followed", () => {
     expect(error.message).toMatch(/followed a redirect/);
   });
 
+  it("a redirect target that echoes the token in its host name shows [redacted] there, though URLs lowercase hosts", async () => {
+    const token = "Hostile-Mixed-Case-Token-5e7A";
+    server.handle((req, res) => {
+      const sent = (req.headers.authorization ?? "").slice("Bearer ".length);
+      res.writeHead(302, { Location: `http://${sent}.evil.example/` }).end();
+    });
+    const error = await rejection(get(client({ auth: accessToken({ token }) })));
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error.message).toContain(
+      "this redirect to http://[redacted].evil.example was not followed",
+    );
+    expect(leaks(error, [token, token.toLowerCase()])).toEqual([]);
+
+    // The same from a fetch that followed it by itself: the answer's url names the target.
+    server.handle((_req, res) => json(res, 200, INVITE));
+    const following: AtlasInvitesOptions["fetch"] = async (input, init) => {
+      const response = await fetch(input, init);
+      const sent = new Headers(init?.headers).get("Authorization")?.slice("Bearer ".length);
+      Object.defineProperty(response, "redirected", { value: true });
+      const url = `http://${sent}.evil.example/x`;
+      Object.defineProperty(response, "url", { value: url, configurable: true });
+      return response;
+    };
+    const followed = await rejection(
+      get(client({ auth: accessToken({ token }), fetch: following })),
+    );
+    expect(followed.message).toContain("followed a redirect to http://[redacted].evil.example/x");
+    expect(leaks(followed, [token, token.toLowerCase()])).toEqual([]);
+  });
+
   it("a middleware that points a request at another origin gets nothing sent", async () => {
     server.handle((_req, res) => json(res, 200, INVITE));
     const atlas = client();
@@ -349,6 +380,107 @@ describe("error text is one line, bounded, and free of credentials", () => {
     const basic = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
     expect(leaks(error, [CLIENT_SECRET, basic])).toEqual([]);
   });
+
+  it("an error answer that echoes the bearer token in a header has it scrubbed on err.response and in util.inspect", async () => {
+    server.handle((req, res) => {
+      res.statusMessage = `you sent ${req.headers.authorization}`;
+      json(
+        res,
+        403,
+        { error: 403, detail: "no" },
+        { "X-Echo": `you sent ${req.headers.authorization}` },
+      );
+    });
+    const error = (await rejection(get(client()))) as AtlasApiError;
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error.response.headers.get("X-Echo")).toBe("you sent Bearer [redacted]");
+    expect(error.response.headers.get("Content-Type")).toBe("application/json");
+    expect(error.response.statusText).toBe("you sent Bearer [redacted]");
+    expect(leaks(error, [TOKEN])).toEqual([]);
+    expect(leaks(inspect(error, { showHidden: true, depth: Infinity }), [TOKEN])).toEqual([]);
+    // Not even the platform's own copy of what the server sent, which customInspect: false shows.
+    const raw = inspect(error, { showHidden: true, depth: Infinity, customInspect: false });
+    expect(leaks(raw, [TOKEN])).toEqual([]);
+  });
+
+  it("Sunset and Deprecation headers that echo the bearer token reach neither a notice nor a warning", async () => {
+    server.handle((req, res) => {
+      const echo = `echo ${req.headers.authorization}`;
+      json(res, 200, INVITE, { Deprecation: echo, Sunset: echo });
+    });
+    const notices: DeprecationNotice[] = [];
+    await get(client({ onDeprecation: (notice) => notices.push(notice) }));
+    const fromHeaders = notices.find((n) => n.source === "response");
+    expect(fromHeaders).toMatchObject({
+      sunset: "echo Bearer [redacted]",
+      deprecation: "echo Bearer [redacted]",
+    });
+    expect(fromHeaders?.message).toContain("Sunset: echo Bearer [redacted]");
+    expect(leaks(notices, [TOKEN])).toEqual([]);
+
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      await get(client({ onDeprecation: undefined }));
+      await settle();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.message).join("\n")).toContain("Sunset: echo Bearer [redacted]");
+    expect(leaks(warnings, [TOKEN])).toEqual([]);
+  });
+
+  // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
+  // "/" or, to be HTML-safe, "=" (which ends most Basic credentials). Each form is applied to the
+  // content of one JSON string.
+  const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const jsonEscapes: [string, (text: string) => string][] = [
+    ['"/" as \\/', (text) => text.replaceAll("/", "\\/")],
+    ['"=" as \\u003d', (text) => text.replaceAll("=", hex("="))],
+    ["every character as \\uXXXX", (text) => text.replace(/[^]/g, hex)],
+  ];
+
+  it.each(jsonEscapes)(
+    "a token endpoint that echoes the Basic credentials with %s never gets them into the error",
+    async (_form, escape) => {
+      // A secret whose Basic form holds a "/" and ends in "=", so each escape changes it.
+      const secret = "mdb_sa_sk_hostile?_secret9";
+      const basic = Buffer.from(`${CLIENT_ID}:${secret}`).toString("base64");
+      expect(basic).toMatch(/\/.*=$/);
+      server.handle((req, res) => {
+        const echo = escape(`got ${req.headers.authorization}`);
+        const body = `{"error":"invalid_client","error_description":"${echo}"}`;
+        res.writeHead(401, { "Content-Type": "application/json" }).end(body);
+      });
+      const auth = serviceAccount({ clientId: CLIENT_ID, clientSecret: secret });
+      const error = await rejection(get(client({ auth })));
+      expect(error).toBeInstanceOf(AtlasAuthError);
+      expect(error.message).toContain(`"error_description":"${escape("got Basic ")}[redacted]"`);
+      expect(leaks(error, [secret, basic, escape(basic)])).toEqual([]);
+    },
+  );
+
+  it.each(jsonEscapes)(
+    "an API error body that echoes the bearer token with %s has it taken out of response.text() too",
+    async (_form, escape) => {
+      const token = "hostile/escaped=token=8d1f";
+      server.handle((req, res) => {
+        const echo = escape(`you sent ${req.headers.authorization}`);
+        res
+          .writeHead(400, { "Content-Type": "application/json" })
+          .end(`{"error":400,"detail":"${echo}"}`);
+      });
+      const error = (await rejection(
+        get(client({ auth: accessToken({ token }) })),
+      )) as AtlasApiError;
+      expect(error).toBeInstanceOf(AtlasApiError);
+      expect(error.detail).toBe("you sent Bearer [redacted]");
+      const text = await error.response.text();
+      expect(text).toBe(`{"error":400,"detail":"${escape("you sent Bearer ")}[redacted]"}`);
+      expect(leaks(error, [token, escape(token)])).toEqual([]);
+    },
+  );
 });
 
 describe("credentials and options that cannot go into a header are refused when the client is created", () => {
@@ -616,6 +748,33 @@ describe("odd edges", () => {
       expect(issued).toBe(1);
       await atlas.close();
       expect(revoked).toEqual(["odd-token-1-ffff"]);
+    },
+  );
+
+  it.each([
+    [
+      "algorithm",
+      (key: string) => `Digest realm="r", nonce="bm9uY2U=", algorithm=${key}, qop="auth"`,
+    ],
+    ["qop", (key: string) => `Digest realm="r", nonce="bm9uY2U=", algorithm=MD5, qop="${key}"`],
+  ])(
+    "a Digest challenge that echoes the private key as its %s gets [redacted] in the error",
+    async (param, challenge) => {
+      const privateKey = "private-key-echo-5678";
+      server.handle((_req, res) =>
+        json(
+          res,
+          401,
+          { error: 401, reason: "Unauthorized" },
+          { "WWW-Authenticate": challenge(privateKey) },
+        ),
+      );
+      const error = await rejection(
+        get(client({ auth: apiKey({ publicKey: "abcdefgh", privateKey }) })),
+      );
+      expect(error).toBeInstanceOf(AtlasAuthError);
+      expect(error.message).toContain(`HTTP Digest with ${param}=[redacted], which`);
+      expect(leaks(error, [privateKey])).toEqual([]);
     },
   );
 

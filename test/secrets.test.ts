@@ -1,14 +1,16 @@
 // End to end, for each auth strategy: every bad-input and fault scenario is run against the fake
 // Atlas, and everything a user could see (results, errors with their stacks and cause chains,
-// util.inspect and JSON of errors and of the client, onRetry events, process warnings, console
-// calls, and every byte written to stdout/stderr) is scanned for the client secret, the private
-// key and the access tokens. The expected count of hits is zero.
+// util.inspect and JSON of errors and of the client, an error response's body, onRetry events,
+// process warnings, console calls, and every byte written to stdout/stderr) is scanned for the
+// client secret, the private key and the access tokens, as sent and JSON-escaped. The expected
+// count of hits is zero.
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessToken,
   apiKey,
+  AtlasApiError,
   createAtlasInvites,
   serviceAccount,
   type AtlasInvites,
@@ -36,11 +38,23 @@ const WRONG = {
   privateKey: `wrong-private-key-${"9".repeat(24)}`,
 };
 
-/** Every secret of the fake and of the wrong credentials, in each form it travels in. */
+const basic = (id: string, secret: string) =>
+  Buffer.from(`${id}:${secret}`, "utf8").toString("base64");
+
+/**
+ * Two ways a server's JSON may write a secret inside a string (RFC 8259, section 7): every
+ * character as \uXXXX, or HTML-safe, "/" as \/ and "=" as \u003d (a Basic credential ends in "=").
+ */
+const escapeEach = (text: string) =>
+  text.replace(/[^]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const escapeHtmlSafe = (text: string) => text.replaceAll("/", "\\/").replaceAll("=", "\\u003d");
+
+/**
+ * Every secret of the fake and of the wrong credentials, in each form it travels in and in the
+ * escaped forms a server's JSON may echo it in.
+ */
 function secrets(): Map<string, string> {
   const { accessToken, serviceAccount, apiKey } = fake.credentials;
-  const basic = (id: string, secret: string) =>
-    Buffer.from(`${id}:${secret}`, "utf8").toString("base64");
   // Digest's HA1 is as good as the password to an attacker (RFC 7616, section 5.13).
   const ha1 = (algorithm: "md5" | "sha256", key: string) =>
     createHash(algorithm).update(`${apiKey.publicKey}:MMS Public API:${key}`).digest("hex");
@@ -57,6 +71,11 @@ function secrets(): Map<string, string> {
     ["wrong private key", WRONG.privateKey],
   ]);
   fake.tokenEndpoint.issued.forEach((token, i) => found.set(`issued token ${i + 1}`, token));
+  for (const [name, secret] of [...found]) {
+    found.set(`${name} (JSON, each escaped)`, escapeEach(secret));
+    const htmlSafe = escapeHtmlSafe(secret);
+    if (htmlSafe !== secret) found.set(`${name} (JSON, HTML-safe)`, htmlSafe);
+  }
   return found;
 }
 
@@ -193,7 +212,10 @@ const STRATEGIES: Strategy[] = [
         clientId: fake.credentials.serviceAccount.clientId,
         clientSecret: WRONG.clientSecret,
       }),
-    held: () => [fake.credentials.serviceAccount.clientSecret],
+    held: () => {
+      const { clientId, clientSecret } = fake.credentials.serviceAccount;
+      return [clientSecret, basic(clientId, clientSecret)];
+    },
   },
   {
     name: "apiKey",
@@ -300,6 +322,58 @@ function scenarios(): Scenario[] {
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
     },
     {
+      // The same echo with the secrets JSON-escaped: each character from the API, HTML-safe from
+      // the token endpoint (whose error the client quotes only so far).
+      name: "an error body that echoes the credentials JSON-escaped",
+      faults: (held) => {
+        const each = held.map(escapeEach).join(" ");
+        const htmlSafe = held.map(escapeHtmlSafe).join(" ");
+        return [
+          {
+            kind: "status",
+            status: 400,
+            operationId: "updateOrgInviteById",
+            body: `{"error":400,"errorCode":"INVALID_ATTRIBUTE","detail":"Invalid attribute ${each} specified."}`,
+          },
+          {
+            kind: "status",
+            status: 401,
+            path: TOKEN_PATH,
+            body: `{"error":"invalid_client","error_description":"${htmlSafe}"}`,
+          },
+        ];
+      },
+      run: (a) => callOf(fake, a, "updateOrgInviteById"),
+    },
+    {
+      // A redirect's target is named by its origin, whose host a server can fill with a secret.
+      name: "a redirect whose target echoes the credentials",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 302,
+          operationId: "getOrgInvite",
+          headers: { Location: `http://${held[0]}.example/` },
+        },
+      ],
+      run: (a) => callOf(fake, a, "getOrgInvite"),
+    },
+    {
+      // A Digest challenge this client cannot answer is named in the error, with its algorithm.
+      name: "a Digest challenge that echoes the credentials",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 401,
+          operationId: "getOrgInvite",
+          headers: {
+            "WWW-Authenticate": `Digest realm="r", nonce="bm9uY2U=", algorithm="${held.join(" ")}", qop="auth"`,
+          },
+        },
+      ],
+      run: (a) => callOf(fake, a, "getOrgInvite"),
+    },
+    {
       name: "wrong credentials",
       wrongCredentials: true,
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
@@ -318,6 +392,26 @@ function scenarios(): Scenario[] {
         await callOf(fake, a, "getOrgInvite");
         await a.close();
         return callOf(fake, a, "getOrgInvite");
+      },
+    },
+    {
+      // Deprecation notices quote these headers; a fresh package has told nothing yet, so the
+      // spec's warning and then the headers' one are emitted.
+      name: "deprecation headers that echo the credentials, through process.emitWarning",
+      faults: (held) => [
+        {
+          kind: "status",
+          status: 400,
+          operationId: "getOrgInvite",
+          headers: { Deprecation: `echo ${held.join(" ")}`, Sunset: `echo ${held.join(" ")}` },
+        },
+      ],
+      options: { onDeprecation: undefined },
+      freshPackage: true,
+      run: async (a) => {
+        const outcome = await callOf(fake, a, "getOrgInvite").catch((error: unknown) => error);
+        await settle();
+        return outcome;
       },
     },
     {
@@ -401,7 +495,12 @@ describe.each(STRATEGIES)("$name", (strategy) => {
     }
     const ending = "data" in outcome ? "data" : ((outcome.error as Error)?.name ?? "non-Error");
     tally.outcomes[ending] = (tally.outcomes[ending] ?? 0) + 1;
-    const observed = [outcome, retries, atlas, closed, atlas.rateLimit];
+    // The body an error answer's response hands out (a read that fails is scanned as its error).
+    const body =
+      "error" in outcome && outcome.error instanceof AtlasApiError
+        ? await outcome.error.response.text().catch((error: unknown) => error)
+        : undefined;
+    const observed = [outcome, body, retries, atlas, closed, atlas.rateLimit];
     const hits = scan(`${strategy.name} / ${scenario.name}`, observed);
     counts.inputsTried++;
     counts.scenarios++;
@@ -433,13 +532,18 @@ describe("process-wide output", () => {
       bytesWrittenToStdoutAndStderr: written.join("").length,
       processWarnings: warnings.length,
       consoleCalls: consoleCalls.length,
-      secretsLookedFor: [...secrets().keys()].filter((k) => !k.startsWith("issued token")),
+      secretsLookedFor: [...secrets().keys()].filter(
+        (k) => !k.startsWith("issued token") && !k.includes("(JSON"),
+      ),
       issuedTokensLookedFor: fake.tokenEndpoint.issued.length,
     };
     expect(hits).toEqual([]);
     // Each strategy's deprecation scenario emitted its warning (from the spec; the fake's headers
-    // name the same sunset, which adds none), so the warning channel was exercised every time.
+    // name the same sunset, which adds none), and its echoing-headers scenario two (the spec's,
+    // then the headers'), so the warning channel was exercised every time.
     const deprecations = warnings.filter((w) => (w as Error).name === "DeprecationWarning");
-    expect(deprecations).toHaveLength(STRATEGIES.length);
+    expect(deprecations).toHaveLength(STRATEGIES.length * 3);
+    const fromHeaders = deprecations.filter((w) => (w as Error).message.includes("Sunset: echo"));
+    expect(fromHeaders).toHaveLength(STRATEGIES.length);
   });
 });

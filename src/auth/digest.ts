@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { AtlasAuthError } from "../errors.js";
-import { oneLine } from "../text.js";
+import { oneLine, scrubberFor } from "../text.js";
 import { parseChallenges } from "./challenge.js";
 import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthSession, AuthStrategy, SignableRequest } from "./strategy.js";
@@ -82,7 +82,8 @@ interface Challenge {
 
 /**
  * The strongest Digest challenge of a 401 that this client can answer; when the 401 has Digest
- * challenges but none it can answer, why not; undefined when it has none.
+ * challenges but none it can answer, why not, quoting the challenge as sent; undefined when it
+ * has none.
  */
 function pick(response: Response): Challenge | string | undefined {
   let best: Challenge | undefined;
@@ -107,7 +108,7 @@ function pick(response: Response): Challenge | string | undefined {
       }
     }
   }
-  return best ?? (flaws.length > 0 ? oneLine(flaws.join("; ")) : undefined);
+  return best ?? (flaws.length > 0 ? flaws.join("; ") : undefined);
 }
 
 function quote(value: string): string {
@@ -198,6 +199,13 @@ function startSession(label: string, publicKey: string, privateKey: string): Aut
     request.headers.set("Authorization", header);
   }
 
+  function secrets(): string[] {
+    if (!current) return [privateKey];
+    // H(username:realm:password) stands in for the private key (RFC 7616, section 5.13).
+    const name = hashOf(current.algorithm)[0]!;
+    return [privateKey, hash(name, `${publicKey}:${current.realm}:${privateKey}`)];
+  }
+
   return {
     authorize,
     onError: settleProbe,
@@ -215,19 +223,16 @@ function startSession(label: string, publicKey: string, privateKey: string): Aut
     onUnauthorized(request, response) {
       const found = pick(response);
       if (typeof found === "string") {
+        // The algorithm and qop quoted are the server's text, which may echo the private key.
+        const asked = oneLine(scrubberFor(secrets)(found));
         throw new AtlasAuthError(
-          `atlas-invites: ${label}: Atlas asked for HTTP Digest with ${found}, which this client cannot answer (it answers MD5, SHA-256 and SHA-512-256, plain or -sess, with qop=auth)`,
+          `atlas-invites: ${label}: Atlas asked for HTTP Digest with ${asked}, which this client cannot answer (it answers MD5, SHA-256 and SHA-512-256, plain or -sess, with qop=auth)`,
         );
       }
       // Send once more when there is a challenge this request has not answered yet: the first
       // challenge, a fresh nonce after stale=true, or a new one after a refused answer.
       return current !== undefined && current !== answered.get(request);
     },
-    secrets() {
-      if (!current) return [privateKey];
-      // H(username:realm:password) stands in for the private key (RFC 7616, section 5.13).
-      const name = hashOf(current.algorithm)[0]!;
-      return [privateKey, hash(name, `${publicKey}:${current.realm}:${privateKey}`)];
-    },
+    secrets,
   };
 }

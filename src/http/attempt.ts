@@ -115,17 +115,18 @@ export class Attempt {
     const declared = response.headers.get("Content-Length");
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
-      // The error names where the redirect pointed, by origin only.
+      // The error names where the redirect pointed, by origin only, scrubbed: a server can put
+      // an echoed token in the host name.
       const location = response.headers.get("Location");
       let target = "a missing or invalid Location";
       try {
-        if (location !== null) target = new URL(location, request.url).origin;
+        if (location !== null) target = this.#scrub(new URL(location, request.url).origin);
       } catch {
         // an invalid Location: the target stays as it is
       }
       problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
-      problem = `the fetch followed a redirect to ${redactUrl(response.url)}`;
+      problem = `the fetch followed a redirect to ${this.#scrub(redactUrl(response.url))}`;
     } else if (Number(declared) > this.#maxBytes) {
       problem = this.#tooLarge(`${declared} bytes`);
     }

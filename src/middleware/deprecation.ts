@@ -6,7 +6,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { findOperation, type Operation, type OperationId } from "../operations.js";
-import { oneLine } from "../text.js";
+import { oneLine, type Scrub } from "../text.js";
 
 export interface DeprecationNotice {
   operationId: OperationId;
@@ -16,9 +16,12 @@ export interface DeprecationNotice {
    * last one seen, or either header for an operation nothing reported as deprecated before.
    */
   source: "spec" | "response";
-  /** The sunset date, YYYY-MM-DD from the spec, or the Sunset header as sent. */
+  /**
+   * The sunset date, YYYY-MM-DD from the spec, or the Sunset header as sent (the client's
+   * secrets taken out, as from all server text).
+   */
   sunset: string | null;
-  /** The Deprecation header as sent, when the notice comes from a response. */
+  /** The Deprecation header as sent (secrets taken out), when the notice comes from a response. */
   deprecation: string | null;
   /** The methods of this client to use instead, as the spec names them. */
   replacement: string | null;
@@ -46,8 +49,14 @@ function sunsetDay(header: string): string {
   return Number.isNaN(time) ? header : new Date(time).toISOString().slice(0, 10);
 }
 
-/** The middleware for notices that are on: `onDeprecation` is the caller's callback or undefined. */
-export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, false>): Middleware {
+/**
+ * The middleware for notices that are on: `onDeprecation` is the caller's callback or undefined;
+ * `scrub` takes the client's secrets out of header values before a notice or warning quotes them.
+ */
+export function deprecationMiddleware(
+  onDeprecation: Exclude<OnDeprecation, false>,
+  scrub: Scrub,
+): Middleware {
   const told = onDeprecation ? new Map<string, Told>() : toldInProcess;
 
   function report(
@@ -103,7 +112,14 @@ export function deprecationMiddleware(onDeprecation: Exclude<OnDeprecation, fals
         sunset: day ?? before?.sunset ?? null,
         deprecation: deprecation ?? before?.deprecation ?? null,
       });
-      if (news) report(op, { source: "response", sunset, deprecation });
+      // Scrubbed only here, on the way to a notice: a server may echo the Authorization header.
+      if (news) {
+        report(op, {
+          source: "response",
+          sunset: sunset === null ? null : scrub(sunset),
+          deprecation: deprecation === null ? null : scrub(deprecation),
+        });
+      }
       return undefined;
     },
   };
