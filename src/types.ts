@@ -1,10 +1,7 @@
 /** Friendly names for the generated schema types, and the types of the client's methods. */
 import type { components, operations as OperationTypes } from "../generated/atlas.js";
-import type {
-  OperationId,
-  operationDetails as details,
-  operations as table,
-} from "../generated/operations.js";
+import type { OperationInputs, OperationMethods } from "../generated/methods.js";
+import type { OperationId, operations as table } from "../generated/operations.js";
 
 type Schemas = components["schemas"];
 
@@ -58,16 +55,11 @@ export interface Envelope<T> {
 type Op<K extends OperationId> = OperationTypes[K];
 /** The media type (and so the version) the client sends for operation K. */
 type MediaOf<K extends OperationId> = (typeof table)[K]["mediaType"];
-type PathParamsOf<O> = O extends { parameters: { path: infer P } } ? P : object;
-type QueryOf<O> = O extends { parameters: { query?: infer Q } }
-  ? [Q] extends [undefined]
-    ? object
-    : NonNullable<Q>
-  : object;
 type ContentOf<R> = R extends { content: infer C } ? C : never;
 type Pick2xx<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : never;
+
 /** The body schema of an operation, as the spec has it, in the version the client sends. */
-type SpecBodyOf<K extends OperationId> =
+export type RequestBodyOf<K extends OperationId> =
   Op<K> extends { requestBody?: infer B }
     ? ContentOf<NonNullable<B>> extends infer C
       ? MediaOf<K> extends keyof C
@@ -75,16 +67,6 @@ type SpecBodyOf<K extends OperationId> =
         : never
       : never
     : never;
-/** The body fields the spec's `x-client-required` adds for operation K (never for none). */
-type ClientRequiredOf<K extends OperationId> = (typeof details)[K]["clientRequired"][number];
-/**
- * The body a method takes: the spec's schema, with the fields of `x-client-required` made
- * required (updateGroupInvites needs `username`, by which Atlas picks the invitation). The schema
- * types themselves, and calls on `atlas.client`, keep the spec's optional fields.
- */
-type BodyOf<K extends OperationId> = [ClientRequiredOf<K>] extends [never]
-  ? SpecBodyOf<K>
-  : SpecBodyOf<K> & Required<Pick<SpecBodyOf<K>, ClientRequiredOf<K> & keyof SpecBodyOf<K>>>;
 
 /** The success body of an operation, in the version the client sends. */
 export type SuccessOf<K extends OperationId> =
@@ -105,20 +87,19 @@ export interface CallOptions {
   timeout?: number | undefined;
 }
 
-/** The argument of a method: path parameters, query parameters, `body` when there is one. */
-export type InputOf<K extends OperationId> = PathParamsOf<Op<K>> &
-  Omit<QueryOf<Op<K>>, "envelope"> &
-  ([BodyOf<K>] extends [never] ? object : { body: BodyOf<K> }) &
-  CallOptions;
+// The methods' types (OperationMethods, one `<OperationId>Input` per operation, EnvelopeOption,
+// Enveloped) are generated from the spec into generated/methods.ts, with each operation's JSDoc;
+// see scripts/lib/methods.ts.
+export type * from "../generated/methods.js";
 
-/** One method per operation; `envelope: true` changes the result to the envelope shape. */
-export interface OperationMethod<K extends OperationId> {
-  (input: InputOf<K> & { envelope?: false }): Promise<SuccessOf<K>>;
-  (input: InputOf<K> & { envelope: true }): Promise<Envelope<SuccessOf<K>>>;
-  (input: InputOf<K> & { envelope?: boolean }): Promise<SuccessOf<K> | Envelope<SuccessOf<K>>>;
-}
+/** The type of the method for operation K. */
+export type OperationMethod<K extends OperationId> = OperationMethods[K];
 
-export type OperationMethods = { [K in OperationId]: OperationMethod<K> };
+/**
+ * The argument of a method without `envelope`: path parameters, query parameters, `body` when
+ * there is one (with the fields of the spec's `x-client-required` made required), call options.
+ */
+export type InputOf<K extends OperationId> = OperationInputs[K];
 
 /** The operations that page their results (a `pageNum` parameter and `results` in the answer). */
 export type ListOperationId = {

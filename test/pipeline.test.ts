@@ -63,6 +63,8 @@ describe("check:generated", () => {
       // A description reaches the JSDoc of the types and the bundled spec, not the route table.
       expect(stale.stderr).toContain("stale: generated/openapi.json");
       expect(stale.stderr).toContain("stale: generated/atlas.ts");
+      // The method's JSDoc opens with the first sentence of the description.
+      expect(stale.stderr).toContain("stale: generated/methods.ts");
       expect(stale.stderr).not.toContain("generated/operations.ts");
       expect(stale.stderr).toContain("npm run generate");
       // The check only compares; it never repairs what it finds.
@@ -95,6 +97,7 @@ describe("generate", () => {
         "types ->",
         "operation table ->",
         "validators ->",
+        "method types ->",
         "bundled spec",
       ]) {
         expect(first.stdout).toMatch(new RegExp(`^ {2}${step}.* \\d+ ms$`, "m"));
@@ -174,8 +177,9 @@ get:
       $ref: ../components/responses/NotFound.yaml
 `;
 
-  /** …and a consumer that only compiles once the types know the operation. */
+  /** …and a consumer that only compiles once the types (and the client's methods) know it. */
   const probe = `import type { operations, paths } from "./generated/atlas.js";
+import type { OperationMethods } from "./generated/methods.js";
 
 type Listed = operations["listOrgInvites"]["responses"][200]["content"]["${NEW_MEDIA_TYPE}"];
 export const listed: Listed = [{ orgName: "Acme", username: "invitee@example.com" }];
@@ -183,6 +187,10 @@ export const listed: Listed = [{ orgName: "Acme", username: "invitee@example.com
 export const incomplete: Listed = [{ username: "invitee@example.com" }];
 export type Route = paths["${NEW_PATH}"]["get"];
 export const route: Route = {} as operations["listOrgInvites"];
+declare const methods: OperationMethods;
+export const fromMethod: Promise<Listed> = methods.listOrgInvites({ orgId: "4888442a3354817a7320eb61" });
+// @ts-expect-error the method's input requires the path parameter
+void methods.listOrgInvites({});
 `;
   const probeConfig = JSON.stringify({
     extends: "./tsconfig.json",
@@ -191,7 +199,7 @@ export const route: Route = {} as operations["listOrgInvites"];
   });
 
   test(
-    "a new operation reaches the types and the operation table with no other edit",
+    "a new operation reaches the types, the methods' types and the operation table with no other edit",
     async () => {
       const project = await freshCopy();
       await project.write(NEW_FILE, pathFile);

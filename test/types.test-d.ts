@@ -22,6 +22,7 @@ import {
   type GroupInvitation,
   type GroupInvitationRequest,
   type GroupInvitationUpdateRequest,
+  type GetOrgInviteInput,
   type InputOf,
   type KNOWN_PROJECT_ROLES,
   type ORG_ROLES,
@@ -335,6 +336,28 @@ describe("results", () => {
     const flag = Math.random() > 0.5;
     const either = await atlas.getOrgInvite({ ...org, envelope: flag });
     expectTypeOf(either).toEqualTypeOf<OrganizationInvitation | Envelope<OrganizationInvitation>>();
+    // An envelope that is undefined is left out, so the answer is the usual body; so is one
+    // that is false or undefined; one that is a boolean or undefined gives either shape.
+    const unset = await atlas.getOrgInvite({ ...org, envelope: undefined });
+    expectTypeOf(unset).toEqualTypeOf<OrganizationInvitation>();
+    const maybeFalse = flag ? false : undefined;
+    const off = await atlas.listOrgUsers({ orgId: org.orgId, envelope: maybeFalse });
+    expectTypeOf(off).toEqualTypeOf<PaginatedOrgUserView>();
+    const maybeFlag = Math.random() > 0.5 ? flag : undefined;
+    const maybe = await atlas.listOrgUsers({ orgId: org.orgId, envelope: maybeFlag });
+    expectTypeOf(maybe).toEqualTypeOf<PaginatedOrgUserView | Envelope<PaginatedOrgUserView>>();
+    // Without exactOptionalPropertyTypes (as here), TypeScript would read `true | undefined` as
+    // true and promise an envelope the call may not get, so such a value is refused. (With that
+    // option on, it gives either shape: test/method-types.test.ts.)
+    const maybeTrue = flag ? true : undefined;
+    // @ts-expect-error true or undefined: the answer may or may not be wrapped
+    void atlas.listOrgUsers({ orgId: org.orgId, envelope: maybeTrue });
+    // An input typed by its named interface answers the body, or with envelope: true the envelope.
+    const input: GetOrgInviteInput = { ...org };
+    expectTypeOf(await atlas.getOrgInvite(input)).toEqualTypeOf<OrganizationInvitation>();
+    expectTypeOf(await atlas.getOrgInvite({ ...input, envelope: true })).toEqualTypeOf<
+      Envelope<OrganizationInvitation>
+    >();
   });
 });
 

@@ -26,7 +26,10 @@ export async function scratchDir(
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Copies what the code generator reads (the spec, its config, package.json, generated/). */
+/**
+ * Copies what the code generator reads: the spec, its config, package.json, generated/ and
+ * src/types.ts.
+ */
 export async function copySpecProject(dir: string): Promise<void> {
   for (const entry of [
     "openapi",
@@ -35,6 +38,8 @@ export async function copySpecProject(dir: string): Promise<void> {
     "package.json",
     ".prettierrc.json",
     "generated",
+    // The method types name results by the friendly aliases declared there.
+    "src/types.ts",
   ]) {
     await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }

@@ -20,6 +20,7 @@ import type * as OpenapiTs from "openapi-typescript";
 import type TypeScript from "typescript";
 import YAML from "yaml";
 import { breakDiscriminatorCycles } from "./discriminators.js";
+import { buildMethods } from "./methods.js";
 import { buildOperationTable, type OpenApiDocument } from "./operation-table.js";
 import { buildValidators } from "./validators.js";
 
@@ -137,6 +138,11 @@ export async function generateAll(
   });
   await step("operation table", "generated/operations.ts", () => buildOperationTable(doc, HEADER));
   await step("validators", "generated/validators.ts", () => buildValidators(doc, HEADER));
+  // The methods' types name results and bodies by the friendly aliases of src/types.ts, so that
+  // file is read too (and a renamed alias shows up as stale generated code).
+  await step("method types", "generated/methods.ts", async () =>
+    buildMethods(doc, HEADER, await readFile(path.join(cfg.root, "src/types.ts"), "utf8")),
+  );
   // The User-Agent names the package version; taking it from package.json here keeps src/ free
   // of file-system lookups that would break once the package is bundled.
   await step("package info", "generated/package-info.ts", async () => {

@@ -23,6 +23,8 @@ const PIPELINE_ENTRIES = [
   "tsconfig.json",
   ".prettierrc.json",
   ".prettierignore",
+  // The method types in generated/methods.ts name results by the friendly aliases declared here.
+  "src/types.ts",
 ];
 
 export interface TempProject {

@@ -1,0 +1,226 @@
+/**
+ * The methods' types as an application's editor and compiler meet them, under the strictest
+ * consumer settings (exactOptionalPropertyTypes on): the TypeScript language service shows each
+ * method's JSDoc, marks the deprecated operations deprecated (editors strike those calls through)
+ * and names the input and result types; optional query parameters take `undefined`; and each
+ * misuse is refused with one error that names the method's input type.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPERATION_IDS, operations } from "../generated/operations.js";
+import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
+
+const ids = { orgId: "4888442a3354817a7320eb61", groupId: "32b6e34b3d91647abb20e7b8" };
+const PRELUDE = `import {
+  accessToken,
+  createAtlasInvites,
+  type Envelope,
+  type OrganizationInvitation,
+  type PaginatedOrgUserView,
+} from "atlas-invites";
+
+const atlas = createAtlasInvites({ auth: accessToken({ token: "token" }) });
+const orgId = "${ids.orgId}";
+const groupId = "${ids.groupId}";
+const userId = "65a8c4e1f2b3d4a5c6e7f809";
+const invitationId = "5f1a7b3c9d2e4f6a8b0c1d2e";
+declare const maybeText: string | undefined;
+declare const maybeNumber: number | undefined;
+declare const maybeFlag: boolean | undefined;
+declare const maybeTrue: true | undefined;
+void [orgId, groupId, userId, invitationId, maybeText, maybeNumber, maybeFlag, maybeTrue];
+export type Used = [Envelope<unknown>, OrganizationInvitation, PaginatedOrgUserView];
+`;
+
+/** Calls that must compile: a maybe-value for optional query parameters, and `envelope`. */
+const ACCEPTED = `${PRELUDE}
+export const page: PaginatedOrgUserView = await atlas.listOrgUsers({
+  orgId,
+  username: maybeText,
+  pageNum: maybeNumber,
+  itemsPerPage: undefined,
+  includeCount: maybeFlag,
+  orgMembershipStatuses: undefined,
+});
+await atlas.listGroupUsers({ groupId, flattenTeams: maybeFlag, includeOrgUsers: undefined });
+await atlas.getOrgUser({ orgId, userId, pretty: maybeFlag, orgMembershipStatuses: undefined });
+await atlas.updateOrgUser({ orgId, userId, pretty: undefined, body: { teamIds: [] } });
+// envelope left out, or undefined, answers the body; true answers the envelope.
+export const plain: OrganizationInvitation = await atlas.getOrgInvite({
+  orgId,
+  invitationId,
+  envelope: undefined,
+});
+export const wrapped: Envelope<PaginatedOrgUserView> = await atlas.listOrgUsers({
+  orgId,
+  envelope: true,
+});
+// A flag that may be undefined gives either shape.
+export const either: OrganizationInvitation | Envelope<OrganizationInvitation> =
+  await atlas.getOrgInvite({ orgId, invitationId, envelope: maybeTrue });
+`;
+
+/** One misuse per file, each with what its single error must say. */
+const REFUSED: Record<string, { code: string; error: RegExp }> = {
+  "path-undefined.ts": {
+    code: "await atlas.getOrgUser({ orgId: maybeText, userId });",
+    error: /'string \| undefined' is not assignable to type 'string'/,
+  },
+  "query-type.ts": {
+    code: "await atlas.listOrgUsers({ orgId, username: 42 });",
+    error: /'number' is not assignable to type 'string'/,
+  },
+  "unknown-key.ts": {
+    code: "await atlas.getOrgInvite({ orgId, invitationID: invitationId });",
+    error: /'invitationID' does not exist in type 'GetOrgInviteInput & \{ envelope\?: false; \}'/,
+  },
+  "client-required.ts": {
+    code: 'await atlas.updateGroupInvites({ groupId, body: { roles: ["GROUP_OWNER"] } });',
+    error: /Property 'username' is missing/,
+  },
+  "envelope-maybe.ts": {
+    code: `export const e: Envelope<OrganizationInvitation> = await atlas.getOrgInvite({
+  orgId,
+  invitationId,
+  envelope: maybeTrue,
+});`,
+    error: /is not assignable to type 'Envelope</,
+  },
+  "paginate-envelope.ts": {
+    code: 'void atlas.paginate("listOrgUsers", { orgId, envelope: true });',
+    error: /'envelope' does not exist in type/,
+  },
+};
+
+/** A mention of every method, for the language service's deprecation marks. */
+const MENTIONS = `${PRELUDE}\n${OPERATION_IDS.map((id) => `void atlas.${id};`).join("\n")}\n`;
+/** Where the language service is asked for a hover and a completion entry. */
+const HOVER = `${PRELUDE}\nawait atlas.getOrgInvite({ orgId, invitationId });\nvoid atlas.\n`;
+
+let dir: string;
+let result: ReturnType<typeof typeCheck>;
+let service: ts.LanguageService;
+const file = (name: string) => path.join(dir, name);
+
+beforeAll(async () => {
+  await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+  dir = await mkdtemp(path.join(ROOT, ".tmp", "method-types-"));
+  await writeConsumerTsconfig(dir);
+  await writeFile(file("accepted.ts"), ACCEPTED);
+  await writeFile(file("mentions.ts"), MENTIONS);
+  await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
+  for (const [name, { code }] of Object.entries(REFUSED)) {
+    await writeFile(file(name), `${PRELUDE}\n${code}\n`);
+  }
+  result = typeCheck(dir);
+
+  const parsed = ts.getParsedCommandLineOfConfigFile(file("tsconfig.json"), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  })!;
+  service = ts.createLanguageService({
+    getScriptFileNames: () => parsed.fileNames,
+    getScriptVersion: () => "1",
+    getScriptSnapshot: (name) => {
+      const text = ts.sys.readFile(name);
+      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    },
+    getCurrentDirectory: () => dir,
+    getCompilationSettings: () => parsed.options,
+    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+    fileExists: (name) => ts.sys.fileExists(name),
+    readFile: (name) => ts.sys.readFile(name),
+    readDirectory: (...args) => ts.sys.readDirectory(...args),
+    directoryExists: (name) => ts.sys.directoryExists(name),
+    getDirectories: (name) => ts.sys.getDirectories(name),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  service?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("method inputs under exactOptionalPropertyTypes", () => {
+  it("take undefined for optional query parameters and for envelope", () => {
+    expect(result.errors.get("accepted.ts") ?? []).toEqual([]);
+  });
+
+  it.each(Object.entries(REFUSED))("refuse %s with one error naming the problem", (name, c) => {
+    const errors = result.errors.get(name) ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(c.error);
+    // One signature per method: the error is about the call, not a list of overloads.
+    expect(errors[0]).not.toMatch(/No overload matches/);
+  });
+
+  it("leave no other file with errors", () => {
+    const others = [...result.errors.keys()].filter((f) => !Object.hasOwn(REFUSED, f));
+    expect(others).toEqual([]);
+    expect(result.status).not.toBe(0);
+  });
+});
+
+describe("what an editor shows", () => {
+  it("marks exactly the operations the spec deprecates as deprecated", async () => {
+    const text = await readFile(file("mentions.ts"), "utf8");
+    const marked = service
+      .getSuggestionDiagnostics(file("mentions.ts"))
+      .filter((d) => d.reportsDeprecated)
+      .map((d) => text.slice(d.start, d.start + d.length))
+      .sort();
+    const deprecated = OPERATION_IDS.filter((id) => operations[id].deprecated);
+    expect(marked).toEqual([...deprecated].sort());
+    expect(marked).toEqual([
+      "getOrgInvite",
+      "updateGroupInviteById",
+      "updateGroupInvites",
+      "updateOrgInviteById",
+    ]);
+  });
+
+  it.each(OPERATION_IDS)(
+    "documents %s with its route, and its sunset if deprecated",
+    async (id) => {
+      const text = await readFile(file("mentions.ts"), "utf8");
+      const info = service.getQuickInfoAtPosition(file("mentions.ts"), text.indexOf(`.${id};`) + 1);
+      const op = operations[id];
+      const docs = ts.displayPartsToString(info?.documentation);
+      expect(docs).toContain(`\`${op.method} ${op.path}\``);
+      const tag = info?.tags?.find((t) => t.name === "deprecated");
+      if (op.deprecated) {
+        const said = ts.displayPartsToString(tag?.text).replace(/\s+/g, " ");
+        expect(said).toContain(op.sunset);
+        expect(said).toContain(op.replacement);
+      } else {
+        expect(tag).toBeUndefined();
+      }
+    },
+  );
+
+  it("names the input type at a call, and the result type in the method's declaration", async () => {
+    const text = await readFile(file("hover.ts"), "utf8");
+    const call = text.indexOf("getOrgInvite({");
+    const hover = ts.displayPartsToString(
+      service.getQuickInfoAtPosition(file("hover.ts"), call)?.displayParts,
+    );
+    expect(hover).toContain("getOrgInvite: <false>(input: GetOrgInviteInput & {");
+
+    const entry = service.getCompletionEntryDetails(
+      file("hover.ts"),
+      text.indexOf("void atlas.getOrgInvite;") + "void atlas.".length,
+      "getOrgInvite",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    );
+    expect(ts.displayPartsToString(entry?.displayParts)).toContain(
+      "(input: GetOrgInviteInput & EnvelopeOption<E>) => Promise<Enveloped<OrganizationInvitation, E>>",
+    );
+  });
+});
