@@ -1337,9 +1337,9 @@ export interface components {
     /** @description Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
     InvitationId: string;
     /**
-     * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-     *     and still replies with the real status code. Meant for callers that cannot read status codes or
-     *     headers; most clients leave it off.
+     * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+     *     for callers that cannot read status codes or headers; most clients leave it off. No public
+     *     source says whether the HTTP status of an error answer stays as it is then.
      */
     Envelope: boolean;
     /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1416,9 +1416,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
       };
@@ -1459,9 +1459,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1509,9 +1509,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1562,9 +1562,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
       };
@@ -1611,9 +1611,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1689,9 +1689,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1747,9 +1747,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1801,9 +1801,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /**
@@ -1891,9 +1891,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -1950,9 +1950,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */
@@ -2006,9 +2006,9 @@ export interface operations {
     parameters: {
       query?: {
         /**
-         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`
-         *     and still replies with the real status code. Meant for callers that cannot read status codes or
-         *     headers; most clients leave it off.
+         * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
+         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
         /** @description When `true`, Atlas indents the JSON of the answer for people to read. It changes only whitespace. */

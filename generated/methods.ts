@@ -33,9 +33,9 @@ export type EnvelopeOption<E extends boolean | undefined> = [E] extends [true]
   ? {
       /**
        * When `true`, Atlas wraps the answer as
-       * `{ "status": <HTTP status>, "content": <usual body> }` and still replies with the real
-       * status code. Meant for callers that cannot read status codes or headers; most clients leave
-       * it off.
+       * `{ "status": <HTTP status>, "content": <usual body> }`, for callers that cannot read status
+       * codes or headers; most clients leave it off. No public source says whether the HTTP status
+       * of an error answer stays as it is then.
        *
        * With `true` the method resolves to `Envelope<T>` around its usual result `T`.
        */
@@ -44,9 +44,9 @@ export type EnvelopeOption<E extends boolean | undefined> = [E] extends [true]
   : {
       /**
        * When `true`, Atlas wraps the answer as
-       * `{ "status": <HTTP status>, "content": <usual body> }` and still replies with the real
-       * status code. Meant for callers that cannot read status codes or headers; most clients leave
-       * it off.
+       * `{ "status": <HTTP status>, "content": <usual body> }`, for callers that cannot read status
+       * codes or headers; most clients leave it off. No public source says whether the HTTP status
+       * of an error answer stays as it is then.
        *
        * With `true` the method resolves to `Envelope<T>` around its usual result `T`.
        */
