@@ -173,6 +173,28 @@ describe("fromEnv", () => {
     expect(leakedSecrets(key, [privateKey, 'ab"cd'])).toEqual([]);
   });
 
+  it("refuses an argument that is not an object, and a variable that is not a string, by name", () => {
+    for (const env of [null, "MONGODB_ATLAS_CLIENT_ID=x", 5]) {
+      const err = thrown(() => fromEnv(env as never));
+      expect(err.message).toBe(
+        "atlas-invites: fromEnv: its argument must be an object of environment variables, such as process.env",
+      );
+      expect(err.violations.map((v) => v.path)).toEqual(["its argument"]);
+    }
+    // A number, and an object whose string form would be the secret: named, never shown.
+    const secretish = { toString: () => clientSecret };
+    for (const value of [5, secretish, null]) {
+      const err = thrown(() => fromEnv({ [ID]: value, [SECRET]: clientSecret } as never));
+      expect(err.message).toBe(`atlas-invites: fromEnv: ${ID} must be a string`);
+      expect(err.violations).toEqual([
+        { path: ID, rule: "type", message: `${ID} must be a string` },
+      ]);
+      expect(leakedSecrets(err, [clientSecret])).toEqual([]);
+    }
+    const key = thrown(() => fromEnv({ [PUBLIC]: "abcdefgh", [PRIVATE]: 42 } as never));
+    expect(key.message).toBe(`atlas-invites: fromEnv: ${PRIVATE} must be a string`);
+  });
+
   it("reads process.env by default, when it is called", () => {
     vi.stubEnv(ID, "mdb_sa_id_from_env");
     vi.stubEnv(SECRET, clientSecret);
