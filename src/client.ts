@@ -11,7 +11,7 @@ import { AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
-import { headersMiddleware, type RateLimit } from "./middleware/headers.js";
+import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/headers.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
@@ -22,7 +22,10 @@ export interface AtlasInvites extends Methods {
    * `atlas.client.use()` applies to every call, and path-based calls get the same middleware.
    */
   readonly client: Client<paths>;
-  /** RateLimit-Limit and RateLimit-Remaining of the last response that carried them. */
+  /**
+   * RateLimit-Limit and RateLimit-Remaining of the last API answer that carried them, an answer
+   * that was retried included.
+   */
   readonly rateLimit: RateLimit | undefined;
   /**
    * Closes the client: calls already sent finish (bounded by their timeouts), calls still waiting
@@ -69,10 +72,12 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     resend: (request, schemaPath, params) => resend(request, schemaPath, params),
   });
   const scrub = scrubberFor(() => auth.secrets());
+  let rateLimit: RateLimit | undefined;
   const fetch = createClientFetch({
     ...config,
     scrub,
     beforeRetry: (request) => auth.reauthorize(request),
+    onAnswer: (response) => (rateLimit = rateLimitOf(response.headers) ?? rateLimit),
   });
   const client = createClient<paths>({
     baseUrl,
@@ -106,18 +111,17 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     return response;
   }
 
-  let rateLimit: RateLimit | undefined;
   // The order matters. onRequest runs top to bottom: find the operation and set the headers it
   // sends (version, User-Agent), check the input, report deprecation, then authenticate last, so
   // that the credentials sign the final request. onResponse runs bottom to top: authentication
-  // handles a 401 first, so rate limits and deprecation headers are read from the answer the
-  // caller gets. Middleware added later with `atlas.client.use()` runs after all of these on the
-  // way out and before them on the way back.
+  // handles a 401 first, so deprecation headers are read from the answer the caller gets (the
+  // client's fetch reads rate limits, from every answer). Middleware added later with
+  // `atlas.client.use()` runs after all of these on the way out and before them on the way back.
   // With `onDeprecation: false` there is nothing to report, and no middleware for it.
   const deprecation =
     config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation)];
   client.use(
-    headersMiddleware(config.userAgent, (value) => (rateLimit = value)),
+    headersMiddleware(config.userAgent),
     validationMiddleware,
     ...deprecation,
     auth.middleware,

@@ -31,6 +31,8 @@ export interface ClientFetchOptions extends Pick<
   scrub: Scrub;
   /** Renews a request's credentials before it is sent again (a Digest count must not repeat). */
   beforeRetry: (request: AtlasRequest) => void | Promise<void>;
+  /** Called with every answer to an API request, a retried one included. */
+  onAnswer: (response: Response) => void;
 }
 
 /** The answer to one of authentication's own requests, its body read as text. */
@@ -54,6 +56,7 @@ export interface ClientFetch {
 
 export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
+  const { onAnswer } = options;
   const origin = new URL(baseUrl).origin;
   const flight: Flight = { active: 0, drained: undefined, spare: [] };
   let closed = false;
@@ -79,6 +82,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
           options.fetch,
           n === 0,
         );
+        if (!own) onAnswer(response);
         // Most answers are final: a success, or an error status the retry policy leaves alone.
         if (response.status < 400) return response;
       } catch (err) {
