@@ -76,7 +76,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   const fetch = createClientFetch({
     ...config,
     scrub,
-    beforeRetry: (request) => auth.reauthorize(request),
+    beforeRetry: (request, since) => auth.reauthorize(request, since),
     onAnswer: (response) => (rateLimit = rateLimitOf(response.headers) ?? rateLimit),
   });
   const client = createClient<paths>({

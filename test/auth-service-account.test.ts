@@ -256,6 +256,38 @@ describe("getting and using a token", () => {
     expect((await get(atlas)).id).toBe(seeded.id);
     expect(fake.stats.tokenRequests).toBe(1);
   });
+
+  it("gives a retry that waits for a new token its own attempt's time, not what is left of the call's", async () => {
+    fake.tokenEndpoint.lifetimeSeconds = 1;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    // The retry comes a second after the 503, past the call's first 800 ms, and its token has
+    // expired by then: the wait for the new one counts against the retry's own 800 ms.
+    const atlas = connect({ timeout: 800 });
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(tokenRequests()).toHaveLength(2);
+    expect(apiRequests().map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it("counts a retry's wait for a new token and its answer against one timeout", async () => {
+    fake.tokenEndpoint.lifetimeSeconds = 1;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    // From the retry on, 200 ms for the token and 200 ms for the answer: each shorter than
+    // 300 ms, both longer.
+    const atlas = connect({
+      timeout: 300,
+      onRetry: () => {
+        fake.tokenEndpoint.delayMs = 200;
+        fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+      },
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toMatch(
+      /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 300 ms$/,
+    );
+    expect(tokenRequests()).toHaveLength(2);
+    expect(apiRequests()).toHaveLength(2);
+  });
 });
 
 describe("401 on an API call", () => {

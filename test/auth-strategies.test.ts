@@ -700,6 +700,41 @@ describe("a strategy of your own", () => {
     }
   });
 
+  it("is waited for before a retry within that attempt's timeout, not the call's", async () => {
+    const stored = `mdb_custom_${"e".repeat(32)}`;
+    const fake = await startFakeAtlas({ accessTokens: [stored] });
+    try {
+      // Reads the store before every request, the retry too, and the read takes 20 ms. The
+      // retry comes after a Retry-After of one second, past the call's first 500 ms.
+      let reads = 0;
+      const auth: AuthStrategy = {
+        label: "store read every time",
+        start: () => ({
+          async authorize(request) {
+            reads++;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            request.headers.set("Authorization", `Bearer ${stored}`);
+          },
+        }),
+      };
+      fake.inject({ kind: "status", status: 429, retryAfter: 1, operationId: "getOrgInvite" });
+      const atlas = createAtlasInvites({
+        auth,
+        baseUrl: fake.url,
+        onDeprecation: false,
+        timeout: 500,
+      });
+      const seeded = fake.invites.addOrgInvite();
+      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+      expect(invite.id).toBe(seeded.id);
+      expect(fake.requests.map((r) => r.status)).toEqual([429, 200]);
+      expect(reads).toBe(2);
+      await atlas.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("ends the call with the strategy's own error, before anything is sent", async () => {
     const failure = new Error("the secrets manager is unreachable");
     const auth = secretsManager(() => Promise.reject(failure));

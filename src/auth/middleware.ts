@@ -34,8 +34,11 @@ export interface AuthMiddlewareOptions {
 export interface Auth {
   /** The middleware that authenticates every request and handles its 401. */
   middleware: Middleware;
-  /** Renews credentials before the client's fetch sends an API request again (a retry). */
-  reauthorize(request: SignableRequest): void | Promise<void>;
+  /**
+   * Renews credentials before the client's fetch sends an API request again (a retry); the wait
+   * counts against that attempt's timeout, from `since`.
+   */
+  reauthorize(request: SignableRequest, since: number): void | Promise<void>;
   /** The secrets to take out of server text: the session's own, or the tokens it sent. */
   secrets(): Iterable<string>;
 }
@@ -56,11 +59,15 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   /** Bearer tokens sent by a session that does not name its secrets, newest last. */
   const seen: string[] = [];
 
-  /** Waits for `pending`, but no longer than the call's signal and first-attempt time allow. */
-  function bounded(pending: Promise<void>, request: CallRequest) {
-    const { signal, timeout, startedAt = Date.now() } = request;
+  /**
+   * Waits for `pending`, but no longer than the call's signal and its attempt's time allow: that
+   * time counts from `since`, the start of the call for its first attempt and the start of the
+   * wait for a retry.
+   */
+  function bounded(pending: Promise<void>, request: CallRequest, since: number) {
+    const { signal, timeout } = request;
     const limit = typeof timeout === "number" ? timeout : options.timeoutMs;
-    const deadline = limit > 0 ? startedAt + limit : Infinity;
+    const deadline = limit > 0 ? since + limit : Infinity;
     return new Promise<void>((resolve, reject) => {
       // Rejects with whatever the session's wait failed with, as it is.
       const passOn: (reason: unknown) => void = reject;
@@ -104,14 +111,16 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     return undefined;
   }
 
-  function authorize(request: CallRequest) {
+  function authorize(request: CallRequest, since = request.startedAt ?? Date.now()) {
     // Checked before the session runs, so that no strategy fetches credentials for a call that
     // cannot be sent, nor ends it with an error of its own (a token request refused as closed).
     if (options.closed()) throw closedError();
     if (request.signal?.aborted) throw request.signal.reason;
     const pending = session.authorize(request);
-    if (session.secrets) return pending && bounded(pending, request);
-    return pending ? bounded(pending, request).then(() => remember(request)) : remember(request);
+    if (session.secrets) return pending && bounded(pending, request, since);
+    return pending
+      ? bounded(pending, request, since).then(() => remember(request))
+      : remember(request);
   }
 
   async function unauthorized(
@@ -150,7 +159,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
         return unauthorized(request, response, schemaPath, params);
       },
     },
-    reauthorize: authorize,
+    reauthorize: (request, since) => authorize(request, since),
     secrets: () => session.secrets?.() ?? seen,
   };
 }

@@ -79,16 +79,17 @@ export class Attempt {
   }
 
   /**
-   * Sends the request once with `fetch`, within the timeout (the first attempt's counted from the
-   * start of the call, so it covers the wait for credentials too) and the caller's signal.
+   * Sends the request once with `fetch`, within the timeout counted from `since` (the start of
+   * the call for the first attempt, of the wait for credentials for a retry, so it covers that
+   * wait too) and the caller's signal.
    * Refuses redirects and a declared length over the limit; any other answer comes back with its
    * body bound to the rules above.
    */
-  async run(fetch: FetchLike, first: boolean): Promise<Response> {
+  async run(fetch: FetchLike, since: number): Promise<Response> {
     const request = this.#request;
     const limit = this.#limitMs;
     if (limit > 0) {
-      const remaining = first ? limit - (Date.now() - request.startedAt) : limit;
+      const remaining = limit - (Date.now() - since);
       if (remaining <= 0) {
         this.settle();
         throw this.#timedOut();

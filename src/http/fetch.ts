@@ -4,9 +4,9 @@
  * applies the rules that hold for every byte the client sends:
  * - only to the client's own origin, and never across a redirect (Atlas's API does not redirect;
  *   a 3xx is an error that names where it pointed);
- * - each attempt bounded by its timeout (the first one counted from the start of the call, so it
- *   covers the wait for credentials too) and by the caller's signal, and its body by the
- *   response size limit (see attempt.ts);
+ * - each attempt bounded by its timeout (the first one counted from the start of the call, a
+ *   retry's from the start of its wait for credentials, so it covers that wait too) and by the
+ *   caller's signal, and its body by the response size limit (see attempt.ts);
  * - retries of rate limits, transient errors and dropped connections by the retry policy;
  * - nothing once the client is closed.
  */
@@ -29,8 +29,11 @@ export interface ClientFetchOptions extends Pick<
   "baseUrl" | "fetch" | "timeoutMs" | "retry" | "onRetry" | "maxResponseBytes"
 > {
   scrub: Scrub;
-  /** Renews a request's credentials before it is sent again (a Digest count must not repeat). */
-  beforeRetry: (request: AtlasRequest) => void | Promise<void>;
+  /**
+   * Renews a request's credentials before it is sent again (a Digest count must not repeat);
+   * the retry's time counts from `since`.
+   */
+  beforeRetry: (request: AtlasRequest, since: number) => void | Promise<void>;
   /** Called with every answer to an API request, a retried one included. */
   onAnswer: (response: Response) => void;
 }
@@ -71,6 +74,8 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     }
     const caller = request.signal;
     const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
+    // The first attempt's time counts from the start of the call.
+    let since = request.startedAt;
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed.
       if (closed && !closing) throw closedError();
@@ -80,7 +85,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
       try {
         response = await new Attempt(request, limit, maxResponseBytes, flight, scrub).run(
           options.fetch,
-          n === 0,
+          since,
         );
         if (!own) onAnswer(response);
         // Most answers are final: a success, or an error status the retry policy leaves alone.
@@ -116,7 +121,9 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         error,
       });
       await sleep(delayMs, caller);
-      if (!own) await beforeRetry(request);
+      // A retry's time counts from here, so it covers the wait for credentials too.
+      since = Date.now();
+      if (!own) await beforeRetry(request, since);
     }
   }
 
