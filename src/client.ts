@@ -16,6 +16,19 @@ import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
 
+/** openapi-fetch's ways of making a call. */
+const CALLS = [
+  "GET",
+  "PUT",
+  "POST",
+  "DELETE",
+  "OPTIONS",
+  "HEAD",
+  "PATCH",
+  "TRACE",
+  "request",
+] as const;
+
 export interface AtlasInvites extends Methods {
   /**
    * The openapi-fetch client every method goes through. Middleware added with
@@ -28,10 +41,11 @@ export interface AtlasInvites extends Methods {
    */
   readonly rateLimit: RateLimit | undefined;
   /**
-   * Closes the client: calls already sent finish (bounded by their timeouts), calls still waiting
-   * for credentials and every later call fail as closed, then the auth session lets go of what it
-   * holds (a service account revokes its tokens). Rejects with an AtlasAuthError when a
-   * revocation fails; the client is closed all the same.
+   * Closes the client: calls already sent finish, with their re-send after a 401 and their retries
+   * (bounded by their timeouts and the retry policy); calls not sent yet, those still waiting for
+   * credentials among them, and every later call fail as closed. Once the calls sent have ended,
+   * the auth session lets go of what it holds (a service account revokes its tokens). Rejects with
+   * an AtlasAuthError when a revocation fails; the client is closed all the same.
    */
   close(): Promise<void>;
 }
@@ -88,6 +102,14 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     pathSerializer: serializePath,
   });
 
+  // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
+  // close() waits for the calls already sent, their re-send after a 401 included.
+  for (const name of CALLS) {
+    const call = client[name] as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[name] = (a: unknown, b: unknown, c: unknown) =>
+      fetch.track(call(a, b, c));
+  }
+
   /** The second try after a 401: the same call once more, through every middleware. */
   async function resend(
     request: Request,
@@ -135,7 +157,10 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       return rateLimit;
     },
     close() {
-      closing ??= fetch.close().then(() => session.close?.());
+      if (!closing) {
+        closing = fetch.close().then(() => session.close?.());
+        auth.close();
+      }
       return closing;
     },
     [inspect.custom]: () => `AtlasInvites ${inspect(describe())}`,

@@ -710,6 +710,79 @@ describe("close", () => {
     expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
   });
 
+  it("lets a call in a Retry-After wait make its retry, then revokes the token", async () => {
+    const order: string[] = [];
+    let closing: Promise<unknown> | undefined;
+    const atlas: AtlasInvites = connect({
+      // Called before the wait: close() runs while the call waits to retry.
+      onRetry: () => void (closing = atlas.close().then(() => order.push("closed"))),
+    });
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    const call = get(atlas).then((invite) => {
+      order.push(`call settled, token active: ${fake.tokenEndpoint.isActive(token!)}`);
+      return invite;
+    });
+    await vi.waitFor(() => expect(closing).toBeDefined());
+    // A call made during the wait was not sent before close(): it is refused.
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled, token active: true", "closed"]);
+    expect(fake.requests.map((r) => [r.url.split("/")[2], r.status])).toEqual([
+      ["oauth", 200],
+      ["atlas", 200],
+      ["atlas", 503],
+      ["atlas", 200],
+      ["oauth", 200],
+    ]);
+    expect(fake.requests.at(-1)!.url).toBe("/api/oauth/revoke");
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+  });
+
+  it("lets a call whose token Atlas refuses while close() runs get a new one, then revokes it", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.tokenEndpoint.revokeAll();
+    // Atlas answers the refused token 200 ms late; close() runs in between.
+    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+    const order: string[] = [];
+    const call = get(atlas).then((invite) => {
+      order.push("call settled");
+      return invite;
+    });
+    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(2));
+    const closing = atlas.close().then(() => order.push("closed"));
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled", "closed"]);
+    expect(apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
+    const fresh = fake.tokenEndpoint.issued[1]!;
+    expect(apiRequests()[2]!.headers.authorization).toBe(`Bearer ${fresh}`);
+    const revoked = fake.requests
+      .filter((r) => r.url === "/api/oauth/revoke")
+      .map((r) => new URLSearchParams(r.body).get("token"));
+    expect(revoked).toEqual([fresh]);
+    expect(fake.tokenEndpoint.isActive(fresh)).toBe(false);
+  });
+
+  it("fails a call waiting for its token as closed at once, not when the token comes", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const atlas = connect();
+    const call = get(atlas).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    const started = performance.now();
+    const closing = atlas.close();
+    const outcome = await call;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect((outcome as Error).message).toBe("atlas-invites: this client was closed");
+    // The token still comes, and close() revokes it.
+    await closing;
+    expect(fake.stats.revocations).toBe(1);
+    expect(fake.stats.exchanges).toBe(0);
+  });
+
   it("revokes every token that may still be live, not only the current one", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const start = Date.now();

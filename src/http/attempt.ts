@@ -27,7 +27,7 @@ import type { AtlasRequest } from "./request.js";
 
 /** What the client's fetch keeps across attempts. */
 export interface Flight {
-  /** Attempts in flight, and who waits for them to end (close()). */
+  /** Attempts in flight and calls in progress, and who waits for them to end (close()). */
   active: number;
   drained: (() => void) | undefined;
   /**
