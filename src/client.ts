@@ -92,6 +92,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     scrub,
     beforeRetry: (request, since) => auth.reauthorize(request, since),
     onAnswer: (response) => (rateLimit = rateLimitOf(response.headers) ?? rateLimit),
+    waiting: () => auth.waiting(),
   });
   const client = createClient<paths>({
     baseUrl,
@@ -101,7 +102,6 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     querySerializer: serializeQuery,
     pathSerializer: serializePath,
   });
-
   // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
   // close() waits for the calls already sent, their re-send after a 401 included.
   for (const name of CALLS) {

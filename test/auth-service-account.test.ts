@@ -566,20 +566,57 @@ describe("token endpoint failures", () => {
     expect(fake.stats.exchanges).toBe(0);
   });
 
-  it("times out the token request itself under the client's timeout", async () => {
-    fake.tokenEndpoint.delayMs = 1_000;
-    // A call with no timeout of its own waits for its token; the token request keeps the client's.
-    const err = (await connect({ timeout: 100 })
-      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, timeout: 0 })
-      .catch((e: unknown) => e)) as AtlasAuthError;
-    expect(err).toBeInstanceOf(AtlasAuthError);
-    expect(err.message).toMatch(
-      /could not get an access token: POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
+  it("lets a call with a longer timeout of its own wait for a token past the client's timeout", async () => {
+    fake.tokenEndpoint.delayMs = 500;
+    const atlas = connect({ timeout: 300 });
+    const invite = await atlas.getOrgInvite({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      timeout: 2_000,
+    });
+    expect(invite.id).toBe(seeded.id);
+    // A call without a timeout waits for its token as long as it takes.
+    const unbounded = connect({ timeout: 100 });
+    const other = await unbounded.getOrgInvite({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      timeout: 0,
+    });
+    expect(other.id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+
+  it("keeps a shared token request going while a later call that allows longer waits for it", async () => {
+    fake.tokenEndpoint.delayMs = 600;
+    const atlas = connect({ timeout: 300 });
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const short = atlas.getOrgInvite({ ...ids, timeout: 250 }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    const long = atlas.getOrgInvite({ ...ids, timeout: 2_000 });
+    // The first call ends at its own deadline; the token request it started goes on for the
+    // second one, past the client's 300 ms.
+    const err = await short;
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toContain(
+      "timed out after 250 ms while waiting for credentials",
     );
-    expect(err.cause).toBeInstanceOf(AtlasTimeoutError);
-    expect(err.status).toBeUndefined();
-    expect(fake.stats.exchanges).toBe(0);
-    expect(leakedSecrets(err, secrets())).toEqual([]);
+    expect((await long).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(1);
+  });
+
+  it("times out the token request under the client's timeout once no call waits longer", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const atlas = connect({ timeout: 200 });
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const err = await atlas.getOrgInvite({ ...ids, timeout: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    // Past the client's 200 ms the token request is given up, so the next call starts its own
+    // instead of joining one that would answer at 1,000 ms.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    fake.tokenEndpoint.delayMs = 0;
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
   });
 
   it("ends a call whose own timeout runs out while it waits for its token", async () => {

@@ -41,6 +41,8 @@ export interface Auth {
   reauthorize(request: SignableRequest, since: number): void | Promise<void>;
   /** The secrets to take out of server text: the session's own, or the tokens it sent. */
   secrets(): Iterable<string>;
+  /** The latest deadline among the calls waiting for credentials, or -Infinity when none waits. */
+  waiting(): number;
   /** Fails as closed every call still waiting for credentials for its first attempt. */
   close(): void;
 }
@@ -60,8 +62,8 @@ export function markResent(params: Params): Params {
 export function createAuth(session: AuthSession, options: AuthMiddlewareOptions): Auth {
   /** Bearer tokens sent by a session that does not name its secrets, newest last. */
   const seen: string[] = [];
-  /** The calls waiting for credentials: what close() does to each. */
-  const waiting = new Set<() => void>();
+  /** The calls waiting for credentials: what close() does to each, and each one's deadline. */
+  const waiting = new Map<() => void, number>();
 
   /**
    * Waits for `pending`, but no longer than the call's signal and its attempt's time allow: that
@@ -94,10 +96,10 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
             }, deadline - Date.now())
           : undefined;
       signal?.addEventListener("abort", onAbort);
-      waiting.add(shut);
-      // The token request has a timer of its own, armed a moment before the call's, and both
-      // may run out together. A failure that close to the call's deadline is left to the call's
-      // timer, so that the call always ends as its own timeout then.
+      waiting.set(shut, deadline);
+      // A token request runs at least until the latest deadline of the calls waiting for it, so
+      // it may run out together with a call's own timer. A failure that close to the call's
+      // deadline is left to the call's timer, so that the call always ends as its own timeout.
       pending.then(
         () => end(resolve),
         (error: unknown) => {
@@ -170,8 +172,13 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     },
     reauthorize: (request, since) => authorize(request, since, true),
     secrets: () => session.secrets?.() ?? seen,
+    waiting() {
+      let latest = -Infinity;
+      for (const deadline of waiting.values()) if (deadline > latest) latest = deadline;
+      return latest;
+    },
     close() {
-      for (const shut of waiting) shut();
+      for (const shut of waiting.keys()) shut();
     },
   };
 }

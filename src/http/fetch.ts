@@ -44,6 +44,11 @@ export interface ClientFetchOptions extends Pick<
   beforeRetry: (request: AtlasRequest, since: number) => void | Promise<void>;
   /** Called with every answer to an API request, a retried one included. */
   onAnswer: (response: Response) => void;
+  /**
+   * The latest deadline of the calls waiting for credentials: a request of the session's own
+   * (a token request, which they share) runs at least until then.
+   */
+  waiting: () => number;
 }
 
 /** The answer to one of authentication's own requests, its body read as text. */
@@ -73,7 +78,7 @@ export interface ClientFetch {
 
 export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
-  const { onAnswer } = options;
+  const { onAnswer, waiting } = options;
   const origin = new URL(baseUrl).origin;
   const flight: Flight = { active: 0, drained: undefined, spare: [] };
   const release = () => {
@@ -109,6 +114,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         response = await new Attempt(request, limit, maxResponseBytes, flight, scrub).run(
           options.fetch,
           since,
+          own ? waiting : undefined,
         );
         if (!own) onAnswer(response);
         // Most answers are final: a success, or an error status the retry policy leaves alone.
