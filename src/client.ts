@@ -11,10 +11,23 @@ import { AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
-import { headersMiddleware, type RateLimit } from "./middleware/headers.js";
+import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/headers.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
+
+/** openapi-fetch's ways of making a call. */
+const CALLS = [
+  "GET",
+  "PUT",
+  "POST",
+  "DELETE",
+  "OPTIONS",
+  "HEAD",
+  "PATCH",
+  "TRACE",
+  "request",
+] as const;
 
 export interface AtlasInvites extends Methods {
   /**
@@ -22,13 +35,17 @@ export interface AtlasInvites extends Methods {
    * `atlas.client.use()` applies to every call, and path-based calls get the same middleware.
    */
   readonly client: Client<paths>;
-  /** RateLimit-Limit and RateLimit-Remaining of the last response that carried them. */
+  /**
+   * RateLimit-Limit and RateLimit-Remaining of the last API answer that carried them, an answer
+   * that was retried included.
+   */
   readonly rateLimit: RateLimit | undefined;
   /**
-   * Closes the client: calls already sent finish (bounded by their timeouts), calls still waiting
-   * for credentials and every later call fail as closed, then the auth session lets go of what it
-   * holds (a service account revokes its tokens). Rejects with an AtlasAuthError when a
-   * revocation fails; the client is closed all the same.
+   * Closes the client: calls already sent finish, with their re-send after a 401 and their retries
+   * (bounded by their timeouts and the retry policy); calls not sent yet, those still waiting for
+   * credentials among them, and every later call fail as closed. Once the calls sent have ended,
+   * the auth session lets go of what it holds (a service account revokes its tokens). Rejects with
+   * an AtlasAuthError when a revocation fails; the client is closed all the same.
    */
   close(): Promise<void>;
 }
@@ -69,10 +86,13 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     resend: (request, schemaPath, params) => resend(request, schemaPath, params),
   });
   const scrub = scrubberFor(() => auth.secrets());
+  let rateLimit: RateLimit | undefined;
   const fetch = createClientFetch({
     ...config,
     scrub,
-    beforeRetry: (request) => auth.reauthorize(request),
+    beforeRetry: (request, since) => auth.reauthorize(request, since),
+    onAnswer: (response) => (rateLimit = rateLimitOf(response.headers) ?? rateLimit),
+    waiting: () => auth.waiting(),
   });
   const client = createClient<paths>({
     baseUrl,
@@ -82,6 +102,13 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     querySerializer: serializeQuery,
     pathSerializer: serializePath,
   });
+  // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
+  // close() waits for the calls already sent, their re-send after a 401 included.
+  for (const name of CALLS) {
+    const call = client[name] as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[name] = (a: unknown, b: unknown, c: unknown) =>
+      fetch.track(call(a, b, c));
+  }
 
   /** The second try after a 401: the same call once more, through every middleware. */
   async function resend(
@@ -106,18 +133,17 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     return response;
   }
 
-  let rateLimit: RateLimit | undefined;
   // The order matters. onRequest runs top to bottom: find the operation and set the headers it
   // sends (version, User-Agent), check the input, report deprecation, then authenticate last, so
   // that the credentials sign the final request. onResponse runs bottom to top: authentication
-  // handles a 401 first, so rate limits and deprecation headers are read from the answer the
-  // caller gets. Middleware added later with `atlas.client.use()` runs after all of these on the
-  // way out and before them on the way back.
+  // handles a 401 first, so deprecation headers are read from the answer the caller gets (the
+  // client's fetch reads rate limits, from every answer). Middleware added later with
+  // `atlas.client.use()` runs after all of these on the way out and before them on the way back.
   // With `onDeprecation: false` there is nothing to report, and no middleware for it.
   const deprecation =
     config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation, scrub)];
   client.use(
-    headersMiddleware(config.userAgent, (value) => (rateLimit = value)),
+    headersMiddleware(config.userAgent),
     validationMiddleware,
     ...deprecation,
     auth.middleware,
@@ -131,7 +157,10 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       return rateLimit;
     },
     close() {
-      closing ??= fetch.close().then(() => session.close?.());
+      if (!closing) {
+        closing = fetch.close().then(() => session.close?.());
+        auth.close();
+      }
       return closing;
     },
     [inspect.custom]: () => `AtlasInvites ${inspect(describe())}`,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseChallenges } from "../src/auth/challenge.js";
 import { digestResponse } from "../src/auth/digest.js";
 import { AtlasRequest } from "../src/http/request.js";
@@ -386,6 +386,27 @@ describe("Digest over real HTTP", () => {
     expect(new Set(answered.map((f) => f.nonce)).size).toBe(1);
     await get(atlas);
     expect(fake.stats.exchanges).toBe(52);
+  });
+
+  it("lets a first call whose challenge is on its way when close() runs answer it and finish", async () => {
+    // The challenge comes 150 ms late; close() runs in between.
+    fake.inject({ kind: "delay", ms: 150, operationId: "getOrgInvite" });
+    const atlas = connect();
+    const order: string[] = [];
+    const call = get(atlas).then((invite) => {
+      order.push("call settled");
+      return invite;
+    });
+    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(1));
+    // A second first call waits for that challenge: it was not sent, and fails as closed.
+    const waiting = get(atlas).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const closing = atlas.close().then(() => order.push("closed"));
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled", "closed"]);
+    expect(fake.requests.map((r) => r.status)).toEqual([401, 200]);
+    expect(((await waiting) as Error).message).toBe("atlas-invites: this client was closed");
   });
 
   it("lets waiting first calls go on when the challenge request fails", async () => {

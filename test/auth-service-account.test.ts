@@ -256,6 +256,38 @@ describe("getting and using a token", () => {
     expect((await get(atlas)).id).toBe(seeded.id);
     expect(fake.stats.tokenRequests).toBe(1);
   });
+
+  it("gives a retry that waits for a new token its own attempt's time, not what is left of the call's", async () => {
+    fake.tokenEndpoint.lifetimeSeconds = 1;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    // The retry comes a second after the 503, past the call's first 800 ms, and its token has
+    // expired by then: the wait for the new one counts against the retry's own 800 ms.
+    const atlas = connect({ timeout: 800 });
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(tokenRequests()).toHaveLength(2);
+    expect(apiRequests().map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it("counts a retry's wait for a new token and its answer against one timeout", async () => {
+    fake.tokenEndpoint.lifetimeSeconds = 1;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    // From the retry on, 200 ms for the token and 200 ms for the answer: each shorter than
+    // 300 ms, both longer.
+    const atlas = connect({
+      timeout: 300,
+      onRetry: () => {
+        fake.tokenEndpoint.delayMs = 200;
+        fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+      },
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toMatch(
+      /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 300 ms$/,
+    );
+    expect(tokenRequests()).toHaveLength(2);
+    expect(apiRequests()).toHaveLength(2);
+  });
 });
 
 describe("401 on an API call", () => {
@@ -534,20 +566,57 @@ describe("token endpoint failures", () => {
     expect(fake.stats.exchanges).toBe(0);
   });
 
-  it("times out the token request itself under the client's timeout", async () => {
-    fake.tokenEndpoint.delayMs = 1_000;
-    // A call with no timeout of its own waits for its token; the token request keeps the client's.
-    const err = (await connect({ timeout: 100 })
-      .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id!, timeout: 0 })
-      .catch((e: unknown) => e)) as AtlasAuthError;
-    expect(err).toBeInstanceOf(AtlasAuthError);
-    expect(err.message).toMatch(
-      /could not get an access token: POST http:\/\/127\.0\.0\.1:\d+\/api\/oauth\/token timed out after 100 ms/,
+  it("lets a call with a longer timeout of its own wait for a token past the client's timeout", async () => {
+    fake.tokenEndpoint.delayMs = 500;
+    const atlas = connect({ timeout: 300 });
+    const invite = await atlas.getOrgInvite({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      timeout: 2_000,
+    });
+    expect(invite.id).toBe(seeded.id);
+    // A call without a timeout waits for its token as long as it takes.
+    const unbounded = connect({ timeout: 100 });
+    const other = await unbounded.getOrgInvite({
+      orgId: seeded.orgId!,
+      invitationId: seeded.id!,
+      timeout: 0,
+    });
+    expect(other.id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+
+  it("keeps a shared token request going while a later call that allows longer waits for it", async () => {
+    fake.tokenEndpoint.delayMs = 600;
+    const atlas = connect({ timeout: 300 });
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const short = atlas.getOrgInvite({ ...ids, timeout: 250 }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    const long = atlas.getOrgInvite({ ...ids, timeout: 2_000 });
+    // The first call ends at its own deadline; the token request it started goes on for the
+    // second one, past the client's 300 ms.
+    const err = await short;
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as Error).message).toContain(
+      "timed out after 250 ms while waiting for credentials",
     );
-    expect(err.cause).toBeInstanceOf(AtlasTimeoutError);
-    expect(err.status).toBeUndefined();
-    expect(fake.stats.exchanges).toBe(0);
-    expect(leakedSecrets(err, secrets())).toEqual([]);
+    expect((await long).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(1);
+  });
+
+  it("times out the token request under the client's timeout once no call waits longer", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const atlas = connect({ timeout: 200 });
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const err = await atlas.getOrgInvite({ ...ids, timeout: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    // Past the client's 200 ms the token request is given up, so the next call starts its own
+    // instead of joining one that would answer at 1,000 ms.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    fake.tokenEndpoint.delayMs = 0;
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
   });
 
   it("ends a call whose own timeout runs out while it waits for its token", async () => {
@@ -676,6 +745,79 @@ describe("close", () => {
     expect(order).toEqual(["call settled, token active: true", "closed"]);
     expect(fake.stats.revocations).toBe(1);
     expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+  });
+
+  it("lets a call in a Retry-After wait make its retry, then revokes the token", async () => {
+    const order: string[] = [];
+    let closing: Promise<unknown> | undefined;
+    const atlas: AtlasInvites = connect({
+      // Called before the wait: close() runs while the call waits to retry.
+      onRetry: () => void (closing = atlas.close().then(() => order.push("closed"))),
+    });
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    fake.inject({ kind: "status", status: 503, retryAfter: 1, operationId: "getOrgInvite" });
+    const call = get(atlas).then((invite) => {
+      order.push(`call settled, token active: ${fake.tokenEndpoint.isActive(token!)}`);
+      return invite;
+    });
+    await vi.waitFor(() => expect(closing).toBeDefined());
+    // A call made during the wait was not sent before close(): it is refused.
+    await expect(get(atlas)).rejects.toThrow(/this client was closed/);
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled, token active: true", "closed"]);
+    expect(fake.requests.map((r) => [r.url.split("/")[2], r.status])).toEqual([
+      ["oauth", 200],
+      ["atlas", 200],
+      ["atlas", 503],
+      ["atlas", 200],
+      ["oauth", 200],
+    ]);
+    expect(fake.requests.at(-1)!.url).toBe("/api/oauth/revoke");
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+  });
+
+  it("lets a call whose token Atlas refuses while close() runs get a new one, then revokes it", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.tokenEndpoint.revokeAll();
+    // Atlas answers the refused token 200 ms late; close() runs in between.
+    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+    const order: string[] = [];
+    const call = get(atlas).then((invite) => {
+      order.push("call settled");
+      return invite;
+    });
+    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(2));
+    const closing = atlas.close().then(() => order.push("closed"));
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled", "closed"]);
+    expect(apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
+    const fresh = fake.tokenEndpoint.issued[1]!;
+    expect(apiRequests()[2]!.headers.authorization).toBe(`Bearer ${fresh}`);
+    const revoked = fake.requests
+      .filter((r) => r.url === "/api/oauth/revoke")
+      .map((r) => new URLSearchParams(r.body).get("token"));
+    expect(revoked).toEqual([fresh]);
+    expect(fake.tokenEndpoint.isActive(fresh)).toBe(false);
+  });
+
+  it("fails a call waiting for its token as closed at once, not when the token comes", async () => {
+    fake.tokenEndpoint.delayMs = 1_000;
+    const atlas = connect();
+    const call = get(atlas).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(1));
+    const started = performance.now();
+    const closing = atlas.close();
+    const outcome = await call;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect((outcome as Error).message).toBe("atlas-invites: this client was closed");
+    // The token still comes, and close() revokes it.
+    await closing;
+    expect(fake.stats.revocations).toBe(1);
+    expect(fake.stats.exchanges).toBe(0);
   });
 
   it("revokes every token that may still be live, not only the current one", async () => {

@@ -173,6 +173,28 @@ describe("fromEnv", () => {
     expect(leakedSecrets(key, [privateKey, 'ab"cd'])).toEqual([]);
   });
 
+  it("refuses an argument that is not an object, and a variable that is not a string, by name", () => {
+    for (const env of [null, "MONGODB_ATLAS_CLIENT_ID=x", 5]) {
+      const err = thrown(() => fromEnv(env as never));
+      expect(err.message).toBe(
+        "atlas-invites: fromEnv: its argument must be an object of environment variables, such as process.env",
+      );
+      expect(err.violations.map((v) => v.path)).toEqual(["its argument"]);
+    }
+    // A number, and an object whose string form would be the secret: named, never shown.
+    const secretish = { toString: () => clientSecret };
+    for (const value of [5, secretish, null]) {
+      const err = thrown(() => fromEnv({ [ID]: value, [SECRET]: clientSecret } as never));
+      expect(err.message).toBe(`atlas-invites: fromEnv: ${ID} must be a string`);
+      expect(err.violations).toEqual([
+        { path: ID, rule: "type", message: `${ID} must be a string` },
+      ]);
+      expect(leakedSecrets(err, [clientSecret])).toEqual([]);
+    }
+    const key = thrown(() => fromEnv({ [PUBLIC]: "abcdefgh", [PRIVATE]: 42 } as never));
+    expect(key.message).toBe(`atlas-invites: fromEnv: ${PRIVATE} must be a string`);
+  });
+
   it("reads process.env by default, when it is called", () => {
     vi.stubEnv(ID, "mdb_sa_id_from_env");
     vi.stubEnv(SECRET, clientSecret);
@@ -673,6 +695,41 @@ describe("a strategy of your own", () => {
       expect(err.message).toContain("Invalid attribute [redacted] specified.");
       expect(err.parameters).toEqual(["[redacted]"]);
       expect(leakedSecrets(err, [stored])).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("is waited for before a retry within that attempt's timeout, not the call's", async () => {
+    const stored = `mdb_custom_${"e".repeat(32)}`;
+    const fake = await startFakeAtlas({ accessTokens: [stored] });
+    try {
+      // Reads the store before every request, the retry too, and the read takes 20 ms. The
+      // retry comes after a Retry-After of one second, past the call's first 500 ms.
+      let reads = 0;
+      const auth: AuthStrategy = {
+        label: "store read every time",
+        start: () => ({
+          async authorize(request) {
+            reads++;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            request.headers.set("Authorization", `Bearer ${stored}`);
+          },
+        }),
+      };
+      fake.inject({ kind: "status", status: 429, retryAfter: 1, operationId: "getOrgInvite" });
+      const atlas = createAtlasInvites({
+        auth,
+        baseUrl: fake.url,
+        onDeprecation: false,
+        timeout: 500,
+      });
+      const seeded = fake.invites.addOrgInvite();
+      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+      expect(invite.id).toBe(seeded.id);
+      expect(fake.requests.map((r) => r.status)).toEqual([429, 200]);
+      expect(reads).toBe(2);
+      await atlas.close();
     } finally {
       await fake.close();
     }

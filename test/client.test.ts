@@ -647,6 +647,32 @@ describe("middleware", () => {
     expect(atlas.rateLimit?.remaining).toBe(first!.remaining - 1);
   });
 
+  it("takes the rate-limit headers of an answer that was retried too", async () => {
+    // A 429 that says the window is spent, retried to a 200 that carries no RateLimit headers:
+    // the 429's values are the last ones any answer gave.
+    const fetch = stubFetch((_call, index) =>
+      index === 0
+        ? json(
+            429,
+            { error: 429 },
+            {
+              "Retry-After": "0",
+              "RateLimit-Limit": "100",
+              "RateLimit-Remaining": "0",
+            },
+          )
+        : json(200, { id: OTHER_ID }),
+    );
+    const client = createAtlasInvites({
+      auth: accessToken({ token: "stub-token-0123456789" }),
+      fetch,
+      onDeprecation: false,
+    });
+    await client.getOrgInvite(someInvite);
+    expect(fetch.calls).toHaveLength(2);
+    expect(client.rateLimit).toEqual({ limit: 100, remaining: 0 });
+  });
+
   const SPEC_WARNING =
     "atlas-invites: getOrgInvite is deprecated (it stops working on 2027-07-01); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md";
   /** A Sunset header with another date than the spec's x-sunset (2027-07-01). */

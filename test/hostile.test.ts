@@ -728,6 +728,9 @@ describe("odd edges", () => {
     ["zero", 0],
     ["negative", -30],
     ["not a number", "soon"],
+    ["a millionth of a second", 1e-6],
+    ["beyond any date (1e13 seconds)", 1e13],
+    ["the largest number", Number.MAX_VALUE],
   ])(
     "an expires_in that is %s never costs a token per call, and close() revokes it",
     async (_name, expiresIn) => {

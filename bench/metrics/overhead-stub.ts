@@ -109,9 +109,8 @@ export async function measureStubOverhead(
   }).middleware;
   // Each middleware alone, as the client builds it.
   const single: Record<string, Middleware> = {
-    "headers (version, User-Agent, rate limits)": internals.headersMiddleware(
+    "headers (version, User-Agent)": internals.headersMiddleware(
       internals.buildUserAgent(undefined),
-      () => undefined,
     ),
     validation: internals.validationMiddleware,
     // Notices on, delivered to a callback that does nothing (the client leaves this middleware

@@ -28,8 +28,9 @@ const PAIRS: [string, string, (first: string, second: string) => AuthStrategy][]
  * A service account from MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET or, when that
  * pair is not complete, an API key from MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY:
  * the variables the Atlas CLI and the Terraform provider read. The variables are read when
- * `fromEnv` is called. When neither pair is complete it throws an AtlasValidationError that names
- * the missing variables, never a value.
+ * `fromEnv` is called. When neither pair is complete, when its argument is not an object or when a
+ * variable it reads holds something other than a string, it throws an AtlasValidationError that
+ * names the variables or the argument, never a value.
  *
  * @example
  * import { createAtlasInvites, fromEnv } from "atlas-invites";
@@ -37,9 +38,23 @@ const PAIRS: [string, string, (first: string, second: string) => AuthStrategy][]
  * const atlas = createAtlasInvites({ auth: fromEnv() });
  */
 export function fromEnv(env: EnvLike = process.env): AuthStrategy {
+  /** Refuses what a JavaScript caller can pass instead of strings, naming where it was. */
+  const refuse = (path: string, what: string): never => {
+    throw new AtlasValidationError(`atlas-invites: fromEnv: ${path} ${what}`, [
+      { path, rule: "type", message: `${path} ${what}` },
+    ]);
+  };
+  if (typeof env !== "object" || env === null) {
+    refuse("its argument", "must be an object of environment variables, such as process.env");
+  }
+  const read = (name: string) => {
+    const value: unknown = env[name];
+    if (value !== undefined && typeof value !== "string") refuse(name, "must be a string");
+    return (value as string | undefined)?.trim() ?? "";
+  };
   const missing: string[][] = [];
   for (const [first, second, make] of PAIRS) {
-    const values = [first, second].map((name) => env[name]?.trim() ?? "");
+    const values = [first, second].map(read);
     if (values[0] && values[1]) {
       try {
         return make(values[0], values[1]);

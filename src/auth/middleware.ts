@@ -11,7 +11,7 @@
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { atlasErrorIn, AtlasTimeoutError } from "../errors.js";
-import { closedError } from "../http/fetch.js";
+import { closedError, resume } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
@@ -25,7 +25,7 @@ type CallRequest = SignableRequest &
 export interface AuthMiddlewareOptions {
   /** The client's per-attempt timeout, which also bounds the wait for credentials. */
   timeoutMs: number;
-  /** True once close() began: no call waits for credentials or gets them from then on. */
+  /** True once close() began: no call that was not sent yet waits for credentials from then on. */
   closed: () => boolean;
   /** Sends the request of a call again, through every middleware, and returns its answer. */
   resend: (request: Request, schemaPath: string, params: Params) => Promise<Response>;
@@ -34,10 +34,17 @@ export interface AuthMiddlewareOptions {
 export interface Auth {
   /** The middleware that authenticates every request and handles its 401. */
   middleware: Middleware;
-  /** Renews credentials before the client's fetch sends an API request again (a retry). */
-  reauthorize(request: SignableRequest): void | Promise<void>;
+  /**
+   * Renews credentials before the client's fetch sends an API request again (a retry); the wait
+   * counts against that attempt's timeout, from `since`.
+   */
+  reauthorize(request: SignableRequest, since: number): void | Promise<void>;
   /** The secrets to take out of server text: the session's own, or the tokens it sent. */
   secrets(): Iterable<string>;
+  /** The latest deadline among the calls waiting for credentials, or -Infinity when none waits. */
+  waiting(): number;
+  /** Fails as closed every call still waiting for credentials for its first attempt. */
+  close(): void;
 }
 
 /** How close to a call's deadline a failed wait for credentials counts as the call timing out. */
@@ -55,22 +62,31 @@ export function markResent(params: Params): Params {
 export function createAuth(session: AuthSession, options: AuthMiddlewareOptions): Auth {
   /** Bearer tokens sent by a session that does not name its secrets, newest last. */
   const seen: string[] = [];
+  /** The calls waiting for credentials: what close() does to each, and each one's deadline. */
+  const waiting = new Map<() => void, number>();
 
-  /** Waits for `pending`, but no longer than the call's signal and first-attempt time allow. */
-  function bounded(pending: Promise<void>, request: CallRequest) {
-    const { signal, timeout, startedAt = Date.now() } = request;
+  /**
+   * Waits for `pending`, but no longer than the call's signal and its attempt's time allow: that
+   * time counts from `since`, the start of the call for its first attempt and the start of the
+   * wait for a retry. `sent` marks a call already sent (a retry, a re-send after a 401), which
+   * close() lets finish.
+   */
+  function bounded(pending: Promise<void>, request: CallRequest, since: number, sent: boolean) {
+    const { signal, timeout } = request;
     const limit = typeof timeout === "number" ? timeout : options.timeoutMs;
-    const deadline = limit > 0 ? startedAt + limit : Infinity;
+    const deadline = limit > 0 ? since + limit : Infinity;
     return new Promise<void>((resolve, reject) => {
       // Rejects with whatever the session's wait failed with, as it is.
       const passOn: (reason: unknown) => void = reject;
-      /** Settles once, leaving no timer and no listener on the caller's signal. */
+      /** Settles once, leaving no timer, no listener on the caller's signal, no entry in `waiting`. */
       const end = (settle: () => void) => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
+        waiting.delete(shut);
         settle();
       };
       const onAbort = () => end(() => reject(signal!.reason as Error));
+      const shut = () => sent || end(() => reject(closedError()));
       const timer =
         deadline < Infinity
           ? setTimeout(() => {
@@ -80,15 +96,14 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
             }, deadline - Date.now())
           : undefined;
       signal?.addEventListener("abort", onAbort);
-      // The token request has a timer of its own, armed a moment before the call's, and both
-      // may run out together. A failure that close to the call's deadline is left to the call's
-      // timer, so that the call always ends as its own timeout then.
+      waiting.set(shut, deadline);
+      // A token request runs at least until the latest deadline of the calls waiting for it, so
+      // it may run out together with a call's own timer. A failure that close to the call's
+      // deadline is left to the call's timer, so that the call always ends as its own timeout.
       pending.then(
         () => end(resolve),
         (error: unknown) => {
-          // Once the client was closed, a call ends as closed, whatever kept its credentials.
-          const reason = options.closed() ? closedError() : error;
-          if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(reason));
+          if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(error));
         },
       );
     });
@@ -104,14 +119,16 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     return undefined;
   }
 
-  function authorize(request: CallRequest) {
+  function authorize(request: CallRequest, since = request.startedAt ?? Date.now(), sent = false) {
     // Checked before the session runs, so that no strategy fetches credentials for a call that
     // cannot be sent, nor ends it with an error of its own (a token request refused as closed).
-    if (options.closed()) throw closedError();
+    if (options.closed() && !sent) throw closedError();
     if (request.signal?.aborted) throw request.signal.reason;
     const pending = session.authorize(request);
-    if (session.secrets) return pending && bounded(pending, request);
-    return pending ? bounded(pending, request).then(() => remember(request)) : remember(request);
+    if (session.secrets) return pending && bounded(pending, request, since, sent);
+    return pending
+      ? bounded(pending, request, since, sent).then(() => remember(request))
+      : remember(request);
   }
 
   async function unauthorized(
@@ -135,8 +152,11 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
 
   return {
     middleware: {
-      onRequest({ request }) {
-        return authorize(request) ?? undefined;
+      onRequest({ request, params }) {
+        // The re-send after a 401 belongs to a call already sent, which close() lets finish.
+        if (!resent.has(params)) return authorize(request) ?? undefined;
+        resume(request);
+        return authorize(request, undefined, true) ?? undefined;
       },
       onError({ request }) {
         session.onError?.(request);
@@ -150,7 +170,15 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
         return unauthorized(request, response, schemaPath, params);
       },
     },
-    reauthorize: authorize,
+    reauthorize: (request, since) => authorize(request, since, true),
     secrets: () => session.secrets?.() ?? seen,
+    waiting() {
+      let latest = -Infinity;
+      for (const deadline of waiting.values()) if (deadline > latest) latest = deadline;
+      return latest;
+    },
+    close() {
+      for (const shut of waiting.keys()) shut();
+    },
   };
 }

@@ -143,9 +143,13 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
           throw failure(action, `${posted(path)} answered ${status} ${what}`, { status });
         }
         const seconds = json?.expires_in;
+        // A usable expires_in is held to at least a second, the unit RFC 6749 (section 5.1)
+        // counts it in, so that a fraction never costs a token per call; and to at most a day, so
+        // that a huge one still gives a date (close() names it) and the token is renewed now and
+        // then. Atlas issues tokens for an hour.
         const lifetimeMs =
           Number.isFinite(seconds) && (seconds as number) > 0
-            ? (seconds as number) * 1000
+            ? Math.min(Math.max(seconds as number, 1), 86_400) * 1000
             : DEFAULT_TOKEN_LIFETIME_MS;
         const expiresAt = started + lifetimeMs;
         live.set(value, expiresAt);

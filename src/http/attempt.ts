@@ -27,7 +27,7 @@ import type { AtlasRequest } from "./request.js";
 
 /** What the client's fetch keeps across attempts. */
 export interface Flight {
-  /** Attempts in flight, and who waits for them to end (close()). */
+  /** Attempts in flight and calls in progress, and who waits for them to end (close()). */
   active: number;
   drained: (() => void) | undefined;
   /**
@@ -56,6 +56,10 @@ export class Attempt {
   readonly #scrub: Scrub;
   readonly #lease: [AbortController, number];
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** For a request of the session's own: the latest deadline of the calls waiting for it. */
+  #until: (() => number) | undefined = undefined;
+  /** How much longer than its timeout the attempt ran because calls still waited for it. */
+  #extraMs = 0;
   #response: Response | undefined = undefined;
   #done = false;
   /** The whole body, once a reader asked for it. */
@@ -79,20 +83,23 @@ export class Attempt {
   }
 
   /**
-   * Sends the request once with `fetch`, within the timeout (the first attempt's counted from the
-   * start of the call, so it covers the wait for credentials too) and the caller's signal.
+   * Sends the request once with `fetch`, within the timeout counted from `since` (the start of
+   * the call for the first attempt, of the wait for credentials for a retry, so it covers that
+   * wait too) and the caller's signal. `until`, for a request of the session's own, gives the
+   * latest deadline of the calls waiting for it: the attempt runs at least until then.
    * Refuses redirects and a declared length over the limit; any other answer comes back with its
    * body bound to the rules above.
    */
-  async run(fetch: FetchLike, first: boolean): Promise<Response> {
+  async run(fetch: FetchLike, since: number, until?: () => number): Promise<Response> {
     const request = this.#request;
     const limit = this.#limitMs;
     if (limit > 0) {
-      const remaining = first ? limit - (Date.now() - request.startedAt) : limit;
+      const remaining = limit - (Date.now() - since);
       if (remaining <= 0) {
         this.settle();
         throw this.#timedOut();
       }
+      this.#until = until;
       this.#timer = setTimeout(Attempt.#expire, remaining, this);
       // A body nobody reads must not keep the process alive until its timer fires.
       this.#timer.unref();
@@ -144,6 +151,15 @@ export class Attempt {
   }
 
   static #expire(attempt: Attempt): void {
+    // A shared token request is not cut short while a call that allows longer still waits for
+    // it; a call without a timeout is looked at again after this attempt's own.
+    const more = Math.min((attempt.#until?.() ?? 0) - Date.now(), attempt.#limitMs);
+    if (more > 0) {
+      attempt.#extraMs += more;
+      attempt.#timer = setTimeout(Attempt.#expire, more, attempt);
+      attempt.#timer.unref();
+      return;
+    }
     attempt.#lease[0].abort(attempt.#timedOut());
     attempt.settle();
   }
@@ -156,7 +172,7 @@ export class Attempt {
   #timedOut(): AtlasTimeoutError {
     const { method, url } = this.#request;
     return new AtlasTimeoutError(
-      `atlas-invites: ${method} ${redactUrl(url)} timed out after ${this.#limitMs} ms`,
+      `atlas-invites: ${method} ${redactUrl(url)} timed out after ${this.#limitMs + this.#extraMs} ms`,
     );
   }
 

@@ -4,11 +4,11 @@
  * applies the rules that hold for every byte the client sends:
  * - only to the client's own origin, and never across a redirect (Atlas's API does not redirect;
  *   a 3xx is an error that names where it pointed);
- * - each attempt bounded by its timeout (the first one counted from the start of the call, so it
- *   covers the wait for credentials too) and by the caller's signal, and its body by the
- *   response size limit (see attempt.ts);
+ * - each attempt bounded by its timeout (the first one counted from the start of the call, a
+ *   retry's from the start of its wait for credentials, so it covers that wait too) and by the
+ *   caller's signal, and its body by the response size limit (see attempt.ts);
  * - retries of rate limits, transient errors and dropped connections by the retry policy;
- * - nothing once the client is closed.
+ * - once the client is closed, no call that was not sent yet; a call already sent finishes.
  */
 import { AtlasError } from "../errors.js";
 import type { ClientConfig } from "../options.js";
@@ -20,6 +20,14 @@ import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 /** What a call made after close(), or still waiting for credentials when it ran, rejects with. */
 export const closedError = () => new AtlasError("atlas-invites: this client was closed");
 
+/** Requests that go on with a call already sent (its re-send after a 401), once closed. */
+const resumed = new WeakSet<object>();
+
+/** Marks `request` as part of a call already sent, which close() lets finish. */
+export function resume(request: object): void {
+  resumed.add(request);
+}
+
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -29,8 +37,18 @@ export interface ClientFetchOptions extends Pick<
   "baseUrl" | "fetch" | "timeoutMs" | "retry" | "onRetry" | "maxResponseBytes"
 > {
   scrub: Scrub;
-  /** Renews a request's credentials before it is sent again (a Digest count must not repeat). */
-  beforeRetry: (request: AtlasRequest) => void | Promise<void>;
+  /**
+   * Renews a request's credentials before it is sent again (a Digest count must not repeat);
+   * the retry's time counts from `since`.
+   */
+  beforeRetry: (request: AtlasRequest, since: number) => void | Promise<void>;
+  /** Called with every answer to an API request, a retried one included. */
+  onAnswer: (response: Response) => void;
+  /**
+   * The latest deadline of the calls waiting for credentials: a request of the session's own
+   * (a token request, which they share) runs at least until then.
+   */
+  waiting: () => number;
 }
 
 /** The answer to one of authentication's own requests, its body read as text. */
@@ -48,15 +66,28 @@ export interface ClientFetch {
    * closes.
    */
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
-  /** Refuses new attempts, then waits for those in flight to end (bounded by their timeouts). */
+  /** Counts `call` as in progress until it settles: close() waits for it. Returns it. */
+  track<T>(call: Promise<T>): Promise<T>;
+  /**
+   * Refuses calls not sent yet, then waits for the calls in progress and every attempt in flight
+   * to end (bounded by their timeouts and the retry policy); from then on it refuses the
+   * session's own requests too, but the revocations of `closing`.
+   */
   close(): Promise<void>;
 }
 
 export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
+  const { onAnswer, waiting } = options;
   const origin = new URL(baseUrl).origin;
   const flight: Flight = { active: 0, drained: undefined, spare: [] };
+  const release = () => {
+    if (--flight.active === 0) flight.drained?.();
+  };
+  /** close() began: calls not sent yet are refused. */
   let closed = false;
+  /** The calls in progress ended too: the session's own requests are refused, but revocations. */
+  let shut = false;
 
   /** `own` marks authentication's own requests, which carry no API credentials to renew. */
   async function send(input: AtlasRequest | Request, own = false, closing = false) {
@@ -68,17 +99,24 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     }
     const caller = request.signal;
     const limit = typeof request.timeout === "number" ? request.timeout : timeoutMs;
+    // The first attempt's time counts from the start of the call.
+    let since = request.startedAt;
     for (let n = 0; ; n++) {
-      // The one place that refuses work once the client is closed.
-      if (closed && !closing) throw closedError();
+      // The one place that refuses work once the client is closed: a call not sent yet, and
+      // once the calls in progress ended, the session's own requests. A retry goes on.
+      if (!closing && (own ? shut : closed && n === 0 && !resumed.has(request))) {
+        throw closedError();
+      }
       if (caller?.aborted) throw caller.reason;
       let response: Response | undefined;
       let error: unknown;
       try {
         response = await new Attempt(request, limit, maxResponseBytes, flight, scrub).run(
           options.fetch,
-          n === 0,
+          since,
+          own ? waiting : undefined,
         );
+        if (!own) onAnswer(response);
         // Most answers are final: a success, or an error status the retry policy leaves alone.
         if (response.status < 400) return response;
       } catch (err) {
@@ -112,7 +150,9 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         error,
       });
       await sleep(delayMs, caller);
-      if (!own) await beforeRetry(request);
+      // A retry's time counts from here, so it covers the wait for credentials too.
+      since = Date.now();
+      if (!own) await beforeRetry(request, since);
     }
   }
 
@@ -126,9 +166,15 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     const response = await send(request, true, closing);
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
+  clientFetch.track = (call) => {
+    flight.active++;
+    call.then(release, release);
+    return call;
+  };
   clientFetch.close = async () => {
     closed = true;
     if (flight.active > 0) await new Promise<void>((resolve) => (flight.drained = resolve));
+    shut = true;
   };
   return clientFetch;
 }

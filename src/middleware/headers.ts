@@ -5,7 +5,8 @@
  *   application/vnd.atlas.YYYY-MM-DD+json and answers 406 without one. Each operation's version
  *   comes from the generated table, which picks it from the spec; no version is written in src/.
  * - User-Agent: the package, its version and Node's, after the caller's own name when given.
- * - RateLimit-Limit and RateLimit-Remaining, kept from the last answer that carried both.
+ * RateLimit-Limit and RateLimit-Remaining are read by the client's fetch from every answer it
+ * receives, a retried one included (`rateLimitOf`).
  * A path template the spec does not have is refused here, before anything else looks at it.
  */
 import type { Middleware } from "openapi-fetch";
@@ -27,10 +28,18 @@ export function buildUserAgent(prefix: string | undefined): string {
   return prefix ? `${prefix} ${own}` : own;
 }
 
-export function headersMiddleware(
-  userAgent: string,
-  onRateLimit: (value: RateLimit) => void,
-): Middleware {
+/** RateLimit-Limit and RateLimit-Remaining of an answer, when it carries both as integers. */
+export function rateLimitOf(headers: Headers): RateLimit | undefined {
+  // One header read for the answers that carry neither.
+  const limit = headers.get("RateLimit-Limit");
+  if (limit === null) return undefined;
+  const remaining = Number(headers.get("RateLimit-Remaining") ?? NaN);
+  return Number.isInteger(+limit) && Number.isInteger(remaining)
+    ? { limit: +limit, remaining }
+    : undefined;
+}
+
+export function headersMiddleware(userAgent: string): Middleware {
   return {
     onRequest({ request, schemaPath }) {
       const op = findOperation(request.method, schemaPath);
@@ -46,12 +55,6 @@ export function headersMiddleware(
       headers.set("Accept", op.mediaType);
       if (op.body !== null) headers.set("Content-Type", op.mediaType);
       headers.set("User-Agent", userAgent);
-      return undefined;
-    },
-    onResponse({ response }) {
-      const limit = Number(response.headers.get("RateLimit-Limit") ?? NaN);
-      const remaining = Number(response.headers.get("RateLimit-Remaining") ?? NaN);
-      if (Number.isInteger(limit) && Number.isInteger(remaining)) onRateLimit({ limit, remaining });
       return undefined;
     },
   };
