@@ -379,6 +379,22 @@ describe("the caller's signal", () => {
 });
 
 describe("401 that means a missing role", () => {
+  it("is read from errorCode alone, even in a body that holds nothing else", async () => {
+    const atlas = connect();
+    await get(atlas);
+    fake.inject({
+      kind: "status",
+      status: 401,
+      body: { errorCode: "USER_UNAUTHORIZED" },
+      operationId: "getOrgInvite",
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect((err as AtlasApiError).status).toBe(401);
+    // The token is kept and nothing is sent again.
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(2);
+  });
+
   it("goes to the caller at once, and the token stays", async () => {
     const atlas = connect();
     await get(atlas);

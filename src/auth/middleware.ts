@@ -10,7 +10,7 @@
  *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
-import { atlasErrorIn, AtlasTimeoutError } from "../errors.js";
+import { AtlasTimeoutError } from "../errors.js";
 import { closedError, resume } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
@@ -138,10 +138,15 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     params: Params,
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
-    // `envelope: true` the error sits in the envelope's `content`, where AtlasApiError reads it.
+    // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
+    // body that holds nothing else still means a missing role.
     let errorCode: unknown;
     try {
-      errorCode = atlasErrorIn(JSON.parse(await response.text()))?.errorCode;
+      const body = JSON.parse(await response.text()) as { status?: unknown; content?: unknown };
+      const error = (typeof body?.status === "number" ? body.content : body) as {
+        errorCode?: unknown;
+      } | null;
+      errorCode = error?.errorCode;
     } catch {
       errorCode = undefined;
     }
