@@ -59,6 +59,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const text = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
 
+/** What an answer holds: with `envelope: true`, the envelope's `content`; else the body itself. */
+export function envelopeContent(body: unknown): unknown {
+  return isRecord(body) && typeof body.status === "number" ? body.content : body;
+}
+
 /**
  * The Atlas error in a body, or undefined when the body is not one. Atlas's schema requires
  * `error` and `errorCode`, but Atlas leaves `errorCode` out when credentials fail (observed:
@@ -66,7 +71,7 @@ const text = (value: unknown): string | undefined =>
  * textual `detail` or `reason` is enough. With `envelope: true` the error sits in `content`.
  */
 export function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
-  const value = isRecord(body) && typeof body.status === "number" ? body.content : body;
+  const value = envelopeContent(body);
   if (!isRecord(value)) return undefined;
   const { error, detail, reason } = value;
   return typeof error === "number" || text(detail) || text(reason) ? value : undefined;

@@ -10,7 +10,7 @@
  *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
-import { AtlasTimeoutError } from "../errors.js";
+import { AtlasTimeoutError, envelopeContent } from "../errors.js";
 import { closedError, resume } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
@@ -142,8 +142,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     // body that holds nothing else still means a missing role.
     let errorCode: unknown;
     try {
-      const body = JSON.parse(await response.text()) as { status?: unknown; content?: unknown };
-      const error = (typeof body?.status === "number" ? body.content : body) as {
+      const error = envelopeContent(JSON.parse(await response.text())) as {
         errorCode?: unknown;
       } | null;
       errorCode = error?.errorCode;
