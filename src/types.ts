@@ -1,6 +1,6 @@
 /** Friendly names for the generated schema types, and the types of the client's methods. */
 import type { components, operations as OperationTypes } from "../generated/atlas.js";
-import type { OperationInputs, OperationMethods } from "../generated/methods.js";
+import type { OperationInputs } from "../generated/methods.js";
 import type { OperationId, operations as table } from "../generated/operations.js";
 
 type Schemas = components["schemas"];
@@ -91,9 +91,6 @@ export interface CallOptions {
 // Enveloped) are generated from the spec into generated/methods.ts, with each operation's JSDoc;
 // see scripts/lib/methods.ts.
 export type * from "../generated/methods.js";
-
-/** The type of the method for operation K. */
-export type OperationMethod<K extends OperationId> = OperationMethods[K];
 
 /**
  * The argument of a method without `envelope`: path parameters, query parameters, `body` when
