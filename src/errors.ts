@@ -70,7 +70,7 @@ export function envelopeContent(body: unknown): unknown {
  * github.com/mongodb/terraform-provider-mongodbatlas/issues/1327), so a numeric `error` or a
  * textual `detail` or `reason` is enough. With `envelope: true` the error sits in `content`.
  */
-export function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
+function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
   const value = envelopeContent(body);
   if (!isRecord(value)) return undefined;
   const { error, detail, reason } = value;
