@@ -127,6 +127,9 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         headers: request.headers,
         signal: request.signal,
         ...(own && { timeout: own.timeout }),
+        // Sent through the fetch for a call already sent, so that close() lets it out even when
+        // a middleware hands the fetch a request of its own.
+        fetch: fetch.again,
         parseAs: "stream",
       } as never,
     );

@@ -820,6 +820,42 @@ describe("close", () => {
     expect(fake.tokenEndpoint.isActive(fresh)).toBe(false);
   });
 
+  it("lets that re-send out while close() runs when a middleware replaced the request", async () => {
+    const atlas = connect();
+    // Written for plain openapi-fetch: it hands on a standard Request of its own.
+    atlas.client.use({
+      async onRequest({ request }) {
+        const body = request.method === "GET" ? undefined : await request.text();
+        const headers = new Headers(request.headers);
+        headers.set("X-Trace", "replaced");
+        return new Request(request.url, {
+          method: request.method,
+          headers,
+          body,
+          signal: request.signal,
+        });
+      },
+    });
+    await get(atlas);
+    fake.tokenEndpoint.revokeAll();
+    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
+    const order: string[] = [];
+    const call = get(atlas).then((invite) => {
+      order.push("call settled");
+      return invite;
+    });
+    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(2));
+    const closing = atlas.close().then(() => order.push("closed"));
+    expect((await call).id).toBe(seeded.id);
+    await closing;
+    expect(order).toEqual(["call settled", "closed"]);
+    expect(apiRequests().map((r) => [r.status, r.headers["x-trace"]])).toEqual([
+      [200, "replaced"],
+      [401, "replaced"],
+      [200, "replaced"],
+    ]);
+  });
+
   it("fails a call waiting for its token as closed at once, not when the token comes", async () => {
     fake.tokenEndpoint.delayMs = 1_000;
     const atlas = connect();

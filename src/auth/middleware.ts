@@ -11,7 +11,7 @@
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError, envelopeContent } from "../errors.js";
-import { closedError, resume } from "../http/fetch.js";
+import { closedError } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
@@ -159,7 +159,6 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       onRequest({ request, params }) {
         // The re-send after a 401 belongs to a call already sent, which close() lets finish.
         if (!resent.has(params)) return authorize(request) ?? undefined;
-        resume(request);
         return authorize(request, undefined, true) ?? undefined;
       },
       onError({ request }) {

@@ -20,14 +20,6 @@ import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 /** What a call made after close(), or still waiting for credentials when it ran, rejects with. */
 export const closedError = () => new AtlasError("atlas-invites: this client was closed");
 
-/** Requests that go on with a call already sent (its re-send after a 401), once closed. */
-const resumed = new WeakSet<object>();
-
-/** Marks `request` as part of a call already sent, which close() lets finish. */
-export function resume(request: object): void {
-  resumed.add(request);
-}
-
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -61,6 +53,11 @@ export interface SentReply {
 export interface ClientFetch {
   (request: AtlasRequest | Request): Promise<Response>;
   /**
+   * The same fetch for the re-send after a 401: it belongs to a call already sent, so close()
+   * lets it out whatever request object the middleware hand it.
+   */
+  again(request: AtlasRequest | Request): Promise<Response>;
+  /**
    * Sends one of authentication's own requests (token, revocation) to `path` under the base URL,
    * by the same rules, and reads its body. `closing` lets a revocation out while the client
    * closes.
@@ -89,8 +86,12 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   /** The calls in progress ended too: the session's own requests are refused, but revocations. */
   let shut = false;
 
-  /** `own` marks authentication's own requests, which carry no API credentials to renew. */
-  async function send(input: AtlasRequest | Request, own = false, closing = false) {
+  /**
+   * `own` marks authentication's own requests, which carry no API credentials to renew;
+   * `closing` a revocation that close() sends; `again` the re-send after a 401 of a call already
+   * sent.
+   */
+  async function send(input: AtlasRequest | Request, own = false, closing = false, again = false) {
     const request = isAtlasRequest(input) ? input : await adopt(input);
     if (!request.url.startsWith(`${origin}/`)) {
       throw new AtlasError(
@@ -104,7 +105,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     for (let n = 0; ; n++) {
       // The one place that refuses work once the client is closed: a call not sent yet, and
       // once the calls in progress ended, the session's own requests. A retry goes on.
-      if (!closing && (own ? shut : closed && n === 0 && !resumed.has(request))) {
+      if (!closing && (own ? shut : closed && n === 0 && !again)) {
         throw closedError();
       }
       if (caller?.aborted) throw caller.reason;
@@ -157,6 +158,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   }
 
   const clientFetch = ((request: AtlasRequest | Request) => send(request)) as ClientFetch;
+  clientFetch.again = (request) => send(request, false, false, true);
   clientFetch.send = async (path, init, closing) => {
     const request = new AtlasRequest(`${baseUrl}${path}`, {
       method: init.method ?? "GET",
