@@ -794,11 +794,13 @@ describe("close", () => {
     expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
   });
 
-  it("lets a call whose token Atlas refuses while close() runs get a new one, then revokes it", async () => {
-    const atlas = connect();
+  /**
+   * Makes a call whose token Atlas refuses, answering it 200 ms late, and runs close() in between;
+   * returns the order in which the call and close() settled.
+   */
+  async function closeDuringRefusedToken(atlas: AtlasInvites): Promise<string[]> {
     await get(atlas);
     fake.tokenEndpoint.revokeAll();
-    // Atlas answers the refused token 200 ms late; close() runs in between.
     fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
     const order: string[] = [];
     const call = get(atlas).then((invite) => {
@@ -809,7 +811,11 @@ describe("close", () => {
     const closing = atlas.close().then(() => order.push("closed"));
     expect((await call).id).toBe(seeded.id);
     await closing;
-    expect(order).toEqual(["call settled", "closed"]);
+    return order;
+  }
+
+  it("lets a call whose token Atlas refuses while close() runs get a new one, then revokes it", async () => {
+    expect(await closeDuringRefusedToken(connect())).toEqual(["call settled", "closed"]);
     expect(apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
     const fresh = fake.tokenEndpoint.issued[1]!;
     expect(apiRequests()[2]!.headers.authorization).toBe(`Bearer ${fresh}`);
@@ -836,19 +842,7 @@ describe("close", () => {
         });
       },
     });
-    await get(atlas);
-    fake.tokenEndpoint.revokeAll();
-    fake.inject({ kind: "delay", ms: 200, operationId: "getOrgInvite" });
-    const order: string[] = [];
-    const call = get(atlas).then((invite) => {
-      order.push("call settled");
-      return invite;
-    });
-    await vi.waitFor(() => expect(fake.stats.exchanges).toBe(2));
-    const closing = atlas.close().then(() => order.push("closed"));
-    expect((await call).id).toBe(seeded.id);
-    await closing;
-    expect(order).toEqual(["call settled", "closed"]);
+    expect(await closeDuringRefusedToken(atlas)).toEqual(["call settled", "closed"]);
     expect(apiRequests().map((r) => [r.status, r.headers["x-trace"]])).toEqual([
       [200, "replaced"],
       [401, "replaced"],
