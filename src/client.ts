@@ -44,8 +44,10 @@ export interface AtlasInvites extends Methods {
    * Closes the client: calls already sent finish, with their re-send after a 401 and their retries
    * (bounded by their timeouts and the retry policy); calls not sent yet, those still waiting for
    * credentials among them, and every later call fail as closed. Once the calls sent have ended,
-   * the auth session lets go of what it holds (a service account revokes its tokens). Rejects with
-   * an AtlasAuthError when a revocation fails; the client is closed all the same.
+   * the auth session lets go of what it holds: a service account revokes its tokens, after
+   * waiting (within its timeout) for a token request already on its way, so that the token Atlas
+   * issues for it is revoked too. Rejects with an AtlasAuthError when a revocation fails; the
+   * client is closed all the same.
    */
   close(): Promise<void>;
 }
