@@ -241,8 +241,11 @@ export function checkInput(
   try {
     const call: Call = { operationId, rules };
     if (isObject(path)) checkFields(table, found, path, "", rules.path, call);
-    for (const name in rules.path) {
-      if ((path as Record<string, unknown> | undefined)?.[name] === undefined) missing(found, name);
+    for (const name of Object.keys(rules.path)) {
+      // Own keys only, as the path serializer reads them.
+      if (!isObject(path) || !Object.hasOwn(path, name) || path[name] === undefined) {
+        missing(found, name);
+      }
     }
     if (isObject(query)) checkFields(table, found, query, "", rules.query, call);
     if (rules.body === undefined) {
