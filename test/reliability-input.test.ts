@@ -296,6 +296,35 @@ describe("refusals of a whole call carry the violation that names what is wrong"
   });
 });
 
+describe("text a URL cannot carry is refused, not altered", () => {
+  // A lone surrogate has no UTF-8 form, so encodeURIComponent throws on it; the serializer then
+  // sends U+FFFD in its place, which is another value than the one given.
+  it.each([
+    ["username", "ana\uD800@example.com"],
+    ["orgMembershipStatus", "\uDC00PENDING"],
+  ])("listOrgUsers refuses a lone surrogate in %s", async (name, value) => {
+    counts.inputsTried++;
+    const err = await rejection(method("listOrgUsers")({ orgId: VALID_ID, [name]: value }));
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    expect((err as AtlasValidationError).violations).toMatchObject([
+      { path: name, rule: "format" },
+    ]);
+    expect(err.message).toContain(`${name}: `);
+    expect(err.message).toContain("lone surrogate");
+    expect(spy.calls).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a value with a surrogate pair is sent as given", async () => {
+    counts.inputsTried++;
+    const username = "\u{1F600}@example.com";
+    await method("listOrgUsers")({ orgId: VALID_ID, username });
+    expect(new URL(fake.requests[0]!.url, fake.url).searchParams.get("username")).toBe(username);
+    spy.calls = 0;
+    fake.requests.length = 0;
+  });
+});
+
 describe("prototype keys neither smuggle parameters in nor slip past the checks", () => {
   // A stub answers here: with Object.prototype polluted, the fake Atlas (same process) would be
   // polluted too, and these tests are about what the client sends.
