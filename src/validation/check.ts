@@ -73,7 +73,9 @@ function typed(type: RuleNode["type"], v: unknown): boolean {
     case "array":
       return Array.isArray(v);
     case "integer":
-      return Number.isInteger(v);
+      // Beyond 2^53 - 1 a number no longer holds the integer that was written, and from 1e21
+      // on it is sent as "1e+21", which is not an integer.
+      return Number.isSafeInteger(v);
     case "number":
       return Number.isFinite(v);
     default:

@@ -88,11 +88,13 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 export function kind(v: unknown): string {
   if (v == null || (typeof v === "number" && !Number.isFinite(v))) return String(v);
   // Objects by their built-in tag ("a Date", "a Map"), plain ones and arrays as JSON names them.
-  const name = Number.isInteger(v)
+  const name = Number.isSafeInteger(v)
     ? "integer"
-    : typeof v === "object"
-      ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
-      : typeof v;
+    : Number.isInteger(v)
+      ? "integer too large to be exact"
+      : typeof v === "object"
+        ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
+        : typeof v;
   return article(name === "Object" || name === "Array" ? name.toLowerCase() : name);
 }
 
