@@ -976,6 +976,10 @@ describe("the Cloud Users API", () => {
       `/api/atlas/v2/orgs/${ORG}/users/${user.id}?pretty=true`,
     );
     expect(pretty.raw).toBe(JSON.stringify(user, null, 2));
+    // docs/FAKE-ATLAS.md: pretty=true indents a success, not an error (a guess).
+    const missing = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users/${GROUP}?pretty=true`);
+    expect(missing.status).toBe(404);
+    expect(missing.raw).toBe(JSON.stringify(missing.body));
   });
 });
 
