@@ -4,6 +4,7 @@
  * defaults, none of them throws on input that validation is about to refuse (an object where a
  * string belongs, a lone surrogate), so every mistake reaches validation and gets its message.
  */
+import { LONE_SURROGATE } from "../validation/rules.js";
 import { UnserializableBody } from "./request.js";
 
 /** A body that is already the exact text to send (the second try after a 401). */
@@ -11,14 +12,14 @@ export class SerializedText {
   constructor(readonly text: string) {}
 }
 
-/** A surrogate half without its partner, which encodeURIComponent refuses. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Every surrogate half without its partner, which encodeURIComponent refuses. */
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, "g");
 
 function text(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return encodeURIComponent(value.replace(LONE_SURROGATE, "\uFFFD"));
+    return encodeURIComponent(value.replace(LONE_SURROGATES, "\uFFFD"));
   }
 }
 

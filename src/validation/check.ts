@@ -9,6 +9,7 @@ import {
   closest,
   isObject,
   kind,
+  LONE_SURROGATE,
   report,
   show,
   stopped,
@@ -125,9 +126,6 @@ function checkFields(
     }
   }
 }
-
-/** Half of a surrogate pair without the other half. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Reports text in a parameter value `v` (a string or an array of them) that a URL cannot carry:

@@ -37,6 +37,10 @@ export interface Violation {
   message: string;
 }
 
+/** Half of a surrogate pair without the other half: text with no UTF-8 form. */
+export const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Values longer than this are cut in messages, so a pasted secret or a huge string never shows whole. */
 const SHOWN_CHARS = 60;
 
