@@ -18,6 +18,7 @@
  * - fields a schema does not declare are refused (unknownField);
  * - read-only fields of the resource an operation returns are refused in its body (readOnly);
  * - parameters an operation does not declare are refused (unknownParameter);
+ * - parameter text that a URL cannot carry (a lone surrogate) is refused (format);
  * - body fields a request body lists in x-client-required are required (required):
  *   username in updateGroupInvites;
  * - fields whose value is undefined are skipped, as JSON.stringify drops them.

@@ -75,8 +75,10 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     return async (input: unknown): Promise<unknown> => {
       if (typeof input !== "object" || input === null) refuseArgument(op.operationId, op, input);
       const args = input as Record<string, unknown>;
-      const path: Record<string, unknown> = {};
-      const query: Record<string, unknown> = {};
+      // No prototype: an own "__proto__" key (JSON.parse makes them) then stays a key that
+      // validation refuses, instead of setting the prototype and smuggling its keys into the URL.
+      const path = Object.create(null) as Record<string, unknown>;
+      const query = Object.create(null) as Record<string, unknown>;
       const init: Record<string, unknown> = { params: { path, query }, parseAs: "text" };
       // Names that are neither path parameters nor call options go to the query, where
       // validation refuses the ones the operation does not declare.

@@ -666,6 +666,20 @@ describe("bad input", () => {
     const ignored = await send(fake, "GET", `${list}?notAParameter=1`);
     expect(ignored.status).toBe(200);
   });
+
+  it("reads an integer parameter of any length as a number, as the client sends it", async () => {
+    const list = `/api/atlas/v2/orgs/${ORG}/users`;
+    // The largest pageNum the client sends (2^53 - 1) is a page past the end, not a bad value.
+    const far = await send(fake, "GET", `${list}?pageNum=${2 ** 53 - 1}`);
+    expect(far.status).toBe(200);
+    expect(far.body.results).toEqual([]);
+    const beyond = await send(fake, "GET", `${list}?pageNum=123456789012345678901`);
+    expect(beyond.status).toBe(400);
+    expectNoCode(beyond.body, 400);
+    expect(beyond.body.detail).toBe(
+      "pageNum: expected an integer, got an integer too large to be exact",
+    );
+  });
 });
 
 describe("the Cloud Users API", () => {
@@ -962,6 +976,10 @@ describe("the Cloud Users API", () => {
       `/api/atlas/v2/orgs/${ORG}/users/${user.id}?pretty=true`,
     );
     expect(pretty.raw).toBe(JSON.stringify(user, null, 2));
+    // docs/FAKE-ATLAS.md: pretty=true indents a success, not an error (a guess).
+    const missing = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users/${GROUP}?pretty=true`);
+    expect(missing.status).toBe(404);
+    expect(missing.raw).toBe(JSON.stringify(missing.body));
   });
 });
 

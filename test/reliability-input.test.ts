@@ -21,6 +21,7 @@ import {
   validInput,
 } from "./helpers/bad-input.js";
 import { countingFetch, newCounts, rejection, writeCounts } from "./helpers/reliability.js";
+import { json, stubFetch } from "./helpers/stub-fetch.js";
 
 let fake: FakeAtlas;
 let atlas: AtlasInvites;
@@ -292,6 +293,112 @@ describe("refusals of a whole call carry the violation that names what is wrong"
     expect(violations[0]!.message).toMatch(message);
     expect(spy.calls).toBe(0);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("text a URL cannot carry is refused, not altered", () => {
+  // A lone surrogate has no UTF-8 form, so encodeURIComponent throws on it; the serializer then
+  // sends U+FFFD in its place, which is another value than the one given.
+  it.each([
+    ["username", "ana\uD800@example.com"],
+    ["orgMembershipStatus", "\uDC00PENDING"],
+  ])("listOrgUsers refuses a lone surrogate in %s", async (name, value) => {
+    counts.inputsTried++;
+    const err = await rejection(method("listOrgUsers")({ orgId: VALID_ID, [name]: value }));
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    expect((err as AtlasValidationError).violations).toMatchObject([
+      { path: name, rule: "format" },
+    ]);
+    expect(err.message).toContain(`${name}: `);
+    expect(err.message).toContain("lone surrogate");
+    expect(spy.calls).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a value with a surrogate pair is sent as given", async () => {
+    counts.inputsTried++;
+    const username = "\u{1F600}@example.com";
+    await method("listOrgUsers")({ orgId: VALID_ID, username });
+    expect(new URL(fake.requests[0]!.url, fake.url).searchParams.get("username")).toBe(username);
+    spy.calls = 0;
+    fake.requests.length = 0;
+  });
+});
+
+describe("prototype keys neither smuggle parameters in nor slip past the checks", () => {
+  // A stub answers here: with Object.prototype polluted, the fake Atlas (same process) would be
+  // polluted too, and these tests are about what the client sends.
+  const stub = stubFetch(() =>
+    json(200, { results: [] }, { "Content-Type": "application/vnd.atlas.2025-02-19+json" }),
+  );
+  const client = createAtlasInvites({ auth: accessToken({ token: "t" }), fetch: stub });
+  afterAll(() => client.close());
+
+  /** The query of every request the stub was given, then forgotten. */
+  function sentQueries(): string[] {
+    return stub.calls.splice(0).map((call) => call.url.search);
+  }
+
+  /** Runs `body` with `name` set on Object.prototype, and always takes it away again. */
+  async function withPolluted(name: string, value: unknown, body: () => Promise<void>) {
+    Object.defineProperty(Object.prototype, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    try {
+      await body();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[name];
+    }
+  }
+
+  it("an own __proto__ key (as JSON.parse makes one) is refused as a parameter, not followed", async () => {
+    counts.inputsTried++;
+    const input: unknown = JSON.parse(
+      `{"orgId": "${VALID_ID}", "__proto__": {"pageNum": 0, "foo": "bar"}}`,
+    );
+    const err = await rejection(client.listOrgUsers(input as never));
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    expect((err as AtlasValidationError).violations).toMatchObject([
+      { path: "__proto__", rule: "unknownParameter" },
+    ]);
+    expect(err.message).toContain("__proto__: is not a parameter of listOrgUsers");
+    expect(sentQueries()).toEqual([]);
+  });
+
+  it("a query name inherited from a polluted Object.prototype is not sent by a method", async () => {
+    counts.inputsTried++;
+    await withPolluted("pageNum", 0, async () => {
+      await client.listOrgUsers({ orgId: VALID_ID });
+    });
+    expect(sentQueries()).toEqual([""]);
+  });
+
+  it("nor by atlas.client, whose checks read own keys only", async () => {
+    counts.inputsTried++;
+    await withPolluted("itemsPerPage", 0, async () => {
+      await client.client.GET("/api/atlas/v2/orgs/{orgId}/users", {
+        params: { path: { orgId: VALID_ID }, query: {} },
+      });
+    });
+    expect(sentQueries()).toEqual([""]);
+  });
+
+  it("a path parameter inherited from a polluted Object.prototype counts as missing", async () => {
+    counts.inputsTried++;
+    let err: Error | undefined;
+    await withPolluted("orgId", "../../x", async () => {
+      err = await rejection(
+        client.client.GET("/api/atlas/v2/orgs/{orgId}/users", { params: { path: {} } } as never),
+      );
+    });
+    expect(err).toBeInstanceOf(AtlasValidationError);
+    expect((err as AtlasValidationError).violations).toMatchObject([
+      { path: "orgId", rule: "required" },
+    ]);
+    expect(sentQueries()).toEqual([]);
   });
 });
 

@@ -616,6 +616,26 @@ describe("validateInput: the parameters and the body of one call", () => {
     ]);
   });
 
+  test("an integer parameter must be one a JavaScript number holds exactly", () => {
+    // 1e21 is an integer, but String(1e21) is "1e+21", and a "+" in a query reads as a space;
+    // above 2^53 - 1 a number no longer holds the integer that was typed (2 ** 53 + 1 === 2 ** 53).
+    for (const pageNum of [2 ** 53, 1e21, -(2 ** 53)]) {
+      expect(
+        validateInput("listOrgUsers", { orgId: GROUP_ID }, { pageNum }, undefined),
+        String(pageNum),
+      ).toEqual([
+        {
+          path: "pageNum",
+          rule: "type",
+          message: "pageNum: expected an integer, got an integer too large to be exact",
+        },
+      ]);
+    }
+    expect(
+      validateInput("listOrgUsers", { orgId: GROUP_ID }, { pageNum: 2 ** 53 - 1 }, undefined),
+    ).toEqual([]);
+  });
+
   test("places in the body are named under body", () => {
     expect(validateInput("updateOrgInviteById", orgInvite, {}, { roles: ["ORG_ADMIN"] })).toEqual([
       {

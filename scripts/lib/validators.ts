@@ -406,7 +406,8 @@ ${bodies.map((r) => ` * - ${r}`).join("\n")}
      ? "\n * - read-only fields of the resource an operation returns are refused in its body (readOnly);"
      : ""
  }
- * - parameters an operation does not declare are refused (unknownParameter);${
+ * - parameters an operation does not declare are refused (unknownParameter);
+ * - parameter text that a URL cannot carry (a lone surrogate) is refused (format);${
    clientRequired.length > 0
      ? `\n * - body fields a request body lists in x-client-required are required (required):${clientRequired.map((r) => `\n *   ${r};`).join("")}`
      : ""

@@ -4,6 +4,7 @@
  * defaults, none of them throws on input that validation is about to refuse (an object where a
  * string belongs, a lone surrogate), so every mistake reaches validation and gets its message.
  */
+import { LONE_SURROGATE } from "../validation/rules.js";
 import { UnserializableBody } from "./request.js";
 
 /** A body that is already the exact text to send (the second try after a 401). */
@@ -11,14 +12,14 @@ export class SerializedText {
   constructor(readonly text: string) {}
 }
 
-/** A surrogate half without its partner, which encodeURIComponent refuses. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Every surrogate half without its partner, which encodeURIComponent refuses. */
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, "g");
 
 function text(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return encodeURIComponent(value.replace(LONE_SURROGATE, "\uFFFD"));
+    return encodeURIComponent(value.replace(LONE_SURROGATES, "\uFFFD"));
   }
 }
 
@@ -38,7 +39,10 @@ export function serializePath(url: string, params: Record<string, unknown> | und
   for (let open = url.indexOf("{"); open !== -1; open = url.indexOf("{", from)) {
     const close = url.indexOf("}", open);
     if (close === -1) break;
-    const value = params?.[url.slice(open + 1, close)];
+    const name = url.slice(open + 1, close);
+    // Own keys only, as validation reads them: a name inherited from a polluted prototype is
+    // missing, not sent.
+    const value = params && Object.hasOwn(params, name) ? params[name] : undefined;
     out += url.slice(from, open);
     out += value === undefined || value === null ? url.slice(open, close + 1) : encode(value);
     from = close + 1;
@@ -49,7 +53,9 @@ export function serializePath(url: string, params: Record<string, unknown> | und
 /** `name=value` pairs; an array is sent as one pair per item (form style, exploded). */
 export function serializeQuery(query: Record<string, unknown> | undefined): string {
   let out = "";
-  for (const name in query) {
+  if (query === undefined) return out;
+  // Own keys only, the ones validation checks; `for...in` would also send inherited ones.
+  for (const name of Object.keys(query)) {
     const value = query[name];
     if (value === undefined || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) {

@@ -26,7 +26,8 @@ export const QUERY_TYPES: Readonly<Record<string, "boolean" | "integer" | "strin
 
 function typed(type: string | undefined, text: string): unknown {
   if (type === "boolean") return text === "true" ? true : text === "false" ? false : text;
-  if (type === "integer") return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+  // Any run of digits is a number; one too large to be exact is left to the validator to refuse.
+  if (type === "integer") return /^-?\d+$/.test(text) ? Number(text) : text;
   return text;
 }
 

@@ -9,6 +9,7 @@ import {
   closest,
   isObject,
   kind,
+  LONE_SURROGATE,
   report,
   show,
   stopped,
@@ -73,7 +74,9 @@ function typed(type: RuleNode["type"], v: unknown): boolean {
     case "array":
       return Array.isArray(v);
     case "integer":
-      return Number.isInteger(v);
+      // Beyond 2^53 - 1 a number no longer holds the integer that was written, and from 1e21
+      // on it is sent as "1e+21", which is not an integer.
+      return Number.isSafeInteger(v);
     case "number":
       return Number.isFinite(v);
     default:
@@ -109,14 +112,38 @@ function checkFields(
     // JSON.stringify drops undefined-valued fields, so they never reach the wire.
     if (x === undefined) continue;
     const child = Object.hasOwn(fields, k) ? fields[k] : undefined;
-    if (child !== undefined) checkNode(table, found, child, x, p, k);
-    else if ("operationId" in node) {
+    if (child !== undefined) {
+      const before = found.length;
+      checkNode(table, found, child, x, p, k);
+      if ("operationId" in node && found.length === before) unencodable(found, at(p, k), x);
+    } else if ("operationId" in node) {
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
       unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
     } else if (node.readOnly?.includes(k)) {
       report(found, at(p, k), "readOnly", "is read-only (Atlas sets it)");
     } else if (!node.open) {
       unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
+    }
+  }
+}
+
+/**
+ * Reports text in a parameter value `v` (a string or an array of them) that a URL cannot carry:
+ * a URL holds UTF-8 (RFC 3986, section 2.5), and a lone surrogate has no UTF-8 form, so the
+ * serializer would have to send another character in its place.
+ */
+function unencodable(found: Violation[], p: string, v: unknown): void {
+  const items = Array.isArray(v) ? v : [v];
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (typeof item === "string" && LONE_SURROGATE.test(item)) {
+      const where = Array.isArray(v) ? `${p}[${i}]` : p;
+      report(
+        found,
+        where,
+        "format",
+        `${show(item)} holds a lone surrogate, which a URL cannot carry`,
+      );
     }
   }
 }
@@ -241,8 +268,11 @@ export function checkInput(
   try {
     const call: Call = { operationId, rules };
     if (isObject(path)) checkFields(table, found, path, "", rules.path, call);
-    for (const name in rules.path) {
-      if ((path as Record<string, unknown> | undefined)?.[name] === undefined) missing(found, name);
+    for (const name of Object.keys(rules.path)) {
+      // Own keys only, as the path serializer reads them.
+      if (!isObject(path) || !Object.hasOwn(path, name) || path[name] === undefined) {
+        missing(found, name);
+      }
     }
     if (isObject(query)) checkFields(table, found, query, "", rules.query, call);
     if (rules.body === undefined) {

@@ -37,6 +37,10 @@ export interface Violation {
   message: string;
 }
 
+/** Half of a surrogate pair without the other half: text with no UTF-8 form. */
+export const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Values longer than this are cut in messages, so a pasted secret or a huge string never shows whole. */
 const SHOWN_CHARS = 60;
 
@@ -88,11 +92,13 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 export function kind(v: unknown): string {
   if (v == null || (typeof v === "number" && !Number.isFinite(v))) return String(v);
   // Objects by their built-in tag ("a Date", "a Map"), plain ones and arrays as JSON names them.
-  const name = Number.isInteger(v)
+  const name = Number.isSafeInteger(v)
     ? "integer"
-    : typeof v === "object"
-      ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
-      : typeof v;
+    : Number.isInteger(v)
+      ? "integer too large to be exact"
+      : typeof v === "object"
+        ? Object.prototype.toString.call(v).slice(8, -1).slice(0, SHOWN_CHARS)
+        : typeof v;
   return article(name === "Object" || name === "Array" ? name.toLowerCase() : name);
 }
 
