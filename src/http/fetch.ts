@@ -56,7 +56,7 @@ export interface ClientFetch {
    * The same fetch for the re-send after a 401: it belongs to a call already sent, so close()
    * lets it out whatever request object the middleware hand it.
    */
-  again(request: AtlasRequest | Request): Promise<Response>;
+  again: (request: AtlasRequest | Request) => Promise<Response>;
   /**
    * Sends one of authentication's own requests (token, revocation) to `path` under the base URL,
    * by the same rules, and reads its body. `closing` lets a revocation out while the client
