@@ -251,7 +251,7 @@ const TYPED_CONSUMER = `import {
   type OrgRole,
   type OrgUser,
 } from "atlas-invites";
-import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+import { startFakeAtlas, type FakeAtlas, type FakeOrgInvite } from "atlas-invites/testing";
 
 const fake: FakeAtlas = await startFakeAtlas();
 const atlas: AtlasInvites = createAtlasInvites({
@@ -274,9 +274,10 @@ const configured: AtlasInvites = createAtlasInvites({
   maxResponseBytes: undefined,
 });
 
-const seeded: OrganizationInvitation = fake.invites.addOrgInvite({ roles: ["ORG_MEMBER"] });
-const orgId: string = seeded.orgId ?? "";
-const invitationId: string = seeded.id ?? "";
+const seeded: FakeOrgInvite = fake.invites.addOrgInvite({ roles: ["ORG_MEMBER"] });
+// The fake fills the ids of what it seeds, and its types say so.
+const orgId: string = seeded.orgId;
+const invitationId: string = seeded.id;
 const invite: OrganizationInvitation = await atlas.getOrgInvite({ orgId, invitationId });
 const wrapped: Envelope<OrganizationInvitation> = await atlas.getOrgInvite({
   orgId,

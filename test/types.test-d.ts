@@ -41,6 +41,7 @@ import {
   type ProjectRole,
   type SuccessOf,
 } from "../src/index.js";
+import type { FakeInviteStore } from "../src/testing/index.js";
 
 declare const atlas: AtlasInvites;
 const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
@@ -437,5 +438,26 @@ describe("options", () => {
       start: () => ({}),
     };
     void noAuthorize;
+  });
+});
+
+describe("the fake Atlas's seeded invitations", () => {
+  it("carry the ids a call needs, without a non-null assertion", () => {
+    const invites = {} as FakeInviteStore;
+    const org = invites.addOrgInvite();
+    expectTypeOf(org.id).toEqualTypeOf<string>();
+    expectTypeOf(org.orgId).toEqualTypeOf<string>();
+    void atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id });
+    const group = invites.addGroupInvite();
+    expectTypeOf(group.id).toEqualTypeOf<string>();
+    expectTypeOf(group.groupId).toEqualTypeOf<string>();
+    void atlas.updateGroupInviteById({ groupId: group.groupId, invitationId: group.id, body: {} });
+    expectTypeOf(invites.getOrgInvite(org.orgId, org.id)).toEqualTypeOf<typeof org | undefined>();
+    expectTypeOf(invites.getGroupInvite(group.groupId, group.id)).toEqualTypeOf<
+      typeof group | undefined
+    >();
+    // Still what getOrgInvite and updateGroupInviteById answer, so tests can compare the two.
+    expectTypeOf(org).toMatchTypeOf<OrganizationInvitation>();
+    expectTypeOf(group).toMatchTypeOf<GroupInvitation>();
   });
 });
