@@ -243,6 +243,7 @@ const TYPED_CONSUMER = `import {
   createAtlasInvites,
   isAtlasApiError,
   OPERATION_IDS,
+  ORG_ROLES,
   type AtlasInvites,
   type Envelope,
   type GroupInvitation,
@@ -290,6 +291,9 @@ const updated: GroupInvitation = await atlas.updateGroupInvites({
 });
 const roles: OrgRole[] = ["ORG_OWNER", "ORG_MEMBER"];
 await atlas.updateOrgInviteById({ orgId, invitationId, body: { roles } });
+// The client only reads its input: readonly lists are taken, and an optional body field takes a
+// maybe-value under exactOptionalPropertyTypes.
+await atlas.updateOrgInviteById({ orgId, invitationId, body: { roles: ORG_ROLES, teamIds: undefined } });
 
 for await (const user of atlas.paginate("listOrgUsers", { orgId, orgMembershipStatuses: ["PENDING"] })) {
   const who: OrgUser = user;

@@ -236,6 +236,30 @@ describe("the Cloud Users methods, on the wire", () => {
     });
   });
 
+  it("take frozen lists and leave undefined fields out of what they send", async () => {
+    // README: every list may be readonly, and an optional body field also takes undefined.
+    const fetch = stubFetch(() => json(200, USER));
+    const client = stubbed(fetch);
+    const statuses = Object.freeze(["PENDING", "INVITATION_EXPIRED"] as const);
+    await client.listOrgUsers({ orgId: VALID_ID, orgMembershipStatuses: statuses });
+    await client.updateOrgUser({
+      orgId: VALID_ID,
+      userId: OTHER_ID,
+      body: {
+        roles: {
+          orgRoles: Object.freeze(["ORG_MEMBER"] as const),
+          groupRoleAssignments: undefined,
+        },
+        teamIds: undefined,
+      },
+    });
+    const [list, update] = fetch.calls;
+    expect(list!.url.search).toBe(
+      "?orgMembershipStatuses=PENDING&orgMembershipStatuses=INVITATION_EXPIRED",
+    );
+    expect(update!.body).toBe('{"roles":{"orgRoles":["ORG_MEMBER"]}}');
+  });
+
   it("paginate reads page after page until a short page", async () => {
     const fetch = stubFetch((call) => {
       const page = Number(call.url.searchParams.get("pageNum"));

@@ -11,6 +11,7 @@ import {
   fromEnv,
   isAtlasApiError,
   serviceAccount,
+  type AcceptedInput,
   type AtlasAuthError,
   type AtlasError,
   type AddOrRemoveGroupRole,
@@ -127,18 +128,38 @@ describe("roles", () => {
 });
 
 describe("request bodies", () => {
-  it("are the request schemas of the spec", () => {
-    expectTypeOf<
-      InputOf<"updateOrgInviteById">["body"]
-    >().toEqualTypeOf<OrganizationInvitationUpdateRequest>();
+  it("are the request schemas of the spec, lists also taken readonly", () => {
+    expectTypeOf<InputOf<"updateOrgInviteById">["body"]>().toEqualTypeOf<
+      AcceptedInput<OrganizationInvitationUpdateRequest>
+    >();
     // updateGroupInvites' body is the schema with username required (its x-client-required).
     expectTypeOf<InputOf<"updateGroupInvites">["body"]>().toEqualTypeOf<
-      GroupInvitationRequest & { username: string }
+      AcceptedInput<GroupInvitationRequest> & { username: string }
     >();
-    expectTypeOf<
-      InputOf<"updateGroupInviteById">["body"]
-    >().toEqualTypeOf<GroupInvitationUpdateRequest>();
+    expectTypeOf<InputOf<"updateGroupInviteById">["body"]>().toEqualTypeOf<
+      AcceptedInput<GroupInvitationUpdateRequest>
+    >();
     expectTypeOf<InputOf<"getOrgInvite">>().not.toHaveProperty("body");
+    // A value typed with the schema's own name is taken as it is.
+    expectTypeOf<OrganizationInvitationUpdateRequest>().toMatchTypeOf<
+      InputOf<"updateOrgInviteById">["body"]
+    >();
+    expectTypeOf<GroupInvitationUpdateRequest>().toMatchTypeOf<
+      InputOf<"updateGroupInviteById">["body"]
+    >();
+    // The same fields, each list readonly.
+    expectTypeOf<AcceptedInput<OrganizationInvitationUpdateRequest>>().toEqualTypeOf<{
+      groupRoleAssignments?: readonly {
+        groupId?: string;
+        roles?: readonly ProjectRole[];
+      }[];
+      roles?: readonly OrgRole[];
+      teamIds?: readonly string[];
+    }>();
+    const roles = ["ORG_MEMBER", "ORG_READ_ONLY"] as const;
+    void atlas.updateOrgInviteById({ ...org, body: { roles } });
+    // @ts-expect-error a readonly list is still checked item by item
+    void atlas.updateOrgInviteById({ ...org, body: { roles: ["ORG_ADMIN"] as const } });
   });
 
   it("refuse read-only response fields", () => {
@@ -210,9 +231,17 @@ describe("request bodies", () => {
 
 describe("the Cloud Users API", () => {
   it("takes its own bodies", () => {
-    expectTypeOf<InputOf<"updateOrgUser">["body"]>().toEqualTypeOf<OrgUserUpdateRequest>();
-    expectTypeOf<InputOf<"addGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
-    expectTypeOf<InputOf<"removeGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
+    expectTypeOf<InputOf<"updateOrgUser">["body"]>().toEqualTypeOf<
+      AcceptedInput<OrgUserUpdateRequest>
+    >();
+    expectTypeOf<InputOf<"addGroupUserRole">["body"]>().toEqualTypeOf<
+      AcceptedInput<AddOrRemoveGroupRole>
+    >();
+    expectTypeOf<InputOf<"removeGroupUserRole">["body"]>().toEqualTypeOf<
+      AcceptedInput<AddOrRemoveGroupRole>
+    >();
+    expectTypeOf<OrgUserUpdateRequest>().toMatchTypeOf<InputOf<"updateOrgUser">["body"]>();
+    expectTypeOf<AddOrRemoveGroupRole>().toMatchTypeOf<InputOf<"addGroupUserRole">["body"]>();
     void atlas.updateOrgUser({
       ...user,
       body: {
