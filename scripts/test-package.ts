@@ -8,7 +8,8 @@
  * - publint (strict) and Are the Types Wrong (ESM-only profile) on the package: entry points,
  *   export conditions, files that exports name, and the types each resolution mode finds;
  * - a TypeScript consumer type-checks under NodeNext and under bundler resolution (skipLibCheck
- *   off), with `@ts-expect-error` lines that fail if the types went loose;
+ *   off), with `@ts-expect-error` lines that fail if the types went loose, and a CommonJS module
+ *   (.cts) of a TypeScript project type-checks under NodeNext;
  * - an ESM consumer (`import`) and a CommonJS consumer (`require()`) call the fake Atlas from
  *   `atlas-invites/testing` with each auth strategy and check the answers and the User-Agent.
  *
@@ -144,6 +145,7 @@ const CHECK = {
   install: "install the tarball into a fresh ESM project",
   tsNodeNext: "TypeScript consumer, module NodeNext, skipLibCheck false",
   tsBundler: "TypeScript consumer, moduleResolution bundler, skipLibCheck false",
+  tsCommonJs: "TypeScript CommonJS consumer (.cts), module NodeNext, skipLibCheck false",
   runEsm: "ESM consumer imports the package and calls the fake Atlas",
   runCjs: "CommonJS consumer requires the package and calls the fake Atlas",
 } as const;
@@ -337,8 +339,31 @@ const strictOptions = {
   noEmit: true,
 };
 
-function typeCheck(project: string, config: string, options: object): string {
-  const tsconfig = { compilerOptions: { ...strictOptions, ...options }, files: ["typed.ts"] };
+/**
+ * A CommonJS module of a TypeScript project: its imports compile to require(), which loads this
+ * ES module on Node 20.19 and later. TypeScript allows that under module NodeNext (5.8 and later);
+ * under Node16 it refuses with TS1479, as the README says.
+ */
+const TYPED_CJS_CONSUMER = `import { accessToken, createAtlasInvites, type AtlasInvites } from "atlas-invites";
+import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+
+export async function main(): Promise<string> {
+  const fake: FakeAtlas = await startFakeAtlas();
+  const atlas: AtlasInvites = createAtlasInvites({
+    auth: accessToken({ token: fake.credentials.accessToken }),
+    baseUrl: fake.url,
+  });
+  const orgId = "4888442a3354817a7320eb61";
+  const user = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+  const found = await atlas.getOrgUser({ orgId, userId: user.id });
+  await atlas.close();
+  await fake.close();
+  return found.username;
+}
+`;
+
+function typeCheck(project: string, config: string, options: object, file = "typed.ts"): string {
+  const tsconfig = { compilerOptions: { ...strictOptions, ...options }, files: [file] };
   writeFileSync(join(project, config), `${JSON.stringify(tsconfig, null, 2)}\n`);
   const ran = run(
     process.execPath,
@@ -511,6 +536,13 @@ function installedChecks(project: string): Record<string, () => string> {
         lib: ["ES2022", "DOM", "DOM.Iterable"],
         verbatimModuleSyntax: true,
       }),
+    [CHECK.tsCommonJs]: () =>
+      typeCheck(
+        project,
+        "tsconfig.cjs.json",
+        { module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"] },
+        "typed-cjs.cts",
+      ),
     [CHECK.runEsm]: () => runConsumer(project, "esm"),
     [CHECK.runCjs]: () => runConsumer(project, "cjs"),
   };
@@ -548,7 +580,7 @@ const breakages: Breakage[] = [
   },
   {
     name: "dist/src/index.d.ts declares a value of a type that does not exist",
-    mustFail: [CHECK.tsNodeNext, CHECK.tsBundler],
+    mustFail: [CHECK.tsNodeNext, CHECK.tsBundler, CHECK.tsCommonJs],
     apply(dir) {
       const file = join(dir, "dist/src/index.d.ts");
       writeFileSync(
@@ -660,6 +692,7 @@ try {
   const installed = check(results, CHECK.install, () => install(project, tarball));
   if (installed) {
     writeFileSync(join(project, "typed.ts"), TYPED_CONSUMER);
+    writeFileSync(join(project, "typed-cjs.cts"), TYPED_CJS_CONSUMER);
     if (selfTest) {
       const outcome = selfTestBroken(project);
       writeSummary(outcome);
