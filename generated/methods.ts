@@ -2,6 +2,7 @@
 
 import type { operations } from "./atlas.js";
 import type {
+  AcceptedInput,
   AddOrRemoveGroupRole,
   CallOptions,
   Envelope,
@@ -76,7 +77,7 @@ export interface AddGroupUserRoleInput extends CallOptions {
    */
   pretty?: NonNullable<operations["addGroupUserRole"]["parameters"]["query"]>["pretty"] | undefined;
   /** The project role to add. */
-  body: AddOrRemoveGroupRole;
+  body: AcceptedInput<AddOrRemoveGroupRole>;
 }
 
 /**
@@ -110,7 +111,9 @@ export interface GetGroupUserInput extends CallOptions {
    * support this filter.
    */
   orgMembershipStatuses?:
-    | NonNullable<operations["getGroupUser"]["parameters"]["query"]>["orgMembershipStatuses"]
+    | AcceptedInput<
+        NonNullable<operations["getGroupUser"]["parameters"]["query"]>["orgMembershipStatuses"]
+      >
     | undefined;
 }
 
@@ -158,7 +161,9 @@ export interface GetOrgUserInput extends CallOptions {
    * support this filter.
    */
   orgMembershipStatuses?:
-    | NonNullable<operations["getOrgUser"]["parameters"]["query"]>["orgMembershipStatuses"]
+    | AcceptedInput<
+        NonNullable<operations["getOrgUser"]["parameters"]["query"]>["orgMembershipStatuses"]
+      >
     | undefined;
 }
 
@@ -221,7 +226,9 @@ export interface ListGroupUsersInput extends CallOptions {
    * support this filter.
    */
   orgMembershipStatuses?:
-    | NonNullable<operations["listGroupUsers"]["parameters"]["query"]>["orgMembershipStatuses"]
+    | AcceptedInput<
+        NonNullable<operations["listGroupUsers"]["parameters"]["query"]>["orgMembershipStatuses"]
+      >
     | undefined;
   /**
    * Only return the user whose Atlas username (their email address) is this one. Use it to find the
@@ -280,7 +287,9 @@ export interface ListOrgUsersInput extends CallOptions {
    * support this filter.
    */
   orgMembershipStatuses?:
-    | NonNullable<operations["listOrgUsers"]["parameters"]["query"]>["orgMembershipStatuses"]
+    | AcceptedInput<
+        NonNullable<operations["listOrgUsers"]["parameters"]["query"]>["orgMembershipStatuses"]
+      >
     | undefined;
 }
 
@@ -308,7 +317,7 @@ export interface RemoveGroupUserRoleInput extends CallOptions {
   pretty?:
     NonNullable<operations["removeGroupUserRole"]["parameters"]["query"]>["pretty"] | undefined;
   /** The project role to remove. */
-  body: AddOrRemoveGroupRole;
+  body: AcceptedInput<AddOrRemoveGroupRole>;
 }
 
 /**
@@ -325,7 +334,7 @@ export interface UpdateGroupInviteByIdInput extends CallOptions {
   /** Identifier of the pending invitation, 24 lowercase hexadecimal characters. */
   invitationId: operations["updateGroupInviteById"]["parameters"]["path"]["invitationId"];
   /** The roles to offer. */
-  body: GroupInvitationUpdateRequest;
+  body: AcceptedInput<GroupInvitationUpdateRequest>;
 }
 
 /**
@@ -350,7 +359,7 @@ export interface UpdateGroupInvitesInput extends CallOptions {
    * Atlas publishes it, but Atlas finds the invitation to change by that address, so a body without
    * it cannot name one; `x-client-required` makes atlas-invites refuse such a call.
    */
-  body: GroupInvitationRequest & Required<Pick<GroupInvitationRequest, "username">>;
+  body: AcceptedInput<GroupInvitationRequest> & Required<Pick<GroupInvitationRequest, "username">>;
 }
 
 /**
@@ -372,7 +381,7 @@ export interface UpdateOrgInviteByIdInput extends CallOptions {
   pretty?:
     NonNullable<operations["updateOrgInviteById"]["parameters"]["query"]>["pretty"] | undefined;
   /** The fields of the invitation to replace. */
-  body: OrganizationInvitationUpdateRequest;
+  body: AcceptedInput<OrganizationInvitationUpdateRequest>;
 }
 
 /**
@@ -397,7 +406,7 @@ export interface UpdateOrgUserInput extends CallOptions {
    */
   pretty?: NonNullable<operations["updateOrgUser"]["parameters"]["query"]>["pretty"] | undefined;
   /** The fields of the user to change. */
-  body: OrgUserUpdateRequest;
+  body: AcceptedInput<OrgUserUpdateRequest>;
 }
 
 /**

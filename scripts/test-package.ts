@@ -8,7 +8,8 @@
  * - publint (strict) and Are the Types Wrong (ESM-only profile) on the package: entry points,
  *   export conditions, files that exports name, and the types each resolution mode finds;
  * - a TypeScript consumer type-checks under NodeNext and under bundler resolution (skipLibCheck
- *   off), with `@ts-expect-error` lines that fail if the types went loose;
+ *   off), with `@ts-expect-error` lines that fail if the types went loose, and a CommonJS module
+ *   (.cts) of a TypeScript project type-checks under NodeNext;
  * - an ESM consumer (`import`) and a CommonJS consumer (`require()`) call the fake Atlas from
  *   `atlas-invites/testing` with each auth strategy and check the answers and the User-Agent.
  *
@@ -144,6 +145,7 @@ const CHECK = {
   install: "install the tarball into a fresh ESM project",
   tsNodeNext: "TypeScript consumer, module NodeNext, skipLibCheck false",
   tsBundler: "TypeScript consumer, moduleResolution bundler, skipLibCheck false",
+  tsCommonJs: "TypeScript CommonJS consumer (.cts), module NodeNext, skipLibCheck false",
   runEsm: "ESM consumer imports the package and calls the fake Atlas",
   runCjs: "CommonJS consumer requires the package and calls the fake Atlas",
 } as const;
@@ -243,6 +245,7 @@ const TYPED_CONSUMER = `import {
   createAtlasInvites,
   isAtlasApiError,
   OPERATION_IDS,
+  ORG_ROLES,
   type AtlasInvites,
   type Envelope,
   type GroupInvitation,
@@ -251,7 +254,7 @@ const TYPED_CONSUMER = `import {
   type OrgRole,
   type OrgUser,
 } from "atlas-invites";
-import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+import { startFakeAtlas, type FakeAtlas, type FakeOrgInvite } from "atlas-invites/testing";
 
 const fake: FakeAtlas = await startFakeAtlas();
 const atlas: AtlasInvites = createAtlasInvites({
@@ -274,9 +277,10 @@ const configured: AtlasInvites = createAtlasInvites({
   maxResponseBytes: undefined,
 });
 
-const seeded: OrganizationInvitation = fake.invites.addOrgInvite({ roles: ["ORG_MEMBER"] });
-const orgId: string = seeded.orgId ?? "";
-const invitationId: string = seeded.id ?? "";
+const seeded: FakeOrgInvite = fake.invites.addOrgInvite({ roles: ["ORG_MEMBER"] });
+// The fake fills the ids of what it seeds, and its types say so.
+const orgId: string = seeded.orgId;
+const invitationId: string = seeded.id;
 const invite: OrganizationInvitation = await atlas.getOrgInvite({ orgId, invitationId });
 const wrapped: Envelope<OrganizationInvitation> = await atlas.getOrgInvite({
   orgId,
@@ -289,6 +293,9 @@ const updated: GroupInvitation = await atlas.updateGroupInvites({
 });
 const roles: OrgRole[] = ["ORG_OWNER", "ORG_MEMBER"];
 await atlas.updateOrgInviteById({ orgId, invitationId, body: { roles } });
+// The client only reads its input: readonly lists are taken, and an optional body field takes a
+// maybe-value under exactOptionalPropertyTypes.
+await atlas.updateOrgInviteById({ orgId, invitationId, body: { roles: ORG_ROLES, teamIds: undefined } });
 
 for await (const user of atlas.paginate("listOrgUsers", { orgId, orgMembershipStatuses: ["PENDING"] })) {
   const who: OrgUser = user;
@@ -332,8 +339,31 @@ const strictOptions = {
   noEmit: true,
 };
 
-function typeCheck(project: string, config: string, options: object): string {
-  const tsconfig = { compilerOptions: { ...strictOptions, ...options }, files: ["typed.ts"] };
+/**
+ * A CommonJS module of a TypeScript project: its imports compile to require(), which loads this
+ * ES module on Node 20.19 and later. TypeScript allows that under module NodeNext (5.8 and later);
+ * under Node16 it refuses with TS1479, as the README says.
+ */
+const TYPED_CJS_CONSUMER = `import { accessToken, createAtlasInvites, type AtlasInvites } from "atlas-invites";
+import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+
+export async function main(): Promise<string> {
+  const fake: FakeAtlas = await startFakeAtlas();
+  const atlas: AtlasInvites = createAtlasInvites({
+    auth: accessToken({ token: fake.credentials.accessToken }),
+    baseUrl: fake.url,
+  });
+  const orgId = "4888442a3354817a7320eb61";
+  const user = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+  const found = await atlas.getOrgUser({ orgId, userId: user.id });
+  await atlas.close();
+  await fake.close();
+  return found.username;
+}
+`;
+
+function typeCheck(project: string, config: string, options: object, file = "typed.ts"): string {
+  const tsconfig = { compilerOptions: { ...strictOptions, ...options }, files: [file] };
   writeFileSync(join(project, config), `${JSON.stringify(tsconfig, null, 2)}\n`);
   const ran = run(
     process.execPath,
@@ -506,6 +536,13 @@ function installedChecks(project: string): Record<string, () => string> {
         lib: ["ES2022", "DOM", "DOM.Iterable"],
         verbatimModuleSyntax: true,
       }),
+    [CHECK.tsCommonJs]: () =>
+      typeCheck(
+        project,
+        "tsconfig.cjs.json",
+        { module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"] },
+        "typed-cjs.cts",
+      ),
     [CHECK.runEsm]: () => runConsumer(project, "esm"),
     [CHECK.runCjs]: () => runConsumer(project, "cjs"),
   };
@@ -543,7 +580,7 @@ const breakages: Breakage[] = [
   },
   {
     name: "dist/src/index.d.ts declares a value of a type that does not exist",
-    mustFail: [CHECK.tsNodeNext, CHECK.tsBundler],
+    mustFail: [CHECK.tsNodeNext, CHECK.tsBundler, CHECK.tsCommonJs],
     apply(dir) {
       const file = join(dir, "dist/src/index.d.ts");
       writeFileSync(
@@ -655,6 +692,7 @@ try {
   const installed = check(results, CHECK.install, () => install(project, tarball));
   if (installed) {
     writeFileSync(join(project, "typed.ts"), TYPED_CONSUMER);
+    writeFileSync(join(project, "typed-cjs.cts"), TYPED_CJS_CONSUMER);
     if (selfTest) {
       const outcome = selfTestBroken(project);
       writeSummary(outcome);

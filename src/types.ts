@@ -76,6 +76,20 @@ export type SuccessOf<K extends OperationId> =
       : never
     : never;
 
+/**
+ * What a method takes where the spec has type T: the same fields and values, with every list also
+ * taken readonly (the client only reads what it is given, so an \`as const\` list or ORG_ROLES
+ * will do) and every optional field also taking \`undefined\`, at every depth. An undefined field
+ * is left out of the JSON the client sends, as if it were absent; that matters under
+ * exactOptionalPropertyTypes, where an optional field would otherwise refuse a maybe-value.
+ */
+export type AcceptedInput<T> = T extends
+  string | number | boolean | bigint | symbol | null | undefined
+  ? T
+  : T extends readonly (infer Item)[]
+    ? readonly AcceptedInput<Item>[]
+    : { [K in keyof T]: AcceptedInput<T[K]> | (undefined extends T[K] ? undefined : never) };
+
 /** Options every method accepts besides the operation's own parameters. */
 export interface CallOptions {
   /** Aborts the call (and any retry wait); the call then rejects with the signal's reason. */

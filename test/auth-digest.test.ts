@@ -216,7 +216,7 @@ describe("Digest over real HTTP", () => {
     const group = fake.invites.addGroupInvite();
     const atlas = connect();
     await atlas.updateGroupInvites({
-      groupId: group.groupId!,
+      groupId: group.groupId,
       envelope: true,
       pretty: true,
       body: { username: group.username!, roles: ["GROUP_OWNER"] },

@@ -997,7 +997,7 @@ describe("secrets a server echoes in an error answer", () => {
     const { clientSecret } = fake.credentials.serviceAccount;
     const invite = fake.invites.addOrgInvite({ username: `${clientSecret}@example.com` });
     const atlas = connect();
-    const got = await atlas.getOrgInvite({ orgId: invite.orgId!, invitationId: invite.id! });
+    const got = await atlas.getOrgInvite({ orgId: invite.orgId, invitationId: invite.id });
     expect(got.username).toBe(`${clientSecret}@example.com`);
   });
 

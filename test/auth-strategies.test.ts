@@ -221,9 +221,9 @@ describe("fromEnv() with a client", () => {
         onDeprecation: false,
       });
       const seeded = fake.invites.addOrgInvite();
-      expect(
-        (await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! })).id,
-      ).toBe(seeded.id);
+      expect((await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id })).id).toBe(
+        seeded.id,
+      );
       expect(fake.stats.tokenRequests).toBe(1);
       expect(inspect(atlas)).toContain(fake.credentials.serviceAccount.clientId);
       await atlas.close();
@@ -244,7 +244,7 @@ describe("fromEnv() with a client", () => {
         onDeprecation: false,
       });
       const seeded = fake.invites.addOrgInvite();
-      await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+      await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
       expect(fake.stats.exchanges).toBe(2);
       expect(fake.requests[1]!.headers.authorization).toMatch(/^Digest /);
       expect(fake.stats.tokenRequests).toBe(0);
@@ -622,7 +622,7 @@ describe("a strategy of your own", () => {
       });
       const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
       const seeded = fake.invites.addOrgInvite();
-      const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+      const ids = { orgId: seeded.orgId, invitationId: seeded.id };
       const results = await Promise.all([atlas.getOrgInvite(ids), atlas.getOrgInvite(ids)]);
       expect(results.map((r) => r.id)).toEqual([seeded.id, seeded.id]);
       await atlas.getOrgInvite(ids);
@@ -646,7 +646,7 @@ describe("a strategy of your own", () => {
       const auth = secretsManager(() => Promise.resolve(store.shift() ?? fresh));
       const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
       const seeded = fake.invites.addOrgInvite();
-      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
       expect(invite.id).toBe(seeded.id);
       expect(fake.requests.map((r) => [r.headers.authorization, r.status])).toEqual([
         [`Bearer ${stale}`, 401],
@@ -659,7 +659,7 @@ describe("a strategy of your own", () => {
       const other = createAtlasInvites({ auth: stuck, baseUrl: fake.url, onDeprecation: false });
       fake.requests.length = 0;
       const err = await other
-        .getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! })
+        .getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id })
         .catch((e: unknown) => e);
       expect(isAtlasApiError(err, 401)).toBe(true);
       expect(fake.requests).toHaveLength(1);
@@ -725,7 +725,7 @@ describe("a strategy of your own", () => {
         timeout: 500,
       });
       const seeded = fake.invites.addOrgInvite();
-      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+      const invite = await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
       expect(invite.id).toBe(seeded.id);
       expect(fake.requests.map((r) => r.status)).toEqual([429, 200]);
       expect(reads).toBe(2);
@@ -767,7 +767,7 @@ describe("close() ends calls the same way for every strategy", () => {
         secretsManager(() => Promise.resolve(token)),
       ];
       const seeded = fake.invites.addOrgInvite();
-      const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+      const ids = { orgId: seeded.orgId, invitationId: seeded.id };
       for (const auth of strategies) {
         const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
         expect((await atlas.getOrgInvite(ids)).id).toBe(seeded.id);
@@ -790,7 +790,7 @@ describe("close() ends calls the same way for every strategy", () => {
     const fake = await startFakeAtlas();
     try {
       const seeded = fake.invites.addOrgInvite();
-      const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+      const ids = { orgId: seeded.orgId, invitationId: seeded.id };
 
       // A service account whose token request is refused after close() began.
       fake.tokenEndpoint.replyNext({ status: 500, body: { error: "server_error" }, delayMs: 100 });

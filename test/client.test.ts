@@ -65,7 +65,7 @@ const someInvite = { orgId: VALID_ID, invitationId: OTHER_ID };
 describe("the invitation methods over real HTTP", () => {
   it("getOrgInvite returns the stored invitation", async () => {
     const seeded = fake.invites.addOrgInvite({ username: "ana@example.com", roles: ["ORG_OWNER"] });
-    const invite = await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+    const invite = await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
     expect(invite).toEqual(seeded);
     expect(fake.requests).toHaveLength(1);
     const sent = fake.requests[0]!;
@@ -86,8 +86,8 @@ describe("the invitation methods over real HTTP", () => {
       ],
     };
     const invite = await atlas.updateOrgInviteById({
-      orgId: seeded.orgId!,
-      invitationId: seeded.id!,
+      orgId: seeded.orgId,
+      invitationId: seeded.id,
       body,
     });
     expect(invite.roles).toEqual(["ORG_MEMBER", "ORG_BILLING_ADMIN"]);
@@ -105,12 +105,12 @@ describe("the invitation methods over real HTTP", () => {
   it("updateGroupInvites picks the invitation by username", async () => {
     const seeded = fake.invites.addGroupInvite({ username: "bo@example.com" });
     const invite = await atlas.updateGroupInvites({
-      groupId: seeded.groupId!,
+      groupId: seeded.groupId,
       body: { username: "bo@example.com", roles: ["GROUP_CLUSTER_MANAGER"] },
     });
     expect(invite.id).toBe(seeded.id);
     expect(invite.roles).toEqual(["GROUP_CLUSTER_MANAGER"]);
-    expect(fake.invites.getGroupInvite(seeded.groupId!, seeded.id!)?.roles).toEqual([
+    expect(fake.invites.getGroupInvite(seeded.groupId, seeded.id)?.roles).toEqual([
       "GROUP_CLUSTER_MANAGER",
     ]);
   });
@@ -119,7 +119,7 @@ describe("the invitation methods over real HTTP", () => {
     // Atlas picks the invitation by username; the spec leaves it optional, as Atlas publishes
     // it, and its x-client-required makes the client ask for it.
     const seeded = fake.invites.addGroupInvite({ roles: ["GROUP_READ_ONLY"] });
-    const groupId = seeded.groupId!;
+    const groupId = seeded.groupId;
     const missing = {
       path: "body.username",
       rule: "required",
@@ -148,14 +148,14 @@ describe("the invitation methods over real HTTP", () => {
       expect((err as AtlasValidationError).violations, label).toEqual([missing]);
     }
     expect(fake.requests).toHaveLength(0);
-    expect(fake.invites.getGroupInvite(groupId, seeded.id!)?.roles).toEqual(["GROUP_READ_ONLY"]);
+    expect(fake.invites.getGroupInvite(groupId, seeded.id)?.roles).toEqual(["GROUP_READ_ONLY"]);
   });
 
   it("updateGroupInviteById accepts project roles Atlas may add later", async () => {
     const seeded = fake.invites.addGroupInvite();
     const invite = await atlas.updateGroupInviteById({
-      groupId: seeded.groupId!,
-      invitationId: seeded.id!,
+      groupId: seeded.groupId,
+      invitationId: seeded.id,
       body: { roles: ["GROUP_SOMETHING_NEW"] },
     });
     expect(invite.roles).toEqual(["GROUP_SOMETHING_NEW"]);
@@ -164,7 +164,7 @@ describe("the invitation methods over real HTTP", () => {
   it("passes query parameters and returns the envelope when asked", async () => {
     const seeded = fake.invites.addGroupInvite();
     const wrapped = await atlas.updateGroupInvites({
-      groupId: seeded.groupId!,
+      groupId: seeded.groupId,
       envelope: true,
       pretty: true,
       body: { username: seeded.username!, roles: ["GROUP_OWNER"] },
@@ -234,6 +234,30 @@ describe("the Cloud Users methods, on the wire", () => {
         groupRoleAssignments: [{ groupId: VALID_ID, groupRoles: ["GROUP_READ_ONLY"] }],
       },
     });
+  });
+
+  it("take frozen lists and leave undefined fields out of what they send", async () => {
+    // README: every list may be readonly, and an optional body field also takes undefined.
+    const fetch = stubFetch(() => json(200, USER));
+    const client = stubbed(fetch);
+    const statuses = Object.freeze(["PENDING", "INVITATION_EXPIRED"] as const);
+    await client.listOrgUsers({ orgId: VALID_ID, orgMembershipStatuses: statuses });
+    await client.updateOrgUser({
+      orgId: VALID_ID,
+      userId: OTHER_ID,
+      body: {
+        roles: {
+          orgRoles: Object.freeze(["ORG_MEMBER"] as const),
+          groupRoleAssignments: undefined,
+        },
+        teamIds: undefined,
+      },
+    });
+    const [list, update] = fetch.calls;
+    expect(list!.url.search).toBe(
+      "?orgMembershipStatuses=PENDING&orgMembershipStatuses=INVITATION_EXPIRED",
+    );
+    expect(update!.body).toBe('{"roles":{"orgRoles":["ORG_MEMBER"]}}');
   });
 
   it("paginate reads page after page until a short page", async () => {
@@ -607,7 +631,7 @@ describe("middleware", () => {
       onDeprecation: false,
     });
     const seeded = fake.invites.addOrgInvite();
-    await client.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
     expect(fake.requests[0]!.headers["user-agent"]).toBe(
       `my-app/1.2 atlas-invites/${PACKAGE_VERSION} (node ${process.versions.node})`,
     );
@@ -640,9 +664,9 @@ describe("middleware", () => {
 
   it("exposes the last rate-limit headers", async () => {
     const seeded = fake.invites.addOrgInvite();
-    await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+    await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
     const first = atlas.rateLimit;
-    await atlas.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+    await atlas.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
     expect(first?.limit).toBe(100);
     expect(atlas.rateLimit?.remaining).toBe(first!.remaining - 1);
   });
@@ -697,7 +721,7 @@ describe("middleware", () => {
       },
     });
     const seeded = fake.invites.addOrgInvite();
-    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
     await client.getOrgInvite(ids);
     await client.getOrgInvite(ids);
     await other.getOrgInvite(ids);
@@ -722,7 +746,7 @@ describe("middleware", () => {
       baseUrl: fake.url,
     });
     const seeded = fake.invites.addOrgInvite();
-    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
     const warnings = () => warn.mock.calls.map((c) => String(c[0]));
     await client.getOrgInvite(ids);
     expect(warnings()).toEqual([SPEC_WARNING]);
@@ -769,8 +793,8 @@ describe("middleware", () => {
     const seeded = fake.invites.addGroupInvite();
     const update = (client: AtlasInvites) =>
       client.updateGroupInviteById({
-        groupId: seeded.groupId!,
-        invitationId: seeded.id!,
+        groupId: seeded.groupId,
+        invitationId: seeded.id,
         body: {},
       });
     for (const client of [...clients, ...clients]) await update(client);
@@ -784,7 +808,7 @@ describe("middleware", () => {
     const moved = fake.inject({
       kind: "status",
       status: 200,
-      body: fake.invites.getGroupInvite(seeded.groupId!, seeded.id!),
+      body: fake.invites.getGroupInvite(seeded.groupId, seeded.id),
       headers: { Sunset: EARLIER_SUNSET },
       operationId: "updateGroupInviteById",
       times: 4,
@@ -874,7 +898,7 @@ describe("middleware", () => {
   it("answers path-based calls with the version header through atlas.client", async () => {
     const seeded = fake.invites.addOrgInvite();
     const { data, response } = await atlas.client.GET(ORG_INVITE, {
-      params: { path: { orgId: seeded.orgId!, invitationId: seeded.id! } },
+      params: { path: { orgId: seeded.orgId, invitationId: seeded.id } },
     });
     expect(response.status).toBe(200);
     expect(data?.id).toBe(seeded.id);
@@ -900,7 +924,7 @@ describe("middleware", () => {
       },
     });
     const seeded = fake.invites.addOrgInvite();
-    await client.getOrgInvite({ orgId: seeded.orgId!, invitationId: seeded.id! });
+    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
     await rejection(client.getOrgInvite(someInvite));
     expect(seen).toEqual([`GET ${ORG_INVITE}`, "answer 200", `GET ${ORG_INVITE}`, "answer 404"]);
     expect(fake.requests.map((r) => r.headers["x-request-id"])).toEqual(["req-42", "req-42"]);
@@ -925,7 +949,7 @@ describe("middleware", () => {
     };
     client.client.use(watcher);
     const seeded = fake.invites.addOrgInvite();
-    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
     await client.getOrgInvite(ids);
     fake.tokenEndpoint.revokeAll();
     seen.length = 0;

@@ -186,7 +186,7 @@ describe("npm run example with credentials in the environment", () => {
         MONGODB_ATLAS_BASE_URL: fake.url,
         ATLAS_ORG_ID: orgId,
         ATLAS_ORG_USER_ID: user.id,
-        ATLAS_ORG_INVITATION_ID: invite.id!,
+        ATLAS_ORG_INVITATION_ID: invite.id,
       });
       expect(run.stderr).not.toMatch(/Error/);
       expect(run.status).toBe(0);

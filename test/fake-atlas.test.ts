@@ -960,7 +960,7 @@ describe("the Cloud Users API", () => {
   it("keeps invitations and users apart", async () => {
     const invite = fake.invites.addOrgInvite({ orgId: ORG, username: "ana@example.com" });
     expect(fake.users.listOrgUsers(ORG)).toEqual([]);
-    const err = await atlas.getOrgUser({ orgId: ORG, userId: invite.id! }).catch((e: unknown) => e);
+    const err = await atlas.getOrgUser({ orgId: ORG, userId: invite.id }).catch((e: unknown) => e);
     expect(isAtlasApiError(err, 404)).toBe(true);
     const page = await atlas.listOrgUsers({ orgId: ORG, username: "ana@example.com" });
     expect(page.results).toEqual([]);
@@ -998,7 +998,7 @@ describe("the invitation operations", () => {
     try {
       const invite = await atlas.updateOrgInviteById({
         orgId: ORG,
-        invitationId: seeded.id!,
+        invitationId: seeded.id,
         body: {
           groupRoleAssignments: [
             { groupId: GROUP, roles: ["GROUP_OWNER"] },
@@ -1015,11 +1015,51 @@ describe("the invitation operations", () => {
         { groupId: other, groupRole: "GROUP_OWNER" },
         { groupId: GROUP, groupRole: "GROUP_READ_ONLY" },
       ]);
-      expect(fake.invites.getOrgInvite(ORG, seeded.id!)?.groupRoleAssignments).toEqual(
+      expect(fake.invites.getOrgInvite(ORG, seeded.id)?.groupRoleAssignments).toEqual(
         invite.groupRoleAssignments,
       );
     } finally {
       await atlas.close();
+    }
+  });
+});
+
+describe("seeding invitations", () => {
+  it("gives fresh ids where the seed names them undefined, and answers for them", async () => {
+    // A seed built from optional values (`{ orgId: options.orgId }`) names the ids undefined.
+    const seed: { orgId?: string; id?: string; groupId?: string } = {
+      orgId: undefined,
+      id: undefined,
+      groupId: undefined,
+    };
+    const fake = await startFakeAtlas();
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    try {
+      const org = fake.invites.addOrgInvite(seed);
+      expect(org.orgId).toMatch(/^[a-f0-9]{24}$/);
+      expect(org.id).toMatch(/^[a-f0-9]{24}$/);
+      expect(org.links?.[0]?.href).toBe(
+        `${fake.url}/api/atlas/v2/orgs/${org.orgId}/invites/${org.id}`,
+      );
+      expect(await atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id })).toEqual(org);
+
+      const group = fake.invites.addGroupInvite(seed);
+      expect(group.groupId).toMatch(/^[a-f0-9]{24}$/);
+      expect(group.id).toMatch(/^[a-f0-9]{24}$/);
+      expect(fake.invites.getGroupInvite(group.groupId, group.id)).toEqual(group);
+      const updated = await atlas.updateGroupInviteById({
+        groupId: group.groupId,
+        invitationId: group.id,
+        body: { roles: ["GROUP_OWNER"] },
+      });
+      expect([updated.id, updated.roles]).toEqual([group.id, ["GROUP_OWNER"]]);
+    } finally {
+      await atlas.close();
+      await fake.close();
     }
   });
 });
@@ -1046,7 +1086,7 @@ describe("updateGroupInvites without username", () => {
       expect(res.status).toBe(404);
       expect(res.body).toEqual(unknown.body);
     }
-    expect(fake.invites.getGroupInvite(GROUP, seeded.id!)?.roles).toEqual(["GROUP_READ_ONLY"]);
+    expect(fake.invites.getGroupInvite(GROUP, seeded.id)?.roles).toEqual(["GROUP_READ_ONLY"]);
   });
 });
 

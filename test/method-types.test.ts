@@ -62,6 +62,50 @@ export const either: OrganizationInvitation | Envelope<OrganizationInvitation> =
   await atlas.getOrgInvite({ orgId, invitationId, envelope: maybeTrue });
 `;
 
+/**
+ * Calls that must compile: the client only reads what it is given, so readonly arrays (an
+ * \`as const\` list, ORG_ROLES) are taken wherever a list is, and an optional body field takes a
+ * maybe-value, as an optional query parameter does (JSON leaves an undefined field out).
+ */
+const ACCEPTED_INPUTS = `${PRELUDE}
+import { KNOWN_PROJECT_ROLES, ORG_ROLES } from "atlas-invites";
+declare const maybeTeams: string[] | undefined;
+const pending = ["PENDING", "INVITATION_EXPIRED"] as const;
+await atlas.listOrgUsers({ orgId, orgMembershipStatuses: pending });
+for await (const user of atlas.paginate("listGroupUsers", {
+  groupId,
+  orgMembershipStatuses: pending,
+})) {
+  void user;
+}
+await atlas.updateOrgUser({
+  orgId,
+  userId,
+  body: {
+    roles: {
+      orgRoles: ORG_ROLES,
+      groupRoleAssignments: [{ groupId, groupRoles: KNOWN_PROJECT_ROLES }],
+    },
+    teamIds: maybeTeams,
+  },
+});
+await atlas.updateOrgUser({
+  orgId,
+  userId,
+  body: { roles: { orgRoles: ["ORG_MEMBER"] as const, groupRoleAssignments: undefined } },
+});
+await atlas.updateOrgInviteById({
+  orgId,
+  invitationId,
+  body: { roles: undefined, groupRoleAssignments: [{ groupId, roles: ["GROUP_OWNER"] as const }] },
+});
+await atlas.updateGroupInvites({
+  groupId,
+  body: { username: "ana@example.com", roles: KNOWN_PROJECT_ROLES },
+});
+await atlas.addGroupUserRole({ groupId, userId, body: { groupRole: KNOWN_PROJECT_ROLES[0] } });
+`;
+
 /** One misuse per file, each with what its single error must say. */
 const REFUSED: Record<string, { code: string; error: RegExp }> = {
   "path-undefined.ts": {
@@ -88,6 +132,15 @@ const REFUSED: Record<string, { code: string; error: RegExp }> = {
 });`,
     error: /is not assignable to type 'Envelope</,
   },
+  "body-required-undefined.ts": {
+    code: "await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: undefined } } });",
+    error: /Type 'undefined' is not assignable to type 'readonly \("ORG_OWNER"/,
+  },
+  "body-readonly-wrong-role.ts": {
+    code: `const roles = ["ORG_ADMIN"] as const;
+await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } });`,
+    error: /'"ORG_ADMIN"' is not assignable to type '"ORG_OWNER" \| /,
+  },
   "paginate-envelope.ts": {
     code: 'void atlas.paginate("listOrgUsers", { orgId, envelope: true });',
     error: /'envelope' does not exist in type/,
@@ -109,6 +162,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(ROOT, ".tmp", "method-types-"));
   await writeConsumerTsconfig(dir);
   await writeFile(file("accepted.ts"), ACCEPTED);
+  await writeFile(file("accepted-inputs.ts"), ACCEPTED_INPUTS);
   await writeFile(file("mentions.ts"), MENTIONS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
   for (const [name, { code }] of Object.entries(REFUSED)) {
@@ -148,6 +202,10 @@ afterAll(async () => {
 describe("method inputs under exactOptionalPropertyTypes", () => {
   it("take undefined for optional query parameters and for envelope", () => {
     expect(result.errors.get("accepted.ts") ?? []).toEqual([]);
+  });
+
+  it("take readonly arrays, and undefined for optional body fields", () => {
+    expect(result.errors.get("accepted-inputs.ts") ?? []).toEqual([]);
   });
 
   it.each(Object.entries(REFUSED))("refuse %s with one error naming the problem", (name, c) => {

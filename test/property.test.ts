@@ -451,8 +451,8 @@ describe("over real HTTP against the fake Atlas", () => {
         fake.requests.length = 0;
         const seeded = fake.invites.addOrgInvite();
         const result = await atlas.updateOrgInviteById({
-          orgId: seeded.orgId!,
-          invitationId: seeded.id!,
+          orgId: seeded.orgId,
+          invitationId: seeded.id,
           body,
         });
         expect(fake.requests).toHaveLength(1);

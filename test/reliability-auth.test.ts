@@ -40,7 +40,7 @@ describe("the 401 re-send is not a retry", () => {
       onRetry: (info) => retries.push(info),
     });
     const s = fake.invites.addOrgInvite();
-    const ids = { orgId: s.orgId!, invitationId: s.id! };
+    const ids = { orgId: s.orgId, invitationId: s.id };
     await atlas.getOrgInvite(ids);
     const first = `Bearer ${fake.tokenEndpoint.issued.at(-1)}`;
     const tokenRequests = fake.stats.tokenRequests;
@@ -89,7 +89,7 @@ describe("the 401 re-send is not a retry", () => {
     });
     injected.push(always401);
     fake.requests.length = 0;
-    const err = await rejection(atlas.getOrgInvite({ orgId: s.orgId!, invitationId: s.id! }));
+    const err = await rejection(atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id }));
     expect(err).toBeInstanceOf(AtlasApiError);
     expect((err as AtlasApiError).status).toBe(401);
     // One call, one re-send after a fresh token; 401 is never retried by the retry policy.
@@ -109,7 +109,7 @@ describe("a 401 for a missing role is neither re-sent nor retried", () => {
       retry: { maxRetries: 3, baseDelayMs: 1 },
     });
     const s = fake.invites.addOrgInvite();
-    const ids = { orgId: s.orgId!, invitationId: s.id! };
+    const ids = { orgId: s.orgId, invitationId: s.id };
     await atlas.getOrgInvite(ids);
     const challenges = fake.stats.challenges;
     const role = fake.inject({

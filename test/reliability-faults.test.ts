@@ -46,7 +46,7 @@ function client(options: Partial<AtlasInvitesOptions> = {}): AtlasInvites {
 
 function seededOrgInvite() {
   const seeded = fake.invites.addOrgInvite();
-  return { orgId: seeded.orgId!, invitationId: seeded.id! };
+  return { orgId: seeded.orgId, invitationId: seeded.id };
 }
 
 async function released(handle: InjectedFault): Promise<void> {
@@ -346,8 +346,8 @@ describe("retries", () => {
       groupRoleAssignments: [{ groupId: "32b6e34b3d91647abb20e7b8", roles: ["GROUP_OWNER"] }],
     };
     const result = await atlas.updateOrgInviteById({
-      orgId: seeded.orgId!,
-      invitationId: seeded.id!,
+      orgId: seeded.orgId,
+      invitationId: seeded.id,
       body,
     });
     expect(result.roles).toEqual(body.roles);
@@ -394,7 +394,7 @@ describe("retries", () => {
     await atlas.getOrgInvite(seededOrgInvite());
     const group = fake.invites.addGroupInvite();
     const err = await rejection(
-      atlas.updateGroupInviteById({ groupId: group.groupId!, invitationId: group.id!, body: {} }),
+      atlas.updateGroupInviteById({ groupId: group.groupId, invitationId: group.id, body: {} }),
     );
     expect((err as AtlasApiError).status).toBe(500);
     expect(fault.hits).toBe(1);

@@ -136,8 +136,8 @@ describe("odd bodies, in detail", () => {
     });
     const s = fake.invites.addOrgInvite({ username: "big@example.com" });
     const invite = (await roomy.getOrgInvite({
-      orgId: s.orgId!,
-      invitationId: s.id!,
+      orgId: s.orgId,
+      invitationId: s.id,
     })) as unknown as Record<string, unknown>;
     expect(invite.username).toBe("big@example.com");
     expect(invite.id).toBe(s.id);
@@ -173,7 +173,7 @@ describe("odd bodies, in detail", () => {
   it("unknown fields Atlas may add are kept, not dropped", async () => {
     inject({ kind: "extraFields" });
     const s = fake.invites.addOrgInvite();
-    const invite = await atlas.getOrgInvite({ orgId: s.orgId!, invitationId: s.id! });
+    const invite = await atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
     expect(invite).toEqual({ ...s, ...DEFAULT_EXTRA_FIELDS });
   });
 
@@ -181,8 +181,8 @@ describe("odd bodies, in detail", () => {
     inject({ kind: "extraFields", fields: { traceId: "abc", content2: [1] } });
     const s = fake.invites.addGroupInvite();
     const wrapped = await atlas.updateGroupInviteById({
-      groupId: s.groupId!,
-      invitationId: s.id!,
+      groupId: s.groupId,
+      invitationId: s.id,
       body: { roles: ["GROUP_OWNER"] },
       envelope: true,
     });

@@ -11,6 +11,7 @@ import {
   fromEnv,
   isAtlasApiError,
   serviceAccount,
+  type AcceptedInput,
   type AtlasAuthError,
   type AtlasError,
   type AddOrRemoveGroupRole,
@@ -41,6 +42,7 @@ import {
   type ProjectRole,
   type SuccessOf,
 } from "../src/index.js";
+import type { FakeInviteStore } from "../src/testing/index.js";
 
 declare const atlas: AtlasInvites;
 const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
@@ -126,18 +128,38 @@ describe("roles", () => {
 });
 
 describe("request bodies", () => {
-  it("are the request schemas of the spec", () => {
-    expectTypeOf<
-      InputOf<"updateOrgInviteById">["body"]
-    >().toEqualTypeOf<OrganizationInvitationUpdateRequest>();
+  it("are the request schemas of the spec, lists also taken readonly", () => {
+    expectTypeOf<InputOf<"updateOrgInviteById">["body"]>().toEqualTypeOf<
+      AcceptedInput<OrganizationInvitationUpdateRequest>
+    >();
     // updateGroupInvites' body is the schema with username required (its x-client-required).
     expectTypeOf<InputOf<"updateGroupInvites">["body"]>().toEqualTypeOf<
-      GroupInvitationRequest & { username: string }
+      AcceptedInput<GroupInvitationRequest> & { username: string }
     >();
-    expectTypeOf<
-      InputOf<"updateGroupInviteById">["body"]
-    >().toEqualTypeOf<GroupInvitationUpdateRequest>();
+    expectTypeOf<InputOf<"updateGroupInviteById">["body"]>().toEqualTypeOf<
+      AcceptedInput<GroupInvitationUpdateRequest>
+    >();
     expectTypeOf<InputOf<"getOrgInvite">>().not.toHaveProperty("body");
+    // A value typed with the schema's own name is taken as it is.
+    expectTypeOf<OrganizationInvitationUpdateRequest>().toMatchTypeOf<
+      InputOf<"updateOrgInviteById">["body"]
+    >();
+    expectTypeOf<GroupInvitationUpdateRequest>().toMatchTypeOf<
+      InputOf<"updateGroupInviteById">["body"]
+    >();
+    // The same fields, each list readonly.
+    expectTypeOf<AcceptedInput<OrganizationInvitationUpdateRequest>>().toEqualTypeOf<{
+      groupRoleAssignments?: readonly {
+        groupId?: string;
+        roles?: readonly ProjectRole[];
+      }[];
+      roles?: readonly OrgRole[];
+      teamIds?: readonly string[];
+    }>();
+    const roles = ["ORG_MEMBER", "ORG_READ_ONLY"] as const;
+    void atlas.updateOrgInviteById({ ...org, body: { roles } });
+    // @ts-expect-error a readonly list is still checked item by item
+    void atlas.updateOrgInviteById({ ...org, body: { roles: ["ORG_ADMIN"] as const } });
   });
 
   it("refuse read-only response fields", () => {
@@ -209,9 +231,17 @@ describe("request bodies", () => {
 
 describe("the Cloud Users API", () => {
   it("takes its own bodies", () => {
-    expectTypeOf<InputOf<"updateOrgUser">["body"]>().toEqualTypeOf<OrgUserUpdateRequest>();
-    expectTypeOf<InputOf<"addGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
-    expectTypeOf<InputOf<"removeGroupUserRole">["body"]>().toEqualTypeOf<AddOrRemoveGroupRole>();
+    expectTypeOf<InputOf<"updateOrgUser">["body"]>().toEqualTypeOf<
+      AcceptedInput<OrgUserUpdateRequest>
+    >();
+    expectTypeOf<InputOf<"addGroupUserRole">["body"]>().toEqualTypeOf<
+      AcceptedInput<AddOrRemoveGroupRole>
+    >();
+    expectTypeOf<InputOf<"removeGroupUserRole">["body"]>().toEqualTypeOf<
+      AcceptedInput<AddOrRemoveGroupRole>
+    >();
+    expectTypeOf<OrgUserUpdateRequest>().toMatchTypeOf<InputOf<"updateOrgUser">["body"]>();
+    expectTypeOf<AddOrRemoveGroupRole>().toMatchTypeOf<InputOf<"addGroupUserRole">["body"]>();
     void atlas.updateOrgUser({
       ...user,
       body: {
@@ -437,5 +467,26 @@ describe("options", () => {
       start: () => ({}),
     };
     void noAuthorize;
+  });
+});
+
+describe("the fake Atlas's seeded invitations", () => {
+  it("carry the ids a call needs, without a non-null assertion", () => {
+    const invites = {} as FakeInviteStore;
+    const org = invites.addOrgInvite();
+    expectTypeOf(org.id).toEqualTypeOf<string>();
+    expectTypeOf(org.orgId).toEqualTypeOf<string>();
+    void atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id });
+    const group = invites.addGroupInvite();
+    expectTypeOf(group.id).toEqualTypeOf<string>();
+    expectTypeOf(group.groupId).toEqualTypeOf<string>();
+    void atlas.updateGroupInviteById({ groupId: group.groupId, invitationId: group.id, body: {} });
+    expectTypeOf(invites.getOrgInvite(org.orgId, org.id)).toEqualTypeOf<typeof org | undefined>();
+    expectTypeOf(invites.getGroupInvite(group.groupId, group.id)).toEqualTypeOf<
+      typeof group | undefined
+    >();
+    // Still what getOrgInvite and updateGroupInviteById answer, so tests can compare the two.
+    expectTypeOf(org).toMatchTypeOf<OrganizationInvitation>();
+    expectTypeOf(group).toMatchTypeOf<GroupInvitation>();
   });
 });

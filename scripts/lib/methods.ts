@@ -96,6 +96,8 @@ interface Parameter {
   name: string;
   in: "path" | "query";
   required: boolean;
+  /** True when the parameter is a list (`type: array`), which the method also takes readonly. */
+  array: boolean;
   description: string;
 }
 
@@ -120,6 +122,7 @@ function operationDocs(doc: OpenApiDocument): Map<string, OperationDocs> {
         name: p.name as string,
         in: p.in as "path" | "query",
         required: p.required === true,
+        array: resolveRef<JsonObject>(doc, p.schema ?? {}).type === "array",
         description: typeof p.description === "string" ? p.description : "",
       }));
     const body = op.requestBody ? resolveRef<JsonObject>(doc, op.requestBody) : null;
@@ -151,19 +154,23 @@ function methodDoc(op: OperationEntry, docs: OperationDocs): string[] {
   return jsdoc(blocks, "  ");
 }
 
-/** `operations["id"]["parameters"]["path"]["name"]`, or the query's, for a property's type. */
+/**
+ * `operations["id"]["parameters"]["path"]["name"]`, or the query's, for a property's type; a
+ * list goes through AcceptedInput, so a readonly list is taken too. Scalars stay as they are,
+ * so that a compiler error names their plain type (`string`).
+ */
 function parameterType(operationId: string, p: Parameter): string {
   const where = `operations[${JSON.stringify(operationId)}]["parameters"]`;
-  return p.in === "path"
-    ? `${where}["path"][${JSON.stringify(p.name)}]`
-    : `NonNullable<${where}["query"]>[${JSON.stringify(p.name)}]`;
+  if (p.in === "path") return `${where}["path"][${JSON.stringify(p.name)}]`;
+  const type = `NonNullable<${where}["query"]>[${JSON.stringify(p.name)}]`;
+  return p.array ? `AcceptedInput<${type}>` : type;
 }
 
 export function buildMethods(doc: OpenApiDocument, header: string, typesSource: string): string {
   const names = friendlyNames(typesSource);
   const docs = operationDocs(doc);
   const ops = collectOperations(doc);
-  const imported = new Set<string>(["CallOptions", "Envelope"]);
+  const imported = new Set<string>(["AcceptedInput", "CallOptions", "Envelope"]);
   /** The friendly alias of a schema, recorded for the import, or null when it has none. */
   const named = (schema: string | null): string | null => {
     const alias = schema === null ? undefined : names.get(schema);
@@ -203,7 +210,10 @@ export function buildMethods(doc: OpenApiDocument, header: string, typesSource: 
       // (updateGroupInvites' username, by which Atlas picks the invitation). Only the method's
       // input requires them; the schema type and calls on `atlas.client` keep the spec's type.
       const required = op.clientRequired.map((f) => JSON.stringify(f)).join(" | ");
-      const type = required === "" ? base : `${base} & Required<Pick<${base}, ${required}>>`;
+      // AcceptedInput: readonly lists and undefined optional fields, which the client takes too.
+      const accepted = `AcceptedInput<${base}>`;
+      const type =
+        required === "" ? accepted : `${accepted} & Required<Pick<${base}, ${required}>>`;
       lines.push(...jsdoc(paragraphs(words.bodyDescription), "  "));
       lines.push(op.body === "required" ? `  body: ${type};` : `  body?: ${type} | undefined;`);
     }

@@ -4,7 +4,6 @@
  * body, or the error answer for a request the stores cannot satisfy (an unknown id, a conflict).
  */
 import type {
-  GroupInvitation,
   GroupInvitationRequest,
   GroupInvitationUpdateRequest,
   OrganizationInvitation,
@@ -15,7 +14,7 @@ import type {
 import type { OperationId } from "../operations.js";
 import { missingAttribute, unobserved, type ErrorAnswer } from "./answers.js";
 import { LEGACY_LIST_VERSION } from "./negotiation.js";
-import type { FakeInvites } from "./store.js";
+import type { FakeGroupInvite, FakeInvites, FakeOrgInvite } from "./store.js";
 import { appUserView, groupUserView, orgUserView, type StoredUser } from "./user-views.js";
 import type { FakeUsers } from "./users.js";
 
@@ -167,10 +166,10 @@ function changeRole(user: StoredUser, groupId: string, role: string, add: boolea
 
 function updateGroupInvite(
   ctx: HandlerContext,
-  found: GroupInvitation,
+  found: FakeGroupInvite,
   change: GroupInvitationUpdateRequest,
-): GroupInvitation {
-  const next: GroupInvitation = { ...found };
+): FakeGroupInvite {
+  const next: FakeGroupInvite = { ...found };
   if (change.roles) next.roles = change.roles;
   ctx.invites.putGroupInvite(next);
   return next;
@@ -208,7 +207,7 @@ export function perform(call: Call, ctx: HandlerContext): Outcome {
       const found = invites.getOrgInvite(params.orgId!, params.invitationId!);
       if (!found) return noInvite();
       const change = body as OrganizationInvitationUpdateRequest;
-      const next: OrganizationInvitation = {
+      const next: FakeOrgInvite = {
         ...found,
         ...(change.roles && { roles: change.roles }),
         ...(change.teamIds && { teamIds: change.teamIds }),

@@ -6,7 +6,13 @@
  */
 export { startFakeAtlas, DEFAULT_MAX_REQUEST_BYTES } from "./fake-atlas.js";
 export type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas-types.js";
-export type { FakeInviteStore, GroupInviteSeed, OrgInviteSeed } from "./store.js";
+export type {
+  FakeGroupInvite,
+  FakeInviteStore,
+  FakeOrgInvite,
+  GroupInviteSeed,
+  OrgInviteSeed,
+} from "./store.js";
 export type { ActiveProfileSeed, GroupUserSeed, OrgUserSeed, PendingSeed } from "./user-seeds.js";
 export type { FakeUserStore } from "./users.js";
 export type { FakeCredential, FakeRoles, LacksRole, RoleDenial } from "./roles.js";

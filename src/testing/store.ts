@@ -26,6 +26,16 @@ function stamp(): { createdAt: string; expiresAt: string } {
 export type OrgInviteSeed = Partial<OrganizationInvitation> & { orgId?: string };
 /** A project invitation to store; every field you leave out gets a default. */
 export type GroupInviteSeed = Partial<GroupInvitation> & { groupId?: string };
+/**
+ * An organization invitation as the fake stores it: what getOrgInvite answers, with the ids a
+ * call needs (`orgId`, `id`) always set, since the fake files the invitation under them.
+ */
+export type FakeOrgInvite = OrganizationInvitation & {
+  readonly orgId: string;
+  readonly id: string;
+};
+/** A project invitation as the fake stores it, with `groupId` and `id` always set. */
+export type FakeGroupInvite = GroupInvitation & { readonly groupId: string; readonly id: string };
 
 /** What `fake.invites` offers a test: seeding and reading the stored invitations. */
 export interface FakeInviteStore {
@@ -38,27 +48,27 @@ export interface FakeInviteStore {
    * const invite = fake.invites.addOrgInvite({ username: "ana@example.com", roles: ["ORG_MEMBER"] });
    * console.log(invite.id, invite.orgId); // fresh ids, since the seed names none
    */
-  addOrgInvite(seed?: OrgInviteSeed): OrganizationInvitation;
+  addOrgInvite(seed?: OrgInviteSeed): FakeOrgInvite;
   /** Stores a project invitation, filling every field you leave out. */
-  addGroupInvite(seed?: GroupInviteSeed): GroupInvitation;
+  addGroupInvite(seed?: GroupInviteSeed): FakeGroupInvite;
   /** The stored organization invitation, or undefined. */
-  getOrgInvite(orgId: string, invitationId: string): OrganizationInvitation | undefined;
+  getOrgInvite(orgId: string, invitationId: string): FakeOrgInvite | undefined;
   /** The stored project invitation, or undefined. */
-  getGroupInvite(groupId: string, invitationId: string): GroupInvitation | undefined;
+  getGroupInvite(groupId: string, invitationId: string): FakeGroupInvite | undefined;
   /** Forgets every invitation. */
   clear(): void;
 }
 
 export class FakeInvites implements FakeInviteStore {
-  readonly #org = new Map<string, OrganizationInvitation>();
-  readonly #group = new Map<string, GroupInvitation>();
+  readonly #org = new Map<string, FakeOrgInvite>();
+  readonly #group = new Map<string, FakeGroupInvite>();
 
   constructor(private readonly baseUrl: () => string) {}
 
-  addOrgInvite(seed: OrgInviteSeed = {}): OrganizationInvitation {
+  addOrgInvite(seed: OrgInviteSeed = {}): FakeOrgInvite {
     const orgId = seed.orgId ?? newId();
     const id = seed.id ?? newId();
-    const invite: OrganizationInvitation = {
+    const defaults: FakeOrgInvite = {
       ...stamp(),
       groupRoleAssignments: [],
       id,
@@ -69,16 +79,18 @@ export class FakeInvites implements FakeInviteStore {
       roles: ["ORG_MEMBER"],
       teamIds: [],
       username: "invitee@example.com",
-      ...seed,
     };
+    // The ids the invitation is filed under win over a seed that names them undefined; a key
+    // keeps its place in the object, so the answer's field order stays the same.
+    const invite: FakeOrgInvite = { ...defaults, ...seed, orgId, id };
     this.#org.set(`${orgId}/${id}`, invite);
     return structuredClone(invite);
   }
 
-  addGroupInvite(seed: GroupInviteSeed = {}): GroupInvitation {
+  addGroupInvite(seed: GroupInviteSeed = {}): FakeGroupInvite {
     const groupId = seed.groupId ?? newId();
     const id = seed.id ?? newId();
-    const invite: GroupInvitation = {
+    const defaults: FakeGroupInvite = {
       ...stamp(),
       groupId,
       groupName: "analytics",
@@ -89,18 +101,18 @@ export class FakeInvites implements FakeInviteStore {
       ],
       roles: ["GROUP_READ_ONLY"],
       username: "invitee@example.com",
-      ...seed,
     };
+    const invite: FakeGroupInvite = { ...defaults, ...seed, groupId, id };
     this.#group.set(`${groupId}/${id}`, invite);
     return structuredClone(invite);
   }
 
-  getOrgInvite(orgId: string, id: string): OrganizationInvitation | undefined {
+  getOrgInvite(orgId: string, id: string): FakeOrgInvite | undefined {
     const found = this.#org.get(`${orgId}/${id}`);
     return found && structuredClone(found);
   }
 
-  getGroupInvite(groupId: string, id: string): GroupInvitation | undefined {
+  getGroupInvite(groupId: string, id: string): FakeGroupInvite | undefined {
     const found = this.#group.get(`${groupId}/${id}`);
     return found && structuredClone(found);
   }
@@ -112,7 +124,7 @@ export class FakeInvites implements FakeInviteStore {
 
   // The fake's handlers (not part of FakeInviteStore).
 
-  findGroupInviteByUsername(groupId: string, username: string): GroupInvitation | undefined {
+  findGroupInviteByUsername(groupId: string, username: string): FakeGroupInvite | undefined {
     for (const invite of this.#group.values()) {
       if (invite.groupId === groupId && invite.username === username) {
         return structuredClone(invite);
@@ -121,11 +133,11 @@ export class FakeInvites implements FakeInviteStore {
     return undefined;
   }
 
-  putOrgInvite(invite: OrganizationInvitation): void {
+  putOrgInvite(invite: FakeOrgInvite): void {
     this.#org.set(`${invite.orgId}/${invite.id}`, structuredClone(invite));
   }
 
-  putGroupInvite(invite: GroupInvitation): void {
+  putGroupInvite(invite: FakeGroupInvite): void {
     this.#group.set(`${invite.groupId}/${invite.id}`, structuredClone(invite));
   }
 }

@@ -56,13 +56,13 @@ export function callOf(
   switch (id) {
     case "getOrgInvite": {
       const s = fake.invites.addOrgInvite();
-      return atlas.getOrgInvite({ orgId: s.orgId!, invitationId: s.id!, ...extra });
+      return atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id, ...extra });
     }
     case "updateOrgInviteById": {
       const s = fake.invites.addOrgInvite();
       return atlas.updateOrgInviteById({
-        orgId: s.orgId!,
-        invitationId: s.id!,
+        orgId: s.orgId,
+        invitationId: s.id,
         body: { roles: ["ORG_OWNER"] },
         ...extra,
       });
@@ -70,7 +70,7 @@ export function callOf(
     case "updateGroupInvites": {
       const s = fake.invites.addGroupInvite({ username: "ana@example.com" });
       return atlas.updateGroupInvites({
-        groupId: s.groupId!,
+        groupId: s.groupId,
         body: { username: "ana@example.com", roles: ["GROUP_OWNER"] },
         ...extra,
       });
@@ -78,8 +78,8 @@ export function callOf(
     case "updateGroupInviteById": {
       const s = fake.invites.addGroupInvite();
       return atlas.updateGroupInviteById({
-        groupId: s.groupId!,
-        invitationId: s.id!,
+        groupId: s.groupId,
+        invitationId: s.id,
         body: { roles: ["GROUP_READ_ONLY"] },
         ...extra,
       });
