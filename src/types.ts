@@ -78,8 +78,8 @@ export type SuccessOf<K extends OperationId> =
 
 /**
  * What a method takes where the spec has type T: the same fields and values, with every list also
- * taken readonly (the client only reads what it is given, so an \`as const\` list or ORG_ROLES
- * will do) and every optional field also taking \`undefined\`, at every depth. An undefined field
+ * taken readonly (the client only reads what it is given, so an `as const` list or ORG_ROLES
+ * will do) and every optional field also taking `undefined`, at every depth. An undefined field
  * is left out of the JSON the client sends, as if it were absent; that matters under
  * exactOptionalPropertyTypes, where an optional field would otherwise refuse a maybe-value.
  */
