@@ -9,7 +9,7 @@ import type { RetryInfo, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
-import { kind } from "./validation/rules.js";
+import { closest, kind } from "./validation/rules.js";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
 
@@ -133,7 +133,9 @@ function checkRetry(retry: unknown): RetryPolicy | false {
   if (retry === undefined) return DEFAULT_RETRY;
   if (typeof retry !== "object" || retry === null) fail("retry", "must be an object or false");
   for (const key of Object.keys(retry)) {
-    if (!(key in DEFAULT_RETRY)) fail(`retry.${key}`, "is not a retry option");
+    if (!(key in DEFAULT_RETRY)) {
+      fail(`retry.${safeName(key)}`, `is not a retry option${didYouMean(key, RETRY_KEYS)}`);
+    }
   }
   const given = retry as RetryOptions;
   const merged = { ...DEFAULT_RETRY };
@@ -156,6 +158,19 @@ function checkHeaderText(option: string, value: unknown): string | undefined {
   return value.trim() || undefined;
 }
 
+/** An option name as a message may show it: a name a program would write, or a placeholder. */
+function safeName(key: string): string {
+  return /^[\w$-]{1,40}$/.test(key) ? key : "(an option)";
+}
+
+/** ` (did you mean "timeout"?)` when `key` is a slip of one of `known`, else nothing. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const near = /^[\w$-]{1,40}$/.test(key) ? closest(key, known) : undefined;
+  return near === undefined ? "" : ` (did you mean ${near}?)`;
+}
+
+const RETRY_KEYS = Object.keys(DEFAULT_RETRY);
+
 function checkAuth(auth: unknown): AuthStrategy {
   if (
     typeof auth !== "object" ||
@@ -165,7 +180,7 @@ function checkAuth(auth: unknown): AuthStrategy {
   ) {
     fail(
       "auth",
-      "must be an auth strategy: serviceAccount(), apiKey(), accessToken() or fromEnv()",
+      "must be an auth strategy: serviceAccount(), apiKey(), accessToken(), fromEnv(), or your own object with a label and start()",
     );
   }
   return auth as AuthStrategy;
@@ -180,8 +195,11 @@ export function resolveOptions(options: AtlasInvitesOptions): ClientConfig {
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) {
-      const name = /^[\w$-]{1,40}$/.test(key) ? key : "(an option)";
-      fail(name, `is not an option of createAtlasInvites; it takes ${KNOWN.join(", ")}`);
+      const taken = `it takes ${KNOWN.join(", ")}`;
+      fail(
+        safeName(key),
+        `is not an option of createAtlasInvites${didYouMean(key, KNOWN)}; ${taken}`,
+      );
     }
   }
   const fetch = options.fetch ?? globalThis.fetch;

@@ -473,7 +473,7 @@ describe("options checked when the client is created", () => {
       createAtlasInvites({ auth: auth as AuthStrategy, fetch, onDeprecation: false }),
     );
     expect(err.message).toBe(
-      "atlas-invites: options.auth must be an auth strategy: serviceAccount(), apiKey(), accessToken() or fromEnv()",
+      "atlas-invites: options.auth must be an auth strategy: serviceAccount(), apiKey(), accessToken(), fromEnv(), or your own object with a label and start()",
     );
     expect(err.violations.map((v) => v.path)).toEqual(["auth"]);
     expect(leakedSecrets(err, [clientSecret, privateKey])).toEqual([]);
@@ -526,7 +526,22 @@ describe("options checked when the client is created", () => {
     [
       "an unknown retry option",
       { retry: { maxRetry: 1 } },
-      /options\.retry\.maxRetry is not a retry option/,
+      /options\.retry\.maxRetry is not a retry option$/,
+    ],
+    [
+      "a retry option in the wrong case",
+      { retry: { maxretries: 1 } },
+      /options\.retry\.maxretries is not a retry option \(did you mean maxRetries\?\)$/,
+    ],
+    [
+      "a misspelt option",
+      { timout: 5_000 },
+      /^atlas-invites: options\.timout is not an option of createAtlasInvites \(did you mean timeout\?\); it takes auth, /,
+    ],
+    [
+      "an option in the wrong case",
+      { BaseUrl: "https://cloud.mongodb.com" },
+      /options\.BaseUrl is not an option of createAtlasInvites \(did you mean baseUrl\?\)/,
     ],
     [
       "a negative timeout",

@@ -232,6 +232,45 @@ describe("accessTokens", () => {
   });
 });
 
+describe("options given as undefined", () => {
+  it("take their defaults: every credential works and the defaults hold", async () => {
+    const fake = await startFakeAtlas({
+      port: undefined,
+      accessTokens: undefined,
+      rateLimit: undefined,
+      rateLimitWindowMs: undefined,
+      deprecationHeaders: undefined,
+      authSchemes: undefined,
+      serviceAccount: { clientId: undefined, clientSecret: undefined, tokenDelayMs: undefined },
+      apiKey: { publicKey: undefined, privateKey: undefined, algorithms: undefined },
+      lacksRole: undefined,
+      maxRequestBytes: undefined,
+    });
+    fake.users.addOrgUser({ orgId: ORG });
+    try {
+      const { serviceAccount: account, apiKey: key } = fake.credentials;
+      expect(account.clientId).toMatch(/^mdb_sa_id_/);
+      expect(key.publicKey).toMatch(/^[a-z]{8}$/);
+      const counts: number[] = [];
+      for (const auth of [
+        accessToken({ token: fake.credentials.accessToken }),
+        serviceAccount(account),
+        apiKey(key),
+      ]) {
+        const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+        counts.push((await atlas.listOrgUsers({ orgId: ORG })).results.length);
+        await atlas.close();
+      }
+      expect(counts).toEqual([1, 1, 1]);
+      // The default rate limit: 100 requests a window.
+      const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+      expect(res.headers.get("RateLimit-Limit")).toBe("100");
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("the fake's tables agree with the spec", () => {
   interface Spec {
     paths: Record<string, Record<string, unknown>>;

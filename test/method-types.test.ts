@@ -64,7 +64,7 @@ export const either: OrganizationInvitation | Envelope<OrganizationInvitation> =
 
 /**
  * Calls that must compile: the client only reads what it is given, so readonly arrays (an
- * \`as const\` list, ORG_ROLES) are taken wherever a list is, and an optional body field takes a
+ * `as const` list, ORG_ROLES) are taken wherever a list is, and an optional body field takes a
  * maybe-value, as an optional query parameter does (JSON leaves an undefined field out).
  */
 const ACCEPTED_INPUTS = `${PRELUDE}
@@ -104,6 +104,37 @@ await atlas.updateGroupInvites({
   body: { username: "ana@example.com", roles: KNOWN_PROJECT_ROLES },
 });
 await atlas.addGroupUserRole({ groupId, userId, body: { groupRole: KNOWN_PROJECT_ROLES[0] } });
+`;
+
+/** The fake Atlas's options, each given a maybe-value, as a test's own settings would. */
+const FAKE_OPTIONS = `import { startFakeAtlas } from "atlas-invites/testing";
+declare const maybeNumber: number | undefined;
+declare const maybeText: string | undefined;
+declare const maybeFlag: boolean | undefined;
+const fake = await startFakeAtlas({
+  port: maybeNumber,
+  accessTokens: undefined,
+  rateLimit: maybeNumber,
+  rateLimitWindowMs: maybeNumber,
+  deprecationHeaders: maybeFlag,
+  authSchemes: undefined,
+  serviceAccount: {
+    clientId: maybeText,
+    clientSecret: maybeText,
+    tokenLifetimeSeconds: maybeNumber,
+    tokenDelayMs: maybeNumber,
+  },
+  apiKey: {
+    publicKey: maybeText,
+    privateKey: maybeText,
+    algorithms: undefined,
+    nonceLifetimeMs: maybeNumber,
+    opaque: maybeFlag,
+  },
+  lacksRole: maybeFlag,
+  maxRequestBytes: maybeNumber,
+});
+await fake.close();
 `;
 
 /** One misuse per file, each with what its single error must say. */
@@ -163,6 +194,7 @@ beforeAll(async () => {
   await writeConsumerTsconfig(dir);
   await writeFile(file("accepted.ts"), ACCEPTED);
   await writeFile(file("accepted-inputs.ts"), ACCEPTED_INPUTS);
+  await writeFile(file("fake-options.ts"), FAKE_OPTIONS);
   await writeFile(file("mentions.ts"), MENTIONS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
   for (const [name, { code }] of Object.entries(REFUSED)) {
@@ -206,6 +238,10 @@ describe("method inputs under exactOptionalPropertyTypes", () => {
 
   it("take readonly arrays, and undefined for optional body fields", () => {
     expect(result.errors.get("accepted-inputs.ts") ?? []).toEqual([]);
+  });
+
+  it("leave every option of the fake Atlas to take undefined, as its defaults do", () => {
+    expect(result.errors.get("fake-options.ts") ?? []).toEqual([]);
   });
 
   it.each(Object.entries(REFUSED))("refuse %s with one error naming the problem", (name, c) => {

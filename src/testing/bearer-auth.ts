@@ -45,13 +45,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers = 
 
 export interface FakeServiceAccountOptions {
   /** Default: a random mdb_sa_id_... id. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Default: a random secret. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** expires_in of the tokens issued, in seconds. Default 3600, as Atlas. */
-  tokenLifetimeSeconds?: number;
+  tokenLifetimeSeconds?: number | undefined;
   /** How long the token endpoint takes to answer, in ms. Default 0. */
-  tokenDelayMs?: number;
+  tokenDelayMs?: number | undefined;
 }
 
 /** A scripted answer of the token endpoint, in place of a token. */

@@ -11,15 +11,15 @@ export type FakeDigestAlgorithm =
 
 export interface FakeApiKeyOptions {
   /** Default: eight random lowercase letters, like Atlas public keys. */
-  publicKey?: string;
+  publicKey?: string | undefined;
   /** Default: a random UUID-like string. */
-  privateKey?: string;
+  privateKey?: string | undefined;
   /** Algorithms offered, one challenge each, in this order. Default ["MD5"], as Atlas. */
-  algorithms?: FakeDigestAlgorithm[];
+  algorithms?: FakeDigestAlgorithm[] | undefined;
   /** How long a nonce stays fresh, in ms; answers with an older one get stale=true. Default 300 000. */
-  nonceLifetimeMs?: number;
+  nonceLifetimeMs?: number | undefined;
   /** Send an opaque value with each challenge (Atlas does not). Default false. */
-  opaque?: boolean;
+  opaque?: boolean | undefined;
 }
 
 /** Controls of the fake Digest scheme; the values may be changed while the fake runs. */

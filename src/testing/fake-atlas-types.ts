@@ -14,24 +14,24 @@ import type { FakeUserStore } from "./users.js";
 /** What `startFakeAtlas` takes; every option may be left out. */
 export interface FakeAtlasOptions {
   /** Port to listen on; default 0 (any free port). */
-  port?: number;
+  port?: number | undefined;
   /**
    * Bearer tokens the fake accepts; `credentials.accessToken` is the first. Default: one random
    * token. An empty list accepts none (and `credentials.accessToken` is then refused).
    */
-  accessTokens?: string[];
+  accessTokens?: string[] | undefined;
   /** Requests per rate-limit window before 429. Default 100. */
-  rateLimit?: number;
+  rateLimit?: number | undefined;
   /** Length of a rate-limit window in ms. Default 60 000. */
-  rateLimitWindowMs?: number;
+  rateLimitWindowMs?: number | undefined;
   /** Send Deprecation and Sunset headers on deprecated operations and versions. Default true. */
-  deprecationHeaders?: boolean;
+  deprecationHeaders?: boolean | undefined;
   /** Extra auth schemes, asked after the built-in ones. */
-  authSchemes?: FakeAuthScheme[];
+  authSchemes?: FakeAuthScheme[] | undefined;
   /** The service-account token endpoint; on by default with random credentials, false turns it off. */
-  serviceAccount?: FakeServiceAccountOptions | false;
+  serviceAccount?: FakeServiceAccountOptions | false | undefined;
   /** HTTP Digest for API keys; on by default with random keys, false turns it off. */
-  apiKey?: FakeApiKeyOptions | false;
+  apiKey?: FakeApiKeyOptions | false | undefined;
   /**
    * Credentials that lack the role for some operations, from the start: their calls get 401
    * USER_UNAUTHORIZED, as Atlas answers valid credentials without the needed role. `true` denies
@@ -45,11 +45,11 @@ export interface FakeAtlasOptions {
    *   lacksRole: [{ credential: "serviceAccount", operationId: ["updateOrgUser", "addGroupUserRole"] }],
    * });
    */
-  lacksRole?: boolean | readonly (OperationId | LacksRole)[];
+  lacksRole?: boolean | readonly (OperationId | LacksRole)[] | undefined;
   /**
    * The largest request body the fake accepts, in bytes; a larger one gets 413. Default 1 MiB.
    */
-  maxRequestBytes?: number;
+  maxRequestBytes?: number | undefined;
 }
 
 /** One request the fake received, as `fake.requests` lists it. */
