@@ -930,6 +930,62 @@ describe("middleware", () => {
     expect(fake.requests.map((r) => r.headers["x-request-id"])).toEqual(["req-42", "req-42"]);
   });
 
+  it("lets middleware read the request body every way a Request offers, any number of times", async () => {
+    const client = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const read: unknown[] = [];
+    client.client.use({
+      async onRequest({ request }) {
+        // A signing middleware hashes the bytes; a logger reads the stream; both see the same.
+        const decode = (bytes: ArrayBuffer | Uint8Array) => new TextDecoder().decode(bytes);
+        const blob = await request.blob();
+        read.push(
+          decode(await request.arrayBuffer()),
+          // bytes() is newer than the Request type this project compiles against.
+          decode(await (request as unknown as { bytes(): Promise<Uint8Array> }).bytes()),
+          await blob.text(),
+          blob.type,
+          await new Response(request.body).text(),
+          await request.text(),
+          request.bodyUsed,
+          request.redirect,
+          await request.formData().catch((e: unknown) => (e as Error).name),
+        );
+        return undefined;
+      },
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const body = { roles: ["ORG_MEMBER" as const] };
+    await client.updateOrgInviteById({ orgId: seeded.orgId, invitationId: seeded.id, body });
+    const sent = fake.requests.at(-1)!.body;
+    expect(sent).toBe(JSON.stringify(body));
+    expect(read).toEqual([
+      sent,
+      sent,
+      sent,
+      "application/vnd.atlas.2023-01-01+json",
+      sent,
+      sent,
+      false,
+      "manual",
+      "TypeError",
+    ]);
+    // A call without a body has none to read.
+    const empty: unknown[] = [];
+    client.client.use({
+      async onRequest({ request }) {
+        empty.push(request.body, (await request.arrayBuffer()).byteLength);
+        return undefined;
+      },
+    });
+    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
+    expect(empty).toEqual([null, 0]);
+    await client.close();
+  });
+
   it("shows middleware the 401 the client answers by re-authenticating, and runs it again for the re-send", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),

@@ -6,8 +6,10 @@
  * It is not the platform's `Request`: that one costs several microseconds to build and turns the
  * body into a one-shot stream. This one keeps the body as the exact JSON text that validation
  * checked and that goes on the wire, so a retried or re-authenticated request repeats the same
- * bytes. It offers what middleware use of a request: `url`, `method`, `headers`, `signal`,
- * `text()`, `json()` and `clone()`.
+ * bytes. It offers what middleware read of a request: `url`, `method`, `headers`, `signal`, the
+ * body (`body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()`), `clone()`, and the
+ * fixed settings of a request the client sends (`redirect` is "manual": the client's fetch
+ * follows no redirect). Unlike the platform's, its body can be read any number of times.
  */
 import type { Operation } from "../operations.js";
 
@@ -74,6 +76,73 @@ export class AtlasRequest {
 
   json(): Promise<unknown> {
     return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  /** The body as UTF-8 bytes, a new copy each time. */
+  bytes(): Promise<Uint8Array> {
+    return Promise.resolve(new TextEncoder().encode(this.bodyText ?? ""));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.bytes().then((bytes) => bytes.buffer as ArrayBuffer);
+  }
+
+  blob(): Promise<Blob> {
+    const type = this.headers.get("Content-Type") ?? "";
+    return Promise.resolve(new Blob(this.bodyText === null ? [] : [this.bodyText], { type }));
+  }
+
+  /** A JSON body is no form: refused as the platform refuses a body it cannot parse. */
+  formData(): Promise<FormData> {
+    return Promise.reject(new TypeError("atlas-invites: a request body is JSON, not form data"));
+  }
+
+  /** A new stream of the body each time it is read, or null for no body. */
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.bodyText === null
+      ? null
+      : (new Blob([this.bodyText]).stream() as ReadableStream<Uint8Array>);
+  }
+
+  /** Always false: the body is kept as text, and every reader gets all of it. */
+  get bodyUsed(): boolean {
+    return false;
+  }
+
+  get redirect(): Request["redirect"] {
+    return "manual";
+  }
+
+  get cache(): Request["cache"] {
+    return "default";
+  }
+
+  get credentials(): Request["credentials"] {
+    return "same-origin";
+  }
+
+  get destination(): Request["destination"] {
+    return "";
+  }
+
+  get integrity(): string {
+    return "";
+  }
+
+  get keepalive(): boolean {
+    return false;
+  }
+
+  get mode(): Request["mode"] {
+    return "cors";
+  }
+
+  get referrer(): string {
+    return "about:client";
+  }
+
+  get referrerPolicy(): Request["referrerPolicy"] {
+    return "";
   }
 
   /**
