@@ -462,7 +462,7 @@ describe("role changes (POST) are retried only when Atlas cannot have acted on t
 
   it.each([
     [429, 2],
-    [503, 2],
+    [503, 1],
     ["ECONNREFUSED", 2],
     ["EAI_AGAIN", 2],
     [500, 1],
@@ -485,7 +485,7 @@ describe("role changes (POST) are retried only when Atlas cannot have acted on t
     else expect(outcome).toBeInstanceOf(AtlasError);
   });
 
-  it.each([500, 502, 504, "ECONNRESET"])(
+  it.each([500, 502, 503, 504, "ECONNRESET"])(
     "removeGroupUserRole is not retried after %s, while updateOrgUser (PATCH) is",
     async (failure) => {
       const post = twice(failure);
