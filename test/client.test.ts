@@ -697,6 +697,36 @@ describe("middleware", () => {
     expect(client.rateLimit).toEqual({ limit: 100, remaining: 0 });
   });
 
+  it.each([
+    ["", ""],
+    ["100", ""],
+    ["0x64", "5"],
+    ["1e2", "5"],
+    ["100", "-1"],
+    ["100", "4.5"],
+    ["100", "5, 5"],
+    ["100, 100;w=60", "5"],
+  ])(
+    "ignores RateLimit-Limit %j with RateLimit-Remaining %j, keeping the last readable pair",
+    async (limit, remaining) => {
+      // Atlas sends both as integers; a value that is not one says nothing about the budget.
+      const fetch = stubFetch((_call, index) =>
+        json(
+          200,
+          { id: OTHER_ID },
+          index === 0
+            ? { "RateLimit-Limit": "100", "RateLimit-Remaining": "7" }
+            : { "RateLimit-Limit": limit, "RateLimit-Remaining": remaining },
+        ),
+      );
+      const client = stubbed(fetch);
+      await client.getOrgInvite(someInvite);
+      await client.getOrgInvite(someInvite);
+      expect(fetch.calls).toHaveLength(2);
+      expect(client.rateLimit).toEqual({ limit: 100, remaining: 7 });
+    },
+  );
+
   const SPEC_WARNING =
     "atlas-invites: getOrgInvite is deprecated (it stops working on 2027-07-01); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md";
   /** A Sunset header with another date than the spec's x-sunset (2027-07-01). */
