@@ -5,7 +5,7 @@
 import { AtlasValidationError } from "./errors.js";
 import type { AuthStrategy } from "./auth/strategy.js";
 import type { FetchLike } from "./http/fetch.js";
-import type { RetryInfo, RetryOptions, RetryPolicy } from "./http/retry.js";
+import type { OnRetry, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
@@ -32,8 +32,11 @@ export interface AtlasInvitesOptions {
   timeout?: number | undefined;
   /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
   retry?: RetryOptions | false | undefined;
-  /** Called before each retry wait. An exception it throws ends the call with that exception. */
-  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /**
+   * Called before each retry wait. An exception it throws ends the call with that exception; a
+   * promise it returns is waited for before the wait begins, and its rejection ends the call too.
+   */
+  onRetry?: OnRetry | undefined;
   /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
   onDeprecation?: OnDeprecation;
   /** The largest response body the client reads, in bytes. Default 16 MiB. */
@@ -48,7 +51,7 @@ export interface ClientConfig {
   fetch: FetchLike;
   timeoutMs: number;
   retry: RetryPolicy | false;
-  onRetry: ((info: RetryInfo) => void) | undefined;
+  onRetry: OnRetry | undefined;
   onDeprecation: OnDeprecation;
   maxResponseBytes: number;
 }

@@ -17,6 +17,13 @@ export interface RetryInfo {
   error: unknown;
 }
 
+/**
+ * The `onRetry` option. Written as two signatures so that a function returning anything (a
+ * logger's result) fits the first, and an async one is declared as expected: its promise is
+ * waited for before the retry wait begins.
+ */
+export type OnRetry = ((info: RetryInfo) => void) | ((info: RetryInfo) => Promise<void>);
+
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;
