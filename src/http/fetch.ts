@@ -126,7 +126,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
       }
       const elapsed = Date.now() - request.startedAt;
       const delayMs = retry
-        ? retryDelay(retry, n, request.method, response, error, elapsed, Math.random())
+        ? retryDelay(retry, n, request.method, own, response, error, elapsed, Math.random())
         : undefined;
       if (delayMs === undefined) {
         if (response) return response;

@@ -57,7 +57,9 @@ const RETRY_AFTER_STATUSES = new Set([429, 503]);
 /**
  * The one status after which a role change is sent again: a 429 is the rate limiter refusing the
  * request (RFC 6585, section 4). A 503 does not show the same: a proxy or gateway in front of the
- * service can answer it after the request was passed on (RFC 9110, section 15.6.4).
+ * service can answer it after the request was passed on (RFC 9110, section 15.6.4). A token
+ * request is sent again after a 503 too: should the first one have been served, its token is
+ * only left unused until it expires.
  */
 const NOT_DONE_STATUSES = new Set([429]);
 
@@ -156,14 +158,16 @@ export function errorCode(err: unknown): string | undefined {
  * connection failure (`error`), or undefined for no retry. GET and PATCH set state rather than
  * add to it, so sending them again is safe after any transient failure; the role changes (POST
  * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429, or a
- * connection that never opened. There is no retry either when the retries are used
- * up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the time budget.
- * `random` gives the jitter, a number in [0, 1).
+ * connection that never opened; authentication's own POSTs (`own`: token, revocation) after a
+ * 503 as well. There is no retry either when the retries are used up, Retry-After asks for
+ * longer than `maxDelayMs`, or the wait would end past the time budget. `random` gives the
+ * jitter, a number in [0, 1).
  */
 export function retryDelay(
   policy: RetryPolicy,
   n: number,
   method: string,
+  own: boolean,
   response: Response | undefined,
   error: unknown,
   elapsedMs: number,
@@ -171,8 +175,9 @@ export function retryDelay(
 ): number | undefined {
   const idempotent = method !== "POST";
   const code = response ? undefined : errorCode(error);
+  const statuses = idempotent ? RETRY_STATUSES : own ? RETRY_AFTER_STATUSES : NOT_DONE_STATUSES;
   const worth = response
-    ? (idempotent ? RETRY_STATUSES : NOT_DONE_STATUSES).has(response.status)
+    ? statuses.has(response.status)
     : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
   let delayMs = random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
