@@ -113,13 +113,13 @@ function checkBaseUrl(raw: unknown): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** A count or size: a finite number of at least `min`. */
+/** A count or size: a whole number of at least `min` (1.5 retries would quietly mean 2). */
 function checkNumber(option: string, value: unknown, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    fail(option, `must be a finite number of at least ${min}`);
+  if (!Number.isInteger(value) || (value as number) < min) {
+    fail(option, `must be a whole number of at least ${min}`);
   }
-  return value;
+  return value as number;
 }
 
 /** A time in milliseconds, from 0 to the longest a timer keeps. */

@@ -557,13 +557,13 @@ describe("the response size limit", () => {
     expect(call.id).toBe(OTHER_ID);
   });
 
-  it.each([0, -1, Number.NaN, Infinity, "1000"])("refuses maxResponseBytes %j", (value) => {
+  it.each([0, -1, 1.5, Number.NaN, Infinity, "1000"])("refuses maxResponseBytes %j", (value) => {
     expect(() =>
       createAtlasInvites({
         auth: accessToken({ token: "t0123456789" }),
         maxResponseBytes: value as number,
       }),
-    ).toThrow(/options\.maxResponseBytes must be a finite number of at least 1/);
+    ).toThrow(/options\.maxResponseBytes must be a whole number of at least 1/);
   });
 });
 
