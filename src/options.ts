@@ -23,7 +23,10 @@ export interface AtlasInvitesOptions {
   baseUrl?: string | undefined;
   /** Your application's name/version, sent before ours in User-Agent. */
   userAgent?: string | undefined;
-  /** The fetch to send requests with. Default globalThis.fetch. */
+  /**
+   * The fetch to send requests with. Default globalThis.fetch. It must honour `init.signal`:
+   * timeouts and aborts end a request by aborting it.
+   */
   fetch?: FetchLike | undefined;
   /**
    * Per-attempt timeout in ms, covering the response body; the first attempt's time counts from
