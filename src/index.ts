@@ -21,7 +21,7 @@ export {
 } from "./errors.js";
 export type { Violation, ViolationRule } from "./validation/rules.js";
 export type { FetchLike, SentReply } from "./http/fetch.js";
-export type { RetryInfo, RetryOptions } from "./http/retry.js";
+export type { OnRetry, RetryInfo, RetryOptions } from "./http/retry.js";
 export type { DeprecationNotice, OnDeprecation } from "./middleware/deprecation.js";
 export type { RateLimit } from "./middleware/headers.js";
 /** The type of what `atlas.client.use()` takes, so a program need not import openapi-fetch itself. */

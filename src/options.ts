@@ -5,7 +5,7 @@
 import { AtlasValidationError } from "./errors.js";
 import type { AuthStrategy } from "./auth/strategy.js";
 import type { FetchLike } from "./http/fetch.js";
-import type { RetryInfo, RetryOptions, RetryPolicy } from "./http/retry.js";
+import type { OnRetry, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { redactUrl } from "./text.js";
@@ -23,7 +23,10 @@ export interface AtlasInvitesOptions {
   baseUrl?: string | undefined;
   /** Your application's name/version, sent before ours in User-Agent. */
   userAgent?: string | undefined;
-  /** The fetch to send requests with. Default globalThis.fetch. */
+  /**
+   * The fetch to send requests with. Default globalThis.fetch. It must honour `init.signal`:
+   * timeouts and aborts end a request by aborting it.
+   */
   fetch?: FetchLike | undefined;
   /**
    * Per-attempt timeout in ms, covering the response body; the first attempt's time counts from
@@ -32,8 +35,11 @@ export interface AtlasInvitesOptions {
   timeout?: number | undefined;
   /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
   retry?: RetryOptions | false | undefined;
-  /** Called before each retry wait. An exception it throws ends the call with that exception. */
-  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /**
+   * Called before each retry wait. An exception it throws ends the call with that exception; a
+   * promise it returns is waited for before the wait begins, and its rejection ends the call too.
+   */
+  onRetry?: OnRetry | undefined;
   /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
   onDeprecation?: OnDeprecation;
   /** The largest response body the client reads, in bytes. Default 16 MiB. */
@@ -48,7 +54,7 @@ export interface ClientConfig {
   fetch: FetchLike;
   timeoutMs: number;
   retry: RetryPolicy | false;
-  onRetry: ((info: RetryInfo) => void) | undefined;
+  onRetry: OnRetry | undefined;
   onDeprecation: OnDeprecation;
   maxResponseBytes: number;
 }
@@ -110,13 +116,13 @@ function checkBaseUrl(raw: unknown): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** A count or size: a finite number of at least `min`. */
+/** A count or size: a whole number of at least `min` (1.5 retries would quietly mean 2). */
 function checkNumber(option: string, value: unknown, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    fail(option, `must be a finite number of at least ${min}`);
+  if (!Number.isInteger(value) || (value as number) < min) {
+    fail(option, `must be a whole number of at least ${min}`);
   }
-  return value;
+  return value as number;
 }
 
 /** A time in milliseconds, from 0 to the longest a timer keeps. */

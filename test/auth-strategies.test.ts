@@ -561,7 +561,12 @@ describe("options checked when the client is created", () => {
     [
       "a retry count that is not finite",
       { retry: { maxRetries: Infinity } },
-      /options\.retry\.maxRetries must be a finite number of at least 0/,
+      /options\.retry\.maxRetries must be a whole number of at least 0/,
+    ],
+    [
+      "a retry count that is not whole",
+      { retry: { maxRetries: 1.5 } },
+      /options\.retry\.maxRetries must be a whole number of at least 0/,
     ],
     ["a retry that is not an object", { retry: true }, /options\.retry must be an object or false/],
     [

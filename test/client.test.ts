@@ -557,13 +557,13 @@ describe("the response size limit", () => {
     expect(call.id).toBe(OTHER_ID);
   });
 
-  it.each([0, -1, Number.NaN, Infinity, "1000"])("refuses maxResponseBytes %j", (value) => {
+  it.each([0, -1, 1.5, Number.NaN, Infinity, "1000"])("refuses maxResponseBytes %j", (value) => {
     expect(() =>
       createAtlasInvites({
         auth: accessToken({ token: "t0123456789" }),
         maxResponseBytes: value as number,
       }),
-    ).toThrow(/options\.maxResponseBytes must be a finite number of at least 1/);
+    ).toThrow(/options\.maxResponseBytes must be a whole number of at least 1/);
   });
 });
 
@@ -696,6 +696,36 @@ describe("middleware", () => {
     expect(fetch.calls).toHaveLength(2);
     expect(client.rateLimit).toEqual({ limit: 100, remaining: 0 });
   });
+
+  it.each([
+    ["", ""],
+    ["100", ""],
+    ["0x64", "5"],
+    ["1e2", "5"],
+    ["100", "-1"],
+    ["100", "4.5"],
+    ["100", "5, 5"],
+    ["100, 100;w=60", "5"],
+  ])(
+    "ignores RateLimit-Limit %j with RateLimit-Remaining %j, keeping the last readable pair",
+    async (limit, remaining) => {
+      // Atlas sends both as integers; a value that is not one says nothing about the budget.
+      const fetch = stubFetch((_call, index) =>
+        json(
+          200,
+          { id: OTHER_ID },
+          index === 0
+            ? { "RateLimit-Limit": "100", "RateLimit-Remaining": "7" }
+            : { "RateLimit-Limit": limit, "RateLimit-Remaining": remaining },
+        ),
+      );
+      const client = stubbed(fetch);
+      await client.getOrgInvite(someInvite);
+      await client.getOrgInvite(someInvite);
+      expect(fetch.calls).toHaveLength(2);
+      expect(client.rateLimit).toEqual({ limit: 100, remaining: 7 });
+    },
+  );
 
   const SPEC_WARNING =
     "atlas-invites: getOrgInvite is deprecated (it stops working on 2027-07-01); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md";

@@ -435,6 +435,37 @@ describe("onRetry", () => {
   });
 });
 
+describe("an async onRetry", () => {
+  it("is waited for before the retry is sent", async () => {
+    inject({ kind: "status", status: 503 });
+    let release!: () => void;
+    const onRetry = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const atlas = client({ onRetry });
+    const ids = seededOrgInvite();
+    const call = atlas.getOrgInvite(ids);
+    await vi.waitFor(() => expect(onRetry).toHaveBeenCalledTimes(1));
+    // Far longer than the backoff (at most 5 ms here): a retry not held back would be sent by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.requests).toHaveLength(1);
+    release();
+    expect((await call).id).toBe(ids.invitationId);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("that rejects ends the call with that very error, nothing more sent, nothing unhandled", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    const stop = new Error("stop retrying, later");
+    const onRetry = vi.fn(async () => {
+      await Promise.resolve();
+      throw stop;
+    });
+    const atlas = client({ onRetry });
+    expect(await rejection(atlas.getOrgInvite(seededOrgInvite()))).toBe(stop);
+    expect(onRetry).toHaveBeenCalledTimes(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
 describe("role changes (POST) are retried only when Atlas cannot have acted on them", () => {
   /** A network failure the way undici reports it: "fetch failed" with the socket error as cause. */
   const dropped = (code: string) =>
@@ -462,7 +493,7 @@ describe("role changes (POST) are retried only when Atlas cannot have acted on t
 
   it.each([
     [429, 2],
-    [503, 2],
+    [503, 1],
     ["ECONNREFUSED", 2],
     ["EAI_AGAIN", 2],
     [500, 1],
@@ -485,7 +516,7 @@ describe("role changes (POST) are retried only when Atlas cannot have acted on t
     else expect(outcome).toBeInstanceOf(AtlasError);
   });
 
-  it.each([500, 502, 504, "ECONNRESET"])(
+  it.each([500, 502, 503, 504, "ECONNRESET"])(
     "removeGroupUserRole is not retried after %s, while updateOrgUser (PATCH) is",
     async (failure) => {
       const post = twice(failure);

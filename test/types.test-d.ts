@@ -36,6 +36,8 @@ import {
   type OrgRole,
   type OrgUser,
   type OrgUserUpdateRequest,
+  type OnRetry,
+  type RetryInfo,
   type PaginatedGroupUserView,
   type PaginatedOrgUserView,
   type GroupUser,
@@ -488,5 +490,20 @@ describe("the fake Atlas's seeded invitations", () => {
     // Still what getOrgInvite and updateGroupInviteById answer, so tests can compare the two.
     expectTypeOf(org).toMatchTypeOf<OrganizationInvitation>();
     expectTypeOf(group).toMatchTypeOf<GroupInvitation>();
+  });
+});
+
+describe("onRetry", () => {
+  it("takes a function returning anything, or an async one", () => {
+    const seen: RetryInfo[] = [];
+    const push: OnRetry = (info) => seen.push(info);
+    const later: OnRetry = async (info) => {
+      await Promise.resolve(info);
+    };
+    createAtlasInvites({ auth: accessToken({ token: "t" }), onRetry: push });
+    createAtlasInvites({ auth: accessToken({ token: "t" }), onRetry: later });
+    // @ts-expect-error it takes the retry's details, not something else
+    const wrong: OnRetry = (info: string) => info;
+    void wrong;
   });
 });

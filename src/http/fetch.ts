@@ -126,7 +126,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
       }
       const elapsed = Date.now() - request.startedAt;
       const delayMs = retry
-        ? retryDelay(retry, n, request.method, response, error, elapsed, Math.random())
+        ? retryDelay(retry, n, request.method, own, response, error, elapsed, Math.random())
         : undefined;
       if (delayMs === undefined) {
         if (response) return response;
@@ -142,7 +142,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         );
       }
       if (response) await discard(response);
-      onRetry?.({
+      const hook: unknown = onRetry?.({
         attempt: n + 1,
         delayMs,
         method: request.method,
@@ -150,6 +150,9 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         status: response?.status,
         error,
       });
+      // An async onRetry is waited for, so that its rejection ends the call as a throw does,
+      // instead of going unhandled while the retry goes out.
+      if (hook instanceof Promise) await hook;
       await sleep(delayMs, caller);
       // A retry's time counts from here, so it covers the wait for credentials too.
       since = Date.now();

@@ -17,6 +17,13 @@ export interface RetryInfo {
   error: unknown;
 }
 
+/**
+ * The `onRetry` option. Written as two signatures so that a function returning anything (a
+ * logger's result) fits the first, and an async one is declared as expected: its promise is
+ * waited for before the retry wait begins.
+ */
+export type OnRetry = ((info: RetryInfo) => void) | ((info: RetryInfo) => Promise<void>);
+
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;
@@ -46,6 +53,15 @@ const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 /** The statuses whose Retry-After is honoured (RFC 9110, section 10.2.3; RFC 6585, section 4). */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/**
+ * The one status after which a role change is sent again: a 429 is the rate limiter refusing the
+ * request (RFC 6585, section 4). A 503 does not show the same: a proxy or gateway in front of the
+ * service can answer it after the request was passed on (RFC 9110, section 15.6.4). A token
+ * request is sent again after a 503 too: should the first one have been served, its token is
+ * only left unused until it expires.
+ */
+const NOT_DONE_STATUSES = new Set([429]);
 
 /** Connection failures, by the error codes of Node's sockets and undici. */
 const RETRY_CODES = new Set([
@@ -141,15 +157,17 @@ export function errorCode(err: unknown): string | undefined {
  * How long to wait before retry number `n` (0 for the first) after an answer (`response`) or a
  * connection failure (`error`), or undefined for no retry. GET and PATCH set state rather than
  * add to it, so sending them again is safe after any transient failure; the role changes (POST
- * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429 or
- * 503, or a connection that never opened. There is no retry either when the retries are used
- * up, Retry-After asks for longer than `maxDelayMs`, or the wait would end past the time budget.
- * `random` gives the jitter, a number in [0, 1).
+ * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429, or a
+ * connection that never opened; authentication's own POSTs (`own`: token, revocation) after a
+ * 503 as well. There is no retry either when the retries are used up, Retry-After asks for
+ * longer than `maxDelayMs`, or the wait would end past the time budget. `random` gives the
+ * jitter, a number in [0, 1).
  */
 export function retryDelay(
   policy: RetryPolicy,
   n: number,
   method: string,
+  own: boolean,
   response: Response | undefined,
   error: unknown,
   elapsedMs: number,
@@ -157,8 +175,9 @@ export function retryDelay(
 ): number | undefined {
   const idempotent = method !== "POST";
   const code = response ? undefined : errorCode(error);
+  const statuses = idempotent ? RETRY_STATUSES : own ? RETRY_AFTER_STATUSES : NOT_DONE_STATUSES;
   const worth = response
-    ? (idempotent ? RETRY_STATUSES : RETRY_AFTER_STATUSES).has(response.status)
+    ? statuses.has(response.status)
     : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
   let delayMs = random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);

@@ -28,14 +28,20 @@ export function buildUserAgent(prefix: string | undefined): string {
   return prefix ? `${prefix} ${own}` : own;
 }
 
-/** RateLimit-Limit and RateLimit-Remaining of an answer, when it carries both as integers. */
+/** Digits only: Number() would also read "", "0x64", "1e2" and "-1" as integers. */
+const COUNT = /^\d{1,15}$/;
+
+/**
+ * RateLimit-Limit and RateLimit-Remaining of an answer, when it carries both as non-negative
+ * integers, the form Atlas's spec gives them; any other value says nothing about the budget.
+ */
 export function rateLimitOf(headers: Headers): RateLimit | undefined {
   // One header read for the answers that carry neither.
   const limit = headers.get("RateLimit-Limit");
   if (limit === null) return undefined;
-  const remaining = Number(headers.get("RateLimit-Remaining") ?? NaN);
-  return Number.isInteger(+limit) && Number.isInteger(remaining)
-    ? { limit: +limit, remaining }
+  const remaining = headers.get("RateLimit-Remaining");
+  return COUNT.test(limit) && remaining !== null && COUNT.test(remaining)
+    ? { limit: Number(limit), remaining: Number(remaining) }
     : undefined;
 }
 
