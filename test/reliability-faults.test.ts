@@ -197,6 +197,17 @@ describe("retries", () => {
     ]);
   });
 
+  it("reports a backoff wait in whole milliseconds, as a timer counts it", async () => {
+    inject({ kind: "status", status: 503, times: 2 });
+    const retries: RetryInfo[] = [];
+    const atlas = client({
+      onRetry: (info) => retries.push(info),
+      retry: { baseDelayMs: 7, maxDelayMs: 50 },
+    });
+    await atlas.getOrgInvite(seededOrgInvite());
+    expect(retries.map((r) => Number.isInteger(r.delayMs))).toEqual([true, true]);
+  });
+
   it("429 with Retry-After as an HTTP date waits until then", async () => {
     // HTTP dates have whole seconds: two seconds ahead is between one and two seconds away.
     const when = new Date(Date.now() + 2_000);
