@@ -180,8 +180,9 @@ export function retryDelay(
     ? statuses.has(response.status)
     : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
-  // Whole milliseconds, as timers count them (and as onRetry reports the wait).
-  let delayMs = Math.round(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n));
+  // Whole milliseconds, as timers count them (and as onRetry reports the wait); rounded down, so
+  // full jitter stays below its bound.
+  let delayMs = Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n));
   if (response && RETRY_AFTER_STATUSES.has(response.status)) {
     const asked = parseRetryAfter(response.headers.get("Retry-After"));
     if (asked !== undefined) {
