@@ -7,9 +7,9 @@
  * body into a one-shot stream. This one keeps the body as the exact JSON text that validation
  * checked and that goes on the wire, so a retried or re-authenticated request repeats the same
  * bytes. It offers what middleware read of a request: `url`, `method`, `headers`, `signal`, the
- * body (`body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()`), `clone()`, and the
- * fixed settings of a request the client sends (`redirect` is "manual": the client's fetch
- * follows no redirect). Unlike the platform's, its body can be read any number of times.
+ * body (`body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()`), `clone()`, and
+ * `redirect` ("manual": the client's fetch follows no redirect). Unlike the platform's, its body
+ * can be read any number of times.
  */
 import type { Operation } from "../operations.js";
 
@@ -111,38 +111,6 @@ export class AtlasRequest {
 
   get redirect(): Request["redirect"] {
     return "manual";
-  }
-
-  get cache(): Request["cache"] {
-    return "default";
-  }
-
-  get credentials(): Request["credentials"] {
-    return "same-origin";
-  }
-
-  get destination(): Request["destination"] {
-    return "";
-  }
-
-  get integrity(): string {
-    return "";
-  }
-
-  get keepalive(): boolean {
-    return false;
-  }
-
-  get mode(): Request["mode"] {
-    return "cors";
-  }
-
-  get referrer(): string {
-    return "about:client";
-  }
-
-  get referrerPolicy(): Request["referrerPolicy"] {
-    return "";
   }
 
   /**
