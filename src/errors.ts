@@ -28,6 +28,20 @@ export class AtlasValidationError extends AtlasError {
 /** An attempt ran past its timeout (the caller's own `signal` rejects with its reason instead). */
 export class AtlasTimeoutError extends AtlasError {
   override name = "AtlasTimeoutError";
+  constructor(
+    /** The request's method. */
+    readonly method: string,
+    /** The request's URL, without credentials, query or fragment. */
+    readonly url: string,
+    /** How long the attempt ran, in ms: its timeout, and any time it waited on for other calls. */
+    readonly timeoutMs: number,
+    /** What the attempt was doing when its time ran out, when it had not been sent yet. */
+    stage?: "waiting for credentials",
+  ) {
+    super(
+      `atlas-invites: ${method} ${url} timed out after ${timeoutMs} ms${stage ? ` while ${stage}` : ""}`,
+    );
+  }
 }
 
 /**

@@ -577,6 +577,10 @@ describe("token endpoint failures", () => {
       expect((err as Error).message).toMatch(
         /^atlas-invites: GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/invites\/[a-f0-9]{24} timed out after 100 ms while waiting for credentials$/,
       );
+      expect((err as AtlasTimeoutError).timeoutMs).toBe(100);
+      expect((err as AtlasTimeoutError).url).toBe(
+        `${fake.url}/api/atlas/v2/orgs/${seeded.orgId}/invites/${seeded.id}`,
+      );
       expect(leakedSecrets(err, secrets())).toEqual([]);
     }
     expect(fake.stats.exchanges).toBe(0);

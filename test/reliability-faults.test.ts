@@ -65,9 +65,11 @@ describe("timeouts and the caller's signal", () => {
     const err = await rejection(atlas.getOrgInvite(ids));
     expect(Date.now() - started).toBeLessThan(NO_HANG_MS);
     expect(err).toBeInstanceOf(AtlasTimeoutError);
-    expect(err.message).toBe(
-      `atlas-invites: GET ${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId} timed out after 200 ms`,
-    );
+    const url = `${fake.url}/api/atlas/v2/orgs/${ids.orgId}/invites/${ids.invitationId}`;
+    expect(err.message).toBe(`atlas-invites: GET ${url} timed out after 200 ms`);
+    // The same facts as fields, for a caller that reports or decides on them.
+    const { method, url: where, timeoutMs } = err as AtlasTimeoutError;
+    expect({ method, url: where, timeoutMs }).toEqual({ method: "GET", url, timeoutMs: 200 });
     expect(hang.hits).toBe(1);
     await released(hang);
     // A timeout is final: the retry policy does not send the call again.

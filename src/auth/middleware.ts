@@ -90,9 +90,14 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       const timer =
         deadline < Infinity
           ? setTimeout(() => {
-              const what = `${request.method} ${redactUrl(request.url)}`;
-              const message = `atlas-invites: ${what} timed out after ${limit} ms while waiting for credentials`;
-              end(() => reject(new AtlasTimeoutError(message)));
+              const { method, url } = request;
+              const error = new AtlasTimeoutError(
+                method,
+                redactUrl(url),
+                limit,
+                "waiting for credentials",
+              );
+              end(() => reject(error));
             }, deadline - Date.now())
           : undefined;
       signal?.addEventListener("abort", onAbort);

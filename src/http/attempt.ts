@@ -171,9 +171,7 @@ export class Attempt {
 
   #timedOut(): AtlasTimeoutError {
     const { method, url } = this.#request;
-    return new AtlasTimeoutError(
-      `atlas-invites: ${method} ${redactUrl(url)} timed out after ${this.#limitMs + this.#extraMs} ms`,
-    );
+    return new AtlasTimeoutError(method, redactUrl(url), this.#limitMs + this.#extraMs);
   }
 
   #tooLarge(size: string): string {

@@ -26,7 +26,10 @@ export const OPERATIONS: InviteOperationId[] = [
 ];
 
 /** Every fault kind, and what the caller must get. */
-export const FAULT_MATRIX: [string, Fault, "data" | typeof AtlasApiError | typeof AtlasError][] = [
+/** The class of error a case must end in, whatever its constructor takes. */
+export type ErrorClass = abstract new (...args: never[]) => AtlasError;
+
+export const FAULT_MATRIX: [string, Fault, "data" | ErrorClass][] = [
   ["status 503 twice", { kind: "status", status: 503, times: 2 }, AtlasApiError],
   ["status 500 once", { kind: "status", status: 500 }, "data"],
   ["hang", { kind: "hang" }, AtlasTimeoutError],
