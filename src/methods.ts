@@ -75,17 +75,19 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     return async (input: unknown): Promise<unknown> => {
       if (typeof input !== "object" || input === null) refuseArgument(op.operationId, op, input);
       const args = input as Record<string, unknown>;
-      // No prototype: an own "__proto__" key (JSON.parse makes them) then stays a key that
-      // validation refuses, instead of setting the prototype and smuggling its keys into the URL.
-      const path = Object.create(null) as Record<string, unknown>;
-      const query = Object.create(null) as Record<string, unknown>;
+      const path: Record<string, unknown> = {};
+      const query: Record<string, unknown> = {};
       const init: Record<string, unknown> = { params: { path, query }, parseAs: "text" };
       // Names that are neither path parameters nor call options go to the query, where
       // validation refuses the ones the operation does not declare.
       for (const key in args) {
         if (!Object.hasOwn(args, key)) continue;
         if (key === "body" || key === "signal" || key === "timeout") init[key] = args[key];
-        else ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
+        else if (key === "__proto__") {
+          // An own "__proto__" key (JSON.parse makes them) stays a key, which validation refuses;
+          // assigned, it would set the prototype and smuggle its keys into the URL.
+          Object.defineProperty(query, key, { value: args[key], enumerable: true, writable: true });
+        } else ((op.pathParams as readonly string[]).includes(key) ? path : query)[key] = args[key];
       }
       const { data, error, response } = await send(op.path, init);
       if (!response.ok) throw failure(op, response, error);
