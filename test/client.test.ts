@@ -916,8 +916,8 @@ describe("middleware", () => {
     });
     const user = { orgId: VALID_ID, userId: OTHER_ID };
     // 1748736000 seconds after the epoch is 2025-06-01T00:00:00Z. RFC 9745 section 2.1 sends it
-    // as a structured-field Date (`@` and seconds); its drafts, and Atlas as observed (the facts
-    // sheet), as an HTTP-date. Servers that differ in form only say nothing new.
+    // as a structured-field Date (`@` and seconds); its drafts, and Atlas by its documentation
+    // (the facts sheet), as an HTTP-date. Servers that differ in form only say nothing new.
     headers = { Deprecation: "@1748736000" };
     await client.getOrgUser(user);
     headers = { Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT" };

@@ -62,7 +62,7 @@ function sunsetDay(header: string): string {
 
 /**
  * The time a Deprecation header names, so that two forms of one date compare equal: RFC 9745
- * section 2.1 sends `@` and Unix seconds, its drafts (and Atlas, as observed) an HTTP-date.
+ * section 2.1 sends `@` and Unix seconds, its drafts an HTTP-date (the form Atlas documents).
  */
 function deprecationTime(header: string): string {
   const time = /^@-?\d+$/.test(header) ? Number(header.slice(1)) * 1000 : httpDate(header);
