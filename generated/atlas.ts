@@ -90,9 +90,11 @@ export interface paths {
      *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now project
      *     users whose `orgMembershipStatus` is `PENDING`: find them with `listGroupUsers` or
      *     `getGroupUser`, then change their project roles one at a time with `addGroupUserRole` and
-     *     `removeGroupUserRole`, or set all their roles at once through the `groupRoleAssignments` of
-     *     `updateOrgUser`. Invitations created with the deprecated `createProjectInvitation` are not
-     *     visible to those operations (upstream states this limit).
+     *     `removeGroupUserRole`, or through `updateOrgUser`. That one is not a project operation: it
+     *     requires `roles.orgRoles`, and its `groupRoleAssignments` replaces the user's roles in every
+     *     project of the organization, so send back the organization roles and the other projects as
+     *     read. Invitations created with the deprecated `createProjectInvitation` are not visible to
+     *     those operations (upstream states this limit).
      */
     patch: operations["updateGroupInvites"];
     trace?: never;
@@ -132,9 +134,11 @@ export interface paths {
      *     **Deprecated:** this operation stops working on 2027-07-01. Pending invitees are now project
      *     users whose `orgMembershipStatus` is `PENDING`: find them with `listGroupUsers` or
      *     `getGroupUser`, then change their project roles one at a time with `addGroupUserRole` and
-     *     `removeGroupUserRole`, or set all their roles at once through the `groupRoleAssignments` of
-     *     `updateOrgUser`. Invitations created with the deprecated `createProjectInvitation` are not
-     *     visible to those operations (upstream states this limit).
+     *     `removeGroupUserRole`, or through `updateOrgUser`. That one is not a project operation: it
+     *     requires `roles.orgRoles`, and its `groupRoleAssignments` replaces the user's roles in every
+     *     project of the organization, so send back the organization roles and the other projects as
+     *     read. Invitations created with the deprecated `createProjectInvitation` are not visible to
+     *     those operations (upstream states this limit).
      */
     patch: operations["updateGroupInviteById"];
     trace?: never;

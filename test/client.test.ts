@@ -905,6 +905,76 @@ describe("middleware", () => {
     expect(notices[3]!.message).not.toContain("\u001b");
   });
 
+  it("reads the Deprecation date in its RFC 9745 form and as an HTTP-date as one date", async () => {
+    const notices: DeprecationNotice[] = [];
+    let headers: Record<string, string> = {};
+    const client = createAtlasInvites({
+      auth: accessToken({ token: "stub-token-0123456789" }),
+      fetch: stubFetch(() => json(200, { id: OTHER_ID }, headers)),
+      retry: false,
+      onDeprecation: (n) => notices.push(n),
+    });
+    const user = { orgId: VALID_ID, userId: OTHER_ID };
+    // 1748736000 seconds after the epoch is 2025-06-01T00:00:00Z. RFC 9745 section 2.1 sends it
+    // as a structured-field Date (`@` and seconds); its drafts, and Atlas by its documentation
+    // (the facts sheet), as an HTTP-date. Servers that differ in form only say nothing new.
+    headers = { Deprecation: "@1748736000" };
+    await client.getOrgUser(user);
+    headers = { Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT" };
+    await client.getOrgUser(user);
+    headers = { Deprecation: "@1748736000" };
+    await client.getOrgUser(user);
+    // A later date in either form is news.
+    headers = { Deprecation: "Thu, 01 Jan 2026 00:00:00 GMT" };
+    await client.getOrgUser(user);
+    headers = { Deprecation: "@1767225600" };
+    await client.getOrgUser(user);
+    headers = { Deprecation: "@1767312000" };
+    await client.getOrgUser(user);
+    expect(notices.map((n) => n.deprecation)).toEqual([
+      "@1748736000",
+      "Thu, 01 Jan 2026 00:00:00 GMT",
+      "@1767312000",
+    ]);
+  });
+
+  it("reads a Sunset HTTP-date in each of RFC 9110's three forms as UTC, whatever the local time zone", async () => {
+    const notices: DeprecationNotice[] = [];
+    let headers: Record<string, string> = {};
+    const client = createAtlasInvites({
+      auth: accessToken({ token: "stub-token-0123456789" }),
+      fetch: stubFetch(() => json(200, {}, headers)),
+      retry: false,
+      onDeprecation: (n) => notices.push(n),
+    });
+    const zone = process.env.TZ;
+    // East of UTC, a zoneless date read as local time falls on the day before.
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      // RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms, which a
+      // recipient must accept; all three are UTC, though asctime names no zone.
+      for (const sunset of [
+        "Thu, 01 Jul 2027 00:00:00 GMT",
+        "Thursday, 01-Jul-27 00:00:00 GMT",
+        "Thu Jul  1 00:00:00 2027",
+      ]) {
+        headers = { Sunset: sunset };
+        await client.getOrgInvite(someInvite);
+      }
+      // The same date as the spec's x-sunset: only the spec's notice.
+      expect(notices.map((n) => [n.source, n.sunset])).toEqual([["spec", "2027-07-01"]]);
+      headers = { Sunset: "Wed Jun 30 23:59:59 2027" };
+      await client.getOrgInvite(someInvite);
+      expect(notices.map((n) => [n.source, n.sunset])).toEqual([
+        ["spec", "2027-07-01"],
+        ["response", "Wed Jun 30 23:59:59 2027"],
+      ]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("refuses a path the spec does not know instead of guessing a version", async () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);

@@ -1164,6 +1164,14 @@ describe.each(EXPECTED_OPERATIONS)("$operationId", (expected) => {
     const methods = namesIn(expected.replacement ?? "").filter((n) => ids.has(n));
     expect(methods.length).toBeGreaterThan(0);
     for (const method of methods) expect(op.description).toContain(`\`${method}\``);
+    // A project operation replaced by updateOrgUser: the facts say its fields replace what is
+    // stored, and orgRoles is required (OrgUserRolesRequest), so the description must say that
+    // sending one project's roles alone drops the others.
+    if (expected.operationId.startsWith("updateGroupInvite")) {
+      const description = String(op.description).replace(/\s+/g, " ");
+      expect(description).toMatch(/requires `roles\.orgRoles`/);
+      expect(description).toMatch(/replaces the user's roles in every project/);
+    }
   });
 
   test("parameters: names, places, required, deprecated and schema facts", () => {

@@ -12,8 +12,9 @@ export interface DeprecationNotice {
   operationId: OperationId;
   /**
    * "spec" for the first call of a deprecated operation; "response" when the response headers
-   * name a sunset date other than the one last reported, a `Deprecation` value other than the
-   * last one seen, or either header for an operation nothing reported as deprecated before.
+   * name a sunset date other than the one last reported, a `Deprecation` date other than the
+   * last one seen (in either of its forms), or either header for an operation nothing reported
+   * as deprecated before.
    */
   source: "spec" | "response";
   /**
@@ -32,8 +33,9 @@ export type OnDeprecation = ((notice: DeprecationNotice) => void) | false | unde
 
 /**
  * What the caller knows of one operation: the sunset date (YYYY-MM-DD when the header's
- * HTTP-date could be read, else the header as sent) and the `Deprecation` header last seen (null
- * when only the spec said the operation is deprecated).
+ * HTTP-date could be read, else the header as sent) and the `Deprecation` date last seen (in
+ * milliseconds when it could be read, else the header as sent; null when only the spec said the
+ * operation is deprecated).
  */
 interface Told {
   sunset: string | null;
@@ -43,10 +45,28 @@ interface Told {
 /** What process warnings have told, by operation, shared by every client in the process. */
 const toldInProcess = new Map<string, Told>();
 
+/**
+ * The time an HTTP-date names (RFC 9110 section 5.6.7), NaN when unreadable. All three of its
+ * forms are UTC; the obsolete asctime form says so nowhere, and Date.parse would take it as local.
+ */
+function httpDate(value: string): number {
+  const asctime = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/.test(value);
+  return Date.parse(asctime ? `${value} GMT` : value);
+}
+
 /** The day a Sunset header names (RFC 8594 section 3: an HTTP-date), to compare with x-sunset. */
 function sunsetDay(header: string): string {
-  const time = Date.parse(header);
+  const time = httpDate(header);
   return Number.isNaN(time) ? header : new Date(time).toISOString().slice(0, 10);
+}
+
+/**
+ * The time a Deprecation header names, so that two forms of one date compare equal: RFC 9745
+ * section 2.1 sends `@` and Unix seconds, its drafts an HTTP-date (the form Atlas documents).
+ */
+function deprecationTime(header: string): string {
+  const time = /^@-?\d+$/.test(header) ? Number(header.slice(1)) * 1000 : httpDate(header);
+  return Number.isNaN(time) ? header : String(time);
 }
 
 /**
@@ -102,15 +122,16 @@ export function deprecationMiddleware(
       if (!op) return undefined;
       const before = told.get(op.operationId);
       const day = sunset === null ? null : sunsetDay(sunset);
+      const since = deprecation === null ? null : deprecationTime(deprecation);
       // A header left out says nothing: whether every Atlas answer of a deprecated operation,
       // errors included, carries both is not publicly documented (a guess either way).
       const news =
         !before ||
         (day !== null && day !== before.sunset) ||
-        (deprecation !== null && before.deprecation !== null && deprecation !== before.deprecation);
+        (since !== null && before.deprecation !== null && since !== before.deprecation);
       told.set(op.operationId, {
         sunset: day ?? before?.sunset ?? null,
-        deprecation: deprecation ?? before?.deprecation ?? null,
+        deprecation: since ?? before?.deprecation ?? null,
       });
       // Scrubbed only here, on the way to a notice: a server may echo the Authorization header.
       if (news) {
