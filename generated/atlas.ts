@@ -41,9 +41,10 @@ export interface paths {
      * Change one pending organization invitation
      * @deprecated
      * @description Changes what a pending organization invitation will grant once accepted: its organization
-     *     roles, the projects (with their roles) and the teams that the invitee joins. Fields left out of
-     *     the body keep their stored value; a field that is present replaces it. Answers with the
-     *     invitation as stored after the change. Find invitation ids with the organization's invitation
+     *     roles, the projects (with their roles) and the teams that the invitee joins. A field present
+     *     in the body replaces the stored one; MongoDB does not document what happens to a field left
+     *     out, so send every field whose value matters to you. Answers with the invitation as stored
+     *     after the change. Find invitation ids with the organization's invitation
      *     listing.
      *
      *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
