@@ -40,7 +40,10 @@ export interface AtlasInvitesOptions {
    * promise it returns is waited for before the wait begins, and its rejection ends the call too.
    */
   onRetry?: OnRetry | undefined;
-  /** Replaces the DeprecationWarning for deprecated operations; false silences it. */
+  /**
+   * Replaces the DeprecationWarning for deprecated operations; false silences it. An exception
+   * it throws does not fail the call; it becomes a process warning.
+   */
   onDeprecation?: OnDeprecation;
   /** The largest response body the client reads, in bytes. Default 16 MiB. */
   maxResponseBytes?: number | undefined;

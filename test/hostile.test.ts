@@ -431,6 +431,39 @@ describe("error text is one line, bounded, and free of credentials", () => {
     expect(leaks(warnings, [TOKEN])).toEqual([]);
   });
 
+  it("an onDeprecation that throws costs the call nothing: its answer comes back, the failure is a warning", async () => {
+    let sent = 0;
+    server.handle((_req, res) => {
+      sent++;
+      json(res, 200, INVITE, { Sunset: "Wed, 01 Dec 2027 00:00:00 GMT" });
+    });
+    const warnings: (Error & { code?: string })[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    let calls = 0;
+    try {
+      const atlas = client({
+        onDeprecation: () => {
+          calls++;
+          throw new Error(`logger down, last header Bearer ${TOKEN}`);
+        },
+      });
+      // Thrown twice: for the spec's notice on the way out, and for the new Sunset on the way back.
+      expect((await get(atlas)).id).toBe(INVITE.id);
+      await settle();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(calls).toBe(2);
+    const failed = warnings.filter((w) => w.code === "ATLAS_INVITES_ON_DEPRECATION_FAILED");
+    expect(failed.map((w) => w.message)).toEqual([
+      "atlas-invites: onDeprecation threw Error: logger down, last header Bearer [redacted]",
+      "atlas-invites: onDeprecation threw Error: logger down, last header Bearer [redacted]",
+    ]);
+    expect(leaks(warnings, [TOKEN])).toEqual([]);
+    expect(sent).toBe(1);
+  });
+
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
   // "/" or, to be HTML-safe, "=" (which ends most Basic credentials). Each form is applied to the
   // content of one JSON string.

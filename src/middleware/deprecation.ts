@@ -91,12 +91,21 @@ export function deprecationMiddleware(
     const instead = op.replacement ? `; use ${op.replacement} instead` : "";
     const message = `atlas-invites: ${op.operationId} is deprecated (${when})${instead}; see docs/MIGRATING.md`;
     if (onDeprecation) {
-      onDeprecation({
-        operationId: op.operationId,
-        ...notice,
-        replacement: op.replacement,
-        message,
-      });
+      try {
+        onDeprecation({
+          operationId: op.operationId,
+          ...notice,
+          replacement: op.replacement,
+          message,
+        });
+      } catch (error) {
+        // A notice is a side note to the call: a callback that fails must not cost the caller an
+        // answer Atlas already gave (a change already made), so its failure becomes a warning.
+        const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        process.emitWarning(`atlas-invites: onDeprecation threw ${oneLine(scrub(what))}`, {
+          code: "ATLAS_INVITES_ON_DEPRECATION_FAILED",
+        });
+      }
     } else {
       process.emitWarning(message, {
         type: "DeprecationWarning",
