@@ -2,12 +2,16 @@
  * createAtlasInvites: an openapi-fetch client with the client's middleware and fetch, and a typed
  * method per operation over it.
  */
-import createClient, { type Client, type MiddlewareCallbackParams } from "openapi-fetch";
+import createClient, {
+  type Client,
+  type Middleware,
+  type MiddlewareCallbackParams,
+} from "openapi-fetch";
 import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { createAuth, markResent } from "./auth/middleware.js";
 import { createClientFetch } from "./http/fetch.js";
-import { AtlasRequest, isAtlasRequest } from "./http/request.js";
+import { adopt, AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
@@ -153,6 +157,32 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     ...deprecation,
     auth.middleware,
   );
+
+  // A middleware written for plain openapi-fetch may hand on a standard Request of its own. Read
+  // at once into the client's request, it keeps what belongs to the call (its timeout, start
+  // time, operation and the caller's signal) for every middleware after it and for the fetch.
+  const use = client.use.bind(client);
+  const eject = client.eject.bind(client);
+  const keeping = new WeakMap<Middleware, Middleware>();
+  function keepCall(middleware: Middleware): Middleware {
+    const onRequest = middleware?.onRequest;
+    if (typeof onRequest !== "function") return middleware;
+    let kept = keeping.get(middleware);
+    if (!kept) {
+      kept = Object.create(middleware) as Middleware;
+      kept.onRequest = async (params) => {
+        const result = await onRequest.call(middleware, params);
+        const call = params.request;
+        if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
+        // openapi-fetch takes it: the client's Request class counts its own requests in.
+        return (await adopt(result, call)) as unknown as Request;
+      };
+      keeping.set(middleware, kept);
+    }
+    return kept;
+  }
+  client.use = (...middleware) => use(...middleware.map(keepCall));
+  client.eject = (...middleware) => eject(...middleware.map((m) => keeping.get(m) ?? m));
 
   const describe = () => ({ baseUrl, auth: config.auth.label, closed: closing !== undefined });
   const atlas: AtlasInvites & { [inspect.custom](): string; toJSON(): object } = {

@@ -8,6 +8,7 @@ import {
   accessToken,
   AtlasApiError,
   AtlasError,
+  AtlasTimeoutError,
   AtlasValidationError,
   createAtlasInvites,
   isAtlasApiError,
@@ -1028,6 +1029,76 @@ describe("middleware", () => {
     await rejection(client.getOrgInvite(someInvite));
     expect(seen).toEqual([`GET ${ORG_INVITE}`, "answer 200", `GET ${ORG_INVITE}`, "answer 404"]);
     expect(fake.requests.map((r) => r.headers["x-request-id"])).toEqual(["req-42", "req-42"]);
+  });
+
+  describe("a middleware that hands on a standard Request of its own", () => {
+    /** Written for plain openapi-fetch: it rebuilds the request, and passes no signal on. */
+    const replacing: Middleware = {
+      async onRequest({ request }) {
+        const body = request.method === "GET" ? undefined : await request.text();
+        const headers = new Headers(request.headers);
+        headers.set("X-Replaced", "yes");
+        return new Request(request.url, { method: request.method, headers, body });
+      },
+    };
+    const replaced = () => {
+      const client = createAtlasInvites({
+        auth: accessToken({ token: fake.credentials.accessToken }),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        timeout: 5_000,
+      });
+      client.client.use(replacing);
+      return client;
+    };
+
+    it("keeps the call's own timeout and start", async () => {
+      const client = replaced();
+      fake.inject({ kind: "hang" });
+      const started = Date.now();
+      const err = await rejection(client.getOrgInvite({ ...someInvite, timeout: 150 }));
+      expect(err).toBeInstanceOf(AtlasTimeoutError);
+      expect((err as AtlasTimeoutError).timeoutMs).toBe(150);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await client.close();
+    });
+
+    it("keeps the caller's signal, which it did not pass on", async () => {
+      const client = replaced();
+      fake.inject({ kind: "hang" });
+      const controller = new AbortController();
+      const reason = new Error("caller gave up");
+      setTimeout(() => controller.abort(reason), 100);
+      const err = await rejection(
+        client.getOrgInvite({ ...someInvite, signal: controller.signal }),
+      );
+      expect(err).toBe(reason);
+      await client.close();
+    });
+
+    it("keeps the operation, so an error of the client's fetch names the spec's path template", async () => {
+      const client = replaced();
+      fake.inject({
+        kind: "status",
+        status: 302,
+        headers: { Location: "https://elsewhere.test/" },
+      });
+      const err = await rejection(client.getOrgInvite(someInvite));
+      expect(isAtlasApiError(err, 302)).toBe(true);
+      expect((err as AtlasApiError).message).toContain("redirect to https://elsewhere.test");
+      expect((err as AtlasApiError).path).toBe(ORG_INVITE);
+      expect(fake.requests.at(-1)!.headers["x-replaced"]).toBe("yes");
+      await client.close();
+    });
+
+    it("stops running once ejected", async () => {
+      const client = replaced();
+      client.client.eject(replacing);
+      const seeded = fake.invites.addOrgInvite();
+      await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
+      expect(fake.requests.at(-1)!.headers["x-replaced"]).toBeUndefined();
+      await client.close();
+    });
   });
 
   it("lets middleware read the request body every way a Request offers, any number of times", async () => {

@@ -26,6 +26,8 @@ export interface AtlasRequestInit {
   signal?: AbortSignal | null;
   /** Per-call timeout in ms (a call option of the methods). */
   timeout?: unknown;
+  /** When the call began, for a request that stands in for another one of the same call. */
+  startedAt?: number;
 }
 
 export class AtlasRequest {
@@ -54,7 +56,7 @@ export class AtlasRequest {
     this.bodyProblem = body instanceof UnserializableBody ? body.problem : undefined;
     this.signal = init.signal ?? null;
     this.timeout = init.timeout;
-    this.startedAt = Date.now();
+    this.startedAt = init.startedAt ?? Date.now();
   }
 
   /** A copy with its own headers, for sending the same request again. */
@@ -128,13 +130,21 @@ export function isAtlasRequest(value: unknown): value is AtlasRequest {
   return (value as { constructor?: unknown } | null | undefined)?.constructor === AtlasRequest;
 }
 
-/** A standard Request read into an AtlasRequest (its body as text), for the client's fetch. */
-export async function adopt(request: Request): Promise<AtlasRequest> {
+/**
+ * A standard Request read into an AtlasRequest (its body as text). Given the request of the call
+ * it replaces (`call`), it keeps what belongs to the call: its timeout, its start time, its
+ * operation, and the caller's signal besides its own.
+ */
+export async function adopt(request: Request, call?: AtlasRequest): Promise<AtlasRequest> {
   const body = request.body === null ? null : await request.text();
-  return new AtlasRequest(request.url, {
+  const caller = call?.signal;
+  const adopted = new AtlasRequest(request.url, {
     method: request.method,
     headers: request.headers,
     body,
-    signal: request.signal,
+    signal: caller ? AbortSignal.any([caller, request.signal]) : request.signal,
+    ...(call && { timeout: call.timeout, startedAt: call.startedAt }),
   });
+  adopted.operation = call?.operation;
+  return adopted;
 }
