@@ -870,27 +870,36 @@ describe("middleware", () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it("reports an operation the spec does not deprecate as soon as Atlas says it is, and each new Deprecation value", async () => {
+  /**
+   * A client over a stub that answers 200 with `body` and whatever headers `answer.headers` holds
+   * at the time, and the notices it delivers.
+   */
+  function headerNotices(body: object = { id: OTHER_ID }) {
     const notices: DeprecationNotice[] = [];
-    let headers: Record<string, string> = {};
+    const answer = { headers: {} as Record<string, string> };
     const client = createAtlasInvites({
       auth: accessToken({ token: "stub-token-0123456789" }),
-      fetch: stubFetch(() => json(200, { id: OTHER_ID }, headers)),
+      fetch: stubFetch(() => json(200, body, answer.headers)),
       retry: false,
       onDeprecation: (n) => notices.push(n),
     });
+    return { client, notices, answer };
+  }
+
+  it("reports an operation the spec does not deprecate as soon as Atlas says it is, and each new Deprecation value", async () => {
+    const { client, notices, answer } = headerNotices();
     const user = { orgId: VALID_ID, userId: OTHER_ID };
     await client.getOrgUser(user);
     expect(notices).toEqual([]);
-    headers = { Deprecation: "@1798761600" };
+    answer.headers = { Deprecation: "@1798761600" };
     await client.getOrgUser(user);
     await client.getOrgUser(user);
-    headers = { Deprecation: "@1798761600", Sunset: "Sat, 01 Jan 2028 00:00:00 GMT" };
+    answer.headers = { Deprecation: "@1798761600", Sunset: "Sat, 01 Jan 2028 00:00:00 GMT" };
     await client.getOrgUser(user);
-    headers = { Deprecation: "@1767225600" };
+    answer.headers = { Deprecation: "@1767225600" };
     await client.getOrgUser(user);
     // Control characters in a header are escaped in the message, kept as sent in the field.
-    headers = { Deprecation: "@1767225600", Sunset: "\u001b[2J soon" };
+    answer.headers = { Deprecation: "@1767225600", Sunset: "\u001b[2J soon" };
     await client.getOrgUser(user);
     expect(notices.map((n) => [n.source, n.deprecation, n.sunset])).toEqual([
       ["response", "@1798761600", null],
@@ -907,30 +916,23 @@ describe("middleware", () => {
   });
 
   it("reads the Deprecation date in its RFC 9745 form and as an HTTP-date as one date", async () => {
-    const notices: DeprecationNotice[] = [];
-    let headers: Record<string, string> = {};
-    const client = createAtlasInvites({
-      auth: accessToken({ token: "stub-token-0123456789" }),
-      fetch: stubFetch(() => json(200, { id: OTHER_ID }, headers)),
-      retry: false,
-      onDeprecation: (n) => notices.push(n),
-    });
+    const { client, notices, answer } = headerNotices();
     const user = { orgId: VALID_ID, userId: OTHER_ID };
     // 1748736000 seconds after the epoch is 2025-06-01T00:00:00Z. RFC 9745 section 2.1 sends it
     // as a structured-field Date (`@` and seconds); its drafts, and Atlas by its documentation
     // (the facts sheet), as an HTTP-date. Servers that differ in form only say nothing new.
-    headers = { Deprecation: "@1748736000" };
+    answer.headers = { Deprecation: "@1748736000" };
     await client.getOrgUser(user);
-    headers = { Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT" };
+    answer.headers = { Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT" };
     await client.getOrgUser(user);
-    headers = { Deprecation: "@1748736000" };
+    answer.headers = { Deprecation: "@1748736000" };
     await client.getOrgUser(user);
     // A later date in either form is news.
-    headers = { Deprecation: "Thu, 01 Jan 2026 00:00:00 GMT" };
+    answer.headers = { Deprecation: "Thu, 01 Jan 2026 00:00:00 GMT" };
     await client.getOrgUser(user);
-    headers = { Deprecation: "@1767225600" };
+    answer.headers = { Deprecation: "@1767225600" };
     await client.getOrgUser(user);
-    headers = { Deprecation: "@1767312000" };
+    answer.headers = { Deprecation: "@1767312000" };
     await client.getOrgUser(user);
     expect(notices.map((n) => n.deprecation)).toEqual([
       "@1748736000",
@@ -940,14 +942,7 @@ describe("middleware", () => {
   });
 
   it("reads a Sunset HTTP-date in each of RFC 9110's three forms as UTC, whatever the local time zone", async () => {
-    const notices: DeprecationNotice[] = [];
-    let headers: Record<string, string> = {};
-    const client = createAtlasInvites({
-      auth: accessToken({ token: "stub-token-0123456789" }),
-      fetch: stubFetch(() => json(200, {}, headers)),
-      retry: false,
-      onDeprecation: (n) => notices.push(n),
-    });
+    const { client, notices, answer } = headerNotices({});
     const zone = process.env.TZ;
     // East of UTC, a zoneless date read as local time falls on the day before.
     process.env.TZ = "Asia/Tokyo";
@@ -959,12 +954,12 @@ describe("middleware", () => {
         "Thursday, 01-Jul-27 00:00:00 GMT",
         "Thu Jul  1 00:00:00 2027",
       ]) {
-        headers = { Sunset: sunset };
+        answer.headers = { Sunset: sunset };
         await client.getOrgInvite(someInvite);
       }
       // The same date as the spec's x-sunset: only the spec's notice.
       expect(notices.map((n) => [n.source, n.sunset])).toEqual([["spec", "2027-07-01"]]);
-      headers = { Sunset: "Wed Jun 30 23:59:59 2027" };
+      answer.headers = { Sunset: "Wed Jun 30 23:59:59 2027" };
       await client.getOrgInvite(someInvite);
       expect(notices.map((n) => [n.source, n.sunset])).toEqual([
         ["spec", "2027-07-01"],
