@@ -141,11 +141,7 @@ function checkRetry(retry: unknown): RetryPolicy | false {
   if (retry === false) return false;
   if (retry === undefined) return DEFAULT_RETRY;
   if (typeof retry !== "object" || retry === null) fail("retry", "must be an object or false");
-  for (const key of Object.keys(retry)) {
-    if (!(key in DEFAULT_RETRY)) {
-      fail(`retry.${safeName(key)}`, `is not a retry option${didYouMean(key, RETRY_KEYS)}`);
-    }
-  }
+  refuseUnknown(retry, Object.keys(DEFAULT_RETRY), "retry.", "a retry option");
   const given = retry as RetryOptions;
   const merged = { ...DEFAULT_RETRY };
   for (const key of Object.keys(DEFAULT_RETRY) as (keyof RetryOptions)[]) {
@@ -167,18 +163,26 @@ function checkHeaderText(option: string, value: unknown): string | undefined {
   return value.trim() || undefined;
 }
 
-/** An option name as a message may show it: a name a program would write, or a placeholder. */
-function safeName(key: string): string {
-  return /^[\w$-]{1,40}$/.test(key) ? key : "(an option)";
+/**
+ * Refuses the first key of `given` that is not one of `known`: by its name when it is one a
+ * program would write (else as a placeholder, so a pasted secret never shows), with the known
+ * option it looks like, if any.
+ */
+function refuseUnknown(
+  given: object,
+  known: readonly string[],
+  prefix: string,
+  what: string,
+  tail = "",
+): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const named = /^[\w$-]{1,40}$/.test(key);
+    const near = named ? closest(key, known) : undefined;
+    const hint = near === undefined ? "" : ` (did you mean ${near}?)`;
+    fail(`${prefix}${named ? key : "(an option)"}`, `is not ${what}${hint}${tail}`);
+  }
 }
-
-/** ` (did you mean "timeout"?)` when `key` is a slip of one of `known`, else nothing. */
-function didYouMean(key: string, known: readonly string[]): string {
-  const near = /^[\w$-]{1,40}$/.test(key) ? closest(key, known) : undefined;
-  return near === undefined ? "" : ` (did you mean ${near}?)`;
-}
-
-const RETRY_KEYS = Object.keys(DEFAULT_RETRY);
 
 function checkAuth(auth: unknown): AuthStrategy {
   if (
@@ -202,15 +206,13 @@ export function resolveOptions(options: AtlasInvitesOptions): ClientConfig {
       { path: "", rule: "type", message: `options: ${problem}` },
     ]);
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) {
-      const taken = `it takes ${KNOWN.join(", ")}`;
-      fail(
-        safeName(key),
-        `is not an option of createAtlasInvites${didYouMean(key, KNOWN)}; ${taken}`,
-      );
-    }
-  }
+  refuseUnknown(
+    options,
+    KNOWN,
+    "",
+    "an option of createAtlasInvites",
+    `; it takes ${KNOWN.join(", ")}`,
+  );
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== "function") fail("fetch", "must be a function");
   if (options.onRetry !== undefined && typeof options.onRetry !== "function") {
