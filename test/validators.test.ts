@@ -170,6 +170,10 @@ function fn(module: Record<string, unknown>, name: string): Validate {
   return f as Validate;
 }
 
+/** The generated module's check of a whole call: its parameters, then the body under "body". */
+type ValidateInput = (id: string, path: unknown, query: unknown, body: unknown) => Violation[];
+const inputOf = (module: Record<string, unknown>) => module.validateInput as ValidateInput;
+
 const MEDIA = "application/vnd.atlas.2023-01-01+json";
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -1043,12 +1047,7 @@ describe("the generator derives the validators from the spec", () => {
       expect(rules(validate(body)), JSON.stringify(body)).toEqual(expected);
 
     // The whole call: the spec's parameters, then the body under "body".
-    const input = module.validateInput as (
-      id: string,
-      path: unknown,
-      query: unknown,
-      body: unknown,
-    ) => Violation[];
+    const input = inputOf(module);
     expect(input("updateThing", { thingId: "t1" }, { colors: ["red"] }, ok)).toEqual([]);
     expect(
       rules(
@@ -1115,12 +1114,7 @@ describe("the generator derives the validators from the spec", () => {
       return doc;
     };
     const module = await load(buildValidators(withExtension(["code", "name"]), "h"));
-    const input = module.validateInput as (
-      id: string,
-      path: unknown,
-      query: unknown,
-      body: unknown,
-    ) => Violation[];
+    const input = inputOf(module);
     const ok = { name: "a", when: "2024-01-01T00:00:00Z" };
     expect(input("updateThing", { thingId: "t1" }, {}, { ...ok, code: "ab" })).toEqual([]);
     // The schema already requires name and when; code is added, and nothing is named twice.
