@@ -5,6 +5,7 @@
  * been told yet, such as a sunset date other than the spec's.
  */
 import type { Middleware } from "openapi-fetch";
+import { parseHttpDate } from "../http/date.js";
 import { findOperation, type Operation, type OperationId } from "../operations.js";
 import { oneLine, type Scrub } from "../text.js";
 
@@ -46,18 +47,12 @@ interface Told {
 const toldInProcess = new Map<string, Told>();
 
 /**
- * The time an HTTP-date names (RFC 9110 section 5.6.7), NaN when unreadable. All three of its
- * forms are UTC; the obsolete asctime form says so nowhere, and Date.parse would take it as local.
+ * The day a Sunset header names (RFC 8594 section 3: an HTTP-date), to compare with x-sunset; a
+ * value that is no HTTP-date is kept as sent.
  */
-function httpDate(value: string): number {
-  const asctime = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/.test(value);
-  return Date.parse(asctime ? `${value} GMT` : value);
-}
-
-/** The day a Sunset header names (RFC 8594 section 3: an HTTP-date), to compare with x-sunset. */
 function sunsetDay(header: string): string {
-  const time = httpDate(header);
-  return Number.isNaN(time) ? header : new Date(time).toISOString().slice(0, 10);
+  const time = parseHttpDate(header);
+  return time === undefined ? header : new Date(time).toISOString().slice(0, 10);
 }
 
 /**
@@ -65,8 +60,8 @@ function sunsetDay(header: string): string {
  * section 2.1 sends `@` and Unix seconds, its drafts an HTTP-date (the form Atlas documents).
  */
 function deprecationTime(header: string): string {
-  const time = /^@-?\d+$/.test(header) ? Number(header.slice(1)) * 1000 : httpDate(header);
-  return Number.isNaN(time) ? header : String(time);
+  const time = /^@-?\d+$/.test(header) ? Number(header.slice(1)) * 1000 : parseHttpDate(header);
+  return time === undefined ? header : String(time);
 }
 
 /**
