@@ -125,6 +125,31 @@ describe("timeouts and the caller's signal", () => {
     await released(hang);
   });
 
+  it("a falsy reason (abort(null), abort(0)) is what the call rejects with, on both paths", async () => {
+    const atlas = client({ timeout: 0 });
+    for (const reason of [null, 0, "", false]) {
+      for (const path of [false, true]) {
+        const hang = inject({ kind: "hang" });
+        const controller = new AbortController();
+        const input = { ...seededOrgInvite(), signal: controller.signal };
+        const call = path
+          ? atlas.client.GET("/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", {
+              params: { path: { orgId: input.orgId, invitationId: input.invitationId } },
+              signal: controller.signal,
+            })
+          : atlas.getOrgInvite(input);
+        await vi.waitFor(() => expect(hang.hits).toBe(1));
+        controller.abort(reason);
+        const outcome = await call.then(
+          () => "resolved",
+          (error: unknown) => ({ error }),
+        );
+        expect(outcome).toEqual({ error: reason });
+        await released(hang);
+      }
+    }
+  });
+
   it("aborting the signal mid-body rejects with the reason too", async () => {
     const stall = inject({ kind: "truncate", ending: "stall" });
     const atlas = client({ timeout: 0 });

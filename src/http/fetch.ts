@@ -20,6 +20,27 @@ import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 /** What a call made after close(), or still waiting for credentials when it ran, rejects with. */
 export const closedError = () => new AtlasError("atlas-invites: this client was closed");
 
+/**
+ * openapi-fetch takes a falsy error from its fetch for no error and reads the missing answer, so a
+ * call aborted with a falsy reason (`controller.abort(null)`) would fail with a TypeError. The
+ * client's fetch throws such a value inside one of these, and `track` takes it out again: the
+ * caller gets what was thrown, as fetch would give it.
+ */
+class Thrown extends Error {
+  constructor(readonly value: unknown) {
+    super(`atlas-invites: the request failed with ${String(value)}`);
+  }
+}
+
+const box = (error: unknown): never => {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- what the fetch threw, as it was
+  throw error || new Thrown(error);
+};
+
+const unbox = (error: unknown): never => {
+  throw error instanceof Thrown ? error.value : error;
+};
+
 /** A fetch with the standard (input, init) signature. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -63,7 +84,10 @@ export interface ClientFetch {
    * closes.
    */
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
-  /** Counts `call` as in progress until it settles: close() waits for it. Returns it. */
+  /**
+   * Counts `call` as in progress until it settles: close() waits for it. Returns it, rejecting
+   * with what the fetch threw when that was a falsy value.
+   */
   track<T>(call: Promise<T>): Promise<T>;
   /**
    * Refuses calls not sent yet, then waits for the calls in progress and every attempt in flight
@@ -160,8 +184,9 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     }
   }
 
-  const clientFetch = ((request: AtlasRequest | Request) => send(request)) as ClientFetch;
-  clientFetch.again = (request) => send(request, false, false, true);
+  const clientFetch = ((request: AtlasRequest | Request) =>
+    send(request).catch(box)) as ClientFetch;
+  clientFetch.again = (request) => send(request, false, false, true).catch(box);
   clientFetch.send = async (path, init, closing) => {
     const request = new AtlasRequest(`${baseUrl}${path}`, {
       method: init.method ?? "GET",
@@ -172,9 +197,10 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
   clientFetch.track = (call) => {
+    const settled = call.catch(unbox);
     flight.active++;
-    call.then(release, release);
-    return call;
+    settled.then(release, release);
+    return settled;
   };
   clientFetch.close = async () => {
     closed = true;
