@@ -15,21 +15,24 @@ export type GroupInvitationRequest = Schemas["GroupInvitationRequest"];
 export type GroupInvitationUpdateRequest = Schemas["GroupInvitationUpdateRequest"];
 export type GroupRole = Schemas["GroupRole"];
 
-// The Cloud Users API operations that succeed them
+// The Cloud Users API operations that succeed them. The user types are written
+// `Schemas["..."] & {}`: the `& {}` adds nothing, but gives each a name that TypeScript shows
+// (`const user: OrgUser`) in editors' hovers and compiler messages, where the schema's
+// intersection would be spelt out field by field.
 /** An organization user: narrow on `orgMembershipStatus` to a pending or an active user. */
-export type OrgUser = Schemas["OrgUserResponse"];
+export type OrgUser = Schemas["OrgUserResponse"] & {};
 /** A user invited to the organization who has not joined (PENDING, INVITATION_EXPIRED, INVITATION_REJECTED). */
-export type OrgPendingUser = Schemas["OrgPendingUserResponse"];
+export type OrgPendingUser = Schemas["OrgPendingUserResponse"] & {};
 /** A member of the organization (ACTIVE). */
-export type OrgActiveUser = Schemas["OrgActiveUserResponse"];
+export type OrgActiveUser = Schemas["OrgActiveUserResponse"] & {};
 export type OrgUserRoles = Schemas["OrgUserRolesResponse"];
 export type OrgUserUpdateRequest = Schemas["OrgUserUpdateRequest"];
 export type OrgUserRolesRequest = Schemas["OrgUserRolesRequest"];
 export type GroupRoleAssignment = Schemas["GroupRoleAssignment"];
 /** A project user: narrow on `orgMembershipStatus` to a pending or an active user. */
-export type GroupUser = Schemas["GroupUserResponse"];
-export type GroupPendingUser = Schemas["GroupPendingUserResponse"];
-export type GroupActiveUser = Schemas["GroupActiveUserResponse"];
+export type GroupUser = Schemas["GroupUserResponse"] & {};
+export type GroupPendingUser = Schemas["GroupPendingUserResponse"] & {};
+export type GroupActiveUser = Schemas["GroupActiveUserResponse"] & {};
 export type AddOrRemoveGroupRole = Schemas["AddOrRemoveGroupRole"];
 export type PaginatedOrgUserView = Schemas["PaginatedOrgUserView"];
 export type PaginatedGroupUserView = Schemas["PaginatedGroupUserView"];

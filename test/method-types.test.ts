@@ -182,6 +182,12 @@ await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } 
 const MENTIONS = `${PRELUDE}\n${OPERATION_IDS.map((id) => `void atlas.${id};`).join("\n")}\n`;
 /** Where the language service is asked for a hover and a completion entry. */
 const HOVER = `${PRELUDE}\nawait atlas.getOrgInvite({ orgId, invitationId });\nvoid atlas.\n`;
+/** Results of the user operations, whose types are intersections in the generated schema. */
+const RESULTS = `${PRELUDE}
+export const orgUser = await atlas.getOrgUser({ orgId, userId });
+export const groupUser = await atlas.getGroupUser({ groupId, userId });
+export const enveloped = await atlas.getOrgUser({ orgId, userId, envelope: true });
+`;
 
 let dir: string;
 let result: ReturnType<typeof typeCheck>;
@@ -196,6 +202,7 @@ beforeAll(async () => {
   await writeFile(file("accepted-inputs.ts"), ACCEPTED_INPUTS);
   await writeFile(file("fake-options.ts"), FAKE_OPTIONS);
   await writeFile(file("mentions.ts"), MENTIONS);
+  await writeFile(file("results.ts"), RESULTS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
   for (const [name, { code }] of Object.entries(REFUSED)) {
     await writeFile(file(name), `${PRELUDE}\n${code}\n`);
@@ -295,6 +302,17 @@ describe("what an editor shows", () => {
       }
     },
   );
+
+  it("names a user operation's result by its type instead of spelling out the schema", async () => {
+    const text = await readFile(file("results.ts"), "utf8");
+    const hover = (name: string) =>
+      ts.displayPartsToString(
+        service.getQuickInfoAtPosition(file("results.ts"), text.indexOf(`${name} =`))?.displayParts,
+      );
+    expect(hover("orgUser")).toBe("const orgUser: OrgUser");
+    expect(hover("groupUser")).toBe("const groupUser: GroupUser");
+    expect(hover("enveloped")).toBe("const enveloped: Envelope<OrgUser>");
+  });
 
   it("names the input type at a call, and the result type in the method's declaration", async () => {
     const text = await readFile(file("hover.ts"), "utf8");
