@@ -411,9 +411,11 @@ export interface paths {
      * @description Removes one project role from a user of the project, whether they are a member or were invited
      *     and have not joined. Answers with the user as stored after the change.
      *
-     *     **A user's only role:** the sources this project follows do not show whether Atlas lets a user
-     *     lose their last project role. To replace a user's only role, add the new one with
-     *     `addGroupUserRole` first and then remove the old one; that order works either way.
+     *     **A user's only role:** MongoDB's reference page for this operation says that a user must hold
+     *     at least one project role at all times, so a user's last role cannot be removed; to replace it,
+     *     add the new role with `addGroupUserRole` first and then remove the old one. What Atlas answers
+     *     to a request that would remove the last role (its status and `errorCode`) is not publicly
+     *     documented.
      *
      *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
      *     it; see the 409 response.
@@ -1321,8 +1323,8 @@ export interface components {
      * @description Atlas refused the change because it conflicts with the current state of the user. Upstream lists
      *     this status for adding and removing a project role but does not say when Atlas sends it, and no
      *     public source shows the errorCode that comes with it, so this response has no example. One
-     *     candidate, not confirmed: removing a user's last project role, which upstream says is not
-     *     allowed. Branch on the status 409.
+     *     candidate, not confirmed: removing a user's last project role, which MongoDB's reference page for
+     *     `removeGroupUserRole` says is not allowed. Branch on the status 409.
      */
     Conflict: {
       headers: {
