@@ -439,9 +439,11 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
-     * @description A role inside one project. Atlas accepts any role name here, so new roles work without a client
-     *     update; the values most often used are listed in `x-known-values` (for editors and for the
-     *     client's suggestions) and include `GROUP_OWNER`, `GROUP_READ_ONLY` and `GROUP_CLUSTER_MANAGER`.
+     * @description A role inside one project. The contract types it as a plain string with no list of values, so
+     *     a role Atlas adds later passes through without a client update; which names Atlas itself takes
+     *     is Atlas's to decide. The names MongoDB documents are listed in `x-known-values` (for editors
+     *     and for the client's suggestions), such as `GROUP_OWNER`, `GROUP_READ_ONLY` and
+     *     `GROUP_CLUSTER_MANAGER`.
      * @example GROUP_READ_ONLY
      */
     ProjectRole:
