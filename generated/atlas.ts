@@ -1228,7 +1228,7 @@ export interface components {
     /**
      * @description Atlas refused the request because a parameter or a body field broke its rules. The codes below
      *     are the ones public sources show the Administration API v2 sending with a 400; `detail` names
-     *     the field or value, and `parameters` repeats it.
+     *     the field or value, and with `INVALID_ATTRIBUTE` `parameters` repeats the field's name.
      */
     BadRequest: {
       headers: {
@@ -1241,10 +1241,11 @@ export interface components {
     /**
      * @description Atlas did not let the caller through. Two different answers share this status:
      *
-     *     - **The credentials failed** (a wrong, missing or expired API key, client secret or token). The
-     *       body has no `errorCode` although upstream's schema requires one, and with API keys the answer
-     *       carries the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in
-     *       the HTTP dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327.
+     *     - **The credentials failed** (a wrong or missing API key, client secret or token). The body has
+     *       no `errorCode` although upstream's schema requires one, and with API keys the answer carries
+     *       the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in the HTTP
+     *       dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327. That an expired
+     *       token gets the same answer is a guess: no public source shows one.
      *     - **The credentials are valid but lack the role** the operation needs (its
      *       `x-rolesRequirements`, where a source names it). The body has `errorCode`
      *       `USER_UNAUTHORIZED`. Atlas sends this as a 401, not a 403. Seen in
