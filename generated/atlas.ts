@@ -411,9 +411,11 @@ export interface paths {
      * @description Removes one project role from a user of the project, whether they are a member or were invited
      *     and have not joined. Answers with the user as stored after the change.
      *
-     *     **A user's only role:** the sources this project follows do not show whether Atlas lets a user
-     *     lose their last project role. To replace a user's only role, add the new one with
-     *     `addGroupUserRole` first and then remove the old one; that order works either way.
+     *     **A user's only role:** MongoDB's reference page for this operation says that a user must hold
+     *     at least one project role at all times, so a user's last role cannot be removed; to replace it,
+     *     add the new role with `addGroupUserRole` first and then remove the old one. What Atlas answers
+     *     to a request that would remove the last role (its status and `errorCode`) is not publicly
+     *     documented.
      *
      *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
      *     it; see the 409 response.
@@ -437,9 +439,11 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
-     * @description A role inside one project. Atlas accepts any role name here, so new roles work without a client
-     *     update; the values most often used are listed in `x-known-values` (for editors and for the
-     *     client's suggestions) and include `GROUP_OWNER`, `GROUP_READ_ONLY` and `GROUP_CLUSTER_MANAGER`.
+     * @description A role inside one project. The contract types it as a plain string with no list of values, so
+     *     a role Atlas adds later passes through without a client update; which names Atlas itself takes
+     *     is Atlas's to decide. The names MongoDB documents are listed in `x-known-values` (for editors
+     *     and for the client's suggestions), such as `GROUP_OWNER`, `GROUP_READ_ONLY` and
+     *     `GROUP_CLUSTER_MANAGER`.
      * @example GROUP_READ_ONLY
      */
     ProjectRole:
@@ -1224,7 +1228,7 @@ export interface components {
     /**
      * @description Atlas refused the request because a parameter or a body field broke its rules. The codes below
      *     are the ones public sources show the Administration API v2 sending with a 400; `detail` names
-     *     the field or value, and `parameters` repeats it.
+     *     the field or value, and with `INVALID_ATTRIBUTE` `parameters` repeats the field's name.
      */
     BadRequest: {
       headers: {
@@ -1237,10 +1241,11 @@ export interface components {
     /**
      * @description Atlas did not let the caller through. Two different answers share this status:
      *
-     *     - **The credentials failed** (a wrong, missing or expired API key, client secret or token). The
-     *       body has no `errorCode` although upstream's schema requires one, and with API keys the answer
-     *       carries the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in
-     *       the HTTP dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327.
+     *     - **The credentials failed** (a wrong or missing API key, client secret or token). The body has
+     *       no `errorCode` although upstream's schema requires one, and with API keys the answer carries
+     *       the Digest challenge (`WWW-Authenticate: Digest realm="MMS Public API", ...`). Seen in the HTTP
+     *       dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327. That an expired
+     *       token gets the same answer is a guess: no public source shows one.
      *     - **The credentials are valid but lack the role** the operation needs (its
      *       `x-rolesRequirements`, where a source names it). The body has `errorCode`
      *       `USER_UNAUTHORIZED`. Atlas sends this as a 401, not a 403. Seen in
@@ -1321,8 +1326,8 @@ export interface components {
      * @description Atlas refused the change because it conflicts with the current state of the user. Upstream lists
      *     this status for adding and removing a project role but does not say when Atlas sends it, and no
      *     public source shows the errorCode that comes with it, so this response has no example. One
-     *     candidate, not confirmed: removing a user's last project role, which upstream says is not
-     *     allowed. Branch on the status 409.
+     *     candidate, not confirmed: removing a user's last project role, which MongoDB's reference page for
+     *     `removeGroupUserRole` says is not allowed. Branch on the status 409.
      */
     Conflict: {
       headers: {

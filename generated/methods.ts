@@ -213,6 +213,8 @@ export interface ListGroupUsersInput extends CallOptions {
    * Atlas has deprecated it in favour of `orgMembershipStatuses`; send that one instead. The
    * contract types it as a plain string; the statuses it takes are the ones `orgMembershipStatuses`
    * lists.
+   *
+   * @deprecated Atlas has deprecated this parameter; the text above says what to send instead.
    */
   orgMembershipStatus?:
     | NonNullable<operations["listGroupUsers"]["parameters"]["query"]>["orgMembershipStatus"]
@@ -274,6 +276,8 @@ export interface ListOrgUsersInput extends CallOptions {
    * Atlas has deprecated it in favour of `orgMembershipStatuses`; send that one instead. The
    * contract types it as a plain string; the statuses it takes are the ones `orgMembershipStatuses`
    * lists.
+   *
+   * @deprecated Atlas has deprecated this parameter; the text above says what to send instead.
    */
   orgMembershipStatus?:
     | NonNullable<operations["listOrgUsers"]["parameters"]["query"]>["orgMembershipStatus"]

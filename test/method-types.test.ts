@@ -180,6 +180,13 @@ await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } 
 
 /** A mention of every method, for the language service's deprecation marks. */
 const MENTIONS = `${PRELUDE}\n${OPERATION_IDS.map((id) => `void atlas.${id};`).join("\n")}\n`;
+/** Every query parameter of every method, named in a call, for the deprecation marks on parameters. */
+const PARAMETER_MENTIONS = `${PRELUDE}
+await atlas.listOrgUsers({ orgId, orgMembershipStatus: "PENDING", orgMembershipStatuses: ["PENDING"], username: "a@example.com", pageNum: 1, itemsPerPage: 1, includeCount: true, pretty: true });
+await atlas.listGroupUsers({ groupId, orgMembershipStatus: "PENDING", orgMembershipStatuses: ["PENDING"], username: "a@example.com", pageNum: 1, itemsPerPage: 1, includeCount: true, pretty: true, flattenTeams: true, includeOrgUsers: true });
+await atlas.getOrgUser({ orgId, userId, orgMembershipStatuses: ["PENDING"], pretty: true });
+await atlas.getGroupUser({ groupId, userId, orgMembershipStatuses: ["PENDING"], pretty: true });
+`;
 /** Where the language service is asked for a hover and a completion entry. */
 const HOVER = `${PRELUDE}\nawait atlas.getOrgInvite({ orgId, invitationId });\nvoid atlas.\n`;
 /** Results of the user operations, whose types are intersections in the generated schema. */
@@ -203,6 +210,7 @@ beforeAll(async () => {
   await writeFile(file("fake-options.ts"), FAKE_OPTIONS);
   await writeFile(file("mentions.ts"), MENTIONS);
   await writeFile(file("results.ts"), RESULTS);
+  await writeFile(file("parameter-mentions.ts"), PARAMETER_MENTIONS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
   for (const [name, { code }] of Object.entries(REFUSED)) {
     await writeFile(file(name), `${PRELUDE}\n${code}\n`);
@@ -281,6 +289,26 @@ describe("what an editor shows", () => {
       "updateGroupInviteById",
       "updateGroupInvites",
       "updateOrgInviteById",
+    ]);
+  });
+
+  it("marks exactly the query parameters the spec deprecates as deprecated", async () => {
+    // listOrgUsers and listGroupUsers still take the single-value orgMembershipStatus, which the
+    // spec (like upstream) marks deprecated in favour of orgMembershipStatuses. An editor shows
+    // the mark on hover and strikes the name through in completions.
+    const text = await readFile(file("parameter-mentions.ts"), "utf8");
+    const marked: string[] = [];
+    for (const call of text.matchAll(/atlas\.(\w+)\(\{(.*)\}\);/g)) {
+      for (const key of call[2]!.matchAll(/(\w+):/g)) {
+        const at = call.index + call[0].indexOf(call[2]!) + key.index;
+        const info = service.getQuickInfoAtPosition(file("parameter-mentions.ts"), at);
+        expect(info, `${call[1]}.${key[1]}`).toBeDefined();
+        if (info?.tags?.some((t) => t.name === "deprecated")) marked.push(`${call[1]}.${key[1]}`);
+      }
+    }
+    expect(marked.sort()).toEqual([
+      "listGroupUsers.orgMembershipStatus",
+      "listOrgUsers.orgMembershipStatus",
     ]);
   });
 

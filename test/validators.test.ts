@@ -62,6 +62,11 @@ function validPath(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, GROUP_ID]));
 }
 
+/** Read-only fields that only a pending user (OrgPendingUserResponse, GroupPendingUserResponse) has. */
+const PENDING_ONLY = ["invitationCreatedAt", "invitationExpiresAt", "inviterUsername"];
+/** Read-only fields that only an active user (OrgActiveUserResponse, GroupActiveUserResponse) has. */
+const ACTIVE_ONLY = ["country", "createdAt", "firstName", "lastAuth", "lastName", "mobileNumber"];
+
 /**
  * The request bodies, with the fields they take, the ones they require, a smallest valid body, and
  * the read-only fields of what their operations return.
@@ -108,13 +113,15 @@ const BODIES: {
     ],
   },
   {
-    // The Cloud Users API: a user's id, membership status and username are Atlas's to set.
+    // The Cloud Users API: a user's id, membership status and username are Atlas's to set, and so
+    // are the fields only a pending user (the invitation's) or only an active user (the profile's)
+    // carries.
     name: "OrgUserUpdateRequest",
     validate: validateOrgUserUpdateRequest,
     fields: ["roles", "teamIds"],
     required: [],
     minimal: {},
-    readOnly: ["id", "orgMembershipStatus", "username"],
+    readOnly: ["id", "orgMembershipStatus", "username", ...PENDING_ONLY, ...ACTIVE_ONLY],
   },
   {
     // One project role at a time; the user's list of roles is what Atlas answers with.
@@ -123,7 +130,7 @@ const BODIES: {
     fields: ["groupRole"],
     required: ["groupRole"],
     minimal: { groupRole: "GROUP_READ_ONLY" },
-    readOnly: ["id", "orgMembershipStatus", "roles", "username"],
+    readOnly: ["id", "orgMembershipStatus", "roles", "username", ...PENDING_ONLY, ...ACTIVE_ONLY],
   },
 ];
 
@@ -491,6 +498,20 @@ describe("the validators of the spec's request bodies", () => {
         .concat([{ path: "groupRoleAssignments[0].groupRole", rule: "unknownField" }])
         .sort((a, b) => (a.path < b.path ? -1 : 1)),
     );
+  });
+
+  test("a fetched user, pending or active, sent back as an update names its read-only fields", () => {
+    // Each example holds fields that only its variant of OrgUserResponse declares
+    // (invitationCreatedAt on the pending one, firstName on the active one): they are Atlas's to
+    // set, not fields the caller misspelt.
+    for (const name of ["OrgPendingUserResponse", "OrgActiveUserResponse"]) {
+      const fetched = spec.components.examples![name]!.value as Record<string, Json>;
+      expect(rules(validateOrgUserUpdateRequest(fetched)), name).toEqual(
+        Object.keys(fetched)
+          .filter((k) => !["roles", "teamIds"].includes(k))
+          .map((k) => ({ path: k, rule: "readOnly" })),
+      );
+    }
   });
 
   test("several violations are all listed, in the order of the body", () => {

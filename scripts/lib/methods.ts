@@ -3,7 +3,8 @@
  * interface per operation (`GetOrgInviteInput`) and the `OperationMethods` interface, in which each
  * method carries a JSDoc drawn from the operation (summary, first sentence of the description,
  * HTTP method and path) and `@deprecated` for an operation the spec deprecates, with its
- * `x-sunset` and `x-replacement`. Editors show that JSDoc on hover and strike deprecated calls
+ * `x-sunset` and `x-replacement`; an input field whose parameter the spec deprecates gets
+ * `@deprecated` too. Editors show that JSDoc on hover and strike deprecated calls and fields
  * through, which a mapped type over the operation table cannot give them.
  *
  * Types are written by name where a name exists: a result or body whose schema has a friendly
@@ -98,6 +99,8 @@ interface Parameter {
   required: boolean;
   /** True when the parameter is a list (`type: array`), which the method also takes readonly. */
   array: boolean;
+  /** The spec's `deprecated`: the field gets `@deprecated`, so editors strike it through. */
+  deprecated: boolean;
   description: string;
 }
 
@@ -123,6 +126,7 @@ function operationDocs(doc: OpenApiDocument): Map<string, OperationDocs> {
         in: p.in as "path" | "query",
         required: p.required === true,
         array: resolveRef<JsonObject>(doc, p.schema ?? {}).type === "array",
+        deprecated: p.deprecated === true,
         description: typeof p.description === "string" ? p.description : "",
       }));
     const body = op.requestBody ? resolveRef<JsonObject>(doc, op.requestBody) : null;
@@ -193,7 +197,12 @@ export function buildMethods(doc: OpenApiDocument, header: string, typesSource: 
         if (envelopeDoc.length === 0) envelopeDoc = paragraphs(p.description);
         continue;
       }
-      lines.push(...jsdoc(paragraphs(p.description), "  "));
+      const deprecated = p.deprecated
+        ? [
+            "@deprecated Atlas has deprecated this parameter; the text above says what to send instead.",
+          ]
+        : [];
+      lines.push(...jsdoc([...paragraphs(p.description), ...deprecated], "  "));
       if (p.in === "path" || p.required) {
         lines.push(`  ${p.name}: ${parameterType(id, p)};`);
       } else {

@@ -302,6 +302,34 @@ class Writer {
   }
 }
 
+/**
+ * Adds to `fields` the read-only properties of a response schema, including those that only some
+ * variants of a `oneOf`/`anyOf` declare, or that an `allOf` part adds: `OrgUserResponse` is a
+ * `oneOf` of a pending and an active user, and `invitationCreatedAt` or `firstName` exist on one of
+ * them only. `seen` stops the walk where a variant's `allOf` refers back to its parent.
+ */
+function addReadOnlyFields(
+  doc: OpenApiDocument,
+  node: unknown,
+  fields: Set<string>,
+  seen = new Set<string>(),
+): void {
+  const name = refName(node);
+  if (name !== null) {
+    if (seen.has(name)) return;
+    seen.add(name);
+  }
+  const schema = resolveRef<JsonObject>(doc, node);
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  for (const [key, prop] of Object.entries(properties)) {
+    if (resolveRef<JsonObject>(doc, prop).readOnly === true) fields.add(key);
+  }
+  for (const keyword of ["allOf", "oneOf", "anyOf"]) {
+    const parts = schema[keyword];
+    if (Array.isArray(parts)) for (const part of parts) addReadOnlyFields(doc, part, fields, seen);
+  }
+}
+
 /** Generates the source of `generated/validators.ts` from the bundled spec. */
 export function buildValidators(
   doc: OpenApiDocument,
@@ -315,13 +343,7 @@ export function buildValidators(
     const fields = responseReadOnly.get(op.bodySchema) ?? new Set<string>();
     responseReadOnly.set(op.bodySchema, fields);
     if (!op.responseSchema) continue;
-    const response = resolveRef<JsonObject>(doc, {
-      $ref: `#/components/schemas/${op.responseSchema}`,
-    });
-    const properties = isObject(response.properties) ? response.properties : {};
-    for (const [key, prop] of Object.entries(properties)) {
-      if (resolveRef<JsonObject>(doc, prop).readOnly === true) fields.add(key);
-    }
+    addReadOnlyFields(doc, { $ref: `#/components/schemas/${op.responseSchema}` }, fields);
   }
   const writer = new Writer(doc, policy, responseReadOnly);
   const bodies = [
