@@ -18,11 +18,14 @@ import { listOperations, RefResolver, resolveRef, type JsonObject } from "./open
 
 /**
  * The friendly aliases of src/types.ts, by schema name: each line of the form
- * `export type Name = Schemas["Schema"];`. Other declarations in the file are left alone.
+ * `export type Name = Schemas["Schema"];` or `export type Name = Schemas["Schema"] & {};`. Other
+ * declarations in the file are left alone.
  */
 export function friendlyNames(typesSource: string): Map<string, string> {
   const names = new Map<string, string>();
-  for (const match of typesSource.matchAll(/^export type (\w+) = Schemas\["(\w+)"\];$/gm)) {
+  for (const match of typesSource.matchAll(
+    /^export type (\w+) = Schemas\["(\w+)"\](?: & \{\})?;$/gm,
+  )) {
     const [, alias, schema] = match;
     // The first alias of a schema names it; src/types.ts has one per schema.
     if (!names.has(schema!)) names.set(schema!, alias!);
