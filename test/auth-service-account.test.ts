@@ -417,6 +417,38 @@ describe("401 that means a missing role", () => {
   });
 });
 
+describe("401 with any other error code", () => {
+  it("is about something else than the credentials: no new token, no second try", async () => {
+    // Atlas answers 401 API_KEY_ACCESS_LIST_ACCESS_DENIED to valid credentials that may not read
+    // an access list (github.com/mongodb/terraform-provider-mongodbatlas/issues/3657), while
+    // failed credentials get a 401 without any errorCode (atlas-observed-answers.md).
+    const atlas = connect();
+    await get(atlas);
+    const detail =
+      "API key access lists are only accessible by the API key or by a user administrator.";
+    fake.inject({
+      kind: "status",
+      status: 401,
+      body: {
+        error: 401,
+        errorCode: "API_KEY_ACCESS_LIST_ACCESS_DENIED",
+        detail,
+        reason: "Unauthorized",
+      },
+      operationId: "getOrgInvite",
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(isAtlasApiError(err, "API_KEY_ACCESS_LIST_ACCESS_DENIED")).toBe(true);
+    expect((err as AtlasApiError).detail).toBe(detail);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(2);
+    // The token was kept: the next call uses it.
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(new Set(apiRequests().map((r) => r.headers.authorization)).size).toBe(1);
+  });
+});
+
 describe("401 that means a missing role, inside the envelope", () => {
   it("is read from the envelope's content: no new token, no second try, every field kept", async () => {
     // The fake wraps its USER_UNAUTHORIZED answer as { status, content } on envelope=true.

@@ -1,10 +1,13 @@
 /**
  * Runs the auth session around each request. It adds credentials (bounded by the call's signal
  * and timeout while the session waits for a token or a challenge), and handles a 401:
- * - `USER_UNAUTHORIZED` (also inside an envelope) means the credentials are valid but lack the
- *   role (observed: github.com/mongodb/terraform-provider-mongodbatlas/pull/664); the answer goes
- *   to the caller at once and the credentials are kept;
- * - any other 401 means the credentials failed (observed without an errorCode:
+ * - a 401 with an errorCode (also inside an envelope) is about something else than the
+ *   credentials, which stay valid: `USER_UNAUTHORIZED` means they lack the role (observed:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/pull/664),
+ *   `API_KEY_ACCESS_LIST_ACCESS_DENIED` that they may not read an access list (observed:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/issues/3657); the answer goes to the
+ *   caller at once and the credentials are kept;
+ * - a 401 without one means the credentials failed (observed:
  *   github.com/mongodb/terraform-provider-mongodbatlas/issues/1327). When the session renews them,
  *   the request is sent once more, through the whole middleware chain again; a second 401 goes to
  *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
@@ -144,7 +147,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
     // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
-    // body that holds nothing else still means a missing role.
+    // body that holds nothing else still means valid credentials.
     let errorCode: unknown;
     try {
       const error = envelopeContent(JSON.parse(await response.text())) as {
@@ -154,7 +157,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     } catch {
       errorCode = undefined;
     }
-    if (errorCode === "USER_UNAUTHORIZED") return undefined;
+    if (typeof errorCode === "string") return undefined;
     if (!(await session.onUnauthorized!(request, response))) return undefined;
     return options.resend(request, schemaPath, params);
   }
