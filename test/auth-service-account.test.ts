@@ -203,6 +203,32 @@ describe("getting and using a token", () => {
     expect(DEFAULT_TOKEN_LIFETIME_MS).toBe(3_600_000);
   });
 
+  it("lets go of tokens that expired, so a client running for days does not pile them up", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    let issued = 0;
+    const session = serviceAccount(fake.credentials.serviceAccount).start({
+      baseUrl: "https://cloud.mongodb.com",
+      userAgent: "test",
+      send: () => {
+        const body = { access_token: `mdb_sa_at_${++issued}`, expires_in: 3600 };
+        return Promise.resolve({ status: 200, headers: new Headers(), text: JSON.stringify(body) });
+      },
+    });
+    const request = { url: "https://cloud.mongodb.com/api/atlas/v2", method: "GET" };
+    // A day and a half of hourly tokens: each call comes after the previous token expired.
+    for (let hour = 0; hour < 36; hour++) {
+      vi.setSystemTime(start + hour * 3601_000);
+      await session.authorize({ ...request, headers: new Headers() });
+    }
+    expect(issued).toBe(36);
+    // What the client scrubs from every error body: the secret, its Basic form and the tokens
+    // that may still be valid, not every token the session ever had.
+    const held = [...session.secrets!()];
+    expect(held).toContain("mdb_sa_at_36");
+    expect(held.length).toBeLessThanOrEqual(4);
+  });
+
   it.each([
     ["missing", undefined],
     ["null", null],

@@ -152,6 +152,9 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
             ? Math.min(Math.max(seconds as number, 1), 86_400) * 1000
             : DEFAULT_TOKEN_LIFETIME_MS;
         const expiresAt = started + lifetimeMs;
+        // Tokens that expired need no revocation nor scrubbing; kept, they would pile up, one an
+        // hour, in a client that runs for days, and slow the scrubbing of every error body.
+        for (const [old, end] of live) if (end <= started) live.delete(old);
         live.set(value, expiresAt);
         // Refresh a minute before expiry, or a tenth of the lifetime for short-lived tokens.
         return { value, expiresAt, refreshAt: expiresAt - Math.min(60_000, lifetimeMs / 10) };
