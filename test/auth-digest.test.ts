@@ -343,6 +343,30 @@ describe("Digest over real HTTP", () => {
     expect(verify(fake.requests.at(-1)!).nc).toBe("00000001");
   });
 
+  it("goes on counting when a 401 repeats the nonce in use, instead of replaying a count", async () => {
+    const atlas = connect();
+    await get(atlas);
+    await get(atlas);
+    const { nonce } = verify(fake.requests.at(-1)!);
+    // A 401 about something else than the key that carries the challenge again, same nonce.
+    fake.inject({
+      kind: "status",
+      status: 401,
+      headers: {
+        "WWW-Authenticate": `Digest realm="MMS Public API", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=false`,
+      },
+      body: { error: 401, errorCode: "USER_UNAUTHORIZED", reason: "Unauthorized" },
+      operationId: "getOrgInvite",
+    });
+    expect(await get(atlas).catch((e: unknown) => e)).toBeInstanceOf(AtlasApiError);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    // RFC 7616, section 3.4: nc counts the requests sent with that nonce, whatever the answers.
+    const last = verify(fake.requests.at(-1)!);
+    expect([last.nonce, last.nc]).toEqual([nonce, "00000004"]);
+    expect(fake.stats.ncReplays).toBe(0);
+    expect(fake.stats.exchanges).toBe(5);
+  });
+
   it("gives AtlasApiError 401 for wrong keys after one challenge round, every time", async () => {
     const wrong = { publicKey: fake.credentials.apiKey.publicKey, privateKey: "not-the-key-0000" };
     const atlas = connect({}, wrong);
