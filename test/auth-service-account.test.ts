@@ -529,6 +529,23 @@ describe("token endpoint failures", () => {
     expect(leakedSecrets(err, secrets(wrong))).toEqual([]);
   });
 
+  it("names Atlas's errorCode when the token endpoint answers with an Atlas error", async () => {
+    // The token endpoint's rate limit, as the Terraform provider's guide quotes Atlas's answer
+    // (github.com/mongodb/terraform-provider-mongodbatlas, docs/guides/provider-configuration.md).
+    const body = {
+      detail: "Resource /api/oauth/token is limited to 50 requests every 1 minutes.",
+      error: 429,
+      errorCode: "RATE_LIMITED",
+      parameters: ["/api/oauth/token", 50, 1],
+      reason: "Too Many Requests",
+    };
+    fake.tokenEndpoint.replyNext({ status: 429, body });
+    const err = await failure(connect({ retry: false }));
+    expect(err.status).toBe(429);
+    expect(err.errorCode).toBe("RATE_LIMITED");
+    expect(err.message).toContain(`answered 429: ${JSON.stringify(body)}`);
+  });
+
   it("names the path it posted to, under a baseUrl with a path of its own", async () => {
     const atlas = connect({ baseUrl: `${fake.url}/prefix`, retry: false });
     const err = await get(atlas).catch((e: unknown) => e);
