@@ -498,6 +498,72 @@ describe("Digest over real HTTP", () => {
   });
 });
 
+describe("Digest with middleware of your own after authentication", () => {
+  type Hooks = Parameters<AtlasInvites["client"]["use"]>[0];
+  /** What a middleware added with atlas.client.use() may do to the first call's challenge. */
+  const firstCallEndings: [string, (first: () => boolean) => Hooks][] = [
+    [
+      "hands on a request of its own, as the README shows",
+      () => ({
+        onRequest: ({ request }) =>
+          new Request(request.url, { method: request.method, headers: request.headers }),
+      }),
+    ],
+    [
+      "throws before the request goes out",
+      (first) => ({
+        onRequest() {
+          if (first()) throw new Error("not now");
+        },
+      }),
+    ],
+    [
+      "answers in the client's place",
+      (first) => ({
+        onRequest: () => (first() ? new Response("{}", { status: 503 }) : undefined),
+      }),
+    ],
+    [
+      "throws on the 401 that carries the challenge",
+      (first) => ({
+        onResponse({ response }) {
+          if (first() && response.status === 401) throw new Error("refused");
+        },
+      }),
+    ],
+  ];
+
+  it.each(firstCallEndings)(
+    "keeps working when that middleware %s, and calls waiting for the challenge go on",
+    async (_what, middleware) => {
+      const atlas = connect({ timeout: 1000, retry: false });
+      let calls = 0;
+      atlas.client.use(middleware(() => ++calls === 1));
+      // The first call and the calls that wait for its challenge.
+      const first = await Promise.allSettled([get(atlas), get(atlas), get(atlas)]);
+      expect(first.slice(1).map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+      // And the calls after them, each in one exchange now that the challenge is known.
+      const before = fake.stats.exchanges;
+      for (let i = 0; i < 3; i++) expect((await get(atlas)).id).toBe(seeded.id);
+      expect(fake.stats.exchanges - before).toBe(3);
+      await atlas.close();
+    },
+  );
+
+  it("tells concurrent path-based calls that share one options object apart", async () => {
+    const atlas = connect({ timeout: 1000 });
+    const init = {
+      params: { path: { orgId: seeded.orgId!, invitationId: seeded.id! } },
+      headers: { "X-Trace": "shared" },
+    };
+    const path = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}" as const;
+    const answers = await Promise.all([1, 2, 3].map(() => atlas.client.GET(path, init)));
+    expect(answers.map((a) => a.response.status)).toEqual([200, 200, 200]);
+    expect(fake.stats.exchanges).toBe(4);
+    await atlas.close();
+  });
+});
+
 describe("reading WWW-Authenticate", () => {
   it("reads Atlas's challenge", () => {
     const header =
