@@ -10,7 +10,8 @@
  *
  * To run against real Atlas, set one pair of credentials:
  *   MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET   a service account (recommended), or
- *   MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY    an API key
+ *   MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY    an API key (or the older
+ *   MONGODB_ATLAS_PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_KEY)
  * and say what to use (a step whose variables are missing is skipped):
  *   ATLAS_ORG_ID                 listOrgUsers (the pending users, every page)
  *   ATLAS_ORG_USER_ID            getOrgUser, then updateOrgUser, which writes back the
@@ -42,6 +43,8 @@ import { startFakeAtlas } from "../src/testing/index.js";
 const CREDENTIAL_VARIABLES = [
   "MONGODB_ATLAS_CLIENT_ID",
   "MONGODB_ATLAS_CLIENT_SECRET",
+  "MONGODB_ATLAS_PUBLIC_API_KEY",
+  "MONGODB_ATLAS_PRIVATE_API_KEY",
   "MONGODB_ATLAS_PUBLIC_KEY",
   "MONGODB_ATLAS_PRIVATE_KEY",
 ];

@@ -109,11 +109,19 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     pathSerializer: serializePath,
   });
   // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
-  // close() waits for the calls already sent, their re-send after a 401 included.
+  // close() waits for the calls already sent, their re-send after a 401 included. Each call gets
+  // params of its own, by which authentication knows the call, and authentication hears when it
+  // ended: a middleware added later can end it before its answer comes back through them.
+  const sendAgain = client.request;
   for (const name of CALLS) {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as Record<string, unknown>)[name] = (a: unknown, b: unknown, c: unknown) =>
-      fetch.track(call(a, b, c));
+    const at = name === "request" ? 2 : 1;
+    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const init: { params?: object } = { ...(args[at] as object | undefined) };
+      const params = (init.params = { ...init.params });
+      args[at] = init;
+      return fetch.track(call(...args).finally(() => auth.ended(params)));
+    };
   }
 
   /** The second try after a 401: the same call once more, through every middleware. */
@@ -124,7 +132,9 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   ): Promise<Response> {
     const own = isAtlasRequest(request) ? request : undefined;
     const text = own ? own.bodyText : request.body === null ? null : await request.clone().text();
-    const { response } = await client.request(
+    // Not through the wrapper above: these params are marked as the re-send's, and the call they
+    // belong to is already counted as in progress.
+    const { response } = await sendAgain(
       request.method.toLowerCase() as "get",
       schemaPath as never,
       {

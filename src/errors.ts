@@ -53,7 +53,10 @@ export class AtlasAuthError extends AtlasError {
   override name = "AtlasAuthError";
   /** HTTP status of the token endpoint's answer, when there was one. */
   readonly status: number | undefined;
-  /** The OAuth error code of that answer (RFC 6749, section 5.2), such as invalid_client. */
+  /**
+   * The OAuth error code of that answer (RFC 6749, section 5.2), such as invalid_client, or
+   * Atlas's errorCode when the answer is an Atlas error, such as RATE_LIMITED.
+   */
   readonly errorCode: string | undefined;
   constructor(
     message: string,

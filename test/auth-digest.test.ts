@@ -343,6 +343,30 @@ describe("Digest over real HTTP", () => {
     expect(verify(fake.requests.at(-1)!).nc).toBe("00000001");
   });
 
+  it("goes on counting when a 401 repeats the nonce in use, instead of replaying a count", async () => {
+    const atlas = connect();
+    await get(atlas);
+    await get(atlas);
+    const { nonce } = verify(fake.requests.at(-1)!);
+    // A 401 about something else than the key that carries the challenge again, same nonce.
+    fake.inject({
+      kind: "status",
+      status: 401,
+      headers: {
+        "WWW-Authenticate": `Digest realm="MMS Public API", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=false`,
+      },
+      body: { error: 401, errorCode: "USER_UNAUTHORIZED", reason: "Unauthorized" },
+      operationId: "getOrgInvite",
+    });
+    expect(await get(atlas).catch((e: unknown) => e)).toBeInstanceOf(AtlasApiError);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    // RFC 7616, section 3.4: nc counts the requests sent with that nonce, whatever the answers.
+    const last = verify(fake.requests.at(-1)!);
+    expect([last.nonce, last.nc]).toEqual([nonce, "00000004"]);
+    expect(fake.stats.ncReplays).toBe(0);
+    expect(fake.stats.exchanges).toBe(5);
+  });
+
   it("gives AtlasApiError 401 for wrong keys after one challenge round, every time", async () => {
     const wrong = { publicKey: fake.credentials.apiKey.publicKey, privateKey: "not-the-key-0000" };
     const atlas = connect({}, wrong);
@@ -471,6 +495,72 @@ describe("Digest over real HTTP", () => {
     expect(leakedSecrets(atlas, [privateKey])).toEqual([]);
     expect(inspect(atlas)).toContain(`API key ${publicKey}`);
     expect(JSON.stringify(atlas)).toContain(`API key ${publicKey}`);
+  });
+});
+
+describe("Digest with middleware of your own after authentication", () => {
+  type Hooks = Parameters<AtlasInvites["client"]["use"]>[0];
+  /** What a middleware added with atlas.client.use() may do to the first call's challenge. */
+  const firstCallEndings: [string, (first: () => boolean) => Hooks][] = [
+    [
+      "hands on a request of its own, as the README shows",
+      () => ({
+        onRequest: ({ request }) =>
+          new Request(request.url, { method: request.method, headers: request.headers }),
+      }),
+    ],
+    [
+      "throws before the request goes out",
+      (first) => ({
+        onRequest() {
+          if (first()) throw new Error("not now");
+        },
+      }),
+    ],
+    [
+      "answers in the client's place",
+      (first) => ({
+        onRequest: () => (first() ? new Response("{}", { status: 503 }) : undefined),
+      }),
+    ],
+    [
+      "throws on the 401 that carries the challenge",
+      (first) => ({
+        onResponse({ response }) {
+          if (first() && response.status === 401) throw new Error("refused");
+        },
+      }),
+    ],
+  ];
+
+  it.each(firstCallEndings)(
+    "keeps working when that middleware %s, and calls waiting for the challenge go on",
+    async (_what, middleware) => {
+      const atlas = connect({ timeout: 1000, retry: false });
+      let calls = 0;
+      atlas.client.use(middleware(() => ++calls === 1));
+      // The first call and the calls that wait for its challenge.
+      const first = await Promise.allSettled([get(atlas), get(atlas), get(atlas)]);
+      expect(first.slice(1).map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+      // And the calls after them, each in one exchange now that the challenge is known.
+      const before = fake.stats.exchanges;
+      for (let i = 0; i < 3; i++) expect((await get(atlas)).id).toBe(seeded.id);
+      expect(fake.stats.exchanges - before).toBe(3);
+      await atlas.close();
+    },
+  );
+
+  it("tells concurrent path-based calls that share one options object apart", async () => {
+    const atlas = connect({ timeout: 1000 });
+    const init = {
+      params: { path: { orgId: seeded.orgId!, invitationId: seeded.id! } },
+      headers: { "X-Trace": "shared" },
+    };
+    const path = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}" as const;
+    const answers = await Promise.all([1, 2, 3].map(() => atlas.client.GET(path, init)));
+    expect(answers.map((a) => a.response.status)).toEqual([200, 200, 200]);
+    expect(fake.stats.exchanges).toBe(4);
+    await atlas.close();
   });
 });
 

@@ -203,6 +203,32 @@ describe("getting and using a token", () => {
     expect(DEFAULT_TOKEN_LIFETIME_MS).toBe(3_600_000);
   });
 
+  it("lets go of tokens that expired, so a client running for days does not pile them up", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    let issued = 0;
+    const session = serviceAccount(fake.credentials.serviceAccount).start({
+      baseUrl: "https://cloud.mongodb.com",
+      userAgent: "test",
+      send: () => {
+        const body = { access_token: `mdb_sa_at_${++issued}`, expires_in: 3600 };
+        return Promise.resolve({ status: 200, headers: new Headers(), text: JSON.stringify(body) });
+      },
+    });
+    const request = { url: "https://cloud.mongodb.com/api/atlas/v2", method: "GET" };
+    // A day and a half of hourly tokens: each call comes after the previous token expired.
+    for (let hour = 0; hour < 36; hour++) {
+      vi.setSystemTime(start + hour * 3601_000);
+      await session.authorize({ ...request, headers: new Headers() });
+    }
+    expect(issued).toBe(36);
+    // What the client scrubs from every error body: the secret, its Basic form and the tokens
+    // that may still be valid, not every token the session ever had.
+    const held = [...session.secrets!()];
+    expect(held).toContain("mdb_sa_at_36");
+    expect(held.length).toBeLessThanOrEqual(4);
+  });
+
   it.each([
     ["missing", undefined],
     ["null", null],
@@ -417,6 +443,38 @@ describe("401 that means a missing role", () => {
   });
 });
 
+describe("401 with any other error code", () => {
+  it("is about something else than the credentials: no new token, no second try", async () => {
+    // Atlas answers 401 API_KEY_ACCESS_LIST_ACCESS_DENIED to valid credentials that may not read
+    // an access list (github.com/mongodb/terraform-provider-mongodbatlas/issues/3657), while
+    // failed credentials get a 401 without any errorCode (atlas-observed-answers.md).
+    const atlas = connect();
+    await get(atlas);
+    const detail =
+      "API key access lists are only accessible by the API key or by a user administrator.";
+    fake.inject({
+      kind: "status",
+      status: 401,
+      body: {
+        error: 401,
+        errorCode: "API_KEY_ACCESS_LIST_ACCESS_DENIED",
+        detail,
+        reason: "Unauthorized",
+      },
+      operationId: "getOrgInvite",
+    });
+    const err = await get(atlas).catch((e: unknown) => e);
+    expect(isAtlasApiError(err, "API_KEY_ACCESS_LIST_ACCESS_DENIED")).toBe(true);
+    expect((err as AtlasApiError).detail).toBe(detail);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(fake.stats.exchanges).toBe(2);
+    // The token was kept: the next call uses it.
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(1);
+    expect(new Set(apiRequests().map((r) => r.headers.authorization)).size).toBe(1);
+  });
+});
+
 describe("401 that means a missing role, inside the envelope", () => {
   it("is read from the envelope's content: no new token, no second try, every field kept", async () => {
     // The fake wraps its USER_UNAUTHORIZED answer as { status, content } on envelope=true.
@@ -469,6 +527,23 @@ describe("token endpoint failures", () => {
     );
     expect(err.message).toContain("check the client id and secret");
     expect(leakedSecrets(err, secrets(wrong))).toEqual([]);
+  });
+
+  it("names Atlas's errorCode when the token endpoint answers with an Atlas error", async () => {
+    // The token endpoint's rate limit, as the Terraform provider's guide quotes Atlas's answer
+    // (github.com/mongodb/terraform-provider-mongodbatlas, docs/guides/provider-configuration.md).
+    const body = {
+      detail: "Resource /api/oauth/token is limited to 50 requests every 1 minutes.",
+      error: 429,
+      errorCode: "RATE_LIMITED",
+      parameters: ["/api/oauth/token", 50, 1],
+      reason: "Too Many Requests",
+    };
+    fake.tokenEndpoint.replyNext({ status: 429, body });
+    const err = await failure(connect({ retry: false }));
+    expect(err.status).toBe(429);
+    expect(err.errorCode).toBe("RATE_LIMITED");
+    expect(err.message).toContain(`answered 429: ${JSON.stringify(body)}`);
   });
 
   it("names the path it posted to, under a baseUrl with a path of its own", async () => {

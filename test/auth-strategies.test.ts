@@ -28,6 +28,9 @@ const ID = "MONGODB_ATLAS_CLIENT_ID";
 const SECRET = "MONGODB_ATLAS_CLIENT_SECRET";
 const PUBLIC = "MONGODB_ATLAS_PUBLIC_KEY";
 const PRIVATE = "MONGODB_ATLAS_PRIVATE_KEY";
+// The Atlas CLI's names for an API key (mongodb.com/docs/atlas/cli/current/atlas-cli-env-variables).
+const CLI_PUBLIC = "MONGODB_ATLAS_PUBLIC_API_KEY";
+const CLI_PRIVATE = "MONGODB_ATLAS_PRIVATE_API_KEY";
 
 const clientSecret = "mdb_sa_sk_0f9e8d7c6b5a49382716";
 const privateKey = "2d5e3c1a-7b9f-4e6d-8a0c-1f2e3d4c5b6a";
@@ -123,6 +126,21 @@ describe("fromEnv", () => {
     );
   });
 
+  it("reads an API key under the Atlas CLI's names, before the older ones", async () => {
+    const strategy = fromEnv({ [CLI_PUBLIC]: "abcdefgh", [CLI_PRIVATE]: privateKey });
+    expect(strategy.label).toBe("API key abcdefgh");
+    expect(await answersDigestWith(strategy, { publicKey: "abcdefgh", privateKey })).toBe(true);
+
+    const both = fromEnv({
+      [PUBLIC]: "olderkey",
+      [PRIVATE]: "older-private",
+      [CLI_PUBLIC]: "abcdefgh",
+      [CLI_PRIVATE]: privateKey,
+    });
+    expect(both.label).toBe("API key abcdefgh");
+    expect(await answersDigestWith(both, { publicKey: "abcdefgh", privateKey })).toBe(true);
+  });
+
   it("prefers the service account when both pairs are complete", () => {
     const strategy = fromEnv({
       [ID]: "mdb_sa_id_1",
@@ -139,10 +157,13 @@ describe("fromEnv", () => {
     expect(await answersDigestWith(strategy, { publicKey: "abc", privateKey })).toBe(true);
   });
 
-  it("names all four variables when none is set", () => {
+  it("names every variable it reads when none is set", () => {
     const err = thrown(() => fromEnv({ [SECRET]: "  ", [PRIVATE]: "" }));
-    for (const name of [ID, SECRET, PUBLIC, PRIVATE]) expect(err.message).toContain(name);
-    expect(err.violations.map((v) => v.path)).toEqual([ID, SECRET, PUBLIC, PRIVATE]);
+    expect(err.message).toBe(
+      `atlas-invites: no complete Atlas credentials in the environment: missing ${ID} and ${SECRET}, or ${CLI_PUBLIC} and ${CLI_PRIVATE}, or ${PUBLIC} and ${PRIVATE}`,
+    );
+    const all = [ID, SECRET, CLI_PUBLIC, CLI_PRIVATE, PUBLIC, PRIVATE];
+    expect(err.violations.map((v) => v.path)).toEqual(all);
   });
 
   it("names only what is missing from the pairs that were started, never the values", () => {
@@ -206,7 +227,9 @@ describe("fromEnv", () => {
 
 describe("fromEnv() with a client", () => {
   function clearEnv() {
-    for (const name of [ID, SECRET, PUBLIC, PRIVATE]) vi.stubEnv(name, "");
+    for (const name of [ID, SECRET, CLI_PUBLIC, CLI_PRIVATE, PUBLIC, PRIVATE]) {
+      vi.stubEnv(name, "");
+    }
   }
 
   it("authenticates with a service account from the environment", async () => {

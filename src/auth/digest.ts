@@ -214,8 +214,16 @@ function startSession(label: string, publicKey: string, privateKey: string): Aut
       if (used !== undefined && response.status === 401) {
         const found = pick(response);
         // Only the request that used the current challenge may replace it: an answer to an older
-        // nonce arriving late must not undo a newer challenge another call already took.
-        if (typeof found === "object" && used === (current ?? null)) current = found;
+        // nonce arriving late must not undo a newer challenge another call already took. A
+        // challenge that repeats the nonce in use changes nothing: its count goes on (RFC 7616,
+        // section 3.4), and starting it again would replay counts the server has seen.
+        if (
+          typeof found === "object" &&
+          used === (current ?? null) &&
+          found.nonce !== used?.nonce
+        ) {
+          current = found;
+        }
       }
       // Settled after the challenge was taken, so the calls waiting for it find it.
       settleProbe(request);

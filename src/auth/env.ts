@@ -1,6 +1,7 @@
 /**
  * Credentials from the environment variables the Atlas CLI and the Terraform provider use.
- * A service account wins when both pairs are complete, as Atlas recommends service accounts.
+ * A service account wins when it and an API key are both complete, as Atlas recommends service
+ * accounts.
  */
 import { AtlasValidationError } from "../errors.js";
 import { apiKey } from "./digest.js";
@@ -10,6 +11,8 @@ import type { AuthStrategy } from "./strategy.js";
 /** What `fromEnv` reads: any object of strings, `process.env` by default. */
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
+const key = (publicKey: string, privateKey: string) => apiKey({ publicKey, privateKey });
+
 /** The pairs of variables, in the order they are tried, and the strategy each makes. */
 const PAIRS: [string, string, (first: string, second: string) => AuthStrategy][] = [
   [
@@ -17,20 +20,22 @@ const PAIRS: [string, string, (first: string, second: string) => AuthStrategy][]
     "MONGODB_ATLAS_CLIENT_SECRET",
     (clientId, clientSecret) => serviceAccount({ clientId, clientSecret }),
   ],
-  [
-    "MONGODB_ATLAS_PUBLIC_KEY",
-    "MONGODB_ATLAS_PRIVATE_KEY",
-    (publicKey, privateKey) => apiKey({ publicKey, privateKey }),
-  ],
+  // The Atlas CLI reads only these names for an API key
+  // (mongodb.com/docs/atlas/cli/current/atlas-cli-env-variables); the Terraform provider reads
+  // them first (docs/guides/provider-configuration.md in terraform-provider-mongodbatlas).
+  ["MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY", key],
+  // The older names, which the Terraform provider and the Go SDK's examples still read.
+  ["MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY", key],
 ];
 
 /**
  * A service account from MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET or, when that
- * pair is not complete, an API key from MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY:
- * the variables the Atlas CLI and the Terraform provider read. The variables are read when
- * `fromEnv` is called. When neither pair is complete, when its argument is not an object or when a
- * variable it reads holds something other than a string, it throws an AtlasValidationError that
- * names the variables or the argument, never a value.
+ * pair is not complete, an API key from MONGODB_ATLAS_PUBLIC_API_KEY and
+ * MONGODB_ATLAS_PRIVATE_API_KEY (the Atlas CLI's names) or else from MONGODB_ATLAS_PUBLIC_KEY and
+ * MONGODB_ATLAS_PRIVATE_KEY (older names the Terraform provider also reads). The variables are
+ * read when `fromEnv` is called. When no pair is complete, when its argument is not an object or
+ * when a variable it reads holds something other than a string, it throws an
+ * AtlasValidationError that names the variables or the argument, never a value.
  *
  * @example
  * import { createAtlasInvites, fromEnv } from "atlas-invites";

@@ -1,10 +1,13 @@
 /**
  * Runs the auth session around each request. It adds credentials (bounded by the call's signal
  * and timeout while the session waits for a token or a challenge), and handles a 401:
- * - `USER_UNAUTHORIZED` (also inside an envelope) means the credentials are valid but lack the
- *   role (observed: github.com/mongodb/terraform-provider-mongodbatlas/pull/664); the answer goes
- *   to the caller at once and the credentials are kept;
- * - any other 401 means the credentials failed (observed without an errorCode:
+ * - a 401 with an errorCode (also inside an envelope) is about something else than the
+ *   credentials, which stay valid: `USER_UNAUTHORIZED` means they lack the role (observed:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/pull/664),
+ *   `API_KEY_ACCESS_LIST_ACCESS_DENIED` that they may not read an access list (observed:
+ *   github.com/mongodb/terraform-provider-mongodbatlas/issues/3657); the answer goes to the
+ *   caller at once and the credentials are kept;
+ * - a 401 without one means the credentials failed (observed:
  *   github.com/mongodb/terraform-provider-mongodbatlas/issues/1327). When the session renews them,
  *   the request is sent once more, through the whole middleware chain again; a second 401 goes to
  *   the caller. This re-authentication is not a retry and does not count against `maxRetries`.
@@ -45,6 +48,12 @@ export interface Auth {
   waiting(): number;
   /** Fails as closed every call still waiting for credentials for its first attempt. */
   close(): void;
+  /**
+   * Says that the call with these params ended. If its answer never came back through this
+   * middleware (a middleware added later threw, or answered in the client's place), the session
+   * hears of it as of a request that got no answer, so that nothing waits for that answer.
+   */
+  ended(params: object): void;
 }
 
 /** How close to a call's deadline a failed wait for credentials counts as the call timing out. */
@@ -64,6 +73,17 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   const seen: string[] = [];
   /** The calls waiting for credentials: what close() does to each, and each one's deadline. */
   const waiting = new Map<() => void, number>();
+  /**
+   * The request the session authorized, by its call's params (each call has its own), until the
+   * session heard how it went. A middleware added later may hand on a request of its own; the
+   * session keeps its bookkeeping (a Digest challenge answered) on the one it authorized.
+   */
+  const calls = new WeakMap<object, SignableRequest>();
+  const take = (params: object, request: SignableRequest) => {
+    const authorized = calls.get(params) ?? request;
+    calls.delete(params);
+    return authorized;
+  };
 
   /**
    * Waits for `pending`, but no longer than the call's signal and its attempt's time allow: that
@@ -137,6 +157,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   }
 
   async function unauthorized(
+    authorized: SignableRequest,
     request: Request,
     response: Response,
     schemaPath: string,
@@ -144,7 +165,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
     // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
-    // body that holds nothing else still means a missing role.
+    // body that holds nothing else still means valid credentials.
     let errorCode: unknown;
     try {
       const error = envelopeContent(JSON.parse(await response.text())) as {
@@ -154,29 +175,35 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     } catch {
       errorCode = undefined;
     }
-    if (errorCode === "USER_UNAUTHORIZED") return undefined;
-    if (!(await session.onUnauthorized!(request, response))) return undefined;
+    if (typeof errorCode === "string") return undefined;
+    if (!(await session.onUnauthorized!(authorized, response))) return undefined;
     return options.resend(request, schemaPath, params);
   }
 
   return {
     middleware: {
       onRequest({ request, params }) {
+        calls.set(params, request);
         // The re-send after a 401 belongs to a call already sent, which close() lets finish.
         if (!resent.has(params)) return authorize(request) ?? undefined;
         return authorize(request, undefined, true) ?? undefined;
       },
-      onError({ request }) {
-        session.onError?.(request);
+      onError({ request, params }) {
+        session.onError?.(take(params, request));
         return undefined;
       },
       onResponse({ request, response, schemaPath, params }) {
-        session.onResponse?.(request, response);
+        const authorized = take(params, request);
+        session.onResponse?.(authorized, response);
         if (response.status !== 401 || resent.has(params) || !session.onUnauthorized) {
           return undefined;
         }
-        return unauthorized(request, response, schemaPath, params);
+        return unauthorized(authorized, request, response, schemaPath, params);
       },
+    },
+    ended(params) {
+      const authorized = calls.get(params);
+      if (authorized) session.onError?.(take(params, authorized));
     },
     reauthorize: (request, since) => authorize(request, since, true),
     secrets: () => session.secrets?.() ?? seen,

@@ -114,8 +114,11 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
           json = undefined;
         }
         if (status < 300) return { status, json };
-        // RFC 6749, section 5.2: an error answer names its `error` code.
-        const code = typeof json?.error === "string" ? oneLine(scrub(json.error), 60) : undefined;
+        // RFC 6749, section 5.2: an error answer names its `error` code. Atlas's own error body
+        // (its rate limit on this endpoint, quoted in the Terraform provider's configuration
+        // guide) has a numeric `error` and the code in `errorCode`.
+        const named = typeof json?.error === "string" ? json.error : json?.errorCode;
+        const code = typeof named === "string" ? oneLine(scrub(named), 60) : undefined;
         const hint = code === "invalid_client" ? "; check the client id and secret" : "";
         const quoted = text && `: ${oneLine(scrub(text))}`;
         const why = `${posted(path)} answered ${status}${quoted}${hint}${after}`;
@@ -152,6 +155,9 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
             ? Math.min(Math.max(seconds as number, 1), 86_400) * 1000
             : DEFAULT_TOKEN_LIFETIME_MS;
         const expiresAt = started + lifetimeMs;
+        // Tokens that expired need no revocation nor scrubbing; kept, they would pile up, one an
+        // hour, in a client that runs for days, and slow the scrubbing of every error body.
+        for (const [old, end] of live) if (end <= started) live.delete(old);
         live.set(value, expiresAt);
         // Refresh a minute before expiry, or a tenth of the lifetime for short-lived tokens.
         return { value, expiresAt, refreshAt: expiresAt - Math.min(60_000, lifetimeMs / 10) };

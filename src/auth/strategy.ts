@@ -30,9 +30,10 @@ export interface AuthSession {
   /** Adds credentials to a request; may wait for them (the call's signal and timeout bound the wait). */
   authorize(request: SignableRequest): void | Promise<void>;
   /**
-   * Called when Atlas answered 401 because the credentials failed (not for `USER_UNAUTHORIZED`,
-   * which means they lack a role). Resolve true when the credentials were renewed and the request
-   * should be sent once more; it then goes through `authorize` again.
+   * Called when Atlas answered 401 because the credentials failed: without an errorCode (not for
+   * `USER_UNAUTHORIZED` or any other code, which leave the credentials valid). Resolve true when
+   * the credentials were renewed and the request should be sent once more; it then goes through
+   * `authorize` again.
    */
   onUnauthorized?(request: SignableRequest, response: Response): boolean | Promise<boolean>;
   /** Called with every answer to an authorized request (Digest reads new challenges here). */
