@@ -176,9 +176,11 @@ export interface paths {
      *     **Not listed:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Member role in that organization. MongoDB's reference for this operation names that role:
+     *     https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/2025-02-19/operation/operation-listorgusers.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     get: operations["listOrgUsers"];
     put?: never;
@@ -219,9 +221,12 @@ export interface paths {
      *     **Not found here:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Member role in that organization. MongoDB's reference for this operation names that role:
+     *     https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/2025-03-12/operation/operation-getorguser
+     *     (an early Atlas CLI page for it, v1.38, named Organization Read Only instead).
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     get: operations["getOrgUser"];
     put?: never;
@@ -241,9 +246,11 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Organization
+     *     Owner role in that organization. MongoDB's reference for this operation names that role:
+     *     https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/2025-02-19/operation/operation-updateorguser.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     patch: operations["updateOrgUser"];
     trace?: never;
@@ -283,9 +290,11 @@ export interface paths {
      *     **Not listed:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`) do not appear here; upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
+     *     Only role in that project. MongoDB's reference for this operation names that role:
+     *     https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listgroupusers.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     get: operations["listGroupUsers"];
     put?: never;
@@ -326,9 +335,11 @@ export interface paths {
      *     **Not found here:** people invited through the deprecated operation that invites a user to one
      *     project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Read
+     *     Only role in that project. MongoDB's reference for this operation names that role:
+     *     https://www.mongodb.com/zh-cn/docs/api/doc/atlas-admin-api-v2/2025-03-12/operation/operation-getgroupuser.md.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     get: operations["getGroupUser"];
     put?: never;
@@ -373,9 +384,13 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
+     *     role or the Project Access Manager role in that project; either one is enough. MongoDB's
+     *     reference for the 2025-02-19 version names both:
+     *     https://www.mongodb.com/ja-jp/docs/api/doc/atlas-admin-api-v2/2025-02-19/operation/operation-addprojectrole.
+     *     Older pages, such as the Atlas CLI's up to v1.52, name Project Owner alone.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     post: operations["addGroupUserRole"];
     delete?: never;
@@ -423,9 +438,13 @@ export interface paths {
      *     **Not changeable here:** people invited through the deprecated operation that invites a user to
      *     one project (`createProjectInvitation`); upstream states this limit.
      *
-     *     **Who may call it:** the sources this project follows do not document which Atlas role this
-     *     operation needs, so this document names none (it has no `x-rolesRequirements`). Atlas has
-     *     been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401 response).
+     *     **Who may call it:** credentials (a service account or an API key) that hold the Project Owner
+     *     role or the Project Access Manager role in that project; either one is enough. MongoDB's
+     *     reference for this operation names both:
+     *     https://www.mongodb.com/es/docs/api/doc/atlas-admin-api-v2/operation/operation-removegroupuserrole.md.
+     *     Older pages, such as the Atlas CLI's v1.44, name Project Owner alone.
+     *     Atlas has been seen to answer a missing role with `401` and `USER_UNAUTHORIZED` (see the 401
+     *     response).
      */
     post: operations["removeGroupUserRole"];
     delete?: never;
@@ -1247,7 +1266,7 @@ export interface components {
      *       dump in https://github.com/mongodb/terraform-provider-mongodbatlas/issues/1327. That an expired
      *       token gets the same answer is a guess: no public source shows one.
      *     - **The credentials are valid but lack the role** the operation needs (its
-     *       `x-rolesRequirements`, where a source names it). The body has `errorCode`
+     *       `x-rolesRequirements`; either one where it lists two). The body has `errorCode`
      *       `USER_UNAUTHORIZED`. Atlas sends this as a 401, not a 403. Seen in
      *       https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which checks for that
      *       code, and in that provider's test logs.

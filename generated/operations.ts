@@ -145,7 +145,7 @@ export const operationDetails = {
     bodySchema: "AddOrRemoveGroupRole",
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: [],
+    roles: ["Project Owner", "Project Access Manager"],
     clientRequired: [],
   },
   getGroupUser: {
@@ -153,7 +153,7 @@ export const operationDetails = {
     bodySchema: null,
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
-    roles: [],
+    roles: ["Project Read Only"],
     clientRequired: [],
   },
   getOrgInvite: {
@@ -169,7 +169,7 @@ export const operationDetails = {
     bodySchema: null,
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty", "orgMembershipStatuses"],
-    roles: [],
+    roles: ["Organization Member"],
     clientRequired: [],
   },
   listGroupUsers: {
@@ -188,7 +188,7 @@ export const operationDetails = {
       "orgMembershipStatuses",
       "username",
     ],
-    roles: [],
+    roles: ["Project Read Only"],
     clientRequired: [],
   },
   listOrgUsers: {
@@ -205,7 +205,7 @@ export const operationDetails = {
       "orgMembershipStatus",
       "orgMembershipStatuses",
     ],
-    roles: [],
+    roles: ["Organization Member"],
     clientRequired: [],
   },
   removeGroupUserRole: {
@@ -213,7 +213,7 @@ export const operationDetails = {
     bodySchema: "AddOrRemoveGroupRole",
     responseSchema: "GroupUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: [],
+    roles: ["Project Owner", "Project Access Manager"],
     clientRequired: [],
   },
   updateGroupInviteById: {
@@ -245,7 +245,7 @@ export const operationDetails = {
     bodySchema: "OrgUserUpdateRequest",
     responseSchema: "OrgUserResponse",
     queryParams: ["envelope", "pretty"],
-    roles: [],
+    roles: ["Organization Owner"],
     clientRequired: [],
   },
 } as const;

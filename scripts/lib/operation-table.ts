@@ -48,7 +48,10 @@ export interface OperationEntry {
   sunset: string | null;
   /** What to call instead, from x-replacement: names of this package's methods. */
   replacement: string | null;
-  /** The Atlas roles the caller needs, from x-rolesRequirements. */
+  /**
+   * The Atlas roles that let the caller in, from x-rolesRequirements; any one of them is enough
+   * (MongoDB's reference joins two with "or").
+   */
   roles: string[];
   /**
    * Top-level body fields this client requires although the body schema does not, from the
