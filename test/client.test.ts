@@ -1152,6 +1152,31 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("close() does not wait for an answer that a middleware threw on without reading it", async () => {
+    const client = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      timeout: 20_000,
+    });
+    let kept: Response | undefined;
+    client.client.use({
+      onResponse({ response }) {
+        kept = response;
+        if (!response.ok) throw new Error(`refused with ${response.status}`);
+        return undefined;
+      },
+    });
+    const err = await rejection(client.getOrgInvite({ orgId: VALID_ID, invitationId: OTHER_ID }));
+    expect(err.message).toBe("refused with 404");
+    const started = Date.now();
+    await client.close();
+    // The call is over: close() is not held until the unread answer's 20 s timeout.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The body stays readable for the middleware that kept the response.
+    expect(JSON.parse(await kept!.text())).toMatchObject({ error: 404 });
+  });
+
   it("shows middleware the 401 the client answers by re-authenticating, and runs it again for the re-send", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),

@@ -3,8 +3,7 @@
  * and the rules its answer's body is read by. The client's fetch hands openapi-fetch the
  * platform's own Response, with its body readers (`text`, `json`, `arrayBuffer`, `blob`, `bytes`)
  * replaced on that one object by ones that
- * - stop with an error once the body passes `maxResponseBytes`, instead of buffering whatever a
- *   server sends;
+ * - stop with an error once the body passes `maxResponseBytes`, instead of buffering it all;
  * - end the attempt when the body has been read (its timer and its listener on the caller's
  *   signal go then, not before: a server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller;
@@ -62,6 +61,8 @@ export class Attempt {
   #extraMs = 0;
   #response: Response | undefined = undefined;
   #done = false;
+  /** Whether close() waits for this attempt (see `release`). */
+  #counted = true;
   /** The whole body, once a reader asked for it. */
   #body: Promise<Uint8Array> | undefined = undefined;
 
@@ -79,6 +80,7 @@ export class Attempt {
     this.#scrub = scrub;
     this.#lease = flight.spare.pop() ?? [new AbortController(), 0];
     flight.active++;
+    request.attempts?.add(this);
     request.signal?.addEventListener("abort", this);
   }
 
@@ -187,7 +189,18 @@ export class Attempt {
     const lease = this.#lease;
     const flight = this.#flight;
     if (!lease[0].signal.aborted && ++lease[1] < 16) flight.spare.push(lease);
-    if (--flight.active === 0) flight.drained?.();
+    this.#request.attempts?.delete(this);
+    this.release();
+  }
+
+  /**
+   * Stops close() waiting for this attempt, whose call failed without reading its answer (a
+   * middleware threw on it). The body stays readable, and the timer still ends the attempt.
+   */
+  release(): void {
+    if (!this.#counted) return;
+    this.#counted = false;
+    if (--this.#flight.active === 0) this.#flight.drained?.();
   }
 
   /** The error for an answer that cannot be used. */

@@ -86,9 +86,10 @@ export interface ClientFetch {
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
   /**
    * Counts `call` as in progress until it settles: close() waits for it. Returns it, rejecting
-   * with what the fetch threw when that was a falsy value.
+   * with what the fetch threw when that was a falsy value. When it fails, close() no longer waits
+   * for the answers of its `attempts` that were left unread.
    */
-  track<T>(call: Promise<T>): Promise<T>;
+  track<T>(call: Promise<T>, attempts: Set<Attempt>): Promise<T>;
   /**
    * Refuses calls not sent yet, then waits for the calls in progress and every attempt in flight
    * to end (bounded by their timeouts and the retry policy); from then on it refuses the
@@ -196,8 +197,11 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     const response = await send(request, true, closing);
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
-  clientFetch.track = (call) => {
-    const settled = call.catch(unbox);
+  clientFetch.track = (call, attempts) => {
+    const settled = call.catch((error: unknown) => {
+      for (const attempt of attempts) attempt.release();
+      return unbox(error);
+    });
     flight.active++;
     settled.then(release, release);
     return settled;
