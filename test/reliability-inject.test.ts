@@ -201,9 +201,25 @@ describe("fake.inject", () => {
     ["fractional times", { kind: "hang", times: 1.5 }],
     ["an unknown operation", { kind: "hang", operationId: "deleteEverything" }],
     ["negative bytes", { kind: "huge", bytes: -1 }],
+    // Node runs a timer set past 2^31 - 1 ms after 1 ms, so these would answer at once.
+    ["an endless delay", { kind: "delay", ms: Infinity }],
+    ["a delay past the longest timer", { kind: "delay", ms: 2 ** 31 }],
+    ["endless padding", { kind: "huge", bytes: Infinity }],
+    // Retry-After is whole seconds or an HTTP-date (RFC 9110, section 10.2.3).
+    ["Retry-After of NaN seconds", { kind: "status", status: 503, retryAfter: NaN }],
+    ["Retry-After of a fraction of a second", { kind: "status", status: 503, retryAfter: 1.5 }],
+    ["Retry-After as an invalid Date", { kind: "status", status: 503, retryAfter: new Date("x") }],
     ["a bad ending", { kind: "truncate", ending: "later" }],
     ["a when that is not a function", { kind: "hang", when: true }],
   ])("refuses %s", (_label, fault) => {
     expect(() => fake.inject(fault as Fault)).toThrow(TypeError);
+  });
+
+  it("names the field and its range when it refuses a number", () => {
+    expect(() => fake.inject({ kind: "delay", ms: 2 ** 31 })).toThrow(
+      "inject: ms must be a number from 0 to 2147483647",
+    );
+    // The longest timer itself is a delay the fake can serve.
+    fake.inject({ kind: "delay", ms: 2 ** 31 - 1, times: 1 }).remove();
   });
 });

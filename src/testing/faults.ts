@@ -9,6 +9,7 @@
  * `invalidJson`) or reshapes the answer the fake would have sent (`truncate`, `huge`,
  * `extraFields`, `delay`).
  */
+import { constants } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { operations, type OperationId } from "../operations.js";
 
@@ -31,7 +32,10 @@ export interface FaultScope {
 export interface StatusFault extends FaultScope {
   kind: "status";
   status: number;
-  /** Retry-After value: delay-seconds or an HTTP-date as a string, seconds as a number, or a Date. */
+  /**
+   * Retry-After value: any string as it is (a malformed one included), whole seconds as a
+   * number, or a Date.
+   */
   retryAfter?: string | number | Date;
   /** Replaces the default ApiError body; a string is sent as is, anything else as JSON. */
   body?: unknown;
@@ -93,6 +97,7 @@ export interface ExtraFieldsFault extends FaultScope {
 /** The real answer, sent `ms` milliseconds late. */
 export interface DelayFault extends FaultScope {
   kind: "delay";
+  /** At most 2147483647 (about 24.8 days, the longest timer); `hang` never answers. */
   ms: number;
 }
 
@@ -148,9 +153,25 @@ function checkStatus(status: unknown, kind: string): void {
   }
 }
 
-function checkCount(value: unknown, name: string): void {
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-    throw new TypeError(`inject: ${name} must be a non-negative number`);
+/**
+ * The longest wait a timer can hold (2^31 - 1 ms, about 24.8 days). Node runs a timer set for
+ * longer after 1 ms, so a longer `delay` would answer at once instead of late.
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+function checkCount(value: unknown, name: string, max: number): void {
+  if (typeof value !== "number" || !(value >= 0 && value <= max)) {
+    throw new TypeError(`inject: ${name} must be a number from 0 to ${max}`);
+  }
+}
+
+/** Retry-After takes whole seconds or an HTTP-date (RFC 9110, section 10.2.3). */
+function checkRetryAfter(value: unknown): void {
+  if (typeof value === "number" && !(Number.isInteger(value) && value >= 0)) {
+    throw new TypeError("inject: retryAfter as a number must be whole seconds, 0 or more");
+  }
+  if (value instanceof Date && Number.isNaN(value.getTime())) {
+    throw new TypeError("inject: retryAfter is an invalid Date");
   }
 }
 
@@ -173,6 +194,7 @@ export function checkFault(fault: Fault): void {
   }
   switch (fault.kind) {
     case "status":
+      checkRetryAfter(fault.retryAfter);
       return checkStatus(fault.status, "a status fault");
     case "html":
     case "empty":
@@ -180,9 +202,10 @@ export function checkFault(fault: Fault): void {
       if (fault.status !== undefined) checkStatus(fault.status, `an ${fault.kind} fault`);
       return;
     case "huge":
-      return checkCount(fault.bytes, "bytes");
+      // The padding is one string, so the answer cannot outgrow the longest string V8 makes.
+      return checkCount(fault.bytes, "bytes", constants.MAX_STRING_LENGTH);
     case "delay":
-      return checkCount(fault.ms, "ms");
+      return checkCount(fault.ms, "ms", MAX_DELAY_MS);
     case "truncate":
       if (fault.ending !== undefined && fault.ending !== "close" && fault.ending !== "stall") {
         throw new TypeError('inject: ending must be "close" or "stall"');
