@@ -512,6 +512,20 @@ describe("the service account's endpoints", () => {
       await fake.close();
     }
   });
+
+  it("answers another method than POST with 405 and Allow: POST, as the API's paths do", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      for (const endpoint of ["token", "revoke"]) {
+        const res = await fetch(`${fake.url}/api/oauth/${endpoint}`);
+        await res.body?.cancel();
+        // RFC 9110, section 15.5.6: a 405 lists the methods the resource takes in Allow.
+        expect([res.status, res.headers.get("allow")]).toEqual([405, "POST"]);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
 });
 
 describe("Accept", () => {

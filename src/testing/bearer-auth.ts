@@ -224,7 +224,9 @@ export function serviceAccountScheme(
       const path = (req.url ?? "").split("?")[0];
       if (path !== "/api/oauth/token" && path !== "/api/oauth/revoke") return false;
       if (req.method !== "POST") {
-        sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
+        // RFC 9110, section 15.5.6: a 405 lists the methods the resource takes in Allow.
+        const body = { error: "invalid_request", error_description: "use POST" };
+        sendJson(res, 405, body, { Allow: "POST" });
         return true;
       }
       if (path === "/api/oauth/token") {
