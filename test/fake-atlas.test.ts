@@ -513,6 +513,30 @@ describe("the service account's endpoints", () => {
     }
   });
 
+  it("refuses delays and lifetimes it cannot serve, naming the setting", async () => {
+    // Node runs a timer set past 2^31 - 1 ms after 1 ms, so such a delay would answer at once;
+    // JSON has no Infinity, so an endless lifetime would go out as "expires_in": null.
+    await expect(startFakeAtlas({ serviceAccount: { tokenDelayMs: Infinity } })).rejects.toThrow(
+      "startFakeAtlas: serviceAccount.tokenDelayMs must be from 0 to 2147483647",
+    );
+    await expect(
+      startFakeAtlas({ serviceAccount: { tokenLifetimeSeconds: Infinity } }),
+    ).rejects.toThrow("serviceAccount.tokenLifetimeSeconds must be a finite number, 0 or more");
+    const fake = await startFakeAtlas();
+    try {
+      const endpoint = fake.tokenEndpoint;
+      expect(() => (endpoint.delayMs = 2 ** 31)).toThrow("tokenEndpoint.delayMs must be");
+      expect(() => (endpoint.lifetimeSeconds = NaN)).toThrow("tokenEndpoint.lifetimeSeconds");
+      expect(() => endpoint.replyNext({ status: 500, delayMs: -1 })).toThrow("delayMs must be");
+      // A refused value changes nothing; the longest timer is a delay the endpoint can hold.
+      expect([endpoint.delayMs, endpoint.lifetimeSeconds]).toEqual([0, 3600]);
+      endpoint.delayMs = 2 ** 31 - 1;
+      expect(endpoint.delayMs).toBe(2 ** 31 - 1);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("answers another method than POST with 405 and Allow: POST, as the API's paths do", async () => {
     const fake = await startFakeAtlas();
     try {

@@ -7,6 +7,19 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
+import { MAX_DELAY_MS } from "./faults.js";
+
+/**
+ * A finite number from 0 to `max`. A delay past MAX_DELAY_MS would run after 1 ms, not late, and
+ * a lifetime of Infinity would go out as `"expires_in": null`, since JSON has no Infinity.
+ */
+function checkNumber(value: unknown, name: string, max = Number.MAX_VALUE): number {
+  if (typeof value !== "number" || !(value >= 0 && value <= max)) {
+    const range = max === Number.MAX_VALUE ? "a finite number, 0 or more" : `from 0 to ${max}`;
+    throw new TypeError(`${name} must be ${range}`);
+  }
+  return value;
+}
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or undefined for any other scheme.
@@ -69,7 +82,7 @@ export interface FakeTokenReply {
 export interface FakeTokenEndpoint {
   /** expires_in of tokens issued from now on, in seconds. */
   lifetimeSeconds: number;
-  /** Delay of each answer, in ms. */
+  /** Delay of each answer, in ms: at most 2147483647 (about 24.8 days, the longest timer). */
   delayMs: number;
   /** Answers the next token requests with these replies, in order, instead of issuing tokens. */
   replyNext(...replies: FakeTokenReply[]): void;
@@ -102,10 +115,32 @@ export function serviceAccountScheme(
   const queue: FakeTokenReply[] = [];
   const waiting = new Set<NodeJS.Timeout>();
 
+  let lifetimeSeconds = checkNumber(
+    options.tokenLifetimeSeconds ?? 3600,
+    "startFakeAtlas: serviceAccount.tokenLifetimeSeconds",
+  );
+  let delayMs = checkNumber(
+    options.tokenDelayMs ?? 0,
+    "startFakeAtlas: serviceAccount.tokenDelayMs",
+    MAX_DELAY_MS,
+  );
   const endpoint: FakeTokenEndpoint = {
-    lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-    delayMs: options.tokenDelayMs ?? 0,
+    get lifetimeSeconds() {
+      return lifetimeSeconds;
+    },
+    set lifetimeSeconds(value) {
+      lifetimeSeconds = checkNumber(value, "tokenEndpoint.lifetimeSeconds");
+    },
+    get delayMs() {
+      return delayMs;
+    },
+    set delayMs(value) {
+      delayMs = checkNumber(value, "tokenEndpoint.delayMs", MAX_DELAY_MS);
+    },
     replyNext(...replies) {
+      for (const { delayMs } of replies) {
+        if (delayMs !== undefined) checkNumber(delayMs, "replyNext: delayMs", MAX_DELAY_MS);
+      }
       queue.push(...replies);
     },
     revokeAll() {
