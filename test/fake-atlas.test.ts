@@ -271,6 +271,60 @@ describe("options given as undefined", () => {
   });
 });
 
+describe("options the fake cannot use", () => {
+  // Each of these used to be ignored or half-used, so a test ran against another fake than the
+  // one it described.
+  it.each<[string, unknown, string]>([
+    ["a misspelt option", { ratelimit: 5 }, "ratelimit is not an option (port, accessTokens,"],
+    [
+      "a misspelt service-account option",
+      { serviceAccount: { tokenDelay: 5 } },
+      "serviceAccount.tokenDelay is not an option",
+    ],
+    [
+      "a misspelt API-key option",
+      { apiKey: { algorithm: ["MD5"] } },
+      "apiKey.algorithm is not an option",
+    ],
+    [
+      "one rule where a list is asked for",
+      { lacksRole: "updateOrgUser" },
+      "lacksRole must be true, false or a list",
+    ],
+    [
+      "one token where a list is asked for",
+      { accessTokens: "tok-1" },
+      "accessTokens must be a list of strings",
+    ],
+    [
+      "a rate limit of NaN",
+      { rateLimit: NaN },
+      "rateLimit must be a whole number, 0 or more, or Infinity",
+    ],
+    [
+      "a window of 0 ms",
+      { rateLimitWindowMs: 0 },
+      "rateLimitWindowMs must be a finite number above 0",
+    ],
+    [
+      "a Digest algorithm the fake cannot compute",
+      { apiKey: { algorithms: ["SHA-1"] } },
+      "apiKey.algorithms: SHA-1 is not one of MD5,",
+    ],
+  ])("refuses %s, naming it", async (_label, options, message) => {
+    await expect(startFakeAtlas(options as never)).rejects.toThrow(`startFakeAtlas: ${message}`);
+  });
+
+  it("still takes Infinity as a rate limit that never runs out, and false for a credential kind", async () => {
+    const fake = await startFakeAtlas({
+      rateLimit: Infinity,
+      serviceAccount: false,
+      apiKey: false,
+    });
+    await fake.close();
+  });
+});
+
 describe("the fake's tables agree with the spec", () => {
   interface Spec {
     paths: Record<string, Record<string, unknown>>;
