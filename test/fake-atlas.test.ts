@@ -878,6 +878,28 @@ describe("the Cloud Users API", () => {
     expect(dropped).not.toHaveProperty("invitationExpiresAt");
   });
 
+  it("refuses a seed field it would not read, naming it, and stores nothing", () => {
+    const before = fake.users.listOrgUsers(ORG).length;
+    // `status` for orgMembershipStatus used to leave the user PENDING without a word, and an
+    // organization seed's roles given as a project list to give them ORG_MEMBER and no project.
+    expect(() => fake.users.addOrgUser({ orgId: ORG, status: "ACTIVE" } as never)).toThrow(
+      "users.addOrgUser: status is not a field of a seed (",
+    );
+    expect(() => fake.users.addOrgUser({ orgId: ORG, roles: ["ORG_OWNER"] } as never)).toThrow(
+      "users.addOrgUser: roles must be { orgRoles, groupRoleAssignments }",
+    );
+    expect(() =>
+      fake.users.addOrgUser({ orgId: ORG, roles: { groupRoles: ["GROUP_OWNER"] } } as never),
+    ).toThrow("users.addOrgUser: roles.groupRoles is not a field");
+    expect(() =>
+      fake.users.addGroupUser({ groupId: GROUP, groupRoles: ["GROUP_OWNER"] } as never),
+    ).toThrow("users.addGroupUser: groupRoles is not a field of a seed (");
+    expect(() =>
+      fake.users.addGroupUser({ groupId: GROUP, roles: { orgRoles: ["ORG_OWNER"] } } as never),
+    ).toThrow("users.addGroupUser: roles must be the list of the user's project roles");
+    expect(fake.users.listOrgUsers(ORG)).toHaveLength(before);
+  });
+
   it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {
     seedEveryStatus();
     const names = async (input: {

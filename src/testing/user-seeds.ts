@@ -1,6 +1,7 @@
 /**
  * What a test hands `fake.users` to store: organization and project users, each field with a
- * default, shaped after the active and pending user responses of the Cloud Users API.
+ * default, shaped after the active and pending user responses of the Cloud Users API; and the
+ * check that refuses a seed with a field the store would not read.
  */
 import type { OrgMembershipStatus, OrgRole } from "../types.js";
 
@@ -68,4 +69,68 @@ export interface GroupUserSeed extends ActiveProfileSeed, PendingSeed {
   roles?: string[];
   /** The organization roles, for a user the store does not hold yet. Default ["ORG_MEMBER"]. */
   orgRoles?: OrgRole[];
+}
+
+const PROFILE = {
+  firstName: 0,
+  lastName: 0,
+  createdAt: 0,
+  lastAuth: 0,
+  country: 0,
+  mobileNumber: 0,
+  invitationCreatedAt: 0,
+  invitationExpiresAt: 0,
+  inviterUsername: 0,
+} satisfies Record<keyof ActiveProfileSeed | keyof PendingSeed, 0>;
+
+/** The fields of each seed; `satisfies` keeps each list equal to its interface. */
+const SEED_FIELDS = {
+  addOrgUser: Object.keys({
+    ...PROFILE,
+    orgId: 0,
+    id: 0,
+    username: 0,
+    orgMembershipStatus: 0,
+    roles: 0,
+    teamIds: 0,
+  } satisfies Record<keyof OrgUserSeed, 0>),
+  addGroupUser: Object.keys({
+    ...PROFILE,
+    groupId: 0,
+    orgId: 0,
+    id: 0,
+    username: 0,
+    orgMembershipStatus: 0,
+    roles: 0,
+    orgRoles: 0,
+  } satisfies Record<keyof GroupUserSeed, 0>),
+};
+
+/**
+ * Throws a TypeError naming the first field of a seed the store does not know (a misspelt
+ * `status` would otherwise leave the user PENDING) or a `roles` of the other seed's shape.
+ */
+export function checkSeed(method: keyof typeof SEED_FIELDS, seed: unknown): void {
+  const fail = (message: string): never => {
+    throw new TypeError(`users.${method}: ${message}`);
+  };
+  if (typeof seed !== "object" || seed === null || Array.isArray(seed))
+    fail("seed must be an object");
+  const known = SEED_FIELDS[method];
+  for (const key of Object.keys(seed as object)) {
+    if (!known.includes(key)) fail(`${key} is not a field of a seed (${known.join(", ")})`);
+  }
+  const { roles } = seed as { roles?: unknown };
+  if (roles === undefined) return;
+  if (method === "addGroupUser") {
+    if (!Array.isArray(roles)) fail("roles must be the list of the user's project roles");
+  } else if (typeof roles !== "object" || roles === null || Array.isArray(roles)) {
+    fail("roles must be { orgRoles, groupRoleAssignments }");
+  } else {
+    for (const key of Object.keys(roles)) {
+      if (key !== "orgRoles" && key !== "groupRoleAssignments") {
+        fail(`roles.${key} is not a field (orgRoles, groupRoleAssignments)`);
+      }
+    }
+  }
 }

@@ -9,7 +9,13 @@
  */
 import type { GroupUser, OrgMembershipStatus, OrgRole, OrgUser } from "../types.js";
 import { newId, timestamp } from "./store.js";
-import type { ActiveProfileSeed, GroupUserSeed, OrgUserSeed, PendingSeed } from "./user-seeds.js";
+import {
+  checkSeed,
+  type ActiveProfileSeed,
+  type GroupUserSeed,
+  type OrgUserSeed,
+  type PendingSeed,
+} from "./user-seeds.js";
 import { groupUserView, orgUserView, type StoredUser } from "./user-views.js";
 
 /** What `fake.users` offers a test: seeding and reading the stored users. */
@@ -127,6 +133,7 @@ export class FakeUsers implements FakeUserStore {
   }
 
   addOrgUser(seed: OrgUserSeed = {}): OrgUser {
+    checkSeed("addOrgUser", seed);
     const orgId = seed.orgId ?? newId();
     const user = this.#create(orgId, seed, seed.roles?.orgRoles ?? ["ORG_MEMBER"]);
     for (const { groupId, groupRoles } of seed.roles?.groupRoleAssignments ?? []) {
@@ -139,6 +146,7 @@ export class FakeUsers implements FakeUserStore {
   }
 
   addGroupUser(seed: GroupUserSeed = {}): GroupUser {
+    checkSeed("addGroupUser", seed);
     const groupId = seed.groupId ?? newId();
     const orgId = seed.orgId ?? this.#groupOrg.get(groupId) ?? newId();
     this.#claimGroup(groupId, orgId);
