@@ -323,6 +323,13 @@ describe("options the fake cannot use", () => {
     });
     await fake.close();
   });
+
+  it("lets any name set to undefined through, as an option left out", async () => {
+    // Options built from a shared object may carry names of other settings, left undefined.
+    const options = { ratelimit: undefined, apiKey: { realm: undefined } };
+    const fake = await startFakeAtlas(options as never);
+    await fake.close();
+  });
 });
 
 describe("the fake's tables agree with the spec", () => {
@@ -898,6 +905,9 @@ describe("the Cloud Users API", () => {
       fake.users.addGroupUser({ groupId: GROUP, roles: { orgRoles: ["ORG_OWNER"] } } as never),
     ).toThrow("users.addGroupUser: roles must be the list of the user's project roles");
     expect(fake.users.listOrgUsers(ORG)).toHaveLength(before);
+    // A name set to undefined is a field left out, as it is for every field of a seed.
+    fake.users.addOrgUser({ orgId: ORG, status: undefined } as never);
+    expect(fake.users.listOrgUsers(ORG)).toHaveLength(before + 1);
   });
 
   it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {

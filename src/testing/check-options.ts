@@ -50,9 +50,11 @@ function fail(message: string): never {
   throw new TypeError(`startFakeAtlas: ${message}`);
 }
 
+/** Names each key of `value` that is not in `known`; a key set to undefined is left out. */
 function onlyKnown(value: object, known: readonly string[], prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) fail(`${prefix}${key} is not an option (${known.join(", ")})`);
+  for (const [key, option] of Object.entries(value)) {
+    if (option !== undefined && !known.includes(key))
+      fail(`${prefix}${key} is not an option (${known.join(", ")})`);
   }
 }
 

@@ -117,8 +117,10 @@ export function checkSeed(method: keyof typeof SEED_FIELDS, seed: unknown): void
   if (typeof seed !== "object" || seed === null || Array.isArray(seed))
     fail("seed must be an object");
   const known = SEED_FIELDS[method];
-  for (const key of Object.keys(seed as object)) {
-    if (!known.includes(key)) fail(`${key} is not a field of a seed (${known.join(", ")})`);
+  // A field named undefined is a field left out, as everywhere in the seeds.
+  for (const [key, value] of Object.entries(seed as object)) {
+    if (value !== undefined && !known.includes(key))
+      fail(`${key} is not a field of a seed (${known.join(", ")})`);
   }
   const { roles } = seed as { roles?: unknown };
   if (roles === undefined) return;
