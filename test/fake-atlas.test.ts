@@ -1225,6 +1225,21 @@ describe("seeding invitations", () => {
       await fake.close();
     }
   });
+  it("refuses a field an invitation does not have, naming it, and stores nothing", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      // Stored as it was, a misspelt `role` kept the default roles and added itself to answers.
+      expect(() => fake.invites.addOrgInvite({ role: ["ORG_OWNER"] } as never)).toThrow(
+        "invites.addOrgInvite: role is not a field of a seed (createdAt,",
+      );
+      expect(() =>
+        fake.invites.addGroupInvite({ groupId: GROUP, id: GROUP, orgId: ORG } as never),
+      ).toThrow("invites.addGroupInvite: orgId is not a field of a seed (");
+      expect(fake.invites.getGroupInvite(GROUP, GROUP)).toBeUndefined();
+    } finally {
+      await fake.close();
+    }
+  });
 });
 
 describe("updateGroupInvites without username", () => {

@@ -59,6 +59,53 @@ export interface FakeInviteStore {
   clear(): void;
 }
 
+/** The fields of each seed; `satisfies` keeps each list equal to its type. */
+const INVITE_FIELDS = {
+  addOrgInvite: Object.keys({
+    createdAt: 0,
+    expiresAt: 0,
+    groupRoleAssignments: 0,
+    id: 0,
+    inviterUsername: 0,
+    links: 0,
+    orgId: 0,
+    orgName: 0,
+    roles: 0,
+    teamIds: 0,
+    username: 0,
+  } satisfies Record<keyof OrgInviteSeed, 0>),
+  addGroupInvite: Object.keys({
+    createdAt: 0,
+    expiresAt: 0,
+    groupId: 0,
+    groupName: 0,
+    id: 0,
+    inviterUsername: 0,
+    links: 0,
+    roles: 0,
+    username: 0,
+  } satisfies Record<keyof GroupInviteSeed, 0>),
+};
+
+/**
+ * Refuses a seed field the invitation does not have: stored as it is, a misspelt `role` would
+ * leave the default roles in place and add a field of its own to every answer.
+ */
+function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
+  if (typeof seed !== "object" || seed === null || Array.isArray(seed)) {
+    throw new TypeError(`invites.${method}: seed must be an object`);
+  }
+  const known = INVITE_FIELDS[method];
+  // A field named undefined is a field left out, as everywhere in the seeds.
+  for (const [key, value] of Object.entries(seed)) {
+    if (value !== undefined && !known.includes(key)) {
+      throw new TypeError(
+        `invites.${method}: ${key} is not a field of a seed (${known.join(", ")})`,
+      );
+    }
+  }
+}
+
 export class FakeInvites implements FakeInviteStore {
   readonly #org = new Map<string, FakeOrgInvite>();
   readonly #group = new Map<string, FakeGroupInvite>();
@@ -66,6 +113,7 @@ export class FakeInvites implements FakeInviteStore {
   constructor(private readonly baseUrl: () => string) {}
 
   addOrgInvite(seed: OrgInviteSeed = {}): FakeOrgInvite {
+    checkSeed("addOrgInvite", seed);
     const orgId = seed.orgId ?? newId();
     const id = seed.id ?? newId();
     const defaults: FakeOrgInvite = {
@@ -88,6 +136,7 @@ export class FakeInvites implements FakeInviteStore {
   }
 
   addGroupInvite(seed: GroupInviteSeed = {}): FakeGroupInvite {
+    checkSeed("addGroupInvite", seed);
     const groupId = seed.groupId ?? newId();
     const id = seed.id ?? newId();
     const defaults: FakeGroupInvite = {
