@@ -5,7 +5,7 @@
  * public observations are checked against the corpus in test/observed-answers.test.ts; this file
  * checks the fake's own decisions, as docs/FAKE-ATLAS.md lists them.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -85,6 +85,46 @@ describe("docs/FAKE-ATLAS.md", () => {
   }, 60_000);
 
   it("has examples that all compile against the package's types", () => {
+    const { status, errors } = typeCheck(dir);
+    expect([...errors.entries()]).toEqual([]);
+    expect(status).toBe(0);
+  }, 60_000);
+});
+
+describe("the JSDoc examples of atlas-invites/testing", () => {
+  let dir: string;
+  let names: string[];
+
+  beforeAll(async () => {
+    const files = (await readdir(path.join(ROOT, "src/testing"))).filter((f) => f.endsWith(".ts"));
+    const examples: string[] = [];
+    for (const file of files.sort()) {
+      const source = await readFile(path.join(ROOT, "src/testing", file), "utf8");
+      for (const [, body] of source.matchAll(/@example\n((?:[ \t]*\*(?![/]).*\n)+)/g)) {
+        examples.push(body!.replace(/^[ \t]*\* ?/gm, ""));
+      }
+    }
+    await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+    dir = await mkdtemp(path.join(ROOT, ".tmp", "fake-atlas-jsdoc-"));
+    await writeConsumerTsconfig(dir);
+    names = examples.map((_, i) => `example-${i}.ts`);
+    // An example that imports nothing uses startFakeAtlas, as every one of them begins with it.
+    const header = 'import { startFakeAtlas } from "atlas-invites/testing";\n';
+    await Promise.all(
+      examples.map((code, i) =>
+        writeFile(
+          path.join(dir, names[i]!),
+          `${code.includes("import ") ? "" : header}${code}\nexport {};\n`,
+        ),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("compile as a user would copy them", () => {
+    expect(names.length).toBeGreaterThan(5);
     const { status, errors } = typeCheck(dir);
     expect([...errors.entries()]).toEqual([]);
     expect(status).toBe(0);

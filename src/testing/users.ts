@@ -28,7 +28,7 @@ export interface FakeUserStore {
    * const orgId = "4888442a3354817a7320eb61";
    * const pending = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
    * const member = fake.users.addOrgUser({ orgId, orgMembershipStatus: "ACTIVE", firstName: "Bo" });
-   * console.log(pending.invitationCreatedAt, member.firstName);
+   * console.log(pending.orgMembershipStatus, member.orgMembershipStatus); // "PENDING" "ACTIVE"
    */
   addOrgUser(seed?: OrgUserSeed): OrgUser;
   /**
