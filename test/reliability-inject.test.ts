@@ -122,6 +122,15 @@ describe("fake.inject", () => {
     byPath.remove();
   });
 
+  it("a RegExp path with the g or y flag matches every request, not every other one", async () => {
+    // RegExp.prototype.test advances lastIndex on such a pattern, so a second test of the same
+    // path started past its end and failed.
+    const sticky = fake.inject({ kind: "status", status: 503, path: /invites/g, times: 3 });
+    const statuses = [(await get()).status, (await get()).status, (await get()).status];
+    sticky.remove();
+    expect([statuses, sticky.hits]).toEqual([[503, 503, 503], 3]);
+  });
+
   it("hang: the request is read and never answered", async () => {
     const handle = fake.inject({ kind: "hang" });
     const controller = new AbortController();
