@@ -1228,7 +1228,7 @@ describe("the invitation operations", () => {
 });
 
 describe("seeding invitations", () => {
-  it("gives fresh ids where the seed names them undefined, and answers for them", async () => {
+  it("gives fresh ids and defaults where the seed names fields undefined, and answers for them", async () => {
     // A seed built from optional values (`{ orgId: options.orgId }`) names the ids undefined.
     const seed: { orgId?: string; id?: string; groupId?: string } = {
       orgId: undefined,
@@ -1249,6 +1249,9 @@ describe("seeding invitations", () => {
         `${fake.url}/api/atlas/v2/orgs/${org.orgId}/invites/${org.id}`,
       );
       expect(await atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id })).toEqual(org);
+      // Any other field named undefined keeps its default too, as in the user seeds.
+      const blank = fake.invites.addOrgInvite({ username: undefined, orgName: undefined });
+      expect([blank.username, blank.orgName]).toEqual(["invitee@example.com", "Acme"]);
 
       const group = fake.invites.addGroupInvite(seed);
       expect(group.groupId).toMatch(/^[a-f0-9]{24}$/);

@@ -106,6 +106,11 @@ function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
   }
 }
 
+/** The seed without the fields it names undefined, which keep their defaults. */
+function given<T extends object>(seed: T): T {
+  return Object.fromEntries(Object.entries(seed).filter(([, value]) => value !== undefined)) as T;
+}
+
 export class FakeInvites implements FakeInviteStore {
   readonly #org = new Map<string, FakeOrgInvite>();
   readonly #group = new Map<string, FakeGroupInvite>();
@@ -128,9 +133,9 @@ export class FakeInvites implements FakeInviteStore {
       teamIds: [],
       username: "invitee@example.com",
     };
-    // The ids the invitation is filed under win over a seed that names them undefined; a key
-    // keeps its place in the object, so the answer's field order stays the same.
-    const invite: FakeOrgInvite = { ...defaults, ...seed, orgId, id };
+    // A field the seed names undefined keeps its default, as a field left out does; a key keeps
+    // its place in the object, so the answer's field order stays the same.
+    const invite: FakeOrgInvite = { ...defaults, ...given(seed), orgId, id };
     this.#org.set(`${orgId}/${id}`, invite);
     return structuredClone(invite);
   }
@@ -151,7 +156,7 @@ export class FakeInvites implements FakeInviteStore {
       roles: ["GROUP_READ_ONLY"],
       username: "invitee@example.com",
     };
-    const invite: FakeGroupInvite = { ...defaults, ...seed, groupId, id };
+    const invite: FakeGroupInvite = { ...defaults, ...given(seed), groupId, id };
     this.#group.set(`${groupId}/${id}`, invite);
     return structuredClone(invite);
   }
