@@ -73,9 +73,9 @@ export interface FakeTokenReply {
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
   /** Default application/json. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Overrides the endpoint's delay for this answer. */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /** Controls of the fake token endpoint; the numbers may be changed while the fake runs. */

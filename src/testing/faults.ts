@@ -16,13 +16,13 @@ import { operations, type OperationId } from "../operations.js";
 /** Which requests a fault applies to, and how many of them. */
 export interface FaultScope {
   /** Only requests for this operation. Default: every request the fake receives. */
-  operationId?: OperationId;
+  operationId?: OperationId | undefined;
   /** Only requests whose path (without query) is this string or matches this RegExp. */
-  path?: string | RegExp;
+  path?: string | RegExp | undefined;
   /** Only requests for which this returns true (for example, by their Authorization header). */
-  when?: (request: IncomingMessage) => boolean;
+  when?: ((request: IncomingMessage) => boolean) | undefined;
   /** How many matching requests the fault affects; `Infinity` for all of them. Default 1. */
-  times?: number;
+  times?: number | undefined;
 }
 
 /**
@@ -36,11 +36,11 @@ export interface StatusFault extends FaultScope {
    * Retry-After value: any string as it is (a malformed one included), whole seconds as a
    * number, or a Date.
    */
-  retryAfter?: string | number | Date;
+  retryAfter?: string | number | Date | undefined;
   /** Replaces the default ApiError body; a string is sent as is, anything else as JSON. */
   body?: unknown;
   /** Extra response headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Reads the request and never answers; the connection stays open until the client leaves. */
@@ -52,7 +52,7 @@ export interface HangFault extends FaultScope {
 export interface TruncateFault extends FaultScope {
   kind: "truncate";
   /** "close" destroys the connection (default); "stall" keeps it open and sends nothing more. */
-  ending?: "close" | "stall";
+  ending?: "close" | "stall" | undefined;
 }
 
 /** Resets the connection (TCP RST) instead of answering. */
@@ -64,21 +64,21 @@ export interface ResetFault extends FaultScope {
 export interface HtmlFault extends FaultScope {
   kind: "html";
   /** Default 502. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** A response with no body at all. */
 export interface EmptyFault extends FaultScope {
   kind: "empty";
   /** Default 200. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** A body that claims to be JSON and is cut off in the middle of a value. */
 export interface InvalidJsonFault extends FaultScope {
   kind: "invalidJson";
   /** Default 200. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** The real answer, padded with a `padding` string field to about `bytes` bytes. */
@@ -91,7 +91,7 @@ export interface HugeFault extends FaultScope {
 export interface ExtraFieldsFault extends FaultScope {
   kind: "extraFields";
   /** Fields to add at the top level. Default: a string field and a nested object. */
-  fields?: Record<string, unknown>;
+  fields?: Record<string, unknown> | undefined;
 }
 
 /** The real answer, sent `ms` milliseconds late. */

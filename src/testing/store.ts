@@ -22,10 +22,12 @@ function stamp(): { createdAt: string; expiresAt: string } {
   };
 }
 
+/** Every field optional; one named undefined is left out (exactOptionalPropertyTypes too). */
+type Seed<T> = { [K in keyof T]?: T[K] | undefined };
 /** An organization invitation to store; every field you leave out gets a default. */
-export type OrgInviteSeed = Partial<OrganizationInvitation> & { orgId?: string };
+export type OrgInviteSeed = Seed<OrganizationInvitation> & { orgId?: string | undefined };
 /** A project invitation to store; every field you leave out gets a default. */
-export type GroupInviteSeed = Partial<GroupInvitation> & { groupId?: string };
+export type GroupInviteSeed = Seed<GroupInvitation> & { groupId?: string | undefined };
 /**
  * An organization invitation as the fake stores it: what getOrgInvite answers, with the ids a
  * call needs (`orgId`, `id`) always set, since the fake files the invitation under them.
@@ -107,8 +109,9 @@ function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
 }
 
 /** The seed without the fields it names undefined, which keep their defaults. */
-function given<T extends object>(seed: T): T {
-  return Object.fromEntries(Object.entries(seed).filter(([, value]) => value !== undefined)) as T;
+function given<T extends object>(seed: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const entries = Object.entries(seed).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(entries) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 export class FakeInvites implements FakeInviteStore {

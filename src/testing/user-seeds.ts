@@ -8,24 +8,24 @@ import type { OrgMembershipStatus, OrgRole } from "../types.js";
 /** The fields of an active user's profile (OrgActiveUserResponse, GroupActiveUserResponse). */
 export interface ActiveProfileSeed {
   /** Default "Test". */
-  firstName?: string;
+  firstName?: string | undefined;
   /** Default "User". */
-  lastName?: string;
+  lastName?: string | undefined;
   /** When the Atlas account was created; default now. */
-  createdAt?: string;
-  lastAuth?: string;
-  country?: string;
-  mobileNumber?: string;
+  createdAt?: string | undefined;
+  lastAuth?: string | undefined;
+  country?: string | undefined;
+  mobileNumber?: string | undefined;
 }
 
 /** The fields of a pending user (OrgPendingUserResponse, GroupPendingUserResponse). */
 export interface PendingSeed {
   /** Default now. */
-  invitationCreatedAt?: string;
+  invitationCreatedAt?: string | undefined;
   /** Default 30 days after invitationCreatedAt; null to leave it out of answers. */
-  invitationExpiresAt?: string | null;
+  invitationExpiresAt?: string | null | undefined;
   /** Default "owner@example.com". */
-  inviterUsername?: string;
+  inviterUsername?: string | undefined;
 }
 
 /**
@@ -35,21 +35,23 @@ export interface PendingSeed {
  */
 export interface OrgUserSeed extends ActiveProfileSeed, PendingSeed {
   /** Default: a fresh id. */
-  orgId?: string;
+  orgId?: string | undefined;
   /** Default: a fresh id. */
-  id?: string;
+  id?: string | undefined;
   /** Default: a unique user-<hex>@example.com. */
-  username?: string;
+  username?: string | undefined;
   /** Default "PENDING". */
-  orgMembershipStatus?: OrgMembershipStatus;
-  roles?: {
-    /** Default ["ORG_MEMBER"]. */
-    orgRoles?: OrgRole[];
-    /** Default none. Each project named here is taken to belong to this organization. */
-    groupRoleAssignments?: { groupId: string; groupRoles: string[] }[];
-  };
+  orgMembershipStatus?: OrgMembershipStatus | undefined;
+  roles?:
+    | {
+        /** Default ["ORG_MEMBER"]. */
+        orgRoles?: OrgRole[] | undefined;
+        /** Default none. Each project named here is taken to belong to this organization. */
+        groupRoleAssignments?: { groupId: string; groupRoles: string[] }[] | undefined;
+      }
+    | undefined;
   /** Default none. */
-  teamIds?: string[];
+  teamIds?: string[] | undefined;
 }
 
 /**
@@ -58,17 +60,17 @@ export interface OrgUserSeed extends ActiveProfileSeed, PendingSeed {
  */
 export interface GroupUserSeed extends ActiveProfileSeed, PendingSeed {
   /** Default: a fresh id. */
-  groupId?: string;
+  groupId?: string | undefined;
   /** The project's organization. Default: the one the project was first seeded with, else fresh. */
-  orgId?: string;
-  id?: string;
-  username?: string;
+  orgId?: string | undefined;
+  id?: string | undefined;
+  username?: string | undefined;
   /** Default "PENDING". */
-  orgMembershipStatus?: OrgMembershipStatus;
+  orgMembershipStatus?: OrgMembershipStatus | undefined;
   /** The project roles. Default ["GROUP_READ_ONLY"]. */
-  roles?: string[];
+  roles?: string[] | undefined;
   /** The organization roles, for a user the store does not hold yet. Default ["ORG_MEMBER"]. */
-  orgRoles?: OrgRole[];
+  orgRoles?: OrgRole[] | undefined;
 }
 
 const PROFILE = {

@@ -95,7 +95,11 @@ export class FakeUsers implements FakeUserStore {
   #create(
     orgId: string,
     seed: ActiveProfileSeed &
-      PendingSeed & { id?: string; username?: string; orgMembershipStatus?: OrgMembershipStatus },
+      PendingSeed & {
+        id?: string | undefined;
+        username?: string | undefined;
+        orgMembershipStatus?: OrgMembershipStatus | undefined;
+      },
     orgRoles: OrgRole[],
   ): StoredUser {
     const status = checkStatus(seed.orgMembershipStatus ?? "PENDING");
