@@ -5,7 +5,7 @@
  * public observations are checked against the corpus in test/observed-answers.test.ts; this file
  * checks the fake's own decisions, as docs/FAKE-ATLAS.md lists them.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -89,6 +89,75 @@ describe("docs/FAKE-ATLAS.md", () => {
     expect([...errors.entries()]).toEqual([]);
     expect(status).toBe(0);
   }, 60_000);
+});
+
+/**
+ * A user's values are often optional ones (`{ orgId: options.orgId }`); every seed, fault and
+ * rule takes them, under exactOptionalPropertyTypes too, since a field named undefined is a
+ * field left out.
+ */
+const OPTIONAL_VALUES = `import { startFakeAtlas } from "atlas-invites/testing";
+declare const text: string | undefined;
+declare const count: number | undefined;
+const fake = await startFakeAtlas({ port: count, rateLimit: count });
+fake.invites.addOrgInvite({ orgId: text, id: text, username: text, orgName: text });
+fake.invites.addGroupInvite({ groupId: text, username: text, roles: undefined });
+fake.users.addOrgUser({ orgId: text, username: text, roles: { orgRoles: undefined }, lastAuth: text });
+fake.users.addGroupUser({ groupId: text, orgId: text, roles: undefined, firstName: text });
+fake.inject({ kind: "status", status: 503, retryAfter: count, operationId: undefined, times: count });
+fake.inject({ kind: "html", status: count, path: text, when: undefined });
+fake.roles.deny({ credential: text, orgId: text, groupId: text, operationId: undefined });
+fake.tokenEndpoint.replyNext({ status: 500, contentType: text, delayMs: count });
+export {};
+`;
+
+describe("the JSDoc examples of atlas-invites/testing, and optional values", () => {
+  let dir: string;
+  let names: string[];
+  let result: ReturnType<typeof typeCheck>;
+
+  beforeAll(async () => {
+    const files = (await readdir(path.join(ROOT, "src/testing"))).filter((f) => f.endsWith(".ts"));
+    const examples: string[] = [];
+    for (const file of files.sort()) {
+      const source = await readFile(path.join(ROOT, "src/testing", file), "utf8");
+      for (const [, body] of source.matchAll(/@example\n((?:[ \t]*\*(?![/]).*\n)+)/g)) {
+        examples.push(body!.replace(/^[ \t]*\* ?/gm, ""));
+      }
+    }
+    await mkdir(path.join(ROOT, ".tmp"), { recursive: true });
+    dir = await mkdtemp(path.join(ROOT, ".tmp", "fake-atlas-jsdoc-"));
+    await writeConsumerTsconfig(dir);
+    names = examples.map((_, i) => `example-${i}.ts`);
+    // An example that imports nothing uses startFakeAtlas, as every one of them begins with it.
+    const header = 'import { startFakeAtlas } from "atlas-invites/testing";\n';
+    await Promise.all(
+      examples.map((code, i) =>
+        writeFile(
+          path.join(dir, names[i]!),
+          `${code.includes("import ") ? "" : header}${code}\nexport {};\n`,
+        ),
+      ),
+    );
+    await writeFile(path.join(dir, "optional-values.ts"), OPTIONAL_VALUES);
+    result = typeCheck(dir);
+  }, 60_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("compile as a user would copy them", () => {
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.map((name) => [name, result.errors.get(name)])).toEqual(
+      names.map((name) => [name, undefined]),
+    );
+  });
+
+  it("take values that may be undefined wherever a field is optional", () => {
+    expect(result.errors.get("optional-values.ts")).toBeUndefined();
+    expect([...result.errors.keys()]).toEqual([]);
+    expect(result.status).toBe(0);
+  });
 });
 
 describe("close()", () => {
@@ -268,6 +337,67 @@ describe("options given as undefined", () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe("options the fake cannot use", () => {
+  // Each of these used to be ignored or half-used, so a test ran against another fake than the
+  // one it described.
+  it.each<[string, unknown, string]>([
+    ["a misspelt option", { ratelimit: 5 }, "ratelimit is not an option (port, accessTokens,"],
+    [
+      "a misspelt service-account option",
+      { serviceAccount: { tokenDelay: 5 } },
+      "serviceAccount.tokenDelay is not an option",
+    ],
+    [
+      "a misspelt API-key option",
+      { apiKey: { algorithm: ["MD5"] } },
+      "apiKey.algorithm is not an option",
+    ],
+    [
+      "one rule where a list is asked for",
+      { lacksRole: "updateOrgUser" },
+      "lacksRole must be true, false or a list",
+    ],
+    [
+      "one token where a list is asked for",
+      { accessTokens: "tok-1" },
+      "accessTokens must be a list of strings",
+    ],
+    [
+      "a rate limit of NaN",
+      { rateLimit: NaN },
+      "rateLimit must be a whole number, 0 or more, or Infinity",
+    ],
+    [
+      "a window of 0 ms",
+      { rateLimitWindowMs: 0 },
+      "rateLimitWindowMs must be a finite number above 0",
+    ],
+    [
+      "a Digest algorithm the fake cannot compute",
+      { apiKey: { algorithms: ["SHA-1"] } },
+      "apiKey.algorithms: SHA-1 is not one of MD5,",
+    ],
+  ])("refuses %s, naming it", async (_label, options, message) => {
+    await expect(startFakeAtlas(options as never)).rejects.toThrow(`startFakeAtlas: ${message}`);
+  });
+
+  it("still takes Infinity as a rate limit that never runs out, and false for a credential kind", async () => {
+    const fake = await startFakeAtlas({
+      rateLimit: Infinity,
+      serviceAccount: false,
+      apiKey: false,
+    });
+    await fake.close();
+  });
+
+  it("lets any name set to undefined through, as an option left out", async () => {
+    // Options built from a shared object may carry names of other settings, left undefined.
+    const options = { ratelimit: undefined, apiKey: { realm: undefined } };
+    const fake = await startFakeAtlas(options as never);
+    await fake.close();
   });
 });
 
@@ -508,6 +638,44 @@ describe("the service account's endpoints", () => {
         ["invalid_client", 401, 'Basic realm="Atlas"'],
         ["invalid_client", 401, 'Basic realm="Atlas"'],
       ]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("refuses delays and lifetimes it cannot serve, naming the setting", async () => {
+    // Node runs a timer set past 2^31 - 1 ms after 1 ms, so such a delay would answer at once;
+    // JSON has no Infinity, so an endless lifetime would go out as "expires_in": null.
+    await expect(startFakeAtlas({ serviceAccount: { tokenDelayMs: Infinity } })).rejects.toThrow(
+      "startFakeAtlas: serviceAccount.tokenDelayMs must be from 0 to 2147483647",
+    );
+    await expect(
+      startFakeAtlas({ serviceAccount: { tokenLifetimeSeconds: Infinity } }),
+    ).rejects.toThrow("serviceAccount.tokenLifetimeSeconds must be a finite number, 0 or more");
+    const fake = await startFakeAtlas();
+    try {
+      const endpoint = fake.tokenEndpoint;
+      expect(() => (endpoint.delayMs = 2 ** 31)).toThrow("tokenEndpoint.delayMs must be");
+      expect(() => (endpoint.lifetimeSeconds = NaN)).toThrow("tokenEndpoint.lifetimeSeconds");
+      expect(() => endpoint.replyNext({ status: 500, delayMs: -1 })).toThrow("delayMs must be");
+      // A refused value changes nothing; the longest timer is a delay the endpoint can hold.
+      expect([endpoint.delayMs, endpoint.lifetimeSeconds]).toEqual([0, 3600]);
+      endpoint.delayMs = 2 ** 31 - 1;
+      expect(endpoint.delayMs).toBe(2 ** 31 - 1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("answers another method than POST with 405 and Allow: POST, as the API's paths do", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      for (const endpoint of ["token", "revoke"]) {
+        const res = await fetch(`${fake.url}/api/oauth/${endpoint}`);
+        await res.body?.cancel();
+        // RFC 9110, section 15.5.6: a 405 lists the methods the resource takes in Allow.
+        expect([res.status, res.headers.get("allow")]).toEqual([405, "POST"]);
+      }
     } finally {
       await fake.close();
     }
@@ -784,6 +952,31 @@ describe("the Cloud Users API", () => {
     });
     expect(dropped).not.toHaveProperty("firstName");
     expect(dropped).not.toHaveProperty("invitationExpiresAt");
+  });
+
+  it("refuses a seed field it would not read, naming it, and stores nothing", () => {
+    const before = fake.users.listOrgUsers(ORG).length;
+    // `status` for orgMembershipStatus used to leave the user PENDING without a word, and an
+    // organization seed's roles given as a project list to give them ORG_MEMBER and no project.
+    expect(() => fake.users.addOrgUser({ orgId: ORG, status: "ACTIVE" } as never)).toThrow(
+      "users.addOrgUser: status is not a field of a seed (",
+    );
+    expect(() => fake.users.addOrgUser({ orgId: ORG, roles: ["ORG_OWNER"] } as never)).toThrow(
+      "users.addOrgUser: roles must be { orgRoles, groupRoleAssignments }",
+    );
+    expect(() =>
+      fake.users.addOrgUser({ orgId: ORG, roles: { groupRoles: ["GROUP_OWNER"] } } as never),
+    ).toThrow("users.addOrgUser: roles.groupRoles is not a field");
+    expect(() =>
+      fake.users.addGroupUser({ groupId: GROUP, groupRoles: ["GROUP_OWNER"] } as never),
+    ).toThrow("users.addGroupUser: groupRoles is not a field of a seed (");
+    expect(() =>
+      fake.users.addGroupUser({ groupId: GROUP, roles: { orgRoles: ["ORG_OWNER"] } } as never),
+    ).toThrow("users.addGroupUser: roles must be the list of the user's project roles");
+    expect(fake.users.listOrgUsers(ORG)).toHaveLength(before);
+    // A name set to undefined is a field left out, as it is for every field of a seed.
+    fake.users.addOrgUser({ orgId: ORG, status: undefined } as never);
+    expect(fake.users.listOrgUsers(ORG)).toHaveLength(before + 1);
   });
 
   it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {
@@ -1064,7 +1257,7 @@ describe("the invitation operations", () => {
 });
 
 describe("seeding invitations", () => {
-  it("gives fresh ids where the seed names them undefined, and answers for them", async () => {
+  it("gives fresh ids and defaults where the seed names fields undefined, and answers for them", async () => {
     // A seed built from optional values (`{ orgId: options.orgId }`) names the ids undefined.
     const seed: { orgId?: string; id?: string; groupId?: string } = {
       orgId: undefined,
@@ -1085,6 +1278,9 @@ describe("seeding invitations", () => {
         `${fake.url}/api/atlas/v2/orgs/${org.orgId}/invites/${org.id}`,
       );
       expect(await atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id })).toEqual(org);
+      // Any other field named undefined keeps its default too, as in the user seeds.
+      const blank = fake.invites.addOrgInvite({ username: undefined, orgName: undefined });
+      expect([blank.username, blank.orgName]).toEqual(["invitee@example.com", "Acme"]);
 
       const group = fake.invites.addGroupInvite(seed);
       expect(group.groupId).toMatch(/^[a-f0-9]{24}$/);
@@ -1098,6 +1294,21 @@ describe("seeding invitations", () => {
       expect([updated.id, updated.roles]).toEqual([group.id, ["GROUP_OWNER"]]);
     } finally {
       await atlas.close();
+      await fake.close();
+    }
+  });
+  it("refuses a field an invitation does not have, naming it, and stores nothing", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      // Stored as it was, a misspelt `role` kept the default roles and added itself to answers.
+      expect(() => fake.invites.addOrgInvite({ role: ["ORG_OWNER"] } as never)).toThrow(
+        "invites.addOrgInvite: role is not a field of a seed (createdAt,",
+      );
+      expect(() =>
+        fake.invites.addGroupInvite({ groupId: GROUP, id: GROUP, orgId: ORG } as never),
+      ).toThrow("invites.addGroupInvite: orgId is not a field of a seed (");
+      expect(fake.invites.getGroupInvite(GROUP, GROUP)).toBeUndefined();
+    } finally {
       await fake.close();
     }
   });

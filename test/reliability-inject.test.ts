@@ -122,6 +122,15 @@ describe("fake.inject", () => {
     byPath.remove();
   });
 
+  it("a RegExp path with the g or y flag matches every request, not every other one", async () => {
+    // RegExp.prototype.test advances lastIndex on such a pattern, so a second test of the same
+    // path started past its end and failed.
+    const sticky = fake.inject({ kind: "status", status: 503, path: /invites/g, times: 3 });
+    const statuses = [(await get()).status, (await get()).status, (await get()).status];
+    sticky.remove();
+    expect([statuses, sticky.hits]).toEqual([[503, 503, 503], 3]);
+  });
+
   it("hang: the request is read and never answered", async () => {
     const handle = fake.inject({ kind: "hang" });
     const controller = new AbortController();
@@ -201,9 +210,25 @@ describe("fake.inject", () => {
     ["fractional times", { kind: "hang", times: 1.5 }],
     ["an unknown operation", { kind: "hang", operationId: "deleteEverything" }],
     ["negative bytes", { kind: "huge", bytes: -1 }],
+    // Node runs a timer set past 2^31 - 1 ms after 1 ms, so these would answer at once.
+    ["an endless delay", { kind: "delay", ms: Infinity }],
+    ["a delay past the longest timer", { kind: "delay", ms: 2 ** 31 }],
+    ["endless padding", { kind: "huge", bytes: Infinity }],
+    // Retry-After is whole seconds or an HTTP-date (RFC 9110, section 10.2.3).
+    ["Retry-After of NaN seconds", { kind: "status", status: 503, retryAfter: NaN }],
+    ["Retry-After of a fraction of a second", { kind: "status", status: 503, retryAfter: 1.5 }],
+    ["Retry-After as an invalid Date", { kind: "status", status: 503, retryAfter: new Date("x") }],
     ["a bad ending", { kind: "truncate", ending: "later" }],
     ["a when that is not a function", { kind: "hang", when: true }],
   ])("refuses %s", (_label, fault) => {
     expect(() => fake.inject(fault as Fault)).toThrow(TypeError);
+  });
+
+  it("names the field and its range when it refuses a number", () => {
+    expect(() => fake.inject({ kind: "delay", ms: 2 ** 31 })).toThrow(
+      "inject: ms must be a number from 0 to 2147483647",
+    );
+    // The longest timer itself is a delay the fake can serve.
+    fake.inject({ kind: "delay", ms: 2 ** 31 - 1, times: 1 }).remove();
   });
 });

@@ -7,6 +7,19 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
+import { MAX_DELAY_MS } from "./faults.js";
+
+/**
+ * A finite number from 0 to `max`. A delay past MAX_DELAY_MS would run after 1 ms, not late, and
+ * a lifetime of Infinity would go out as `"expires_in": null`, since JSON has no Infinity.
+ */
+function checkNumber(value: unknown, name: string, max = Number.MAX_VALUE): number {
+  if (typeof value !== "number" || !(value >= 0 && value <= max)) {
+    const range = max === Number.MAX_VALUE ? "a finite number, 0 or more" : `from 0 to ${max}`;
+    throw new TypeError(`${name} must be ${range}`);
+  }
+  return value;
+}
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or undefined for any other scheme.
@@ -60,16 +73,16 @@ export interface FakeTokenReply {
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
   /** Default application/json. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Overrides the endpoint's delay for this answer. */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /** Controls of the fake token endpoint; the numbers may be changed while the fake runs. */
 export interface FakeTokenEndpoint {
   /** expires_in of tokens issued from now on, in seconds. */
   lifetimeSeconds: number;
-  /** Delay of each answer, in ms. */
+  /** Delay of each answer, in ms: at most 2147483647 (about 24.8 days, the longest timer). */
   delayMs: number;
   /** Answers the next token requests with these replies, in order, instead of issuing tokens. */
   replyNext(...replies: FakeTokenReply[]): void;
@@ -102,10 +115,32 @@ export function serviceAccountScheme(
   const queue: FakeTokenReply[] = [];
   const waiting = new Set<NodeJS.Timeout>();
 
+  let lifetimeSeconds = checkNumber(
+    options.tokenLifetimeSeconds ?? 3600,
+    "startFakeAtlas: serviceAccount.tokenLifetimeSeconds",
+  );
+  let delayMs = checkNumber(
+    options.tokenDelayMs ?? 0,
+    "startFakeAtlas: serviceAccount.tokenDelayMs",
+    MAX_DELAY_MS,
+  );
   const endpoint: FakeTokenEndpoint = {
-    lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-    delayMs: options.tokenDelayMs ?? 0,
+    get lifetimeSeconds() {
+      return lifetimeSeconds;
+    },
+    set lifetimeSeconds(value) {
+      lifetimeSeconds = checkNumber(value, "tokenEndpoint.lifetimeSeconds");
+    },
+    get delayMs() {
+      return delayMs;
+    },
+    set delayMs(value) {
+      delayMs = checkNumber(value, "tokenEndpoint.delayMs", MAX_DELAY_MS);
+    },
     replyNext(...replies) {
+      for (const { delayMs } of replies) {
+        if (delayMs !== undefined) checkNumber(delayMs, "replyNext: delayMs", MAX_DELAY_MS);
+      }
       queue.push(...replies);
     },
     revokeAll() {
@@ -224,7 +259,9 @@ export function serviceAccountScheme(
       const path = (req.url ?? "").split("?")[0];
       if (path !== "/api/oauth/token" && path !== "/api/oauth/revoke") return false;
       if (req.method !== "POST") {
-        sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
+        // RFC 9110, section 15.5.6: a 405 lists the methods the resource takes in Allow.
+        const body = { error: "invalid_request", error_description: "use POST" };
+        sendJson(res, 405, body, { Allow: "POST" });
         return true;
       }
       if (path === "/api/oauth/token") {

@@ -11,7 +11,10 @@ import type { Caller, FakeRoles, LacksRole } from "./roles.js";
 import type { FakeInviteStore } from "./store.js";
 import type { FakeUserStore } from "./users.js";
 
-/** What `startFakeAtlas` takes; every option may be left out. */
+/**
+ * What `startFakeAtlas` takes; every option may be left out. An option it does not know, or a
+ * value it cannot use, makes it throw a TypeError that names the option.
+ */
 export interface FakeAtlasOptions {
   /** Port to listen on; default 0 (any free port). */
   port?: number | undefined;
@@ -20,7 +23,7 @@ export interface FakeAtlasOptions {
    * token. An empty list accepts none (and `credentials.accessToken` is then refused).
    */
   accessTokens?: string[] | undefined;
-  /** Requests per rate-limit window before 429. Default 100. */
+  /** Requests per rate-limit window before 429. Default 100; Infinity never answers 429. */
   rateLimit?: number | undefined;
   /** Length of a rate-limit window in ms. Default 60 000. */
   rateLimitWindowMs?: number | undefined;

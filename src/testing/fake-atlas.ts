@@ -28,6 +28,7 @@ import type { OperationId } from "../operations.js";
 import { unobserved } from "./answers.js";
 import { createApiHandler, reply } from "./api-handler.js";
 import { newAuthStats, type FakeAuthScheme } from "./auth-scheme.js";
+import { checkOptions } from "./check-options.js";
 import { bearerScheme, serviceAccountScheme } from "./bearer-auth.js";
 import { apiKeyScheme } from "./digest-auth.js";
 import type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas-types.js";
@@ -62,6 +63,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
  * }
  */
 export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<FakeAtlas> {
+  checkOptions(options);
   const tokens = new Set(options.accessTokens ?? [`fake-${randomBytes(16).toString("hex")}`]);
   // The token handed out must be one the fake accepts: the first of the list. An empty list
   // accepts no token at all, so what is handed out then is a random one the fake refuses.

@@ -168,7 +168,10 @@ export class FaultInjector {
     const entry = this.#entries.find(({ fault: { path, operationId: only, when } }) => {
       if (only !== undefined && only !== operationId) return false;
       if (path !== undefined) {
-        if (typeof path === "string" ? path !== pathname : !path.test(pathname)) return false;
+        // search() ignores lastIndex, which test() advances on a pattern with the g or y flag.
+        if (typeof path === "string" ? path !== pathname : pathname.search(path) === -1) {
+          return false;
+        }
       }
       return when === undefined || when(req);
     });

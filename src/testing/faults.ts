@@ -9,19 +9,20 @@
  * `invalidJson`) or reshapes the answer the fake would have sent (`truncate`, `huge`,
  * `extraFields`, `delay`).
  */
+import { constants } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { operations, type OperationId } from "../operations.js";
 
 /** Which requests a fault applies to, and how many of them. */
 export interface FaultScope {
   /** Only requests for this operation. Default: every request the fake receives. */
-  operationId?: OperationId;
+  operationId?: OperationId | undefined;
   /** Only requests whose path (without query) is this string or matches this RegExp. */
-  path?: string | RegExp;
+  path?: string | RegExp | undefined;
   /** Only requests for which this returns true (for example, by their Authorization header). */
-  when?: (request: IncomingMessage) => boolean;
+  when?: ((request: IncomingMessage) => boolean) | undefined;
   /** How many matching requests the fault affects; `Infinity` for all of them. Default 1. */
-  times?: number;
+  times?: number | undefined;
 }
 
 /**
@@ -31,12 +32,15 @@ export interface FaultScope {
 export interface StatusFault extends FaultScope {
   kind: "status";
   status: number;
-  /** Retry-After value: delay-seconds or an HTTP-date as a string, seconds as a number, or a Date. */
-  retryAfter?: string | number | Date;
+  /**
+   * Retry-After value: any string as it is (a malformed one included), whole seconds as a
+   * number, or a Date.
+   */
+  retryAfter?: string | number | Date | undefined;
   /** Replaces the default ApiError body; a string is sent as is, anything else as JSON. */
   body?: unknown;
   /** Extra response headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Reads the request and never answers; the connection stays open until the client leaves. */
@@ -48,7 +52,7 @@ export interface HangFault extends FaultScope {
 export interface TruncateFault extends FaultScope {
   kind: "truncate";
   /** "close" destroys the connection (default); "stall" keeps it open and sends nothing more. */
-  ending?: "close" | "stall";
+  ending?: "close" | "stall" | undefined;
 }
 
 /** Resets the connection (TCP RST) instead of answering. */
@@ -60,21 +64,21 @@ export interface ResetFault extends FaultScope {
 export interface HtmlFault extends FaultScope {
   kind: "html";
   /** Default 502. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** A response with no body at all. */
 export interface EmptyFault extends FaultScope {
   kind: "empty";
   /** Default 200. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** A body that claims to be JSON and is cut off in the middle of a value. */
 export interface InvalidJsonFault extends FaultScope {
   kind: "invalidJson";
   /** Default 200. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /** The real answer, padded with a `padding` string field to about `bytes` bytes. */
@@ -87,12 +91,13 @@ export interface HugeFault extends FaultScope {
 export interface ExtraFieldsFault extends FaultScope {
   kind: "extraFields";
   /** Fields to add at the top level. Default: a string field and a nested object. */
-  fields?: Record<string, unknown>;
+  fields?: Record<string, unknown> | undefined;
 }
 
 /** The real answer, sent `ms` milliseconds late. */
 export interface DelayFault extends FaultScope {
   kind: "delay";
+  /** At most 2147483647 (about 24.8 days, the longest timer); `hang` never answers. */
   ms: number;
 }
 
@@ -148,9 +153,25 @@ function checkStatus(status: unknown, kind: string): void {
   }
 }
 
-function checkCount(value: unknown, name: string): void {
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-    throw new TypeError(`inject: ${name} must be a non-negative number`);
+/**
+ * The longest wait a timer can hold (2^31 - 1 ms, about 24.8 days). Node runs a timer set for
+ * longer after 1 ms, so a longer `delay` would answer at once instead of late.
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+function checkCount(value: unknown, name: string, max: number): void {
+  if (typeof value !== "number" || !(value >= 0 && value <= max)) {
+    throw new TypeError(`inject: ${name} must be a number from 0 to ${max}`);
+  }
+}
+
+/** Retry-After takes whole seconds or an HTTP-date (RFC 9110, section 10.2.3). */
+function checkRetryAfter(value: unknown): void {
+  if (typeof value === "number" && !(Number.isInteger(value) && value >= 0)) {
+    throw new TypeError("inject: retryAfter as a number must be whole seconds, 0 or more");
+  }
+  if (value instanceof Date && Number.isNaN(value.getTime())) {
+    throw new TypeError("inject: retryAfter is an invalid Date");
   }
 }
 
@@ -173,6 +194,7 @@ export function checkFault(fault: Fault): void {
   }
   switch (fault.kind) {
     case "status":
+      checkRetryAfter(fault.retryAfter);
       return checkStatus(fault.status, "a status fault");
     case "html":
     case "empty":
@@ -180,9 +202,10 @@ export function checkFault(fault: Fault): void {
       if (fault.status !== undefined) checkStatus(fault.status, `an ${fault.kind} fault`);
       return;
     case "huge":
-      return checkCount(fault.bytes, "bytes");
+      // The padding is one string, so the answer cannot outgrow the longest string V8 makes.
+      return checkCount(fault.bytes, "bytes", constants.MAX_STRING_LENGTH);
     case "delay":
-      return checkCount(fault.ms, "ms");
+      return checkCount(fault.ms, "ms", MAX_DELAY_MS);
     case "truncate":
       if (fault.ending !== undefined && fault.ending !== "close" && fault.ending !== "stall") {
         throw new TypeError('inject: ending must be "close" or "stall"');

@@ -21,13 +21,13 @@ export type FakeCredential = "serviceAccount" | "apiKey" | "accessToken" | (stri
  */
 export interface LacksRole {
   /** Whose credentials lack the role. Default: every credential. */
-  credential?: FakeCredential;
+  credential?: FakeCredential | undefined;
   /** The operations they may not call. Default: every operation. */
-  operationId?: OperationId | readonly OperationId[];
+  operationId?: OperationId | readonly OperationId[] | undefined;
   /** Only in this organization (calls whose path has this orgId). */
-  orgId?: string;
+  orgId?: string | undefined;
   /** Only in this project (calls whose path has this groupId). */
-  groupId?: string;
+  groupId?: string | undefined;
 }
 
 /** A rule that is in force, and a way to lift it. */

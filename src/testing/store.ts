@@ -22,10 +22,12 @@ function stamp(): { createdAt: string; expiresAt: string } {
   };
 }
 
+/** Every field optional; one named undefined is left out (exactOptionalPropertyTypes too). */
+type Seed<T> = { [K in keyof T]?: T[K] | undefined };
 /** An organization invitation to store; every field you leave out gets a default. */
-export type OrgInviteSeed = Partial<OrganizationInvitation> & { orgId?: string };
+export type OrgInviteSeed = Seed<OrganizationInvitation> & { orgId?: string | undefined };
 /** A project invitation to store; every field you leave out gets a default. */
-export type GroupInviteSeed = Partial<GroupInvitation> & { groupId?: string };
+export type GroupInviteSeed = Seed<GroupInvitation> & { groupId?: string | undefined };
 /**
  * An organization invitation as the fake stores it: what getOrgInvite answers, with the ids a
  * call needs (`orgId`, `id`) always set, since the fake files the invitation under them.
@@ -59,6 +61,59 @@ export interface FakeInviteStore {
   clear(): void;
 }
 
+/** The fields of each seed; `satisfies` keeps each list equal to its type. */
+const INVITE_FIELDS = {
+  addOrgInvite: Object.keys({
+    createdAt: 0,
+    expiresAt: 0,
+    groupRoleAssignments: 0,
+    id: 0,
+    inviterUsername: 0,
+    links: 0,
+    orgId: 0,
+    orgName: 0,
+    roles: 0,
+    teamIds: 0,
+    username: 0,
+  } satisfies Record<keyof OrgInviteSeed, 0>),
+  addGroupInvite: Object.keys({
+    createdAt: 0,
+    expiresAt: 0,
+    groupId: 0,
+    groupName: 0,
+    id: 0,
+    inviterUsername: 0,
+    links: 0,
+    roles: 0,
+    username: 0,
+  } satisfies Record<keyof GroupInviteSeed, 0>),
+};
+
+/**
+ * Refuses a seed field the invitation does not have: stored as it is, a misspelt `role` would
+ * leave the default roles in place and add a field of its own to every answer.
+ */
+function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
+  if (typeof seed !== "object" || seed === null || Array.isArray(seed)) {
+    throw new TypeError(`invites.${method}: seed must be an object`);
+  }
+  const known = INVITE_FIELDS[method];
+  // A field named undefined is a field left out, as everywhere in the seeds.
+  for (const [key, value] of Object.entries(seed)) {
+    if (value !== undefined && !known.includes(key)) {
+      throw new TypeError(
+        `invites.${method}: ${key} is not a field of a seed (${known.join(", ")})`,
+      );
+    }
+  }
+}
+
+/** The seed without the fields it names undefined, which keep their defaults. */
+function given<T extends object>(seed: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const entries = Object.entries(seed).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(entries) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 export class FakeInvites implements FakeInviteStore {
   readonly #org = new Map<string, FakeOrgInvite>();
   readonly #group = new Map<string, FakeGroupInvite>();
@@ -66,6 +121,7 @@ export class FakeInvites implements FakeInviteStore {
   constructor(private readonly baseUrl: () => string) {}
 
   addOrgInvite(seed: OrgInviteSeed = {}): FakeOrgInvite {
+    checkSeed("addOrgInvite", seed);
     const orgId = seed.orgId ?? newId();
     const id = seed.id ?? newId();
     const defaults: FakeOrgInvite = {
@@ -80,14 +136,15 @@ export class FakeInvites implements FakeInviteStore {
       teamIds: [],
       username: "invitee@example.com",
     };
-    // The ids the invitation is filed under win over a seed that names them undefined; a key
-    // keeps its place in the object, so the answer's field order stays the same.
-    const invite: FakeOrgInvite = { ...defaults, ...seed, orgId, id };
+    // A field the seed names undefined keeps its default, as a field left out does; a key keeps
+    // its place in the object, so the answer's field order stays the same.
+    const invite: FakeOrgInvite = { ...defaults, ...given(seed), orgId, id };
     this.#org.set(`${orgId}/${id}`, invite);
     return structuredClone(invite);
   }
 
   addGroupInvite(seed: GroupInviteSeed = {}): FakeGroupInvite {
+    checkSeed("addGroupInvite", seed);
     const groupId = seed.groupId ?? newId();
     const id = seed.id ?? newId();
     const defaults: FakeGroupInvite = {
@@ -102,7 +159,7 @@ export class FakeInvites implements FakeInviteStore {
       roles: ["GROUP_READ_ONLY"],
       username: "invitee@example.com",
     };
-    const invite: FakeGroupInvite = { ...defaults, ...seed, groupId, id };
+    const invite: FakeGroupInvite = { ...defaults, ...given(seed), groupId, id };
     this.#group.set(`${groupId}/${id}`, invite);
     return structuredClone(invite);
   }

@@ -9,7 +9,13 @@
  */
 import type { GroupUser, OrgMembershipStatus, OrgRole, OrgUser } from "../types.js";
 import { newId, timestamp } from "./store.js";
-import type { ActiveProfileSeed, GroupUserSeed, OrgUserSeed, PendingSeed } from "./user-seeds.js";
+import {
+  checkSeed,
+  type ActiveProfileSeed,
+  type GroupUserSeed,
+  type OrgUserSeed,
+  type PendingSeed,
+} from "./user-seeds.js";
 import { groupUserView, orgUserView, type StoredUser } from "./user-views.js";
 
 /** What `fake.users` offers a test: seeding and reading the stored users. */
@@ -22,7 +28,7 @@ export interface FakeUserStore {
    * const orgId = "4888442a3354817a7320eb61";
    * const pending = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
    * const member = fake.users.addOrgUser({ orgId, orgMembershipStatus: "ACTIVE", firstName: "Bo" });
-   * console.log(pending.invitationCreatedAt, member.firstName);
+   * console.log(pending.orgMembershipStatus, member.orgMembershipStatus); // "PENDING" "ACTIVE"
    */
   addOrgUser(seed?: OrgUserSeed): OrgUser;
   /**
@@ -89,7 +95,11 @@ export class FakeUsers implements FakeUserStore {
   #create(
     orgId: string,
     seed: ActiveProfileSeed &
-      PendingSeed & { id?: string; username?: string; orgMembershipStatus?: OrgMembershipStatus },
+      PendingSeed & {
+        id?: string | undefined;
+        username?: string | undefined;
+        orgMembershipStatus?: OrgMembershipStatus | undefined;
+      },
     orgRoles: OrgRole[],
   ): StoredUser {
     const status = checkStatus(seed.orgMembershipStatus ?? "PENDING");
@@ -127,6 +137,7 @@ export class FakeUsers implements FakeUserStore {
   }
 
   addOrgUser(seed: OrgUserSeed = {}): OrgUser {
+    checkSeed("addOrgUser", seed);
     const orgId = seed.orgId ?? newId();
     const user = this.#create(orgId, seed, seed.roles?.orgRoles ?? ["ORG_MEMBER"]);
     for (const { groupId, groupRoles } of seed.roles?.groupRoleAssignments ?? []) {
@@ -139,6 +150,7 @@ export class FakeUsers implements FakeUserStore {
   }
 
   addGroupUser(seed: GroupUserSeed = {}): GroupUser {
+    checkSeed("addGroupUser", seed);
     const groupId = seed.groupId ?? newId();
     const orgId = seed.orgId ?? this.#groupOrg.get(groupId) ?? newId();
     this.#claimGroup(groupId, orgId);
