@@ -142,8 +142,9 @@ function updateOrgUser(user: StoredUser, change: OrgUserUpdateRequest, ctx: Hand
 /**
  * Adds or removes one project role. Upstream lists 409 for both operations without saying when;
  * the fake sends it for a change that has nothing to do (adding a role the user holds, removing
- * one they do not) and for removing a user's last role in the project. All three are guesses: no
- * public source says when Atlas answers 409, nor whether a user may be left without a role.
+ * one they do not) and for removing a user's last role in the project. MongoDB's reference page
+ * for removeGroupUserRole says a user keeps at least one project role; that Atlas refuses the
+ * three cases with a 409 is a guess, since no public source says when it answers 409.
  */
 function changeRole(user: StoredUser, groupId: string, role: string, add: boolean): Outcome {
   const roles = user.groupRoles.get(groupId)!;
