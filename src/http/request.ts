@@ -30,7 +30,7 @@ export interface AtlasRequestInit {
   /** When the call began, for a request that stands in for another one of the same call. */
   startedAt?: number;
   /** The attempts of the call this request belongs to whose answers are still open. */
-  attempts?: Set<Attempt>;
+  attempts?: Set<Attempt> | undefined;
 }
 
 export class AtlasRequest {
