@@ -10,7 +10,6 @@ import createClient, {
 import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { createAuth, markResent } from "./auth/middleware.js";
-import type { Attempt } from "./http/attempt.js";
 import { createClientFetch } from "./http/fetch.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
@@ -112,24 +111,16 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
   // close() waits for the calls already sent, their re-send after a 401 included. Each call gets
   // params of its own, by which authentication knows the call, and authentication hears when it
-  // ended: a middleware added later can end it before its answer comes back through them. Its
-  // requests share the set of its attempts still open, which the fetch lets go of if it fails.
+  // ended: a middleware added later can end it before its answer comes back through them.
   const sendAgain = client.request;
   for (const name of CALLS) {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;
     const at = name === "request" ? 2 : 1;
     (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const attempts = new Set<Attempt>();
-      const init: { params?: object; attempts: Set<Attempt> } = {
-        ...(args[at] as object | undefined),
-        attempts,
-      };
+      const init: { params?: object } = { ...(args[at] as object | undefined) };
       const params = (init.params = { ...init.params });
       args[at] = init;
-      return fetch.track(
-        call(...args).finally(() => auth.ended(params)),
-        attempts,
-      );
+      return fetch.track(call(...args).finally(() => auth.ended(params)));
     };
   }
 
@@ -151,7 +142,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         body: text === null ? undefined : new SerializedText(text),
         headers: request.headers,
         signal: request.signal,
-        ...(own && { timeout: own.timeout, attempts: own.attempts }),
+        ...(own && { timeout: own.timeout }),
         // Sent through the fetch for a call already sent, so that close() lets it out even when
         // a middleware hands the fetch a request of its own.
         fetch: fetch.again,

@@ -3,7 +3,8 @@
  * and the rules its answer's body is read by. The client's fetch hands openapi-fetch the
  * platform's own Response, with its body readers (`text`, `json`, `arrayBuffer`, `blob`, `bytes`)
  * replaced on that one object by ones that
- * - stop with an error once the body passes `maxResponseBytes`, instead of buffering it all;
+ * - stop with an error once the body passes `maxResponseBytes`, instead of buffering whatever a
+ *   server sends;
  * - end the attempt when the body has been read (its timer and its listener on the caller's
  *   signal go then, not before: a server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller;
@@ -24,20 +25,15 @@ import { redactUrl, type Scrub } from "../text.js";
 import type { FetchLike } from "./fetch.js";
 import type { AtlasRequest } from "./request.js";
 
-/** What the client's fetch keeps across attempts. */
-export interface Flight {
-  /** Attempts in flight and calls in progress, and who waits for them to end (close()). */
-  active: number;
-  drained: (() => void) | undefined;
-  /**
-   * Controllers whose attempts ended without aborting them, each with the number of attempts it
-   * has served. Reusing one saves creating it (1.3 µs per call with a stub fetch on Node 20).
-   * undici leaves a listener on every signal it was given until the garbage collector runs; the
-   * cap of 16 attempts keeps that list short. Those listeners do nothing when a later attempt
-   * aborts the signal: their bodies were read or cancelled before the controller came back.
-   */
-  spare: [AbortController, number][];
-}
+/**
+ * An abort controller whose attempts ended without aborting it, with the number of attempts it
+ * has served; the client's fetch keeps spare ones across attempts. Reusing one saves creating it
+ * (1.3 µs per call with a stub fetch on Node 20). undici leaves a listener on every signal it was
+ * given until the garbage collector runs; the cap of 16 attempts keeps that list short. Those
+ * listeners do nothing when a later attempt aborts the signal: their bodies were read or
+ * cancelled before the controller came back.
+ */
+export type Lease = [AbortController, number];
 
 const ATTEMPT = Symbol("atlas-invites attempt");
 
@@ -51,9 +47,9 @@ export class Attempt {
   readonly #request: AtlasRequest;
   readonly #limitMs: number;
   readonly #maxBytes: number;
-  readonly #flight: Flight;
+  readonly #spare: Lease[];
   readonly #scrub: Scrub;
-  readonly #lease: [AbortController, number];
+  readonly #lease: Lease;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** For a request of the session's own: the latest deadline of the calls waiting for it. */
   #until: (() => number) | undefined = undefined;
@@ -61,8 +57,6 @@ export class Attempt {
   #extraMs = 0;
   #response: Response | undefined = undefined;
   #done = false;
-  /** Whether close() waits for this attempt (see `release`). */
-  #counted = true;
   /** The whole body, once a reader asked for it. */
   #body: Promise<Uint8Array> | undefined = undefined;
 
@@ -70,17 +64,15 @@ export class Attempt {
     request: AtlasRequest,
     limitMs: number,
     maxBytes: number,
-    flight: Flight,
+    spare: Lease[],
     scrub: Scrub,
   ) {
     this.#request = request;
     this.#limitMs = limitMs;
     this.#maxBytes = maxBytes;
-    this.#flight = flight;
+    this.#spare = spare;
     this.#scrub = scrub;
-    this.#lease = flight.spare.pop() ?? [new AbortController(), 0];
-    flight.active++;
-    request.attempts?.add(this);
+    this.#lease = spare.pop() ?? [new AbortController(), 0];
     request.signal?.addEventListener("abort", this);
   }
 
@@ -187,20 +179,7 @@ export class Attempt {
     clearTimeout(this.#timer);
     this.#request.signal?.removeEventListener("abort", this);
     const lease = this.#lease;
-    const flight = this.#flight;
-    if (!lease[0].signal.aborted && ++lease[1] < 16) flight.spare.push(lease);
-    this.#request.attempts?.delete(this);
-    this.release();
-  }
-
-  /**
-   * Stops close() waiting for this attempt, whose call failed without reading its answer (a
-   * middleware threw on it). The body stays readable, and the timer still ends the attempt.
-   */
-  release(): void {
-    if (!this.#counted) return;
-    this.#counted = false;
-    if (--this.#flight.active === 0) this.#flight.drained?.();
+    if (!lease[0].signal.aborted && ++lease[1] < 16) this.#spare.push(lease);
   }
 
   /** The error for an answer that cannot be used. */

@@ -13,7 +13,7 @@
 import { AtlasError } from "../errors.js";
 import type { ClientConfig } from "../options.js";
 import { oneLine, redactUrl, type Scrub } from "../text.js";
-import { Attempt, discard, type Flight } from "./attempt.js";
+import { Attempt, discard, type Lease } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
 import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 
@@ -86,14 +86,14 @@ export interface ClientFetch {
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
   /**
    * Counts `call` as in progress until it settles: close() waits for it. Returns it, rejecting
-   * with what the fetch threw when that was a falsy value. When it fails, close() no longer waits
-   * for the answers of its `attempts` that were left unread.
+   * with what the fetch threw when that was a falsy value.
    */
-  track<T>(call: Promise<T>, attempts: Set<Attempt>): Promise<T>;
+  track<T>(call: Promise<T>): Promise<T>;
   /**
-   * Refuses calls not sent yet, then waits for the calls in progress and every attempt in flight
-   * to end (bounded by their timeouts and the retry policy); from then on it refuses the
-   * session's own requests too, but the revocations of `closing`.
+   * Refuses calls not sent yet, then waits for the calls in progress to end (bounded by their
+   * timeouts and the retry policy); from then on it refuses the session's own requests too, but
+   * the revocations of `closing`. An answer whose call has ended is not waited for: a body left
+   * unread (a middleware threw on its answer) or handed out as a stream ends by its own timeout.
    */
   close(): Promise<void>;
 }
@@ -102,9 +102,12 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   const { baseUrl, timeoutMs, retry, onRetry, maxResponseBytes, scrub, beforeRetry } = options;
   const { onAnswer, waiting } = options;
   const origin = new URL(baseUrl).origin;
-  const flight: Flight = { active: 0, drained: undefined, spare: [] };
+  const spare: Lease[] = [];
+  /** The calls in progress, and close() waiting for them to end. */
+  let active = 0;
+  let drained: (() => void) | undefined;
   const release = () => {
-    if (--flight.active === 0) flight.drained?.();
+    if (--active === 0) drained?.();
   };
   /** close() began: calls not sent yet are refused. */
   let closed = false;
@@ -137,7 +140,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
       let response: Response | undefined;
       let error: unknown;
       try {
-        response = await new Attempt(request, limit, maxResponseBytes, flight, scrub).run(
+        response = await new Attempt(request, limit, maxResponseBytes, spare, scrub).run(
           options.fetch,
           since,
           own ? waiting : undefined,
@@ -197,18 +200,15 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     const response = await send(request, true, closing);
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
-  clientFetch.track = (call, attempts) => {
-    const settled = call.catch((error: unknown) => {
-      for (const attempt of attempts) attempt.release();
-      return unbox(error);
-    });
-    flight.active++;
+  clientFetch.track = (call) => {
+    const settled = call.catch(unbox);
+    active++;
     settled.then(release, release);
     return settled;
   };
   clientFetch.close = async () => {
     closed = true;
-    if (flight.active > 0) await new Promise<void>((resolve) => (flight.drained = resolve));
+    if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
     shut = true;
   };
   return clientFetch;

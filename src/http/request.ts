@@ -12,7 +12,6 @@
  * can be read any number of times.
  */
 import type { Operation } from "../operations.js";
-import type { Attempt } from "./attempt.js";
 
 /** A body that `JSON.stringify` could not turn into text (a BigInt, a cycle, a getter that threw). */
 export class UnserializableBody {
@@ -29,8 +28,6 @@ export interface AtlasRequestInit {
   timeout?: unknown;
   /** When the call began, for a request that stands in for another one of the same call. */
   startedAt?: number;
-  /** The attempts of the call this request belongs to whose answers are still open. */
-  attempts?: Set<Attempt> | undefined;
 }
 
 export class AtlasRequest {
@@ -47,11 +44,6 @@ export class AtlasRequest {
   readonly timeout: unknown;
   /** When the call began (Date.now()): the first attempt's timeout counts from here. */
   readonly startedAt: number;
-  /**
-   * The attempts of this request's call whose answers are still open, shared by every request of
-   * the call (a re-send, a replacement), so that the call's end can let go of them.
-   */
-  readonly attempts: Set<Attempt> | undefined;
   /** The operation of the spec this request is for, once the version middleware found it. */
   operation: Operation | undefined = undefined;
 
@@ -65,7 +57,6 @@ export class AtlasRequest {
     this.signal = init.signal ?? null;
     this.timeout = init.timeout;
     this.startedAt = init.startedAt ?? Date.now();
-    this.attempts = init.attempts;
   }
 
   /** A copy with its own headers, for sending the same request again. */
@@ -76,7 +67,6 @@ export class AtlasRequest {
       body: this.bodyText,
       signal: this.signal,
       timeout: this.timeout,
-      attempts: this.attempts,
     });
     copy.operation = this.operation;
     return copy;
@@ -153,7 +143,7 @@ export async function adopt(request: Request, call?: AtlasRequest): Promise<Atla
     headers: request.headers,
     body,
     signal: caller ? AbortSignal.any([caller, request.signal]) : request.signal,
-    ...(call && { timeout: call.timeout, startedAt: call.startedAt, attempts: call.attempts }),
+    ...(call && { timeout: call.timeout, startedAt: call.startedAt }),
   });
   adopted.operation = call?.operation;
   return adopted;
