@@ -10,6 +10,7 @@ import createClient, {
 import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { createAuth, markResent } from "./auth/middleware.js";
+import { AtlasValidationError } from "./errors.js";
 import { createClientFetch } from "./http/fetch.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
@@ -54,6 +55,14 @@ export interface AtlasInvites extends Methods {
    * client is closed all the same.
    */
   close(): Promise<void>;
+}
+
+/** A call option of openapi-fetch that a call through the client cannot take. */
+function perCallRefused(option: string): AtlasValidationError {
+  const message = `${option}: not a call option of atlas.client, which sends every call through its own (a transport goes to createAtlasInvites({ fetch }))`;
+  return new AtlasValidationError(`atlas-invites: ${message}; nothing was sent`, [
+    { path: option, rule: "unknownParameter", message },
+  ]);
 }
 
 /**
@@ -117,7 +126,14 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;
     const at = name === "request" ? 2 : 1;
     (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const init: { params?: object } = { ...(args[at] as object | undefined) };
+      const init: { params?: object; fetch?: unknown; Request?: unknown } = {
+        ...(args[at] as object | undefined),
+      };
+      // openapi-fetch would send through a per-call `fetch` in place of the client's, past its
+      // origin check, timeouts and retries, with the call's credentials on the request; and a
+      // per-call `Request` class would drop the call's body text and timeout.
+      const option = init.fetch !== undefined ? "fetch" : init.Request !== undefined && "Request";
+      if (option) return Promise.reject(perCallRefused(option));
       const params = (init.params = { ...init.params });
       args[at] = init;
       return fetch.track(call(...args).finally(() => auth.ended(params)));

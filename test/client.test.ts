@@ -1026,6 +1026,46 @@ describe("middleware", () => {
     expect(fake.requests.map((r) => r.headers["x-request-id"])).toEqual(["req-42", "req-42"]);
   });
 
+  it("refuses a per-call fetch or Request class on atlas.client before anything is sent", async () => {
+    const client = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const params = { path: { orgId: seeded.orgId, invitationId: seeded.id } };
+    const handed: string[] = [];
+    // A per-call fetch, pointed elsewhere with a per-call baseUrl, would get the credentials.
+    const own = (request: Request) => {
+      handed.push(`${request.url} ${request.headers.get("Authorization")}`);
+      return Promise.resolve(json(200, {}));
+    };
+    for (const [option, call] of [
+      [
+        "fetch",
+        client.client.GET(ORG_INVITE, { params, fetch: own, baseUrl: "http://elsewhere.test" }),
+      ],
+      ["fetch", client.client.request("get", ORG_INVITE, { params, fetch: globalThis.fetch })],
+      [
+        "Request",
+        client.client.PATCH(ORG_INVITE, { params, body: {}, Request: globalThis.Request }),
+      ],
+    ] as const) {
+      const err = await rejection(call);
+      expect(err).toBeInstanceOf(AtlasValidationError);
+      expect(err.message).toMatch(new RegExp(`^atlas-invites: ${option}: not a call option`));
+      const violations = (err as AtlasValidationError).violations;
+      expect(violations.map((v) => [v.path, v.rule])).toEqual([[option, "unknownParameter"]]);
+      expect(violations[0]!.message).toMatch(new RegExp(`^${option}: not a call option`));
+    }
+    expect(handed).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+    // An explicit undefined is no option.
+    const { response } = await client.client.GET(ORG_INVITE, { params, fetch: undefined });
+    expect(response.status).toBe(200);
+    await client.close();
+  });
+
   describe("a middleware that hands on a standard Request of its own", () => {
     /** Written for plain openapi-fetch: it rebuilds the request, and passes no signal on. */
     const replacing: Middleware = {
