@@ -98,7 +98,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   const auth = createAuth(session, {
     timeoutMs: config.timeoutMs,
     closed: () => closing !== undefined,
-    resend: (request, schemaPath, params) => resend(request, schemaPath, params),
+    resend: (request, schemaPath, params, options) => resend(request, schemaPath, params, options),
   });
   const scrub = scrubberFor(() => auth.secrets());
   let rateLimit: RateLimit | undefined;
@@ -122,11 +122,18 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // params of its own, by which authentication knows the call, and authentication hears when it
   // ended: a middleware added later can end it before its answer comes back through them.
   const sendAgain = client.request;
+  /** The middleware a call was given of its own, by its params, for its re-send after a 401. */
+  const perCall = new WeakMap<object, Middleware[]>();
   for (const name of CALLS) {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;
     const at = name === "request" ? 2 : 1;
     (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const init: { params?: object; fetch?: unknown; Request?: unknown } = {
+      const init: {
+        params?: object;
+        fetch?: unknown;
+        Request?: unknown;
+        middleware?: Middleware[];
+      } = {
         ...(args[at] as object | undefined),
       };
       // openapi-fetch would send through a per-call `fetch` in place of the client's, past its
@@ -135,16 +142,21 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       const option = init.fetch !== undefined ? "fetch" : init.Request !== undefined && "Request";
       if (option) return Promise.reject(perCallRefused(option));
       const params = (init.params = { ...init.params });
+      if (init.middleware) perCall.set(params, init.middleware);
       args[at] = init;
       return fetch.track(call(...args).finally(() => auth.ended(params)));
     };
   }
 
-  /** The second try after a 401: the same call once more, through every middleware. */
+  /**
+   * The second try after a 401: the same call once more, through every middleware, its own
+   * included, to the same URL (the call's base URL and serializers).
+   */
   async function resend(
     request: Request,
     schemaPath: string,
     params: MiddlewareCallbackParams["params"],
+    options: MiddlewareCallbackParams["options"],
   ): Promise<Response> {
     const own = isAtlasRequest(request) ? request : undefined;
     const text = own ? own.bodyText : request.body === null ? null : await request.clone().text();
@@ -159,6 +171,10 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         headers: request.headers,
         signal: request.signal,
         ...(own && { timeout: own.timeout }),
+        baseUrl: options.baseUrl,
+        querySerializer: options.querySerializer,
+        pathSerializer: options.pathSerializer,
+        middleware: perCall.get(params),
         // Sent through the fetch for a call already sent, so that close() lets it out even when
         // a middleware hands the fetch a request of its own.
         fetch: fetch.again,

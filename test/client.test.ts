@@ -1248,6 +1248,50 @@ describe("middleware", () => {
     expect(api[0]!.headers.authorization).not.toBe(api[1]!.headers.authorization);
     await client.close();
   });
+
+  it("sends a path-based call again after a 401 with its own middleware and query serializer", async () => {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
+    fake.tokenEndpoint.revokeAll();
+    fake.requests.length = 0;
+    const seen: string[] = [];
+    const { response } = await client.client.GET("/api/atlas/v2/orgs/{orgId}/users", {
+      params: { path: { orgId: seeded.orgId }, query: { pretty: true, envelope: false } },
+      // The other order than the client's own serializer, so that a re-send built with that one
+      // would show in the URL.
+      querySerializer: (query) =>
+        `envelope=${String(query.envelope)}&pretty=${String(query.pretty)}`,
+      middleware: [
+        {
+          onRequest({ request }) {
+            seen.push(`send ${new URL(request.url).search}`);
+            request.headers.set("X-Per-Call", "yes");
+            return undefined;
+          },
+          onResponse({ response }) {
+            seen.push(`answer ${response.status}`);
+            return undefined;
+          },
+        },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const search = "?envelope=false&pretty=true";
+    expect(seen).toEqual([`send ${search}`, "answer 401", `send ${search}`, "answer 200"]);
+    const api = fake.requests.filter((r) => r.url.startsWith("/api/atlas/"));
+    expect(
+      api.map((r) => [r.status, r.url.slice(r.url.indexOf("?")), r.headers["x-per-call"]]),
+    ).toEqual([
+      [401, search, "yes"],
+      [200, search, "yes"],
+    ]);
+    await client.close();
+  });
 });
 
 describe("the fake Atlas itself", () => {

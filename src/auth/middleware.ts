@@ -20,6 +20,7 @@ import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
 
 type Params = MiddlewareCallbackParams["params"];
+type CallOptions = MiddlewareCallbackParams["options"];
 
 /** A request as the client builds it: with its call's signal, timeout and start time. */
 type CallRequest = SignableRequest &
@@ -30,8 +31,16 @@ export interface AuthMiddlewareOptions {
   timeoutMs: number;
   /** True once close() began: no call that was not sent yet waits for credentials from then on. */
   closed: () => boolean;
-  /** Sends the request of a call again, through every middleware, and returns its answer. */
-  resend: (request: Request, schemaPath: string, params: Params) => Promise<Response>;
+  /**
+   * Sends the request of a call again, through every middleware, with the call's own options
+   * (base URL, serializers), and returns its answer.
+   */
+  resend: (
+    request: Request,
+    schemaPath: string,
+    params: Params,
+    options: CallOptions,
+  ) => Promise<Response>;
 }
 
 export interface Auth {
@@ -162,6 +171,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     response: Response,
     schemaPath: string,
     params: Params,
+    callOptions: CallOptions,
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
     // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
@@ -177,7 +187,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
     }
     if (typeof errorCode === "string") return undefined;
     if (!(await session.onUnauthorized!(authorized, response))) return undefined;
-    return options.resend(request, schemaPath, params);
+    return options.resend(request, schemaPath, params, callOptions);
   }
 
   return {
@@ -192,13 +202,13 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
         session.onError?.(take(params, request));
         return undefined;
       },
-      onResponse({ request, response, schemaPath, params }) {
+      onResponse({ request, response, schemaPath, params, options: callOptions }) {
         const authorized = take(params, request);
         session.onResponse?.(authorized, response);
         if (response.status !== 401 || resent.has(params) || !session.onUnauthorized) {
           return undefined;
         }
-        return unauthorized(authorized, request, response, schemaPath, params);
+        return unauthorized(authorized, request, response, schemaPath, params, callOptions);
       },
     },
     ended(params) {
