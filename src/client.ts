@@ -122,7 +122,10 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // params of its own, by which authentication knows the call, and authentication hears when it
   // ended: a middleware added later can end it before its answer comes back through them.
   const sendAgain = client.request;
-  /** The middleware a call was given of its own, by its params, for its re-send after a 401. */
+  /**
+   * The middleware a call was given of its own (read as those of `use()`), by its params, for
+   * its re-send after a 401.
+   */
   const perCall = new WeakMap<object, Middleware[]>();
   for (const name of CALLS) {
     const call = client[name] as (...args: unknown[]) => Promise<unknown>;
@@ -142,7 +145,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       const option = init.fetch !== undefined ? "fetch" : init.Request !== undefined && "Request";
       if (option) return Promise.reject(perCallRefused(option));
       const params = (init.params = { ...init.params });
-      if (init.middleware) perCall.set(params, init.middleware);
+      if (init.middleware) perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
       args[at] = init;
       return fetch.track(call(...args).finally(() => auth.ended(params)));
     };

@@ -1098,6 +1098,28 @@ describe("middleware", () => {
       await client.close();
     });
 
+    it("keeps the call's own timeout when given as a call's own middleware", async () => {
+      const client = createAtlasInvites({
+        auth: accessToken({ token: fake.credentials.accessToken }),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        timeout: 5_000,
+      });
+      fake.inject({ kind: "hang" });
+      const started = Date.now();
+      const err = await rejection(
+        client.client.GET(ORG_INVITE, {
+          params: { path: someInvite },
+          timeout: 150,
+          middleware: [replacing],
+        } as never),
+      );
+      expect(err).toBeInstanceOf(AtlasTimeoutError);
+      expect((err as AtlasTimeoutError).timeoutMs).toBe(150);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await client.close();
+    });
+
     it("keeps the caller's signal, which it did not pass on", async () => {
       const client = replaced();
       fake.inject({ kind: "hang" });
