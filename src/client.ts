@@ -19,7 +19,7 @@ import { deprecationMiddleware } from "./middleware/deprecation.js";
 import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/headers.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
-import { scrubberFor } from "./text.js";
+import { redactUrl, scrubberFor } from "./text.js";
 
 /** openapi-fetch's ways of making a call. */
 const CALLS = [
@@ -58,10 +58,10 @@ export interface AtlasInvites extends Methods {
 }
 
 /** A call option of openapi-fetch that a call through the client cannot take. */
-function perCallRefused(option: string): AtlasValidationError {
-  const message = `${option}: not a call option of atlas.client, which sends every call through its own (a transport goes to createAtlasInvites({ fetch }))`;
+function perCallRefused(option: string, problem: string): AtlasValidationError {
+  const message = `${option}: ${problem}`;
   return new AtlasValidationError(`atlas-invites: ${message}; nothing was sent`, [
-    { path: option, rule: "unknownParameter", message },
+    { path: option, rule: option === "baseUrl" ? "pattern" : "unknownParameter", message },
   ]);
 }
 
@@ -86,6 +86,7 @@ function perCallRefused(option: string): AtlasValidationError {
 export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   const config = resolveOptions(options);
   const { baseUrl } = config;
+  const { origin } = new URL(baseUrl);
   // The pieces refer to each other (the session sends through the fetch, the fetch asks auth to
   // renew credentials before a retry, auth re-sends through the client after a 401); each refers
   // to the next through a function that runs only once a call is made.
@@ -136,6 +137,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         fetch?: unknown;
         Request?: unknown;
         middleware?: Middleware[];
+        baseUrl?: string;
       } = {
         ...(args[at] as object | undefined),
       };
@@ -143,7 +145,16 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       // origin check, timeouts and retries, with the call's credentials on the request; and a
       // per-call `Request` class would drop the call's body text and timeout.
       const option = init.fetch !== undefined ? "fetch" : init.Request !== undefined && "Request";
-      if (option) return Promise.reject(perCallRefused(option));
+      if (option) {
+        const problem = `not a call option of atlas.client, which sends every call through its own (a transport goes to createAtlasInvites({ fetch }))`;
+        return Promise.reject(perCallRefused(option, problem));
+      }
+      // The client's fetch would refuse it too, but only once credentials were fetched and put
+      // on a request that every middleware sees. openapi-fetch puts the path right after it.
+      if (init.baseUrl && !`${init.baseUrl}/`.startsWith(`${origin}/`)) {
+        const problem = `${redactUrl(init.baseUrl)} is not on the client's origin ${origin}`;
+        return Promise.reject(perCallRefused("baseUrl", problem));
+      }
       const params = (init.params = { ...init.params });
       if (init.middleware) perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
       args[at] = init;

@@ -1066,6 +1066,36 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("refuses a per-call baseUrl on another origin, naming it, before credentials are fetched", async () => {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seen: string[] = [];
+    client.client.use({
+      onRequest({ request }) {
+        seen.push(request.url);
+        return undefined;
+      },
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const params = { path: { orgId: seeded.orgId, invitationId: seeded.id } };
+    for (const baseUrl of ["https://elsewhere.test", `${fake.url}@elsewhere.test`]) {
+      const err = await rejection(client.client.GET(ORG_INVITE, { params, baseUrl }));
+      expect(err).toBeInstanceOf(AtlasValidationError);
+      expect(err.message).toMatch(/^atlas-invites: baseUrl: .* is not on the client's origin/);
+      expect((err as AtlasValidationError).violations.map((v) => v.path)).toEqual(["baseUrl"]);
+    }
+    // Neither a token request nor the call, and no middleware saw a request addressed elsewhere.
+    expect(fake.requests).toHaveLength(0);
+    expect(seen).toEqual([]);
+    // The client's own origin, with a trailing slash, is taken.
+    const { response } = await client.client.GET(ORG_INVITE, { params, baseUrl: `${fake.url}/` });
+    expect(response.status).toBe(200);
+    await client.close();
+  });
+
   describe("a middleware that hands on a standard Request of its own", () => {
     /** Written for plain openapi-fetch: it rebuilds the request, and passes no signal on. */
     const replacing: Middleware = {
