@@ -225,13 +225,19 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     if (typeof onRequest !== "function") return middleware;
     let kept = keeping.get(middleware);
     if (!kept) {
-      kept = Object.create(middleware) as Middleware;
-      kept.onRequest = async (params) => {
-        const result = await onRequest.call(middleware, params);
-        const call = params.request;
-        if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
-        // openapi-fetch takes it: the client's Request class counts its own requests in.
-        return (await adopt(result, call)) as unknown as Request;
+      // Each hook is called on the middleware itself, so that what a hook keeps on `this` (a
+      // class's fields) is there for its other hooks and for its owner.
+      const { onResponse, onError } = middleware;
+      kept = {
+        async onRequest(params) {
+          const result = await onRequest.call(middleware, params);
+          const call = params.request;
+          if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
+          // openapi-fetch takes it: the client's Request class counts its own requests in.
+          return (await adopt(result, call)) as unknown as Request;
+        },
+        onResponse: onResponse && ((params) => onResponse.call(middleware, params)),
+        onError: onError && ((params) => onError.call(middleware, params)),
       };
       keeping.set(middleware, kept);
     }

@@ -1096,6 +1096,41 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("calls each hook of a middleware with the middleware itself as `this`", async () => {
+    const client = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      retry: false,
+    });
+    /** Keeps what it saw on itself, as a class-based middleware does. */
+    class Recorder {
+      sent = 0;
+      statuses: number[] = [];
+      failures = 0;
+      onRequest() {
+        this.sent++;
+        return undefined;
+      }
+      onResponse({ response }: { response: Response }) {
+        this.statuses.push(response.status);
+        return undefined;
+      }
+      onError() {
+        this.failures++;
+        return undefined;
+      }
+    }
+    const recorder = new Recorder();
+    client.client.use(recorder);
+    const seeded = fake.invites.addOrgInvite();
+    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
+    fake.inject({ kind: "reset" });
+    await rejection(client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id }));
+    expect([recorder.sent, recorder.statuses, recorder.failures]).toEqual([2, [200], 1]);
+    await client.close();
+  });
+
   describe("a middleware that hands on a standard Request of its own", () => {
     /** Written for plain openapi-fetch: it rebuilds the request, and passes no signal on. */
     const replacing: Middleware = {
