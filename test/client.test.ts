@@ -1066,6 +1066,31 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("says a per-call bodySerializer that returns no text is why a given body cannot be sent", async () => {
+    const fetch = stubFetch(() => json(200, {}));
+    const client = stubbed(fetch);
+    const params = { path: { orgId: VALID_ID, invitationId: OTHER_ID } };
+    const body = { roles: ["ORG_MEMBER" as const] };
+    for (const bodySerializer of [
+      (value: unknown) => new URLSearchParams(value as Record<string, string>),
+      (value: unknown) => new TextEncoder().encode(JSON.stringify(value)),
+    ]) {
+      const err = await rejection(
+        client.client.PATCH(ORG_INVITE, { params, body, bodySerializer }),
+      );
+      expect(err).toBeInstanceOf(AtlasValidationError);
+      expect((err as AtlasValidationError).violations).toEqual([
+        {
+          path: "body",
+          rule: "unreadable",
+          message: "body: cannot be sent: the bodySerializer did not return text",
+        },
+      ]);
+    }
+    expect(fetch.calls).toHaveLength(0);
+    await client.close();
+  });
+
   it("refuses a per-call baseUrl on another origin, naming it, before credentials are fetched", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),

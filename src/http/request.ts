@@ -22,7 +22,8 @@ export class UnserializableBody {
 export interface AtlasRequestInit {
   method?: string;
   headers?: ConstructorParameters<typeof Headers>[0];
-  body?: string | UnserializableBody | null;
+  /** Text, or anything else a call's own bodySerializer returned. */
+  body?: string | UnserializableBody | null | object;
   signal?: AbortSignal | null;
   /** Per-call timeout in ms (a call option of the methods). */
   timeout?: unknown;
@@ -53,7 +54,14 @@ export class AtlasRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     const body = init.body;
     this.bodyText = typeof body === "string" ? body : null;
-    this.bodyProblem = body instanceof UnserializableBody ? body.problem : undefined;
+    // Anything but text or a problem comes from a call's own bodySerializer (openapi-fetch's
+    // call option): it was given a body, so "missing" would mislead.
+    this.bodyProblem =
+      typeof body === "string" || body == null
+        ? undefined
+        : body instanceof UnserializableBody
+          ? body.problem
+          : "cannot be sent: the bodySerializer did not return text";
     this.signal = init.signal ?? null;
     this.timeout = init.timeout;
     this.startedAt = init.startedAt ?? Date.now();
