@@ -156,7 +156,8 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         return Promise.reject(perCallRefused("baseUrl", problem));
       }
       const params = (init.params = { ...init.params });
-      if (init.middleware) perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
+      if (Array.isArray(init.middleware))
+        perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
       args[at] = init;
       return fetch.track(call(...args).finally(() => auth.ended(params)));
     };

@@ -1091,6 +1091,23 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("rejects, as openapi-fetch does, a call whose own middleware is not a list", async () => {
+    const fetch = stubFetch(() => json(200, {}));
+    const client = stubbed(fetch);
+    const params = { path: { orgId: VALID_ID, invitationId: OTHER_ID } };
+    const call = () =>
+      client.client.GET(ORG_INVITE, {
+        params,
+        middleware: { onRequest: () => undefined },
+      } as never);
+    // A promise that rejects, not a throw at the call.
+    let pending: Promise<unknown> | undefined;
+    expect(() => (pending = call())).not.toThrow();
+    await expect(pending).rejects.toThrow(TypeError);
+    expect(fetch.calls).toHaveLength(0);
+    await client.close();
+  });
+
   it("refuses a per-call baseUrl on another origin, naming it, before credentials are fetched", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),
