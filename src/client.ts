@@ -19,7 +19,7 @@ import { deprecationMiddleware } from "./middleware/deprecation.js";
 import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/headers.js";
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
-import { redactUrl, scrubberFor } from "./text.js";
+import { scrubberFor } from "./text.js";
 
 /** openapi-fetch's ways of making a call. */
 const CALLS = [
@@ -55,14 +55,6 @@ export interface AtlasInvites extends Methods {
    * client is closed all the same.
    */
   close(): Promise<void>;
-}
-
-/** A call option of openapi-fetch that a call through the client cannot take. */
-function perCallRefused(option: string, problem: string): AtlasValidationError {
-  const message = `${option}: ${problem}`;
-  return new AtlasValidationError(`atlas-invites: ${message}; nothing was sent`, [
-    { path: option, rule: option === "baseUrl" ? "pattern" : "unknownParameter", message },
-  ]);
 }
 
 /**
@@ -142,18 +134,23 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         ...(args[at] as object | undefined),
       };
       // openapi-fetch would send through a per-call `fetch` in place of the client's, past its
-      // origin check, timeouts and retries, with the call's credentials on the request; and a
-      // per-call `Request` class would drop the call's body text and timeout.
-      const option = init.fetch !== undefined ? "fetch" : init.Request !== undefined && "Request";
+      // origin check, timeouts and retries, with the call's credentials on the request; a
+      // per-call `Request` class would drop the call's body text and timeout. A `baseUrl` on
+      // another origin, which the client's fetch refuses, is refused before credentials are
+      // fetched for it (openapi-fetch puts the path right after it).
+      const option =
+        init.fetch !== undefined
+          ? "fetch"
+          : init.Request !== undefined
+            ? "Request"
+            : init.baseUrl && !`${init.baseUrl}/`.startsWith(`${origin}/`) && "baseUrl";
       if (option) {
-        const problem = `not a call option of atlas.client, which sends every call through its own (a transport goes to createAtlasInvites({ fetch }))`;
-        return Promise.reject(perCallRefused(option, problem));
-      }
-      // The client's fetch would refuse it too, but only once credentials were fetched and put
-      // on a request that every middleware sees. openapi-fetch puts the path right after it.
-      if (init.baseUrl && !`${init.baseUrl}/`.startsWith(`${origin}/`)) {
-        const problem = `${redactUrl(init.baseUrl)} is not on the client's origin ${origin}`;
-        return Promise.reject(perCallRefused("baseUrl", problem));
+        const message = `${option}: ${option === "baseUrl" ? `must be on ${origin}` : "not taken by atlas.client; a transport goes to createAtlasInvites({ fetch })"}`;
+        return Promise.reject(
+          new AtlasValidationError(`atlas-invites: ${message}; nothing was sent`, [
+            { path: option, rule: option === "baseUrl" ? "pattern" : "unknownParameter", message },
+          ]),
+        );
       }
       const params = (init.params = { ...init.params });
       if (Array.isArray(init.middleware))
@@ -181,14 +178,15 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       request.method.toLowerCase() as "get",
       schemaPath as never,
       {
+        // The call's own base URL and serializers, so that it goes to the same URL; its body is
+        // the text already sent, which the client's serializer passes on as it is.
+        ...options,
+        bodySerializer: serializeBody,
         params: markResent({ ...params }),
         body: text === null ? undefined : new SerializedText(text),
         headers: request.headers,
         signal: request.signal,
         ...(own && { timeout: own.timeout }),
-        baseUrl: options.baseUrl,
-        querySerializer: options.querySerializer,
-        pathSerializer: options.pathSerializer,
         middleware: perCall.get(params),
         // Sent through the fetch for a call already sent, so that close() lets it out even when
         // a middleware hands the fetch a request of its own.
@@ -237,8 +235,8 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
           // openapi-fetch takes it: the client's Request class counts its own requests in.
           return (await adopt(result, call)) as unknown as Request;
         },
-        onResponse: onResponse && ((params) => onResponse.call(middleware, params)),
-        onError: onError && ((params) => onError.call(middleware, params)),
+        onResponse: onResponse?.bind(middleware),
+        onError: onError?.bind(middleware),
       };
       keeping.set(middleware, kept);
     }
