@@ -227,7 +227,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
       // Each hook is called on the middleware itself, so that what a hook keeps on `this` (a
       // class's fields) is there for its other hooks and for its owner.
       const { onResponse, onError } = middleware;
-      kept = {
+      const hooks: Middleware = {
         async onRequest(params) {
           const result = await onRequest.call(middleware, params);
           const call = params.request;
@@ -235,10 +235,11 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
           // openapi-fetch takes it: the client's Request class counts its own requests in.
           return (await adopt(result, call)) as unknown as Request;
         },
-        onResponse: onResponse?.bind(middleware),
-        onError: onError?.bind(middleware),
       };
-      keeping.set(middleware, kept);
+      // Set only when present: under exactOptionalPropertyTypes a hook may be absent, not undefined.
+      if (onResponse) hooks.onResponse = onResponse.bind(middleware);
+      if (onError) hooks.onError = onError.bind(middleware);
+      keeping.set(middleware, (kept = hooks));
     }
     return kept;
   }
