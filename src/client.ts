@@ -2,17 +2,13 @@
  * createAtlasInvites: an openapi-fetch client with the client's middleware and fetch, and a typed
  * method per operation over it.
  */
-import createClient, {
-  type Client,
-  type Middleware,
-  type MiddlewareCallbackParams,
-} from "openapi-fetch";
+import createClient, { type Client, type MiddlewareCallbackParams } from "openapi-fetch";
 import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { createAuth, markResent } from "./auth/middleware.js";
-import { AtlasValidationError } from "./errors.js";
+import { wrapCalls } from "./calls.js";
 import { createClientFetch } from "./http/fetch.js";
-import { adopt, AtlasRequest, isAtlasRequest } from "./http/request.js";
+import { AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
@@ -20,19 +16,6 @@ import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/hea
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
-
-/** openapi-fetch's ways of making a call. */
-const CALLS = [
-  "GET",
-  "PUT",
-  "POST",
-  "DELETE",
-  "OPTIONS",
-  "HEAD",
-  "PATCH",
-  "TRACE",
-  "request",
-] as const;
 
 export interface AtlasInvites extends Methods {
   /**
@@ -110,56 +93,6 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     querySerializer: serializeQuery,
     pathSerializer: serializePath,
   });
-  // Every call, of a method or on `atlas.client`, counts as in progress until it settles, so that
-  // close() waits for the calls already sent, their re-send after a 401 included. Each call gets
-  // params of its own, by which authentication knows the call, and authentication hears when it
-  // ended: a middleware added later can end it before its answer comes back through them.
-  const sendAgain = client.request;
-  /**
-   * The middleware a call was given of its own (read as those of `use()`), by its params, for
-   * its re-send after a 401.
-   */
-  const perCall = new WeakMap<object, Middleware[]>();
-  for (const name of CALLS) {
-    const call = client[name] as (...args: unknown[]) => Promise<unknown>;
-    const at = name === "request" ? 2 : 1;
-    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const init: {
-        params?: object;
-        fetch?: unknown;
-        Request?: unknown;
-        middleware?: Middleware[];
-        baseUrl?: string;
-      } = {
-        ...(args[at] as object | undefined),
-      };
-      // openapi-fetch would send through a per-call `fetch` in place of the client's, past its
-      // origin check, timeouts and retries, with the call's credentials on the request; a
-      // per-call `Request` class would drop the call's body text and timeout. A `baseUrl` on
-      // another origin, which the client's fetch refuses, is refused before credentials are
-      // fetched for it (openapi-fetch puts the path right after it).
-      const option =
-        init.fetch !== undefined
-          ? "fetch"
-          : init.Request !== undefined
-            ? "Request"
-            : init.baseUrl && !`${init.baseUrl}/`.startsWith(`${origin}/`) && "baseUrl";
-      if (option) {
-        const message = `${option}: ${option === "baseUrl" ? `must be on ${origin}` : "not taken by atlas.client; a transport goes to createAtlasInvites({ fetch })"}`;
-        return Promise.reject(
-          new AtlasValidationError(`atlas-invites: ${message}; nothing was sent`, [
-            { path: option, rule: option === "baseUrl" ? "pattern" : "unknownParameter", message },
-          ]),
-        );
-      }
-      const params = (init.params = { ...init.params });
-      if (Array.isArray(init.middleware))
-        perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
-      args[at] = init;
-      return fetch.track(call(...args).finally(() => auth.ended(params)));
-    };
-  }
-
   /**
    * The second try after a 401: the same call once more, through every middleware, its own
    * included, to the same URL (the call's base URL and serializers).
@@ -172,8 +105,8 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   ): Promise<Response> {
     const own = isAtlasRequest(request) ? request : undefined;
     const text = own ? own.bodyText : request.body === null ? null : await request.clone().text();
-    // Not through the wrapper above: these params are marked as the re-send's, and the call they
-    // belong to is already counted as in progress.
+    // Not through the call wrapper (calls.ts): these params are marked as the re-send's, and the
+    // call they belong to is already counted as in progress.
     const { response } = await sendAgain(
       request.method.toLowerCase() as "get",
       schemaPath as never,
@@ -187,7 +120,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         headers: request.headers,
         signal: request.signal,
         ...(own && { timeout: own.timeout }),
-        middleware: perCall.get(params),
+        middleware: ownMiddleware(params),
         // Sent through the fetch for a call already sent, so that close() lets it out even when
         // a middleware hands the fetch a request of its own.
         fetch: fetch.again,
@@ -213,38 +146,13 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     auth.middleware,
   );
 
-  // A middleware written for plain openapi-fetch may hand on a standard Request of its own. Read
-  // at once into the client's request, it keeps what belongs to the call (its timeout, start
-  // time, operation and the caller's signal) for every middleware after it and for the fetch.
-  const use = client.use.bind(client);
-  const eject = client.eject.bind(client);
-  const keeping = new WeakMap<Middleware, Middleware>();
-  function keepCall(middleware: Middleware): Middleware {
-    const onRequest = middleware?.onRequest;
-    if (typeof onRequest !== "function") return middleware;
-    let kept = keeping.get(middleware);
-    if (!kept) {
-      // Each hook is called on the middleware itself, so that what a hook keeps on `this` (a
-      // class's fields) is there for its other hooks and for its owner.
-      const { onResponse, onError } = middleware;
-      const hooks: Middleware = {
-        async onRequest(params) {
-          const result = await onRequest.call(middleware, params);
-          const call = params.request;
-          if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
-          // openapi-fetch takes it: the client's Request class counts its own requests in.
-          return (await adopt(result, call)) as unknown as Request;
-        },
-      };
-      // Set only when present: under exactOptionalPropertyTypes a hook may be absent, not undefined.
-      if (onResponse) hooks.onResponse = onResponse.bind(middleware);
-      if (onError) hooks.onError = onError.bind(middleware);
-      keeping.set(middleware, (kept = hooks));
-    }
-    return kept;
-  }
-  client.use = (...middleware) => use(...middleware.map(keepCall));
-  client.eject = (...middleware) => eject(...middleware.map((m) => keeping.get(m) ?? m));
+  // Calls are wrapped once the client's own middleware is in place: middleware added from here on
+  // is the user's.
+  const { sendAgain, ownMiddleware } = wrapCalls(client, {
+    origin,
+    track: (call) => fetch.track(call),
+    ended: (params) => auth.ended(params),
+  });
 
   const describe = () => ({ baseUrl, auth: config.auth.label, closed: closing !== undefined });
   const atlas: AtlasInvites & { [inspect.custom](): string; toJSON(): object } = {
