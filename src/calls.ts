@@ -32,8 +32,8 @@ const CALLS = [
 export interface CallOptions {
   /** The client's origin: a call's own `baseUrl` must stay on it. */
   origin: string;
-  /** Counts a call as in progress until it settles (the client's fetch's `track`). */
-  track: <T>(call: Promise<T>) => Promise<T>;
+  /** Counts a call as in progress until it settles, then calls `ended` (the fetch's `track`). */
+  track: <T>(call: Promise<T>, ended: () => void) => Promise<T>;
   /** Tells authentication that the call with these params ended. */
   ended: (params: object) => void;
 }
@@ -54,9 +54,10 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   const perCall = new WeakMap<object, Middleware[]>();
   const sendAgain = client.request;
   for (const name of CALLS) {
-    const call = client[name] as (...args: unknown[]) => Promise<unknown>;
-    const at = name === "request" ? 2 : 1;
-    (client as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    const call = client[name] as (a: unknown, b: unknown, c?: unknown) => Promise<unknown>;
+    const three = name === "request";
+    // `request(method, path, init)`; the others `(path, init)`.
+    (client as unknown as Record<string, unknown>)[name] = (a: unknown, b: unknown, c: unknown) => {
       const init: {
         params?: object;
         fetch?: unknown;
@@ -64,7 +65,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
         middleware?: Middleware[];
         baseUrl?: string;
       } = {
-        ...(args[at] as object | undefined),
+        ...((three ? c : b) as object | undefined),
       };
       // openapi-fetch would send through a per-call `fetch` in place of the client's, past its
       // origin check, timeouts and retries, with the call's credentials on the request; a
@@ -88,8 +89,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
       const params = (init.params = { ...init.params });
       if (Array.isArray(init.middleware))
         perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
-      args[at] = init;
-      return track(call(...args).finally(() => ended(params)));
+      return track(three ? call(a, b, init) : call(a, init), () => ended(params));
     };
   }
 

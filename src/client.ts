@@ -150,7 +150,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   // is the user's.
   const { sendAgain, ownMiddleware } = wrapCalls(client, {
     origin,
-    track: (call) => fetch.track(call),
+    track: (call, ended) => fetch.track(call, ended),
     ended: (params) => auth.ended(params),
   });
 

@@ -86,9 +86,9 @@ export interface ClientFetch {
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
   /**
    * Counts `call` as in progress until it settles: close() waits for it. Returns it, rejecting
-   * with what the fetch threw when that was a falsy value.
+   * with what the fetch threw when that was a falsy value, after calling `ended` either way.
    */
-  track<T>(call: Promise<T>): Promise<T>;
+  track<T>(call: Promise<T>, ended: () => void): Promise<T>;
   /**
    * Refuses calls not sent yet, then waits for the calls in progress to end (bounded by their
    * timeouts and the retry policy); from then on it refuses the session's own requests too, but
@@ -200,11 +200,21 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     const response = await send(request, true, closing);
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
-  clientFetch.track = (call) => {
-    const settled = call.catch(unbox);
+  clientFetch.track = (call, ended) => {
     active++;
-    settled.then(release, release);
-    return settled;
+    // One reaction for both outcomes: a call costs as few promises as it can.
+    return call.then(
+      (value) => {
+        release();
+        ended();
+        return value;
+      },
+      (error: unknown) => {
+        release();
+        ended();
+        return unbox(error);
+      },
+    );
   };
   clientFetch.close = async () => {
     closed = true;
