@@ -344,6 +344,26 @@ describe("the Cloud Users methods, on the wire", () => {
     ]);
   });
 
+  it("paginate rejects a page without a results list instead of ending or iterating its text", async () => {
+    // The spec's PaginatedOrgUserView requires `results`, an array. A 200 without it (a proxy's
+    // answer, a truncated body) must not read as the end of the list, nor yield characters.
+    for (const body of [null, {}, { results: "abc" }, { results: {} }, { results: null }, []]) {
+      const fetch = stubFetch(() => json(200, body));
+      const seen: unknown[] = [];
+      const err = await (async () => {
+        for await (const user of stubbed(fetch).paginate("listOrgUsers", { orgId: VALID_ID }))
+          seen.push(user);
+      })().catch((e: unknown) => e);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AtlasApiError);
+      expect((err as AtlasApiError).status).toBe(200);
+      expect((err as AtlasApiError).message).toBe(
+        "[200] GET /api/atlas/v2/orgs/{orgId}/users: the page has no results list",
+      );
+      expect(seen).toEqual([]);
+      expect(fetch.calls).toHaveLength(1);
+    }
+  });
+
   it("paginate refuses an operation that does not page", () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);
