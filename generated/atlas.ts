@@ -1367,7 +1367,9 @@ export interface components {
     InvitationId: string;
     /**
      * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-     *     for callers that cannot read status codes or headers; most clients leave it off. No public
+     *     for callers that cannot read status codes or headers; most clients leave it off. A list
+     *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+     *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
      *     source says whether the HTTP status of an error answer stays as it is then.
      */
     Envelope: boolean;
@@ -1446,7 +1448,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1489,7 +1493,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1539,7 +1545,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1592,7 +1600,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1641,7 +1651,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1719,7 +1731,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1777,7 +1791,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1831,7 +1847,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1921,7 +1939,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -1980,7 +2000,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];
@@ -2036,7 +2058,9 @@ export interface operations {
       query?: {
         /**
          * @description When `true`, Atlas wraps the answer as `{ "status": <HTTP status>, "content": <usual body> }`,
-         *     for callers that cannot read status codes or headers; most clients leave it off. No public
+         *     for callers that cannot read status codes or headers; most clients leave it off. A list
+         *     operation's page is not wrapped: Atlas adds `status` to the page itself, beside `results`
+         *     (MongoDB's description of this parameter says so of endpoints that return a list). No public
          *     source says whether the HTTP status of an error answer stays as it is then.
          */
         envelope?: components["parameters"]["Envelope"];

@@ -10,6 +10,7 @@ import type {
   GroupInvitationRequest,
   GroupInvitationUpdateRequest,
   GroupUser,
+  ListEnvelope,
   OrgUser,
   OrgUserUpdateRequest,
   OrganizationInvitation,
@@ -20,9 +21,14 @@ import type {
 
 /**
  * What a method resolves to: the success body `T`, or the envelope around it when `envelope` is
- * `true`. A flag known only at run time (`boolean`) gives either.
+ * `true`; a list's page (a body with `results`) is its own envelope, with `status` added. A
+ * flag known only at run time (`boolean`) gives either.
  */
-export type Enveloped<T, E extends boolean | undefined> = E extends true ? Envelope<T> : T;
+export type Enveloped<T, E extends boolean | undefined> = E extends true
+  ? [T] extends [{ readonly results: readonly unknown[] }]
+    ? ListEnvelope<T>
+    : Envelope<T>
+  : T;
 
 /**
  * The `envelope` a method takes, typed by `E`, which the call's value decides. When `E` is
@@ -35,10 +41,13 @@ export type EnvelopeOption<E extends boolean | undefined> = [E] extends [true]
       /**
        * When `true`, Atlas wraps the answer as
        * `{ "status": <HTTP status>, "content": <usual body> }`, for callers that cannot read status
-       * codes or headers; most clients leave it off. No public source says whether the HTTP status
-       * of an error answer stays as it is then.
+       * codes or headers; most clients leave it off. A list operation's page is not wrapped: Atlas
+       * adds `status` to the page itself, beside `results` (MongoDB's description of this parameter
+       * says so of endpoints that return a list). No public source says whether the HTTP status of
+       * an error answer stays as it is then.
        *
-       * With `true` the method resolves to `Envelope<T>` around its usual result `T`.
+       * With `true` the method resolves to `Envelope<T>` around its usual result `T`, or for a list
+       * operation to its page with `status` added (`ListEnvelope<T>`).
        */
       envelope: true;
     }
@@ -46,10 +55,13 @@ export type EnvelopeOption<E extends boolean | undefined> = [E] extends [true]
       /**
        * When `true`, Atlas wraps the answer as
        * `{ "status": <HTTP status>, "content": <usual body> }`, for callers that cannot read status
-       * codes or headers; most clients leave it off. No public source says whether the HTTP status
-       * of an error answer stays as it is then.
+       * codes or headers; most clients leave it off. A list operation's page is not wrapped: Atlas
+       * adds `status` to the page itself, beside `results` (MongoDB's description of this parameter
+       * says so of endpoints that return a list). No public source says whether the HTTP status of
+       * an error answer stays as it is then.
        *
-       * With `true` the method resolves to `Envelope<T>` around its usual result `T`.
+       * With `true` the method resolves to `Envelope<T>` around its usual result `T`, or for a list
+       * operation to its page with `status` added (`ListEnvelope<T>`).
        */
       envelope?: E;
     };

@@ -70,9 +70,10 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     });
   }
 
+  /** A method's call; `paged` (for paginate only) also refuses an answer without `results`. */
   function method(op: Operation) {
     const send = client[op.method as "GET"] as unknown as Send;
-    return async (input: unknown): Promise<unknown> => {
+    return async (input: unknown, paged?: boolean): Promise<unknown> => {
       if (typeof input !== "object" || input === null) refuseArgument(op.operationId, op, input);
       const args = input as Record<string, unknown>;
       const path: Record<string, unknown> = {};
@@ -94,16 +95,28 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
       if (typeof data !== "string" || data === "") {
         throw failure(op, response, undefined, "empty response body");
       }
+      let body: unknown;
       try {
-        return JSON.parse(data) as unknown;
+        body = JSON.parse(data) as unknown;
       } catch {
         throw failure(op, response, data, "the response body is not valid JSON");
       }
+      // The spec requires a page's `results` array; without it paginate would end early or yield
+      // the characters of a string.
+      if (paged && !Array.isArray((body as { results?: unknown } | null)?.results)) {
+        throw failure(op, response, body, "the page has no results list");
+      }
+      return body;
     };
   }
 
+  const calls = {} as Record<OperationId, (input: unknown, paged?: boolean) => Promise<unknown>>;
   const methods = {} as Record<OperationId, (input: unknown) => Promise<unknown>>;
-  for (const op of Object.values(operations) as Operation[]) methods[op.operationId] = method(op);
+  for (const op of Object.values(operations) as Operation[]) {
+    const call = (calls[op.operationId] = method(op));
+    // One argument only: `array.map(atlas.listOrgUsers)` must not pass its index as `paged`.
+    methods[op.operationId] = (input) => call(input);
+  }
 
   function paginate(operationId: OperationId, input: unknown): AsyncIterable<unknown> {
     // Own keys only: "toString" must not find Object.prototype's.
@@ -124,16 +137,16 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
       refuse("paginate", "envelope", "unknownParameter", problem);
     }
     const perPage = typeof rest.itemsPerPage === "number" ? rest.itemsPerPage : op.pageSize;
-    const call = methods[op.operationId];
+    const call = calls[op.operationId];
     // Checked by the first call: an AbortSignal, or null or undefined.
     const signal = rest.signal as AbortSignal | null | undefined;
     return (async function* pages() {
       for (let page = pageNum as number; ; page++) {
-        const answer = (await call({ ...rest, pageNum: page })) as {
-          results?: unknown[];
+        const answer = (await call({ ...rest, pageNum: page }, true)) as {
+          results: unknown[];
           totalCount?: number;
         };
-        const results = answer.results ?? [];
+        const results = answer.results;
         for (const item of results) {
           // A page is read whole, so a caller that aborts inside its loop would otherwise still
           // get the rest of it; stop with the signal's reason, as fetch rejects with it.

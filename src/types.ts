@@ -55,6 +55,12 @@ export interface Envelope<T> {
   content: T;
 }
 
+/**
+ * What a list operation returns with `envelope: true`: the page itself with the status code
+ * added, as MongoDB's description of `envelope` has it for endpoints that return a list.
+ */
+export type ListEnvelope<T> = T & { status: number };
+
 type Op<K extends OperationId> = OperationTypes[K];
 /** The media type (and so the version) the client sends for operation K. */
 type MediaOf<K extends OperationId> = (typeof table)[K]["mediaType"];

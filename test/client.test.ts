@@ -344,6 +344,109 @@ describe("the Cloud Users methods, on the wire", () => {
     ]);
   });
 
+  it("paginate rejects a page without a results list instead of ending or iterating its text", async () => {
+    // The spec's PaginatedOrgUserView requires `results`, an array. A 200 without it (a proxy's
+    // answer, a truncated body) must not read as the end of the list, nor yield characters.
+    for (const body of [null, {}, { results: "abc" }, { results: {} }, { results: null }, []]) {
+      const fetch = stubFetch(() => json(200, body));
+      const seen: unknown[] = [];
+      const err = await (async () => {
+        for await (const user of stubbed(fetch).paginate("listOrgUsers", { orgId: VALID_ID }))
+          seen.push(user);
+      })().catch((e: unknown) => e);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AtlasApiError);
+      expect((err as AtlasApiError).status).toBe(200);
+      expect((err as AtlasApiError).message).toBe(
+        "[200] GET /api/atlas/v2/orgs/{orgId}/users: the page has no results list",
+      );
+      expect(seen).toEqual([]);
+      expect(fetch.calls).toHaveLength(1);
+    }
+  });
+
+  it("paginate starts at pageNum and, without totalCount, stops at the first short page", async () => {
+    // includeCount=false: Atlas leaves totalCount out (spec), so only a short page ends the list.
+    const fetch = stubFetch((call) => {
+      const page = Number(call.url.searchParams.get("pageNum"));
+      return json(200, { results: page < 5 ? [page * 10, page * 10 + 1] : [] });
+    });
+    const seen: unknown[] = [];
+    const input = { orgId: VALID_ID, pageNum: 3, itemsPerPage: 2, includeCount: false };
+    for await (const user of stubbed(fetch).paginate("listOrgUsers", input)) seen.push(user);
+    expect(seen).toEqual([30, 31, 40, 41]);
+    expect(fetch.calls.map((c) => c.url.searchParams.get("pageNum"))).toEqual(["3", "4", "5"]);
+    expect(fetch.calls.every((c) => c.url.searchParams.get("includeCount") === "false")).toBe(true);
+  });
+
+  it("paginate ends after an empty first page, one request", async () => {
+    const fetch = stubFetch(() => json(200, { results: [], totalCount: 0 }));
+    const seen: unknown[] = [];
+    for await (const user of stubbed(fetch).paginate("listGroupUsers", { groupId: VALID_ID }))
+      seen.push(user);
+    expect(seen).toEqual([]);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("paginate rejects with a later page's error after the items read before it", async () => {
+    const fetch = stubFetch((call) =>
+      call.url.searchParams.get("pageNum") === "2"
+        ? json(404, { error: 404, detail: "gone", reason: "Not Found" })
+        : json(200, { results: ["a", "b"], totalCount: 6 }),
+    );
+    const seen: unknown[] = [];
+    const err = await (async () => {
+      const input = { orgId: VALID_ID, itemsPerPage: 2 };
+      for await (const user of stubbed(fetch).paginate("listOrgUsers", input)) seen.push(user);
+    })().catch((e: unknown) => e);
+    expect(isAtlasApiError(err, 404)).toBe(true);
+    expect(seen).toEqual(["a", "b"]);
+    expect(fetch.calls.map((c) => c.url.searchParams.get("pageNum"))).toEqual(["1", "2"]);
+  });
+
+  it("paginate rejects with the signal's reason when it aborts while a page is in flight", async () => {
+    const controller = new AbortController();
+    const reason = new Error("enough");
+    const fetch = stubFetch((call, i) => {
+      if (i === 0) return json(200, { results: ["a", "b"] });
+      // The second page never answers; only the abort ends it.
+      setTimeout(() => controller.abort(reason), 10);
+      return new Promise<Response>((_, reject) => {
+        const signal = call.init.signal!;
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
+      });
+    });
+    const seen: unknown[] = [];
+    const err = await (async () => {
+      const input = { orgId: VALID_ID, itemsPerPage: 2, signal: controller.signal };
+      for await (const user of stubbed(fetch).paginate("listOrgUsers", input)) seen.push(user);
+    })().catch((e: unknown) => e);
+    expect(err).toBe(reason);
+    expect(seen).toEqual(["a", "b"]);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  it("paginate refuses paging values out of the spec's range, naming the field, sending nothing", async () => {
+    const fetch = stubFetch(() => json(200, { results: [] }));
+    const cases = [
+      [{ pageNum: 0 }, "pageNum", "minimum"],
+      [{ itemsPerPage: 0 }, "itemsPerPage", "minimum"],
+      [{ itemsPerPage: 501 }, "itemsPerPage", "maximum"],
+      [{ pageNum: 1.5 }, "pageNum", "type"],
+    ] as const;
+    for (const [extra, path, rule] of cases) {
+      const err = await (async () => {
+        for await (const _ of stubbed(fetch).paginate("listOrgUsers", {
+          orgId: VALID_ID,
+          ...extra,
+        }))
+          void _;
+      })().catch((e: unknown) => e);
+      expect(err, path).toBeInstanceOf(AtlasValidationError);
+      expect((err as AtlasValidationError).violations).toMatchObject([{ path, rule }]);
+    }
+    expect(fetch.calls).toHaveLength(0);
+  });
+
   it("paginate refuses an operation that does not page", () => {
     const fetch = stubFetch(() => json(200, {}));
     const client = stubbed(fetch);

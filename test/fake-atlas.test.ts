@@ -1213,6 +1213,22 @@ describe("the Cloud Users API", () => {
     expect(missing.status).toBe(404);
     expect(missing.raw).toBe(JSON.stringify(missing.body));
   });
+
+  it("adds the status to a list's page on envelope=true instead of wrapping it", async () => {
+    // MongoDB's description of `envelope` (every operation of the Atlas Admin API): endpoints
+    // that return a list use the results object as the envelope and add `status` to it.
+    const orgId = "7b2c3d4e5f60718293a4b5c6";
+    const user = fake.users.addOrgUser({ orgId });
+    const page = await atlas.listOrgUsers({ orgId, envelope: true, itemsPerPage: 1 });
+    expect(page).not.toHaveProperty("content");
+    expect(page.status).toBe(200);
+    expect(page.results).toEqual([user]);
+    expect(page.totalCount).toBe(1);
+    expect(page.links?.[0]?.rel).toBe("self");
+    // A single entity keeps the { status, content } wrapping.
+    const one = await atlas.getOrgUser({ orgId, userId: user.id, envelope: true });
+    expect(one).toEqual({ status: 200, content: user });
+  });
 });
 
 describe("the invitation operations", () => {

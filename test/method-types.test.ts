@@ -17,6 +17,7 @@ const PRELUDE = `import {
   accessToken,
   createAtlasInvites,
   type Envelope,
+  type ListEnvelope,
   type OrganizationInvitation,
   type PaginatedOrgUserView,
 } from "atlas-invites";
@@ -53,7 +54,7 @@ export const plain: OrganizationInvitation = await atlas.getOrgInvite({
   invitationId,
   envelope: undefined,
 });
-export const wrapped: Envelope<PaginatedOrgUserView> = await atlas.listOrgUsers({
+export const wrapped: ListEnvelope<PaginatedOrgUserView> = await atlas.listOrgUsers({
   orgId,
   envelope: true,
 });

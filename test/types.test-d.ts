@@ -20,6 +20,7 @@ import {
   type AtlasInvites,
   type AuthStrategy,
   type Envelope,
+  type ListEnvelope,
   type GroupInvitation,
   type GroupInvitationRequest,
   type GroupInvitationUpdateRequest,
@@ -377,7 +378,13 @@ describe("results", () => {
     expectTypeOf(off).toEqualTypeOf<PaginatedOrgUserView>();
     const maybeFlag = Math.random() > 0.5 ? flag : undefined;
     const maybe = await atlas.listOrgUsers({ orgId: org.orgId, envelope: maybeFlag });
-    expectTypeOf(maybe).toEqualTypeOf<PaginatedOrgUserView | Envelope<PaginatedOrgUserView>>();
+    expectTypeOf(maybe).toEqualTypeOf<PaginatedOrgUserView | ListEnvelope<PaginatedOrgUserView>>();
+    // A list's envelope is its page with `status` added, not `{ status, content }`.
+    const listed = await atlas.listGroupUsers({ groupId, envelope: true });
+    expectTypeOf(listed).toEqualTypeOf<ListEnvelope<PaginatedGroupUserView>>();
+    expectTypeOf(listed.status).toEqualTypeOf<number>();
+    expectTypeOf(listed.results).toEqualTypeOf<PaginatedGroupUserView["results"]>();
+    expectTypeOf(listed).not.toHaveProperty("content");
     // Without exactOptionalPropertyTypes (as here), TypeScript would read `true | undefined` as
     // true and promise an envelope the call may not get, so such a value is refused. (With that
     // option on, it gives either shape: test/method-types.test.ts.)

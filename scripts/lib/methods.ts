@@ -177,7 +177,7 @@ export function buildMethods(doc: OpenApiDocument, header: string, typesSource: 
   const names = friendlyNames(typesSource);
   const docs = operationDocs(doc);
   const ops = collectOperations(doc);
-  const imported = new Set<string>(["AcceptedInput", "CallOptions", "Envelope"]);
+  const imported = new Set<string>(["AcceptedInput", "CallOptions", "Envelope", "ListEnvelope"]);
   /** The friendly alias of a schema, recorded for the import, or null when it has none. */
   const named = (schema: string | null): string | null => {
     const alias = schema === null ? undefined : names.get(schema);
@@ -262,7 +262,9 @@ export function buildMethods(doc: OpenApiDocument, header: string, typesSource: 
         : `  ${id}: (input: ${typeName}) => Promise<${result}>;`,
     );
   }
-  const shape = "With `true` the method resolves to `Envelope<T>` around its usual result `T`.";
+  const shape =
+    "With `true` the method resolves to `Envelope<T>` around its usual result `T`, or for a list " +
+    "operation to its page with `status` added (`ListEnvelope<T>`).";
 
   return [
     `/** ${header} */`,
@@ -272,9 +274,15 @@ export function buildMethods(doc: OpenApiDocument, header: string, typesSource: 
     "",
     "/**",
     " * What a method resolves to: the success body `T`, or the envelope around it when `envelope` is",
-    " * `true`. A flag known only at run time (`boolean`) gives either.",
+    " * `true`; a list's page (a body with `results`) is its own envelope, with `status` added. A",
+    " * flag known only at run time (`boolean`) gives either.",
     " */",
-    "export type Enveloped<T, E extends boolean | undefined> = E extends true ? Envelope<T> : T;",
+    "export type Enveloped<T, E extends boolean | undefined> = E extends true",
+    // Bracketed, so that a union such as OrgUser is judged whole and keeps its name in editors.
+    "  ? [T] extends [{ readonly results: readonly unknown[] }]",
+    "    ? ListEnvelope<T>",
+    "    : Envelope<T>",
+    "  : T;",
     "",
     "/**",
     " * The `envelope` a method takes, typed by `E`, which the call's value decides. When `E` is",

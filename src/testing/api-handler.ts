@@ -232,8 +232,14 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
       const sunset = legacy ? LEGACY_LIST_VERSION.sunset : op.sunset;
       if (sunset) headers.Sunset = httpDate(sunset);
     }
+    // With envelope=true a single item is wrapped as { status, content }; a list's page is its own
+    // envelope and gets `status` beside `results` (MongoDB's description of `envelope`).
     const envelope = query.envelope === true;
-    const payload = envelope ? { status: 200, content: outcome.body } : outcome.body;
+    const payload = !envelope
+      ? outcome.body
+      : op.pageSize !== null
+        ? { ...(outcome.body as object), status: 200 }
+        : { status: 200, content: outcome.body };
     record.status = 200;
     const text = query.pretty === true ? JSON.stringify(payload, null, 2) : JSON.stringify(payload);
     res.writeHead(200, {
