@@ -33,7 +33,11 @@ export interface AtlasInvitesOptions {
    * the start of the call, so it covers the wait for credentials too. Default 30 000; 0 turns it off.
    */
   timeout?: number | undefined;
-  /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
+  /**
+   * Retry policy for 429, 500, 502, 503, 504 and dropped connections, or false for a single
+   * attempt. Default: 2 retries within 60 s. The role changes (addGroupUserRole,
+   * removeGroupUserRole) are sent again only after a 429 or a connection that never opened.
+   */
   retry?: RetryOptions | false | undefined;
   /**
    * Called before each retry wait. An exception it throws ends the call with that exception; a
