@@ -8,7 +8,6 @@ import type { FetchLike } from "./http/fetch.js";
 import type { OnRetry, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
-import { redactUrl } from "./text.js";
 import { closest, kind } from "./validation/rules.js";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
@@ -106,7 +105,9 @@ function checkBaseUrl(raw: unknown): string {
   try {
     url = new URL(raw);
   } catch {
-    return fail("baseUrl", `is not a valid URL: ${JSON.stringify(redactUrl(raw))}`);
+    // The text is not quoted back: it may hold a credential, and it failed to parse, so no part
+    // of it can be told apart from one.
+    return fail("baseUrl", `is not an absolute URL, such as ${DEFAULT_BASE_URL}`);
   }
   if (url.username || url.password) fail("baseUrl", "must not contain credentials");
   // A bare "?" or "#" leaves url.search and url.hash empty, so look at the text itself.
