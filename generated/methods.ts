@@ -435,6 +435,8 @@ export interface OperationMethods {
    * the project, whether they are a member or were invited and have not joined.
    *
    * `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`
+   *
+   * Needs credentials that hold the Project Owner role or the Project Access Manager role.
    */
   addGroupUserRole: <E extends boolean | undefined = false>(
     input: AddGroupUserRoleInput & EnvelopeOption<E>,
@@ -445,6 +447,8 @@ export interface OperationMethods {
    * invited and has not joined (`PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`).
    *
    * `GET /api/atlas/v2/groups/{groupId}/users/{userId}`
+   *
+   * Needs credentials that hold the Project Read Only role.
    */
   getGroupUser: <E extends boolean | undefined = false>(
     input: GetGroupUserInput & EnvelopeOption<E>,
@@ -455,6 +459,8 @@ export interface OperationMethods {
    * organization, project and team access it grants, and when it expires.
    *
    * `GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`
+   *
+   * Needs credentials that hold the Organization Owner role.
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use getOrgUser (or listOrgUsers
    * filtered by username) instead.
@@ -468,6 +474,8 @@ export interface OperationMethods {
    * (`PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`).
    *
    * `GET /api/atlas/v2/orgs/{orgId}/users/{userId}`
+   *
+   * Needs credentials that hold the Organization Member role.
    */
   getOrgUser: <E extends boolean | undefined = false>(
     input: GetOrgUserInput & EnvelopeOption<E>,
@@ -478,6 +486,8 @@ export interface OperationMethods {
    * joined.
    *
    * `GET /api/atlas/v2/groups/{groupId}/users`
+   *
+   * Needs credentials that hold the Project Read Only role.
    */
   listGroupUsers: <E extends boolean | undefined = false>(
     input: ListGroupUsersInput & EnvelopeOption<E>,
@@ -488,6 +498,8 @@ export interface OperationMethods {
    * joined.
    *
    * `GET /api/atlas/v2/orgs/{orgId}/users`
+   *
+   * Needs credentials that hold the Organization Member role.
    */
   listOrgUsers: <E extends boolean | undefined = false>(
     input: ListOrgUsersInput & EnvelopeOption<E>,
@@ -497,6 +509,8 @@ export interface OperationMethods {
    * from a user of the project, whether they are a member or were invited and have not joined.
    *
    * `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole`
+   *
+   * Needs credentials that hold the Project Owner role or the Project Access Manager role.
    */
   removeGroupUserRole: <E extends boolean | undefined = false>(
     input: RemoveGroupUserRoleInput & EnvelopeOption<E>,
@@ -506,6 +520,8 @@ export interface OperationMethods {
    * picked by its id, will grant once accepted.
    *
    * `PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}`
+   *
+   * Needs credentials that hold the Project Owner role.
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use listGroupUsers or getGroupUser
    * with addGroupUserRole and removeGroupUserRole (or the groupRoleAssignments of updateOrgUser)
@@ -519,6 +535,8 @@ export interface OperationMethods {
    * invitation will grant once accepted.
    *
    * `PATCH /api/atlas/v2/groups/{groupId}/invites`
+   *
+   * Needs credentials that hold the Project Owner role.
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use listGroupUsers or getGroupUser
    * with addGroupUserRole and removeGroupUserRole (or the groupRoleAssignments of updateOrgUser)
@@ -534,6 +552,8 @@ export interface OperationMethods {
    *
    * `PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`
    *
+   * Needs credentials that hold the Organization Owner role.
+   *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use updateOrgUser instead.
    */
   updateOrgInviteById: <E extends boolean | undefined = false>(
@@ -545,6 +565,8 @@ export interface OperationMethods {
    * (`roles.groupRoleAssignments`) and their teams (`teamIds`).
    *
    * `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}`
+   *
+   * Needs credentials that hold the Organization Owner role.
    */
   updateOrgUser: <E extends boolean | undefined = false>(
     input: UpdateOrgUserInput & EnvelopeOption<E>,

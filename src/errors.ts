@@ -146,9 +146,9 @@ export interface AtlasApiErrorInit {
  *
  * @example
  * try {
- *   await atlas.getOrgInvite({ orgId, invitationId });
+ *   await atlas.getOrgUser({ orgId, userId });
  * } catch (err) {
- *   if (isAtlasApiError(err, 404)) console.log("no such invitation");
+ *   if (isAtlasApiError(err, 404)) console.log("no such user in this organization");
  *   else throw err;
  * }
  */

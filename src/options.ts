@@ -8,7 +8,6 @@ import type { FetchLike } from "./http/fetch.js";
 import type { OnRetry, RetryOptions, RetryPolicy } from "./http/retry.js";
 import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
-import { redactUrl } from "./text.js";
 import { closest, kind } from "./validation/rules.js";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
@@ -33,7 +32,11 @@ export interface AtlasInvitesOptions {
    * the start of the call, so it covers the wait for credentials too. Default 30 000; 0 turns it off.
    */
   timeout?: number | undefined;
-  /** Retry policy for 429, 5xx and dropped connections, or false for a single attempt. */
+  /**
+   * Retry policy for 429, 500, 502, 503, 504 and dropped connections, or false for a single
+   * attempt. Default: 2 retries within 60 s. The role changes (addGroupUserRole,
+   * removeGroupUserRole) are sent again only after a 429 or a connection that never opened.
+   */
   retry?: RetryOptions | false | undefined;
   /**
    * Called before each retry wait. An exception it throws ends the call with that exception; a
@@ -102,7 +105,9 @@ function checkBaseUrl(raw: unknown): string {
   try {
     url = new URL(raw);
   } catch {
-    return fail("baseUrl", `is not a valid URL: ${JSON.stringify(redactUrl(raw))}`);
+    // The text is not quoted back: it may hold a credential, and it failed to parse, so no part
+    // of it can be told apart from one.
+    return fail("baseUrl", `is not an absolute URL, such as ${DEFAULT_BASE_URL}`);
   }
   if (url.username || url.password) fail("baseUrl", "must not contain credentials");
   // A bare "?" or "#" leaves url.search and url.hash empty, so look at the text itself.

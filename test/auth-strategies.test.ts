@@ -503,6 +503,18 @@ describe("options checked when the client is created", () => {
     expect(fetch.calls).toHaveLength(0);
   });
 
+  it.each([
+    "cloud.mongodb.com",
+    "cloud.mongodb.com/api/atlas/v2",
+    `${privateKey}@cloud.mongodb.com`,
+  ])("refuses a baseUrl that is not an absolute URL, saying what one looks like: %s", (baseUrl) => {
+    const err = thrown(() => createAtlasInvites({ auth: strategy, baseUrl }));
+    expect(err.message).toBe(
+      "atlas-invites: options.baseUrl is not an absolute URL, such as https://cloud.mongodb.com",
+    );
+    expect(err.violations.map((v) => v.path)).toEqual(["baseUrl"]);
+  });
+
   it("accepts https anywhere and plain http only on loopback", () => {
     for (const baseUrl of [
       "https://cloud.mongodb.com",

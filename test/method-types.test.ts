@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OPERATION_IDS, operations } from "../generated/operations.js";
+import { OPERATION_IDS, operationDetails, operations } from "../generated/operations.js";
 import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 
 const ids = { orgId: "4888442a3354817a7320eb61", groupId: "32b6e34b3d91647abb20e7b8" };
@@ -314,13 +314,18 @@ describe("what an editor shows", () => {
   });
 
   it.each(OPERATION_IDS)(
-    "documents %s with its route, and its sunset if deprecated",
+    "documents %s with its route, the role it needs, and its sunset if deprecated",
     async (id) => {
       const text = await readFile(file("mentions.ts"), "utf8");
       const info = service.getQuickInfoAtPosition(file("mentions.ts"), text.indexOf(`.${id};`) + 1);
       const op = operations[id];
       const docs = ts.displayPartsToString(info?.documentation);
       expect(docs).toContain(`\`${op.method} ${op.path}\``);
+      // MongoDB's reference names a role for each of them (x-rolesRequirements).
+      const { roles } = operationDetails[id];
+      const needs = `Needs credentials that hold the ${roles.join(" role or the ")} role.`;
+      if (roles.length > 0) expect(docs.replace(/\s+/g, " ")).toContain(needs);
+      else expect(docs).not.toContain("Needs credentials");
       const tag = info?.tags?.find((t) => t.name === "deprecated");
       if (op.deprecated) {
         const said = ts.displayPartsToString(tag?.text).replace(/\s+/g, " ");

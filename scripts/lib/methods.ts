@@ -2,9 +2,9 @@
  * Builds `generated/methods.ts`: the declared types of the client's methods, one named input
  * interface per operation (`GetOrgInviteInput`) and the `OperationMethods` interface, in which each
  * method carries a JSDoc drawn from the operation (summary, first sentence of the description,
- * HTTP method and path) and `@deprecated` for an operation the spec deprecates, with its
- * `x-sunset` and `x-replacement`; an input field whose parameter the spec deprecates gets
- * `@deprecated` too. Editors show that JSDoc on hover and strike deprecated calls and fields
+ * HTTP method and path, the role from `x-rolesRequirements`) and `@deprecated` for an operation
+ * the spec deprecates, with its `x-sunset` and `x-replacement`; an input field whose parameter the
+ * spec deprecates gets `@deprecated` too. Editors show that JSDoc on hover and strike deprecated calls and fields
  * through, which a mapped type over the operation table cannot give them.
  *
  * Types are written by name where a name exists: a result or body whose schema has a friendly
@@ -143,7 +143,10 @@ function operationDocs(doc: OpenApiDocument): Map<string, OperationDocs> {
   return found;
 }
 
-/** The method's JSDoc: what it does, its route, and, when deprecated, until when and what next. */
+/**
+ * The method's JSDoc: what it does, its route, the role it needs, and, when deprecated, until when
+ * and what next.
+ */
 function methodDoc(op: OperationEntry, docs: OperationDocs): string[] {
   const summary = docs.summary.trim();
   const opening = paragraphs(docs.description)[0];
@@ -153,6 +156,11 @@ function methodDoc(op: OperationEntry, docs: OperationDocs): string[] {
       .join(" "),
     `\`${op.method} ${op.path}\``,
   ];
+  // The role MongoDB's reference names for the operation (x-rolesRequirements), so that an editor
+  // shows it on hover, not only the API reference.
+  if (op.roles.length > 0) {
+    blocks.push(`Needs credentials that hold the ${op.roles.join(" role or the ")} role.`);
+  }
   if (op.deprecated) {
     const until = op.sunset ? `Stops working on ${op.sunset} (its sunset date).` : "";
     const instead = op.replacement ? `Use ${op.replacement} instead.` : "";

@@ -122,7 +122,10 @@ function quote(value: string): string {
  * import { apiKey, createAtlasInvites } from "atlas-invites";
  *
  * const atlas = createAtlasInvites({
- *   auth: apiKey({ publicKey: "abcdefgh", privateKey: process.env.MONGODB_ATLAS_PRIVATE_KEY ?? "" }),
+ *   auth: apiKey({
+ *     publicKey: "abcdefgh",
+ *     privateKey: process.env.MONGODB_ATLAS_PRIVATE_API_KEY ?? "",
+ *   }),
  * });
  */
 export function apiKey(options: ApiKeyOptions): AuthStrategy {
