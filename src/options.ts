@@ -18,7 +18,10 @@ export interface AtlasInvitesOptions {
    * privateKey })`, `accessToken({ token })`, `fromEnv()`, or a strategy of your own.
    */
   auth: AuthStrategy;
-  /** Atlas base URL. Default https://cloud.mongodb.com; Atlas for Government and tests override it. */
+  /**
+   * The URL in front of `/api/atlas/v2`: default https://cloud.mongodb.com; Atlas for Government, a
+   * proxy and tests override it. It must not hold `/api/atlas` itself.
+   */
   baseUrl?: string | undefined;
   /** Your application's name/version, sent before ours in User-Agent. */
   userAgent?: string | undefined;
@@ -114,6 +117,14 @@ function checkBaseUrl(raw: unknown): string {
   if (raw.includes("?") || raw.includes("#")) {
     fail("baseUrl", "must not have a query string or fragment");
   }
+  // Every operation's path starts with /api/atlas/v2 and the token endpoint's with /api/oauth, so
+  // a base URL holding either would send calls to /api/atlas/v2/api/atlas/v2/... and get 404s.
+  if (/\/api\/(atlas|oauth)(\/|$)/.test(url.pathname)) {
+    fail(
+      "baseUrl",
+      `must not contain ${url.pathname.match(/\/api\/\w+/)?.[0]}, which the client adds to every path; give what comes before it, such as ${DEFAULT_BASE_URL}`,
+    );
+  }
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     fail(
@@ -146,7 +157,8 @@ function checkRetry(retry: unknown): RetryPolicy | false {
   if (retry === false) return false;
   if (retry === undefined) return DEFAULT_RETRY;
   if (typeof retry !== "object" || retry === null) fail("retry", "must be an object or false");
-  refuseUnknown(retry, Object.keys(DEFAULT_RETRY), "retry.", "a retry option");
+  const names = Object.keys(DEFAULT_RETRY);
+  refuseUnknown(retry, names, "retry.", "a retry option", `; it takes ${names.join(", ")}`);
   const given = retry as RetryOptions;
   const merged = { ...DEFAULT_RETRY };
   for (const key of Object.keys(DEFAULT_RETRY) as (keyof RetryOptions)[]) {

@@ -515,6 +515,27 @@ describe("options checked when the client is created", () => {
     expect(err.violations.map((v) => v.path)).toEqual(["baseUrl"]);
   });
 
+  it.each([
+    ["https://cloud.mongodb.com/api/atlas/v2", "/api/atlas"],
+    ["https://cloud.mongodb.com/api/atlas/v2/", "/api/atlas"],
+    ["https://proxy.example/mongo/api/atlas", "/api/atlas"],
+    ["https://cloud.mongodb.com/api/oauth", "/api/oauth"],
+  ])("refuses a baseUrl holding a path the client adds itself: %s", (baseUrl, part) => {
+    const fetch = stubFetch(() => new Response("{}"));
+    const err = thrown(() => createAtlasInvites({ auth: strategy, baseUrl, fetch }));
+    expect(err.message).toBe(
+      `atlas-invites: options.baseUrl must not contain ${part}, which the client adds to every path; give what comes before it, such as https://cloud.mongodb.com`,
+    );
+    expect(err.violations.map((v) => v.path)).toEqual(["baseUrl"]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("accepts a baseUrl with a path prefix of a proxy's own", () => {
+    expect(() =>
+      createAtlasInvites({ auth: strategy, baseUrl: "https://proxy.example/mongo/api" }),
+    ).not.toThrow();
+  });
+
   it("accepts https anywhere and plain http only on loopback", () => {
     for (const baseUrl of [
       "https://cloud.mongodb.com",
@@ -561,12 +582,12 @@ describe("options checked when the client is created", () => {
     [
       "an unknown retry option",
       { retry: { maxRetry: 1 } },
-      /options\.retry\.maxRetry is not a retry option$/,
+      /options\.retry\.maxRetry is not a retry option; it takes maxRetries, maxElapsedMs, baseDelayMs, maxDelayMs$/,
     ],
     [
       "a retry option in the wrong case",
       { retry: { maxretries: 1 } },
-      /options\.retry\.maxretries is not a retry option \(did you mean maxRetries\?\)$/,
+      /options\.retry\.maxretries is not a retry option \(did you mean maxRetries\?\); it takes maxRetries, /,
     ],
     [
       "a misspelt option",
