@@ -20,8 +20,10 @@ type Send = (
 export interface Methods extends OperationMethods {
   /**
    * Every item of every page of a list operation, one request per page, from `pageNum` (default
-   * 1) until a page comes back short or `totalCount` is reached. Aborting the call's `signal` stops
-   * it before the next item, even one of a page already read, with the signal's reason.
+   * 1) until a page comes back short or `totalCount` is reached. A page without `results`, or
+   * beginning with the previous page's first item (a server ignoring `pageNum`), rejects with
+   * `AtlasApiError`. Aborting the call's `signal` stops it before the next item, even one of a page
+   * already read, with the signal's reason.
    *
    * @example
    * for await (const user of atlas.paginate("listOrgUsers", {
@@ -70,10 +72,14 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     });
   }
 
-  /** A method's call; `paged` (for paginate only) also refuses an answer without `results`. */
+  /**
+   * A method's call. For paginate, `paged` holds the id of the previous page's first item: the
+   * answer must have `results`, and must not begin with that item again (a server that ignored
+   * `pageNum` and sent no `totalCount` would otherwise be read forever).
+   */
   function method(op: Operation) {
     const send = client[op.method as "GET"] as unknown as Send;
-    return async (input: unknown, paged?: boolean): Promise<unknown> => {
+    return async (input: unknown, paged?: { first?: unknown }): Promise<unknown> => {
       if (typeof input !== "object" || input === null) refuseArgument(op.operationId, op, input);
       const args = input as Record<string, unknown>;
       const path: Record<string, unknown> = {};
@@ -103,14 +109,26 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
       }
       // The spec requires a page's `results` array; without it paginate would end early or yield
       // the characters of a string.
-      if (paged && !Array.isArray((body as { results?: unknown } | null)?.results)) {
-        throw failure(op, response, body, "the page has no results list");
+      if (paged) {
+        const results = (body as { results?: unknown } | null)?.results;
+        if (!Array.isArray(results))
+          throw failure(op, response, body, "the page has no results list");
+        const first = (results[0] as { id?: unknown } | null | undefined)?.id;
+        if (first !== undefined && first === paged.first) {
+          const problem =
+            "the page begins with the previous page's first item (was pageNum ignored?)";
+          throw failure(op, response, body, problem);
+        }
+        paged.first = first;
       }
       return body;
     };
   }
 
-  const calls = {} as Record<OperationId, (input: unknown, paged?: boolean) => Promise<unknown>>;
+  const calls = {} as Record<
+    OperationId,
+    (input: unknown, paged?: { first?: unknown }) => Promise<unknown>
+  >;
   const methods = {} as Record<OperationId, (input: unknown) => Promise<unknown>>;
   for (const op of Object.values(operations) as Operation[]) {
     const call = (calls[op.operationId] = method(op));
@@ -141,8 +159,9 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
     // Checked by the first call: an AbortSignal, or null or undefined.
     const signal = rest.signal as AbortSignal | null | undefined;
     return (async function* pages() {
+      const paged = {};
       for (let page = pageNum as number; ; page++) {
-        const answer = (await call({ ...rest, pageNum: page }, true)) as {
+        const answer = (await call({ ...rest, pageNum: page }, paged)) as {
           results: unknown[];
           totalCount?: number;
         };

@@ -364,6 +364,36 @@ describe("the Cloud Users methods, on the wire", () => {
     }
   });
 
+  it("paginate stops with AtlasApiError when a server answers every pageNum with the same page", async () => {
+    // Without totalCount (includeCount=false) only a short page ends the list, so a proxy or
+    // server that ignores pageNum would be read forever.
+    const page = [{ id: "a".repeat(24) }, { id: "b".repeat(24) }];
+    const fetch = stubFetch(() => json(200, { results: page }));
+    const seen: unknown[] = [];
+    const input = { orgId: VALID_ID, itemsPerPage: 2, includeCount: false };
+    const err = await (async () => {
+      for await (const user of stubbed(fetch).paginate("listOrgUsers", input)) seen.push(user);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).message).toBe(
+      "[200] GET /api/atlas/v2/orgs/{orgId}/users: the page begins with the previous page's first item (was pageNum ignored?)",
+    );
+    expect(seen).toEqual(page);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  it("paginate reads on when pages hold items without ids or differ", async () => {
+    const fetch = stubFetch((call) => {
+      const n = Number(call.url.searchParams.get("pageNum"));
+      return json(200, { results: n < 3 ? [{}, {}] : [] });
+    });
+    const seen: unknown[] = [];
+    const input = { orgId: VALID_ID, itemsPerPage: 2, includeCount: false };
+    for await (const user of stubbed(fetch).paginate("listOrgUsers", input)) seen.push(user);
+    expect(seen).toHaveLength(4);
+    expect(fetch.calls).toHaveLength(3);
+  });
+
   it("paginate starts at pageNum and, without totalCount, stops at the first short page", async () => {
     // includeCount=false: Atlas leaves totalCount out (spec), so only a short page ends the list.
     const fetch = stubFetch((call) => {
