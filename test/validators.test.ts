@@ -1218,6 +1218,75 @@ describe("the generator derives the validators from the spec", () => {
     item.parameters[0]!.schema = { type: "string", format: "uuid" };
     expect(() => buildValidators(withUuid, "h")).toThrow(/updateThing\.thingId has format "uuid"/);
   });
+
+  test("a parameter the client would not check or send as the spec says fails generation", () => {
+    // The methods put every name that is not a path parameter into the query, exploded, and the
+    // checks know no required query parameter: each of these would be skipped or sent wrongly.
+    const variants: [string, Json, RegExp][] = [
+      [
+        "a required query parameter",
+        { name: "since", in: "query", required: true, schema: { type: "string" } },
+        /updateThing\.since is a required query parameter, which the generator does not support/,
+      ],
+      [
+        "a header parameter",
+        { name: "X-Trace", in: "header", schema: { type: "string" } },
+        /updateThing\.X-Trace is a header parameter; only path and query parameters are supported/,
+      ],
+      [
+        "a cookie parameter",
+        { name: "session", in: "cookie", schema: { type: "string" } },
+        /updateThing\.session is a cookie parameter; only path and query parameters are supported/,
+      ],
+      [
+        "a query array not exploded",
+        {
+          name: "ids",
+          in: "query",
+          explode: false,
+          schema: { type: "array", items: ref("Color") },
+        },
+        /updateThing\.ids is serialised with style "form", explode false/,
+      ],
+      [
+        "a pipe-delimited query array",
+        {
+          name: "ids",
+          in: "query",
+          style: "pipeDelimited",
+          schema: { type: "array", items: ref("Color") },
+        },
+        /updateThing\.ids is serialised with style "pipeDelimited"/,
+      ],
+      [
+        "a parameter given by content",
+        {
+          name: "filter",
+          in: "query",
+          content: { "application/json": { schema: { type: "object" } } },
+        },
+        /updateThing\.filter has no schema/,
+      ],
+    ];
+    for (const [label, param, message] of variants) {
+      const doc = tinySpec(tinySchemas());
+      const op = (doc.paths["/things/{thingId}"] as Record<string, Json>).patch!;
+      (op.parameters as Json[]).push(param);
+      expect(() => buildValidators(doc, "h"), label).toThrow(message);
+    }
+    // The defaults, written out, are what the client does.
+    const doc = tinySpec(tinySchemas());
+    const op = (doc.paths["/things/{thingId}"] as Record<string, Json>).patch!;
+    (op.parameters as Json[]).push({
+      name: "ids",
+      in: "query",
+      required: false,
+      style: "form",
+      explode: true,
+      schema: { type: "array", items: ref("Color") },
+    });
+    expect(() => buildValidators(doc, "h")).not.toThrow();
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
