@@ -661,6 +661,24 @@ describe("validateInput: the parameters and the body of one call", () => {
     ).toEqual([]);
   });
 
+  test("a fraction where an integer belongs is quoted, since saying it is a number tells nothing", () => {
+    for (const [itemsPerPage, shown] of [
+      [1.5, "1.5"],
+      [-0.25, "-0.25"],
+      [NaN, "NaN"],
+    ] as const) {
+      expect(
+        validateInput("listOrgUsers", { orgId: GROUP_ID }, { itemsPerPage }, undefined),
+      ).toEqual([
+        {
+          path: "itemsPerPage",
+          rule: "type",
+          message: `itemsPerPage: expected an integer, got ${shown}`,
+        },
+      ]);
+    }
+  });
+
   test("places in the body are named under body", () => {
     expect(validateInput("updateOrgInviteById", orgInvite, {}, { roles: ["ORG_ADMIN"] })).toEqual([
       {
