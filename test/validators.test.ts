@@ -990,6 +990,33 @@ describe("suggestProjectRole", () => {
   });
 });
 
+describe("the spec states every rule the client adds to it", () => {
+  // Someone reading only the spec must learn what the client refuses beyond it: the extensions
+  // the generator reads, and the request policy it applies to every operation.
+  const rules = (spec as unknown as { info: { description: string } }).info.description
+    .split("## Client rules")[1]!
+    .split("\n## ")[0]!
+    .replace(/\s+/g, " ");
+
+  test("each x-client-* extension the generator reads is described under Client rules", () => {
+    const scripts = ["operation-table.ts", "validators.ts", "methods.ts"]
+      .map((f) => readFileSync(new URL(`../scripts/lib/${f}`, import.meta.url), "utf8"))
+      .join("\n");
+    const read = [...new Set(scripts.match(/x-client-[a-z-]+/g))];
+    expect(read).toContain("x-client-required");
+    for (const name of read) expect(rules, name).toContain(`\`${name}\``);
+  });
+
+  test("the request policy's refusals are described under Client rules", () => {
+    expect(REQUEST_BODY_POLICY.refuseUnknownFields).toBe(true);
+    expect(rules).toContain("a body field that its schema does not declare");
+    expect(REQUEST_BODY_POLICY.refuseResponseReadOnlyFields).toBe(true);
+    expect(rules).toContain("a body field that the operation's answer marks `readOnly`");
+    expect(rules).toContain("a parameter that the operation does not declare");
+    expect(rules).toContain("parameter text that a URL cannot carry");
+  });
+});
+
 describe("the generator derives the validators from the spec", () => {
   test("a new OrgRole enum value in the spec is accepted by the regenerated validator", async () => {
     const changed = structuredClone(spec);
