@@ -199,7 +199,10 @@ function checkNode(
     const p = place(parent, key);
     checkFields(table, found, v as Record<string, unknown>, p, node.properties!, node);
     for (const k of node.required ?? NONE) {
-      if ((v as Record<string, unknown>)[k] === undefined) missing(found, at(p, k));
+      // Own fields only, as JSON.stringify writes them: an inherited one is not sent.
+      if (!Object.hasOwn(v as object, k) || (v as Record<string, unknown>)[k] === undefined) {
+        missing(found, at(p, k));
+      }
     }
     return;
   }
