@@ -473,17 +473,32 @@ describe("the validators of the spec's request bodies", () => {
   });
 
   test("readOnly: fields Atlas sets on the invitation or the user are refused in every body", () => {
-    for (const { validate, readOnly, minimal } of BODIES) {
+    for (const { validate, readOnly, minimal, fields } of BODIES) {
       for (const field of readOnly) {
         expect(validate({ ...minimal, [field]: "x" }), field).toEqual([
           {
             path: field,
             rule: "readOnly",
-            message: `${field}: is read-only (Atlas sets it)`,
+            message: `${field}: is read-only (Atlas sets it); this object takes ${[...fields].sort().join(", ")}`,
           },
         ]);
       }
     }
+  });
+
+  test("a read-only field names the fields the body takes instead", () => {
+    // Sending { roles } to add a project role is a guess at the body's shape, not an attempt to
+    // set the user's roles; the message must lead to groupRole.
+    const found = validateInput(
+      "addGroupUserRole",
+      { groupId: GROUP_ID, userId: TEAM_ID },
+      {},
+      { roles: ["GROUP_OWNER"] },
+    );
+    expect(found.map((v) => v.message)).toEqual([
+      "body.roles: is read-only (Atlas sets it); this object takes groupRole",
+      "body.groupRole: is required but missing",
+    ]);
   });
 
   test("a fetched invitation sent back as an update lists every field it may not carry", () => {

@@ -120,7 +120,9 @@ function checkFields(
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
       unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
     } else if (node.readOnly?.includes(k)) {
-      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it)");
+      // A fetched resource sent back, or a guess at the body's shape: either way, say what it takes.
+      const problem = `is read-only (Atlas sets it); this object takes ${Object.keys(fields).join(", ")}`;
+      report(found, at(p, k), "readOnly", problem);
     } else if (!node.open) {
       unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
     }
