@@ -142,7 +142,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     config.onDeprecation === false ? [] : [deprecationMiddleware(config.onDeprecation, scrub)];
   client.use(
     headersMiddleware(config.userAgent),
-    validationMiddleware,
+    validationMiddleware(scrub),
     ...deprecation,
     auth.middleware,
   );

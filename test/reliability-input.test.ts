@@ -400,6 +400,45 @@ describe("prototype keys neither smuggle parameters in nor slip past the checks"
     ]);
     expect(sentQueries()).toEqual([]);
   });
+
+  it("a required body field inherited from a polluted Object.prototype counts as missing", async () => {
+    // The body sent is the JSON text, which holds own fields only: an inherited username or
+    // groupRole would pass the check and then be missing on the wire.
+    const cases: [string, () => Promise<unknown>, string][] = [
+      [
+        "username",
+        () => client.updateGroupInvites({ groupId: VALID_ID, body: { roles: [] } } as never),
+        "body.username",
+      ],
+      [
+        "groupRole",
+        () => client.addGroupUserRole({ ...validInput("addGroupUserRole"), body: {} } as never),
+        "body.groupRole",
+      ],
+      [
+        "orgRoles",
+        () =>
+          client.updateOrgUser({ ...validInput("updateOrgUser"), body: { roles: {} } } as never),
+        "body.roles.orgRoles",
+      ],
+    ];
+    for (const [name, call, path] of cases) {
+      counts.inputsTried++;
+      let err: Error | undefined;
+      await withPolluted(
+        name,
+        name === "orgRoles" ? ["ORG_MEMBER"] : "ana@example.com",
+        async () => {
+          err = await rejection(call());
+        },
+      );
+      expect(err, name).toBeInstanceOf(AtlasValidationError);
+      expect((err as AtlasValidationError).violations, name).toMatchObject([
+        { path, rule: "required" },
+      ]);
+    }
+    expect(sentQueries()).toEqual([]);
+  });
 });
 
 describe("the same client still sends valid input", () => {

@@ -11,6 +11,7 @@ import {
   accessToken,
   apiKey,
   AtlasApiError,
+  AtlasValidationError,
   createAtlasInvites,
   serviceAccount,
   type AtlasInvites,
@@ -20,7 +21,7 @@ import {
   type RetryInfo,
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas, type Fault } from "../src/testing/index.js";
-import { BAD_BODIES, BAD_IDS, BAD_SHAPES, validInput } from "./helpers/bad-input.js";
+import { BAD_BODIES, BAD_IDS, BAD_SHAPES, VALID_ID, validInput } from "./helpers/bad-input.js";
 import { secretsManager } from "./helpers/custom-auth.js";
 import { FAULT_MATRIX, callOf } from "./helpers/fault-cases.js";
 import { freshPackage } from "./helpers/fresh-module.js";
@@ -236,7 +237,8 @@ const STRATEGIES: Strategy[] = [
 
 // ---------------------------------------------------------------- the scenarios
 
-type Run = (atlas: AtlasInvites) => Promise<unknown>;
+/** `held`: the secrets the strategy's client holds (see Strategy.held). */
+type Run = (atlas: AtlasInvites, held: string[]) => Promise<unknown>;
 interface Scenario {
   name: string;
   run: Run;
@@ -374,6 +376,30 @@ function scenarios(): Scenario[] {
       run: (a) => callOf(fake, a, "getOrgInvite"),
     },
     {
+      // A caller who mixes up their variables hands a credential over as an id, a parameter name,
+      // a query value or a body value; the refusal names the place without quoting it. The first
+      // call lets a strategy that only learns its token on use hold it.
+      name: "the client's own credentials given as input",
+      run: async (a, held) => {
+        await callOf(fake, a, "getOrgInvite");
+        const org = validInput("getOrgUser");
+        const refusals = [];
+        for (const secret of held) {
+          const calls = [
+            () => a.getOrgUser({ ...org, orgId: secret } as never),
+            () => a.getOrgUser({ ...org, [secret]: true } as never),
+            () => a.listOrgUsers({ orgId: VALID_ID, username: secret }),
+            () => a.addGroupUserRole({ ...org, groupId: VALID_ID, body: { [secret]: 1 } } as never),
+            () => a.updateOrgUser({ ...org, body: { roles: { orgRoles: [secret] } } } as never),
+          ];
+          for (const call of calls) refusals.push(await call().catch((error: unknown) => error));
+        }
+        expect(refusals.length).toBeGreaterThan(0);
+        for (const r of refusals) expect(r).toBeInstanceOf(AtlasValidationError);
+        return refusals;
+      },
+    },
+    {
       name: "wrong credentials",
       wrongCredentials: true,
       run: (a) => callOf(fake, a, "updateOrgInviteById"),
@@ -479,7 +505,7 @@ describe.each(STRATEGIES)("$name", (strategy) => {
       onDeprecation: false,
       ...scenario.options,
     });
-    const outcome = await scenario.run(atlas).then(
+    const outcome = await scenario.run(atlas, strategy.held()).then(
       (data) => ({ data }),
       (error: unknown) => ({ error }),
     );

@@ -473,17 +473,32 @@ describe("the validators of the spec's request bodies", () => {
   });
 
   test("readOnly: fields Atlas sets on the invitation or the user are refused in every body", () => {
-    for (const { validate, readOnly, minimal } of BODIES) {
+    for (const { validate, readOnly, minimal, fields } of BODIES) {
       for (const field of readOnly) {
         expect(validate({ ...minimal, [field]: "x" }), field).toEqual([
           {
             path: field,
             rule: "readOnly",
-            message: `${field}: is read-only (Atlas sets it)`,
+            message: `${field}: is read-only (Atlas sets it); this object takes ${[...fields].sort().join(", ")}`,
           },
         ]);
       }
     }
+  });
+
+  test("a read-only field names the fields the body takes instead", () => {
+    // Sending { roles } to add a project role is a guess at the body's shape, not an attempt to
+    // set the user's roles; the message must lead to groupRole.
+    const found = validateInput(
+      "addGroupUserRole",
+      { groupId: GROUP_ID, userId: TEAM_ID },
+      {},
+      { roles: ["GROUP_OWNER"] },
+    );
+    expect(found.map((v) => v.message)).toEqual([
+      "body.roles: is read-only (Atlas sets it); this object takes groupRole",
+      "body.groupRole: is required but missing",
+    ]);
   });
 
   test("a fetched invitation sent back as an update lists every field it may not carry", () => {
@@ -659,6 +674,24 @@ describe("validateInput: the parameters and the body of one call", () => {
     expect(
       validateInput("listOrgUsers", { orgId: GROUP_ID }, { pageNum: 2 ** 53 - 1 }, undefined),
     ).toEqual([]);
+  });
+
+  test("a fraction where an integer belongs is quoted, since saying it is a number tells nothing", () => {
+    for (const [itemsPerPage, shown] of [
+      [1.5, "1.5"],
+      [-0.25, "-0.25"],
+      [NaN, "NaN"],
+    ] as const) {
+      expect(
+        validateInput("listOrgUsers", { orgId: GROUP_ID }, { itemsPerPage }, undefined),
+      ).toEqual([
+        {
+          path: "itemsPerPage",
+          rule: "type",
+          message: `itemsPerPage: expected an integer, got ${shown}`,
+        },
+      ]);
+    }
   });
 
   test("places in the body are named under body", () => {
@@ -972,6 +1005,33 @@ describe("suggestProjectRole", () => {
   });
 });
 
+describe("the spec states every rule the client adds to it", () => {
+  // Someone reading only the spec must learn what the client refuses beyond it: the extensions
+  // the generator reads, and the request policy it applies to every operation.
+  const rules = (spec as unknown as { info: { description: string } }).info.description
+    .split("## Client rules")[1]!
+    .split("\n## ")[0]!
+    .replace(/\s+/g, " ");
+
+  test("each x-client-* extension the generator reads is described under Client rules", () => {
+    const scripts = ["operation-table.ts", "validators.ts", "methods.ts"]
+      .map((f) => readFileSync(new URL(`../scripts/lib/${f}`, import.meta.url), "utf8"))
+      .join("\n");
+    const read = [...new Set(scripts.match(/x-client-[a-z-]+/g))];
+    expect(read).toContain("x-client-required");
+    for (const name of read) expect(rules, name).toContain(`\`${name}\``);
+  });
+
+  test("the request policy's refusals are described under Client rules", () => {
+    expect(REQUEST_BODY_POLICY.refuseUnknownFields).toBe(true);
+    expect(rules).toContain("a body field that its schema does not declare");
+    expect(REQUEST_BODY_POLICY.refuseResponseReadOnlyFields).toBe(true);
+    expect(rules).toContain("a body field that the operation's answer marks `readOnly`");
+    expect(rules).toContain("a parameter that the operation does not declare");
+    expect(rules).toContain("parameter text that a URL cannot carry");
+  });
+});
+
 describe("the generator derives the validators from the spec", () => {
   test("a new OrgRole enum value in the spec is accepted by the regenerated validator", async () => {
     const changed = structuredClone(spec);
@@ -1217,6 +1277,75 @@ describe("the generator derives the validators from the spec", () => {
     const item = withUuid.paths["/things/{thingId}"] as { parameters: Json[] };
     item.parameters[0]!.schema = { type: "string", format: "uuid" };
     expect(() => buildValidators(withUuid, "h")).toThrow(/updateThing\.thingId has format "uuid"/);
+  });
+
+  test("a parameter the client would not check or send as the spec says fails generation", () => {
+    // The methods put every name that is not a path parameter into the query, exploded, and the
+    // checks know no required query parameter: each of these would be skipped or sent wrongly.
+    const variants: [string, Json, RegExp][] = [
+      [
+        "a required query parameter",
+        { name: "since", in: "query", required: true, schema: { type: "string" } },
+        /updateThing\.since is a required query parameter, which the generator does not support/,
+      ],
+      [
+        "a header parameter",
+        { name: "X-Trace", in: "header", schema: { type: "string" } },
+        /updateThing\.X-Trace is a header parameter; only path and query parameters are supported/,
+      ],
+      [
+        "a cookie parameter",
+        { name: "session", in: "cookie", schema: { type: "string" } },
+        /updateThing\.session is a cookie parameter; only path and query parameters are supported/,
+      ],
+      [
+        "a query array not exploded",
+        {
+          name: "ids",
+          in: "query",
+          explode: false,
+          schema: { type: "array", items: ref("Color") },
+        },
+        /updateThing\.ids is serialised with style "form", explode false/,
+      ],
+      [
+        "a pipe-delimited query array",
+        {
+          name: "ids",
+          in: "query",
+          style: "pipeDelimited",
+          schema: { type: "array", items: ref("Color") },
+        },
+        /updateThing\.ids is serialised with style "pipeDelimited"/,
+      ],
+      [
+        "a parameter given by content",
+        {
+          name: "filter",
+          in: "query",
+          content: { "application/json": { schema: { type: "object" } } },
+        },
+        /updateThing\.filter has no schema/,
+      ],
+    ];
+    for (const [label, param, message] of variants) {
+      const doc = tinySpec(tinySchemas());
+      const op = (doc.paths["/things/{thingId}"] as Record<string, Json>).patch!;
+      (op.parameters as Json[]).push(param);
+      expect(() => buildValidators(doc, "h"), label).toThrow(message);
+    }
+    // The defaults, written out, are what the client does.
+    const doc = tinySpec(tinySchemas());
+    const op = (doc.paths["/things/{thingId}"] as Record<string, Json>).patch!;
+    (op.parameters as Json[]).push({
+      name: "ids",
+      in: "query",
+      required: false,
+      style: "form",
+      explode: true,
+      schema: { type: "array", items: ref("Color") },
+    });
+    expect(() => buildValidators(doc, "h")).not.toThrow();
   });
 });
 

@@ -148,7 +148,7 @@ export async function measureHttpOverhead(
     const chained = createClient<paths>(ownOptions);
     chained.use(
       internals.headersMiddleware(internals.buildUserAgent(undefined)),
-      internals.validationMiddleware,
+      internals.validationMiddleware((text) => text),
       internals.createAuth(session, {
         timeoutMs: 30_000,
         closed: () => false,

@@ -113,7 +113,8 @@ export async function measureStubOverhead(
     "headers (version, User-Agent)": internals.headersMiddleware(
       internals.buildUserAgent(undefined),
     ),
-    validation: internals.validationMiddleware,
+    // Its scrubber runs only on a refusal's text.
+    validation: internals.validationMiddleware((text) => text),
     // Notices on, delivered to a callback that does nothing (the client leaves this middleware
     // out when they are off, as "ours" has them). Its scrubber runs only on a notice's text.
     deprecation: internals.deprecationMiddleware(

@@ -330,6 +330,46 @@ function addReadOnlyFields(
   }
 }
 
+/**
+ * How the client writes parameters (src/http/serialize.ts): a path value as it is (OpenAPI's
+ * default style `simple`), and a query value as `name=value`, one pair per item of an array (the
+ * default style `form`, exploded). The methods put every name that is not a path parameter into
+ * the query, and the checks know no required query parameter.
+ */
+const SERIALISED: Record<string, { style: string; explode: boolean }> = {
+  path: { style: "simple", explode: false },
+  query: { style: "form", explode: true },
+};
+
+/**
+ * Fails generation for a parameter the client would skip or send otherwise than the spec says,
+ * instead of leaving it unchecked.
+ */
+function checkParameter(param: JsonObject, where: string): void {
+  const place = String(param.in);
+  const sent = Object.hasOwn(SERIALISED, place) ? SERIALISED[place] : undefined;
+  if (!sent) {
+    throw new Error(
+      `validators: ${where} is a ${place} parameter; only path and query parameters are supported`,
+    );
+  }
+  if (!isObject(param.schema)) {
+    throw new Error(`validators: ${where} has no schema (content is not supported)`);
+  }
+  const style = (param.style as string | undefined) ?? sent.style;
+  const explode = (param.explode as boolean | undefined) ?? style === "form";
+  if (style !== sent.style || explode !== sent.explode) {
+    throw new Error(
+      `validators: ${where} is serialised with style ${q(style)}, explode ${explode}; the client sends ${place} parameters with style ${q(sent.style)}, explode ${sent.explode}`,
+    );
+  }
+  if (place === "query" && param.required === true) {
+    throw new Error(
+      `validators: ${where} is a required query parameter, which the generator does not support`,
+    );
+  }
+}
+
 /** Generates the source of `generated/validators.ts` from the bundled spec. */
 export function buildValidators(
   doc: OpenApiDocument,
@@ -357,6 +397,7 @@ export function buildValidators(
       ...((pathItem.parameters as unknown[] | undefined) ?? []),
       ...((operation.parameters as unknown[] | undefined) ?? []),
     ].map((p) => resolveRef<JsonObject>(doc, p));
+    for (const param of params) checkParameter(param, `${op.operationId}.${String(param.name)}`);
     const byPlace = (where: string): Record<string, number> => {
       const nodes: Record<string, number> = {};
       for (const param of params.filter((p) => p.in === where)) {

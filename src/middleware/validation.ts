@@ -2,7 +2,9 @@
  * Refuses bad input before anything leaves the process: the path and query parameters and the
  * body against the checks generated from the spec, and the call options. The body is checked as
  * the very text that will be sent (parsed back from it), so a `toJSON`, a getter or a proxy cannot
- * make what is checked differ from what goes on the wire.
+ * make what is checked differ from what goes on the wire. A refusal quotes the values it refuses, so
+ * it goes through the client's scrubber: a credential handed over as an id or a field by mistake is
+ * never repeated in the error.
  */
 import type { Middleware } from "openapi-fetch";
 import { validateInput } from "../../generated/validators.js";
@@ -10,12 +12,13 @@ import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
 import { findOperation } from "../operations.js";
 import { MAX_TIMER_MS } from "../options.js";
+import type { Scrub } from "../text.js";
 import { show, type Violation } from "../validation/rules.js";
 
 /** How many violations the message lists; the error's `violations` holds them all. */
 const LISTED = 10;
 
-export const validationMiddleware: Middleware = {
+export const validationMiddleware = (scrub: Scrub): Middleware => ({
   onRequest({ request, schemaPath, params }) {
     const own = isAtlasRequest(request) ? request : undefined;
     const op = own?.operation ?? findOperation(request.method, schemaPath);
@@ -46,6 +49,7 @@ export const validationMiddleware: Middleware = {
       }
     }
     if (violations.length === 0) return undefined;
+    violations = violations.map((v) => ({ ...v, path: scrub(v.path), message: scrub(v.message) }));
     const listed = violations.slice(0, LISTED).map((v) => v.message);
     if (violations.length > LISTED) listed.push(`and ${violations.length - LISTED} more`);
     throw new AtlasValidationError(
@@ -53,4 +57,4 @@ export const validationMiddleware: Middleware = {
       violations,
     );
   },
-};
+});

@@ -120,7 +120,9 @@ function checkFields(
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
       unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
     } else if (node.readOnly?.includes(k)) {
-      report(found, at(p, k), "readOnly", "is read-only (Atlas sets it)");
+      // A fetched resource sent back, or a guess at the body's shape: either way, say what it takes.
+      const problem = `is read-only (Atlas sets it); this object takes ${Object.keys(fields).join(", ")}`;
+      report(found, at(p, k), "readOnly", problem);
     } else if (!node.open) {
       unknown(found, at(p, k), "unknownField", k, "field of this object", Object.keys(fields));
     }
@@ -199,7 +201,10 @@ function checkNode(
     const p = place(parent, key);
     checkFields(table, found, v as Record<string, unknown>, p, node.properties!, node);
     for (const k of node.required ?? NONE) {
-      if ((v as Record<string, unknown>)[k] === undefined) missing(found, at(p, k));
+      // Own fields only, as JSON.stringify writes them: an inherited one is not sent.
+      if (!Object.hasOwn(v as object, k) || (v as Record<string, unknown>)[k] === undefined) {
+        missing(found, at(p, k));
+      }
     }
     return;
   }

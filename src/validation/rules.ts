@@ -88,9 +88,13 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return Object.prototype.toString.call(v) === "[object Object]";
 }
 
-/** Names what a value is, for messages ("an integer", "a Date", "null"); never shows the value. */
+/**
+ * Names what a value is, for messages ("an integer", "a Date", "null"); shows no value except a
+ * number that is not an integer ("1.5", "NaN"), which "a number" would not tell apart from a valid
+ * one.
+ */
 export function kind(v: unknown): string {
-  if (v == null || (typeof v === "number" && !Number.isFinite(v))) return String(v);
+  if (v == null || (typeof v === "number" && !Number.isInteger(v))) return String(v);
   // Objects by their built-in tag ("a Date", "a Map"), plain ones and arrays as JSON names them.
   const name = Number.isSafeInteger(v)
     ? "integer"
