@@ -6,6 +6,13 @@
 /** How many characters of foreign text a message quotes at most. */
 export const MAX_QUOTED = 200;
 
+/**
+ * Input values longer than this are cut in validation messages, so a huge string never shows
+ * whole. The scrubber also hides this much of the start of a longer secret, since a cut value
+ * reaches it as that prefix.
+ */
+export const SHOWN_CHARS = 60;
+
 /** Removes every occurrence of the given secrets, in the forms a server might echo them in. */
 export type Scrub = (text: string) => string;
 
@@ -57,7 +64,10 @@ export function scrubberFor(held: () => Iterable<string>): Scrub {
       let found = patterns.get(secret);
       if (!found) {
         if (patterns.size >= 32) patterns.clear();
-        patterns.set(secret, (found = new RegExp(pattern(secret), "gi")));
+        // The whole secret first, then the start a cut value shows of it.
+        let source = pattern(secret);
+        if (secret.length > SHOWN_CHARS) source += `|${pattern(secret.slice(0, SHOWN_CHARS))}`;
+        patterns.set(secret, (found = new RegExp(source, "gi")));
       }
       clean = clean.replace(found, "[redacted]");
     }

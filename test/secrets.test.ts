@@ -465,6 +465,28 @@ interface Tally {
 }
 const perStrategy: Record<string, Tally> = {};
 
+describe("a long secret given as input", () => {
+  it("shows no part of an access token longer than a refusal quotes", async () => {
+    // Refusals quote the first 60 characters of a longer value; an opaque token from a secrets
+    // manager can be far longer, and its start is as secret as the rest.
+    const token = "tok_" + createHash("sha256").update("long token").digest("hex").repeat(2);
+    const a = createAtlasInvites({ auth: accessToken({ token }), baseUrl: fake.url });
+    const before = fake.requests.length;
+    const refusals = [
+      await a.getOrgUser({ orgId: token, userId: VALID_ID }).catch((e: unknown) => e),
+      await a.listOrgUsers({ orgId: VALID_ID, username: token }).catch((e: unknown) => e),
+    ];
+    for (const r of refusals) {
+      expect(r).toBeInstanceOf(AtlasValidationError);
+      const text = `${(r as Error).message} ${inspect(r, { depth: Infinity })}`;
+      expect(text).toContain("[redacted]");
+      expect(text).not.toContain(token.slice(0, 20));
+    }
+    expect(fake.requests.length).toBe(before);
+    await a.close();
+  });
+});
+
 describe("the scanner itself", () => {
   it("finds a planted secret in a message, a deep cause, a hidden field and an inspect", () => {
     const planted = fake.credentials.serviceAccount.clientSecret;

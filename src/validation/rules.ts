@@ -3,7 +3,7 @@
  * how a message names a value or a place, near-miss hints, and the string formats the generated
  * validators import when the spec uses them.
  */
-import { oneLine } from "../text.js";
+import { oneLine, SHOWN_CHARS } from "../text.js";
 
 /** Every rule a violation can name. */
 export type ViolationRule =
@@ -40,9 +40,6 @@ export interface Violation {
 /** Half of a surrogate pair without the other half: text with no UTF-8 form. */
 export const LONE_SURROGATE =
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Values longer than this are cut in messages, so a pasted secret or a huge string never shows whole. */
-const SHOWN_CHARS = 60;
 
 /**
  * A check stops after this many violations: a million bad items are one mistake repeated, and
