@@ -17,6 +17,10 @@ import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
 
+/**
+ * What createAtlasInvites returns: one method per operation, `paginate`, the underlying
+ * openapi-fetch `client`, the last `rateLimit` seen, and `close()`.
+ */
 export interface AtlasInvites extends Methods {
   /**
    * The openapi-fetch client every method goes through. Middleware added with
