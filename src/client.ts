@@ -58,9 +58,9 @@ export interface AtlasInvites extends Methods {
  *     clientSecret: process.env.MONGODB_ATLAS_CLIENT_SECRET ?? "",
  *   }),
  * });
- * const invite = await atlas.getOrgInvite({
+ * const { results } = await atlas.listOrgUsers({
  *   orgId: "4888442a3354817a7320eb61",
- *   invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+ *   orgMembershipStatuses: ["PENDING"],
  * });
  */
 export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {

@@ -8,6 +8,7 @@ import { writeFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operations } from "../generated/operations.js";
 import { ROOT } from "./helpers/consumer-typecheck.js";
 
 const ENTRIES = {
@@ -29,6 +30,8 @@ const options: ts.CompilerOptions = {
 let dir: string;
 /** The hover text of each exported name, by entry point and name ("" when there is none). */
 const hover = new Map<string, Map<string, string>>();
+/** The `@example` blocks the hover shows, by exported name. */
+const examples = new Map<string, string[]>();
 
 beforeAll(async () => {
   const program = ts.createProgram(Object.values(ENTRIES), options);
@@ -70,6 +73,10 @@ beforeAll(async () => {
       const offset = text.indexOf(lines[i]!) + match.index + "type ".length;
       const info = service.getQuickInfoAtPosition(consumer, offset);
       docs.set(match[1]!, ts.displayPartsToString(info?.documentation ?? []).trim());
+      const blocks = (info?.tags ?? [])
+        .filter((tag) => tag.name === "example")
+        .map((tag) => ts.displayPartsToString(tag.text ?? []));
+      if (blocks.length > 0) examples.set(`${spec}: ${match[1]!}`, blocks);
     }
     hover.set(spec, docs);
   }
@@ -122,5 +129,20 @@ describe("public exports", () => {
       .filter(([, doc]) => /npm run generate|do not edit/i.test(doc))
       .map(([name]) => name);
     expect(notes).toEqual([]);
+  });
+
+  it("no example an editor shows calls an operation that is deprecated", () => {
+    const deprecated = Object.values(operations)
+      .filter((op) => op.deprecated)
+      .map((op) => op.operationId);
+    expect(deprecated.length).toBeGreaterThan(0);
+    // The examples were found at all: createAtlasInvites has one.
+    expect([...examples.keys()]).toContain("atlas-invites: createAtlasInvites");
+    const calls = [...examples].flatMap(([name, blocks]) =>
+      deprecated
+        .filter((id) => blocks.some((b) => b.includes(`.${id}(`)))
+        .map((id) => `${name} calls ${id}`),
+    );
+    expect(calls).toEqual([]);
   });
 });
