@@ -306,6 +306,23 @@ for await (const user of atlas.paginate("listOrgUsers", { orgId, orgMembershipSt
   else console.log(who.inviterUsername);
 }
 
+// The Cloud Users API, as the README's quick tour uses it.
+const { results } = await atlas.listOrgUsers({ orgId, username: "ana@example.com" });
+const invitee = results[0];
+if (invitee?.orgMembershipStatus === "PENDING") {
+  const since: string = invitee.invitationCreatedAt;
+  const changed: OrgUser = await atlas.updateOrgUser({
+    orgId,
+    userId: invitee.id,
+    body: { roles: { orgRoles: ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"] } },
+  });
+  console.log(since, changed.roles.orgRoles);
+  // @ts-expect-error ORG_ADMIN is not an organization role
+  await atlas.updateOrgUser({ orgId, userId: invitee.id, body: { roles: { orgRoles: ["ORG_ADMIN"] } } });
+  // @ts-expect-error the role operations take one role, not a list
+  await atlas.addGroupUserRole({ groupId: orgId, userId: invitee.id, body: { groupRoles: ["GROUP_OWNER"] } });
+}
+
 // @ts-expect-error invitationId is required
 await atlas.getOrgInvite({ orgId });
 // @ts-expect-error organization roles are a closed set
