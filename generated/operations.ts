@@ -250,6 +250,7 @@ export const operationDetails = {
   },
 } as const;
 
+/** The name of one operation of the spec, such as `listOrgUsers`: a method of the client. */
 export type OperationId = keyof typeof operations;
 
 /** Every operationId, in alphabetical order. */

@@ -7,9 +7,10 @@
  *   compiled JavaScript), and its declaration maps point at sources it ships;
  * - publint (strict) and Are the Types Wrong (ESM-only profile) on the package: entry points,
  *   export conditions, files that exports name, and the types each resolution mode finds;
- * - a TypeScript consumer type-checks under NodeNext and under bundler resolution (skipLibCheck
+ * - a TypeScript consumer type-checks under NodeNext, Node16 and bundler resolution (skipLibCheck
  *   off), with `@ts-expect-error` lines that fail if the types went loose, and a CommonJS module
- *   (.cts) of a TypeScript project type-checks under NodeNext;
+ *   (.cts) of a TypeScript project type-checks under NodeNext and is refused under Node16 with
+ *   TS1479 alone, as the README says;
  * - an ESM consumer (`import`) and a CommonJS consumer (`require()`) call the fake Atlas from
  *   `atlas-invites/testing` with each auth strategy and check the answers and the User-Agent.
  *
@@ -17,7 +18,7 @@
  *
  *   npm run test:package                          all checks
  *   npm run test:package -- --keep               keep the temporary directory for inspection
- *   npm run test:package -- --self-test-broken   break the installed copy in four ways and
+ *   npm run test:package -- --self-test-broken   break the installed copy in five ways and
  *                                                require each breakage to fail the checks meant
  *                                                to catch it (the tools and consumers re-run in
  *                                                place, without packing or installing again)
@@ -144,8 +145,10 @@ const CHECK = {
   attw: "attw --profile esm-only",
   install: "install the tarball into a fresh ESM project",
   tsNodeNext: "TypeScript consumer, module NodeNext, skipLibCheck false",
+  tsNode16: "TypeScript consumer, module Node16, skipLibCheck false",
   tsBundler: "TypeScript consumer, moduleResolution bundler, skipLibCheck false",
   tsCommonJs: "TypeScript CommonJS consumer (.cts), module NodeNext, skipLibCheck false",
+  tsCommonJsNode16: "TypeScript CommonJS consumer (.cts), module Node16: refused with TS1479",
   runEsm: "ESM consumer imports the package and calls the fake Atlas",
   runCjs: "CommonJS consumer requires the package and calls the fake Atlas",
 } as const;
@@ -303,6 +306,23 @@ for await (const user of atlas.paginate("listOrgUsers", { orgId, orgMembershipSt
   else console.log(who.inviterUsername);
 }
 
+// The Cloud Users API, as the README's quick tour uses it.
+const { results } = await atlas.listOrgUsers({ orgId, username: "ana@example.com" });
+const invitee = results[0];
+if (invitee?.orgMembershipStatus === "PENDING") {
+  const since: string = invitee.invitationCreatedAt;
+  const changed: OrgUser = await atlas.updateOrgUser({
+    orgId,
+    userId: invitee.id,
+    body: { roles: { orgRoles: ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"] } },
+  });
+  console.log(since, changed.roles.orgRoles);
+  // @ts-expect-error ORG_ADMIN is not an organization role
+  await atlas.updateOrgUser({ orgId, userId: invitee.id, body: { roles: { orgRoles: ["ORG_ADMIN"] } } });
+  // @ts-expect-error the role operations take one role, not a list
+  await atlas.addGroupUserRole({ groupId: orgId, userId: invitee.id, body: { groupRoles: ["GROUP_OWNER"] } });
+}
+
 // @ts-expect-error invitationId is required
 await atlas.getOrgInvite({ orgId });
 // @ts-expect-error organization roles are a closed set
@@ -382,6 +402,35 @@ function typeCheck(project: string, config: string, options: object, file = "typ
   );
   if (declarations.length === 0) throw new Error("tsc passed without reading the package's types");
   return `${declarations.length} declaration files of the package checked`;
+}
+
+/**
+ * What the README tells CommonJS TypeScript users: under module Node16 the compiler refuses to
+ * import this ES module from a CommonJS module (TS1479), and nothing else is wrong. Should a
+ * TypeScript release accept it, or the package stop being an ES module, the README is out of date.
+ */
+function refusedUnderNode16(project: string): string {
+  const config = "tsconfig.cjs-node16.json";
+  const options = {
+    module: "Node16",
+    moduleResolution: "Node16",
+    lib: ["ES2022"],
+    types: ["node"],
+  };
+  const tsconfig = { compilerOptions: { ...strictOptions, ...options }, files: ["typed-cjs.cts"] };
+  writeFileSync(join(project, config), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  const ran = run(process.execPath, [tscPath, "-p", config, "--pretty", "false"], project);
+  const errors = ran.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
+  const others = errors.filter((line) => !line.includes("error TS1479:"));
+  const refused = ["atlas-invites", "atlas-invites/testing"].filter((spec) =>
+    errors.some((line) => line.includes("error TS1479:") && line.includes(`import("${spec}")`)),
+  );
+  if (ran.status === 0 || others.length > 0 || refused.length !== 2) {
+    throw new Error(
+      `expected TS1479 for both imports and no other error; tsc exited ${ran.status}:\n${output(ran)}`,
+    );
+  }
+  return "both imports refused with TS1479, as the README says";
 }
 
 /**
@@ -529,6 +578,13 @@ function installedChecks(project: string): Record<string, () => string> {
         lib: ["ES2022"],
         types: ["node"],
       }),
+    [CHECK.tsNode16]: () =>
+      typeCheck(project, "tsconfig.node16.json", {
+        module: "Node16",
+        moduleResolution: "Node16",
+        lib: ["ES2022"],
+        types: ["node"],
+      }),
     [CHECK.tsBundler]: () =>
       typeCheck(project, "tsconfig.bundler.json", {
         module: "ESNext",
@@ -543,6 +599,7 @@ function installedChecks(project: string): Record<string, () => string> {
         { module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"] },
         "typed-cjs.cts",
       ),
+    [CHECK.tsCommonJsNode16]: () => refusedUnderNode16(project),
     [CHECK.runEsm]: () => runConsumer(project, "esm"),
     [CHECK.runCjs]: () => runConsumer(project, "cjs"),
   };
@@ -580,7 +637,7 @@ const breakages: Breakage[] = [
   },
   {
     name: "dist/src/index.d.ts declares a value of a type that does not exist",
-    mustFail: [CHECK.tsNodeNext, CHECK.tsBundler, CHECK.tsCommonJs],
+    mustFail: [CHECK.tsNodeNext, CHECK.tsNode16, CHECK.tsBundler, CHECK.tsCommonJs],
     apply(dir) {
       const file = join(dir, "dist/src/index.d.ts");
       writeFileSync(
@@ -599,6 +656,17 @@ const breakages: Breakage[] = [
           types: "./dist/src/testing/index.d.ts",
           default: "./dist/src/testing/missing.js",
         };
+      });
+    },
+  },
+  {
+    // Node 20.19 and later detect the ES module syntax and still run the consumers; TypeScript
+    // then takes the declarations for CommonJS, and the README's TS1479 no longer holds.
+    name: 'package.json loses "type": "module"',
+    mustFail: [CHECK.tsCommonJsNode16],
+    apply(dir) {
+      editPackageJson(dir, (pkg) => {
+        delete pkg.type;
       });
     },
   },

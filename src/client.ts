@@ -17,6 +17,10 @@ import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
 
+/**
+ * What createAtlasInvites returns: one method per operation, `paginate`, the underlying
+ * openapi-fetch `client`, the last `rateLimit` seen, and `close()`.
+ */
 export interface AtlasInvites extends Methods {
   /**
    * The openapi-fetch client every method goes through. Middleware added with
@@ -54,9 +58,9 @@ export interface AtlasInvites extends Methods {
  *     clientSecret: process.env.MONGODB_ATLAS_CLIENT_SECRET ?? "",
  *   }),
  * });
- * const invite = await atlas.getOrgInvite({
+ * const { results } = await atlas.listOrgUsers({
  *   orgId: "4888442a3354817a7320eb61",
- *   invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+ *   orgMembershipStatuses: ["PENDING"],
  * });
  */
 export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {

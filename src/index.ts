@@ -1,3 +1,6 @@
+import type { Middleware as FetchMiddleware } from "openapi-fetch";
+import type { components as SpecComponents, paths as SpecPaths } from "../generated/atlas.js";
+
 export { createAtlasInvites } from "./client.js";
 export type { AtlasInvites } from "./client.js";
 export { DEFAULT_BASE_URL } from "./options.js";
@@ -25,8 +28,11 @@ export type { OnRetry, RetryInfo, RetryOptions } from "./http/retry.js";
 export type { DeprecationNotice, OnDeprecation } from "./middleware/deprecation.js";
 export type { RateLimit } from "./middleware/headers.js";
 /** The type of what `atlas.client.use()` takes, so a program need not import openapi-fetch itself. */
-export type { Middleware } from "openapi-fetch";
+export type Middleware = FetchMiddleware;
 export { OPERATION_IDS, ORG_ROLES, KNOWN_PROJECT_ROLES } from "../generated/operations.js";
 export type { OperationId } from "../generated/operations.js";
-export type { paths, components } from "../generated/atlas.js";
+/** The spec's paths, as openapi-typescript writes them: what `atlas.client.GET()` and the rest take. */
+export type paths = SpecPaths;
+/** The spec's schemas, parameters and responses, as openapi-typescript writes them. */
+export type components = SpecComponents;
 export type * from "./types.js";

@@ -10,8 +10,10 @@ import type { OnDeprecation } from "./middleware/deprecation.js";
 import { buildUserAgent } from "./middleware/headers.js";
 import { closest, kind } from "./validation/rules.js";
 
+/** The `baseUrl` when none is given (Atlas for Government is https://cloud.mongodbgov.com). */
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
 
+/** What createAtlasInvites takes: `auth` is required, every other option has a default. */
 export interface AtlasInvitesOptions {
   /**
    * How to authenticate: `serviceAccount({ clientId, clientSecret })`, `apiKey({ publicKey,

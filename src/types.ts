@@ -6,13 +6,35 @@ import type { OperationId, operations as table } from "../generated/operations.j
 type Schemas = components["schemas"];
 
 // The invitation operations (deprecated, sunset 2027-07-01)
+/**
+ * An organization invitation as `getOrgInvite` and `updateOrgInviteById` return it: who is invited,
+ * by whom, with which roles, until when.
+ */
 export type OrganizationInvitation = Schemas["OrganizationInvitation"];
+/**
+ * The body of `updateOrgInviteById`: each field sent replaces the invitation's value, a field left
+ * out keeps it.
+ */
 export type OrganizationInvitationUpdateRequest = Schemas["OrganizationInvitationUpdateRequest"];
+/**
+ * One project of an `updateOrgInviteById` body, with every role to grant there (`roles`); answers
+ * list one `GroupRole` per role instead.
+ */
 export type OrganizationInvitationGroupRoleAssignmentsRequest =
   Schemas["OrganizationInvitationGroupRoleAssignmentsRequest"];
+/** A project invitation as `updateGroupInvites` and `updateGroupInviteById` return it. */
 export type GroupInvitation = Schemas["GroupInvitation"];
+/**
+ * The body of `updateGroupInvites`: the invitee's email (`username`, by which Atlas picks the
+ * invitation) and the roles to set.
+ */
 export type GroupInvitationRequest = Schemas["GroupInvitationRequest"];
+/** The body of `updateGroupInviteById`: the project roles the invitation is to grant. */
 export type GroupInvitationUpdateRequest = Schemas["GroupInvitationUpdateRequest"];
+/**
+ * One project and one role in it (`groupId`, `groupRole`), as an organization invitation lists
+ * them.
+ */
 export type GroupRole = Schemas["GroupRole"];
 
 // The Cloud Users API operations that succeed them. The user types are written
@@ -21,28 +43,58 @@ export type GroupRole = Schemas["GroupRole"];
 // intersection would be spelt out field by field.
 /** An organization user: narrow on `orgMembershipStatus` to a pending or an active user. */
 export type OrgUser = Schemas["OrgUserResponse"] & {};
-/** A user invited to the organization who has not joined (PENDING, INVITATION_EXPIRED, INVITATION_REJECTED). */
+/**
+ * A user invited to the organization who has not joined (PENDING, INVITATION_EXPIRED,
+ * INVITATION_REJECTED).
+ */
 export type OrgPendingUser = Schemas["OrgPendingUserResponse"] & {};
 /** A member of the organization (ACTIVE). */
 export type OrgActiveUser = Schemas["OrgActiveUserResponse"] & {};
+/** The roles of an organization user: organization roles and, per project, project roles. */
 export type OrgUserRoles = Schemas["OrgUserRolesResponse"];
+/**
+ * The body of `updateOrgUser`: each field sent replaces the user's value, a field left out keeps
+ * it.
+ */
 export type OrgUserUpdateRequest = Schemas["OrgUserUpdateRequest"];
+/**
+ * The `roles` of an `updateOrgUser` body: `orgRoles` (at least one) and the project roles per
+ * project.
+ */
 export type OrgUserRolesRequest = Schemas["OrgUserRolesRequest"];
+/** The project roles a user holds, or is to hold, in one project (`groupId`, `groupRoles`). */
 export type GroupRoleAssignment = Schemas["GroupRoleAssignment"];
 /** A project user: narrow on `orgMembershipStatus` to a pending or an active user. */
 export type GroupUser = Schemas["GroupUserResponse"] & {};
+/**
+ * A project user who was invited and has not joined (PENDING, INVITATION_EXPIRED,
+ * INVITATION_REJECTED).
+ */
 export type GroupPendingUser = Schemas["GroupPendingUserResponse"] & {};
+/** A project user who has joined the organization (ACTIVE), with their profile. */
 export type GroupActiveUser = Schemas["GroupActiveUserResponse"] & {};
+/**
+ * The body of `addGroupUserRole` and `removeGroupUserRole`: the one project role to add or remove.
+ */
 export type AddOrRemoveGroupRole = Schemas["AddOrRemoveGroupRole"];
+/** One page of `listOrgUsers`: the users in `results`, with `totalCount` and `links`. */
 export type PaginatedOrgUserView = Schemas["PaginatedOrgUserView"];
+/** One page of `listGroupUsers`: the users in `results`, with `totalCount` and `links`. */
 export type PaginatedGroupUserView = Schemas["PaginatedGroupUserView"];
 /** The membership states of a user; a pending invitation is `PENDING`. */
 export type OrgMembershipStatus = OrgUser["orgMembershipStatus"];
 
 // Shared
+/** A link from an Atlas answer to a related resource (`href`, `rel`). */
 export type Link = Schemas["Link"];
+/**
+ * The body of an Atlas error answer, which `AtlasApiError` reads; Atlas leaves `errorCode` out when
+ * credentials fail.
+ */
 export type ApiError = Schemas["ApiError"];
+/** The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`). */
 export type BadRequestDetail = Schemas["BadRequestDetail"];
+/** One refused field of a 400 answer and why. */
 export type FieldViolation = Schemas["FieldViolation"];
 /** One of the seven organization roles. */
 export type OrgRole = Schemas["OrgRole"];

@@ -241,6 +241,7 @@ export function buildOperationTable(doc: OpenApiDocument, header: string): strin
     ...table((op) => Object.entries(op).filter(([k]) => !runtime.has(k))),
     "} as const;",
     "",
+    "/** The name of one operation of the spec, such as `listOrgUsers`: a method of the client. */",
     "export type OperationId = keyof typeof operations;",
     "",
     "/** Every operationId, in alphabetical order. */",

@@ -2,6 +2,7 @@
 import { checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthStrategy } from "./strategy.js";
 
+/** What `accessToken()` takes: a bearer token obtained elsewhere. */
 export interface AccessTokenOptions {
   /** The token, sent as `Authorization: Bearer <token>` on every call. */
   token: string;

@@ -15,6 +15,7 @@ import { parseChallenges } from "./challenge.js";
 import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthSession, AuthStrategy, SignableRequest } from "./strategy.js";
 
+/** What `apiKey()` takes: an API key's public and private key. */
 export interface ApiKeyOptions {
   /** The API key's public key, sent as the Digest username. */
   publicKey: string;

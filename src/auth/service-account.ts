@@ -12,6 +12,7 @@ import { oneLine, scrubberFor } from "../text.js";
 import { ANY_TEXT, checkFields, VISIBLE_ASCII } from "./credentials.js";
 import type { AuthStrategy } from "./strategy.js";
 
+/** What `serviceAccount()` takes: a service account's client id and secret. */
 export interface ServiceAccountOptions {
   /** The service account's client id, such as mdb_sa_id_... */
   clientId: string;

@@ -12,6 +12,7 @@ export interface SignableRequest {
   readonly headers: Headers;
 }
 
+/** What a strategy's `start()` receives from the client it authenticates for. */
 export interface AuthContext {
   /** The client's base URL, without a trailing slash. */
   readonly baseUrl: string;
@@ -50,6 +51,10 @@ export interface AuthSession {
   close?(): Promise<void>;
 }
 
+/**
+ * The `auth` option: a value made by `serviceAccount()`, `apiKey()`, `accessToken()` or
+ * `fromEnv()`, or one of your own. Each client starts its own session from it.
+ */
 export interface AuthStrategy {
   /** Names the credentials for messages and `util.inspect`, never revealing a secret. */
   readonly label: string;

@@ -4,6 +4,7 @@
  */
 import { parseHttpDate } from "./date.js";
 
+/** What `onRetry` is told before each retry wait. */
 export interface RetryInfo {
   /** 1 for the first retry. */
   attempt: number;
@@ -25,6 +26,7 @@ export interface RetryInfo {
  */
 export type OnRetry = ((info: RetryInfo) => void) | ((info: RetryInfo) => Promise<void>);
 
+/** The `retry` option: how often and how long to retry. A field left out keeps its default. */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;

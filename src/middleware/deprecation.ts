@@ -9,6 +9,10 @@ import { parseHttpDate } from "../http/date.js";
 import { findOperation, type Operation, type OperationId } from "../operations.js";
 import { oneLine, type Scrub } from "../text.js";
 
+/**
+ * What `onDeprecation` receives: the first call of a deprecated operation, or an answer whose
+ * `Deprecation` or `Sunset` header says something new.
+ */
 export interface DeprecationNotice {
   operationId: OperationId;
   /**
@@ -30,6 +34,10 @@ export interface DeprecationNotice {
   message: string;
 }
 
+/**
+ * The `onDeprecation` option: a function that receives each notice instead of the process
+ * warning, `false` to silence the notices, or `undefined` for the warnings.
+ */
 export type OnDeprecation = ((notice: DeprecationNotice) => void) | false | undefined;
 
 /**

@@ -15,6 +15,7 @@ import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
 import { findOperation } from "../operations.js";
 
+/** `atlas.rateLimit`: the rate-limit headers of the last API answer that had them. */
 export interface RateLimit {
   /** Requests allowed in the current window (RateLimit-Limit). */
   limit: number;

@@ -56,6 +56,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers = 
   res.end(text);
 }
 
+/**
+ * The fake's service account (`startFakeAtlas({ serviceAccount })`): its credentials and how its
+ * token endpoint answers.
+ */
 export interface FakeServiceAccountOptions {
   /** Default: a random mdb_sa_id_... id. */
   clientId?: string | undefined;

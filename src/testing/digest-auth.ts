@@ -6,9 +6,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sameText, type FakeAuthScheme, type FakeAuthStats } from "./auth-scheme.js";
 
+/** A Digest algorithm the fake can offer in its challenges (RFC 7616, section 3.3). */
 export type FakeDigestAlgorithm =
   "MD5" | "MD5-sess" | "SHA-256" | "SHA-256-sess" | "SHA-512-256" | "SHA-512-256-sess";
 
+/** The fake's API key (`startFakeAtlas({ apiKey })`): its keys and its Digest challenges. */
 export interface FakeApiKeyOptions {
   /** Default: eight random lowercase letters, like Atlas public keys. */
   publicKey?: string | undefined;

@@ -101,6 +101,7 @@ export interface DelayFault extends FaultScope {
   ms: number;
 }
 
+/** What `fake.inject()` takes: one fault, chosen by `kind`, with its scope and settings. */
 export type Fault =
   | StatusFault
   | HangFault
@@ -113,6 +114,10 @@ export type Fault =
   | ExtraFieldsFault
   | DelayFault;
 
+/**
+ * The kinds of fault: `status`, `hang`, `reset`, `truncate`, `html`, `empty`, `invalidJson`,
+ * `huge`, `extraFields` and `delay`.
+ */
 export type FaultKind = Fault["kind"];
 
 /** A fault that was injected: how often it fired, and a way to take it back. */
