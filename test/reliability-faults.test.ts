@@ -9,6 +9,7 @@ import {
   createAtlasInvites,
   type AtlasInvites,
   type AtlasInvitesOptions,
+  type AuthStrategy,
   type RetryInfo,
 } from "../src/index.js";
 import { parseRetryAfter } from "../src/http/retry.js";
@@ -110,6 +111,27 @@ describe("timeouts and the caller's signal", () => {
     const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
     expect(err).toBeInstanceOf(AtlasTimeoutError);
     await released(late);
+  });
+
+  it("a middleware's request.clone() keeps the call's start, so the timeout still covers the wait for credentials", async () => {
+    // Credentials take 400 ms and the answer 300 ms: within a 500 ms timeout each, not together.
+    const slow: AuthStrategy = {
+      label: "slow store",
+      start: () => ({
+        async authorize(request) {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          request.headers.set("Authorization", `Bearer ${fake.credentials.accessToken}`);
+        },
+      }),
+    };
+    for (const cloning of [false, true]) {
+      const late = inject({ kind: "delay", ms: 300 });
+      const atlas = client({ auth: slow, timeout: 500 });
+      if (cloning) atlas.client.use({ onRequest: ({ request }) => request.clone() });
+      const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+      expect(err).toBeInstanceOf(AtlasTimeoutError);
+      await released(late);
+    }
   });
 
   it("aborting the signal while waiting rejects with the signal's reason, socket closed", async () => {
