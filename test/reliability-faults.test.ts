@@ -512,6 +512,27 @@ describe("an async onRetry", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("still pending when the caller aborts: the call ends at once with the signal's reason, nothing more sent", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    let release!: () => void;
+    const onRetry = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const atlas = client({ onRetry });
+    const controller = new AbortController();
+    const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
+    await vi.waitFor(() => expect(onRetry).toHaveBeenCalledTimes(1));
+    const reason = new Error("user pressed cancel");
+    controller.abort(reason);
+    // Settled before onRetry's promise is: a logger that hangs does not hold the call.
+    const outcome = await Promise.race([
+      rejection(call),
+      new Promise((resolve) => setTimeout(resolve, 1_000, "still pending")),
+    ]);
+    expect(outcome).toBe(reason);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("that rejects ends the call with that very error, nothing more sent, nothing unhandled", async () => {
     inject({ kind: "status", status: 503, times: Infinity });
     const stop = new Error("stop retrying, later");

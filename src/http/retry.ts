@@ -91,18 +91,33 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no listener. */
-export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+/**
+ * Waits for `first` (what onRetry returned: a promise is waited for, its rejection passed on),
+ * then `ms`; rejects with the signal's reason as soon as it aborts, during either wait. Leaves no
+ * timer and no listener.
+ */
+export function sleep(ms: number, signal: AbortSignal | null, first?: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      if (signal?.aborted) reject(signal.reason as Error);
-      else resolve();
+      signal?.removeEventListener("abort", aborted);
     };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done);
-    if (signal?.aborted) done();
+    // What the signal or onRetry's promise rejected with is passed on as it is, of any type.
+    const fail = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const aborted = () => fail(signal!.reason as Error);
+    signal?.addEventListener("abort", aborted);
+    if (signal?.aborted) return aborted();
+    const wait = () => {
+      timer = setTimeout(() => {
+        stop();
+        resolve();
+      }, ms);
+    };
+    Promise.resolve(first).then(() => signal?.aborted || wait(), fail);
   });
 }
 
