@@ -12,7 +12,7 @@ import {
   type AuthStrategy,
   type RetryInfo,
 } from "../src/index.js";
-import { parseRetryAfter } from "../src/http/retry.js";
+import { parseRetryAfter, retryDelay } from "../src/http/retry.js";
 import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
 import { OTHER_ID, VALID_ID } from "./helpers/bad-input.js";
 import { rejection, trackFaults } from "./helpers/reliability.js";
@@ -478,6 +478,18 @@ describe("backoff, measured with pinned jitter", () => {
     }
     expect(fake.requests.map((r) => r.status)).toEqual([502, 502, 502, 502, 200]);
     expect(retries.map((r) => r.delayMs)).toEqual([5, 10, 20, 25]);
+  });
+
+  it("with baseDelayMs 0, a retry past the 1024th waits 0 ms and still keeps to the time budget", () => {
+    // 2^1024 is Infinity in floating point, and 0 × Infinity is NaN.
+    const policy = { maxRetries: 5_000, baseDelayMs: 0, maxDelayMs: 30_000, maxElapsedMs: 1_000 };
+    const unavailable = new Response(null, { status: 503 });
+    for (const n of [1, 1_023, 1_024, 4_000]) {
+      expect(retryDelay(policy, n, "GET", false, unavailable, undefined, 999, 0.5)).toBe(0);
+      expect(
+        retryDelay(policy, n, "GET", false, unavailable, undefined, 1_001, 0.5),
+      ).toBeUndefined();
+    }
   });
 });
 

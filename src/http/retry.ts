@@ -168,8 +168,9 @@ export function retryDelay(
     : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
   // Whole milliseconds, as timers count them (and as onRetry reports the wait); rounded down, so
-  // full jitter stays below its bound.
-  let delayMs = Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n));
+  // full jitter stays below its bound. Once n reaches 1024, 2 ** n is Infinity: the ceiling
+  // is then maxDelayMs, or 0 for a baseDelayMs of 0 (0 × Infinity is NaN).
+  let delayMs = Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n) || 0);
   if (response && RETRY_AFTER_STATUSES.has(response.status)) {
     const asked = parseRetryAfter(response.headers.get("Retry-After"));
     if (asked !== undefined) {
