@@ -29,8 +29,8 @@ export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;
   /**
-   * Time budget for retrying, in ms from the start of the first attempt: a retry is scheduled
-   * only when its wait ends within the budget. Default 60 000.
+   * Time budget for retrying, in ms from the start of the call (its wait for credentials
+   * included): a retry is scheduled only when its wait ends within the budget. Default 60 000.
    */
   maxElapsedMs?: number | undefined;
   /**
