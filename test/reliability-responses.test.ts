@@ -112,6 +112,34 @@ describe("odd bodies, in detail", () => {
     expect(err.message).toContain("the connection closed before the whole response body arrived");
   });
 
+  it("a body a middleware took from response.body is named as such, not as a closed connection", async () => {
+    const reading = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    try {
+      for (const take of [
+        async (body: ReadableStream<Uint8Array>) => await new Response(body).text(),
+        (body: ReadableStream<Uint8Array>) => void body.getReader(),
+      ]) {
+        const use = {
+          onResponse: async ({ response }: { response: Response }) =>
+            void (await take(response.body!)),
+        };
+        reading.client.use(use);
+        const err = (await rejection(callOf(fake, reading, "getOrgInvite"))) as AtlasApiError;
+        reading.client.eject(use);
+        expect(err).toBeInstanceOf(AtlasApiError);
+        expect(err.status).toBe(200);
+        expect(err.message).toContain("a middleware read response.body before the client");
+        expect(err.message).not.toContain("connection closed");
+      }
+    } finally {
+      await reading.close();
+    }
+  });
+
   const MIB = 1024 * 1024;
 
   it("a 20 MB body is over the default 16 MiB limit: an AtlasApiError that says so", async () => {

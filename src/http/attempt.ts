@@ -227,7 +227,14 @@ export class Attempt {
 
   /** Counts the body while it streams in (a declared length may be missing); stops at the limit. */
   async #readAll(response: Response): Promise<Uint8Array> {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const body = response.body as ReadableStream<Uint8Array>;
+    // Nothing is left to read once a middleware took the stream itself: not a closed connection.
+    if (body.locked || response.bodyUsed) {
+      throw this.fail(
+        "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
+      );
+    }
+    const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
