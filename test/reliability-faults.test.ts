@@ -1,5 +1,6 @@
 // Faults on the wire, over real HTTP against the fake Atlas: timeouts, the caller's signal,
 // retries with Retry-After and backoff, and what is never retried.
+import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   accessToken,
@@ -221,6 +222,49 @@ describe("timeouts and the caller's signal", () => {
     const own = await rejection(atlas.getOrgInvite({ ...seededOrgInvite(), timeout: 100 }));
     expect(own).toBeInstanceOf(AtlasTimeoutError);
     await released(hang);
+  });
+});
+
+describe("timers and the life of the process", () => {
+  /** Runs `body` as an ES module in a Node process of its own, with `atlas-invites` from src. */
+  function script(body: string): Promise<{ code: number; stdout: string; ms: number }> {
+    const source = `import { accessToken, createAtlasInvites } from ${JSON.stringify(new URL("../src/index.ts", import.meta.url).href)};
+const ids = { orgId: "${VALID_ID}", invitationId: "${OTHER_ID}" };
+${body}`;
+    const started = Date.now();
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "--eval", source],
+        { timeout: 30_000 },
+        (error, stdout) => {
+          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          resolve({ code, stdout: stdout.trim(), ms: Date.now() - started });
+        },
+      );
+    });
+  }
+
+  it("a fetch that holds nothing open (a stub that never answers) still ends in AtlasTimeoutError", async () => {
+    // Nothing but the attempt's timer is left in the event loop: it must keep the process up.
+    const run = await script(`
+const hanging = (_url, init) =>
+  new Promise((_resolve, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+const atlas = createAtlasInvites({ auth: accessToken({ token: "hang-token-0123456789" }), fetch: hanging, onDeprecation: false, timeout: 200 });
+await atlas.getOrgInvite(ids).then(() => console.log("data"), (e) => console.log(e.constructor.name));
+`);
+    expect(run).toMatchObject({ code: 0, stdout: "AtlasTimeoutError" });
+  });
+
+  it("an answer whose body nobody reads does not keep the process alive until its timeout", async () => {
+    const run = await script(`
+const endless = () => new Response(new ReadableStream({ pull() { return new Promise(() => {}); } }), { status: 200 });
+const atlas = createAtlasInvites({ auth: accessToken({ token: "hang-token-0123456789" }), fetch: endless, onDeprecation: false, timeout: 60_000 });
+const { response } = await atlas.client.GET("/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", { params: { path: ids }, parseAs: "stream" });
+console.log(response.status);
+`);
+    expect(run).toMatchObject({ code: 0, stdout: "200" });
+    expect(run.ms).toBeLessThan(30_000);
   });
 });
 

@@ -94,9 +94,9 @@ export class Attempt {
         throw this.#timedOut();
       }
       this.#until = until;
+      // Held until the answer comes: a fetch that keeps nothing else open (a stub that never
+      // answers) still ends in a timeout instead of the process exiting under the call.
       this.#timer = setTimeout(Attempt.#expire, remaining, this);
-      // A body nobody reads must not keep the process alive until its timer fires.
-      this.#timer.unref();
     }
     const signal = this.#lease[0].signal;
     let response: Response;
@@ -113,6 +113,8 @@ export class Attempt {
       throw signal.aborted ? signal.reason : error;
     }
     this.#response = response;
+    // A body nobody reads must not keep the process alive until its timer fires.
+    this.#timer?.unref();
     const declared = response.headers.get("Content-Length");
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
@@ -151,7 +153,7 @@ export class Attempt {
     if (more > 0) {
       attempt.#extraMs += more;
       attempt.#timer = setTimeout(Attempt.#expire, more, attempt);
-      attempt.#timer.unref();
+      if (attempt.#response) attempt.#timer.unref();
       return;
     }
     attempt.#lease[0].abort(attempt.#timedOut());
