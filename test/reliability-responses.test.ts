@@ -175,6 +175,27 @@ describe("odd bodies, in detail", () => {
     await roomy.close();
   });
 
+  it("a retried answer is thrown away unread, so its declared length over the limit does not stop the retry", async () => {
+    // A load balancer's 503 page, larger than a tight limit; Node declares its Content-Length.
+    const page = `<html><body>${"Service Unavailable. ".repeat(250)}</body></html>`;
+    const small = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      maxResponseBytes: 4096,
+      retry: { baseDelayMs: 1 },
+    });
+    try {
+      inject({ kind: "status", status: 503, body: page, headers: { "Content-Type": "text/html" } });
+      const s = fake.invites.addOrgInvite();
+      const invite = await small.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+      expect(invite.id).toBe(s.id);
+      expect(fake.requests.map((r) => r.status)).toEqual([503, 200]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("a 20 MB error body gives an AtlasApiError with a short message, under either limit", async () => {
     const unknown = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
     inject({ kind: "huge", bytes: 20 * MIB });

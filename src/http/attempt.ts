@@ -81,8 +81,9 @@ export class Attempt {
    * the call for the first attempt, of the wait for credentials for a retry, so it covers that
    * wait too) and the caller's signal. `until`, for a request of the session's own, gives the
    * latest deadline of the calls waiting for it: the attempt runs at least until then.
-   * Refuses redirects and a declared length over the limit; any other answer comes back with its
-   * body bound to the rules above.
+   * Refuses redirects; any other answer comes back with its body bound to the rules above (a
+   * declared length over the limit is refused when the body is read, so that an answer that is
+   * retried, and thrown away unread, is retried whatever its size).
    */
   async run(fetch: FetchLike, since: number, until?: () => number): Promise<Response> {
     const request = this.#request;
@@ -130,8 +131,6 @@ export class Attempt {
       problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
       problem = `the fetch followed a redirect to ${this.#scrub(redactUrl(response.url))}`;
-    } else if (Number(declared) > this.#maxBytes) {
-      problem = this.#tooLarge(`${declared} bytes`);
     }
     if (problem !== undefined) {
       await discard(response);
@@ -227,7 +226,10 @@ export class Attempt {
     ));
   }
 
-  /** Counts the body while it streams in (a declared length may be missing); stops at the limit. */
+  /**
+   * Refuses a declared length over the limit before reading; counts the body while it streams in
+   * (a declared length may be missing or wrong) and stops at the limit.
+   */
   async #readAll(response: Response): Promise<Uint8Array> {
     const body = response.body as ReadableStream<Uint8Array>;
     // Nothing is left to read once a middleware took the stream itself: not a closed connection.
@@ -235,6 +237,11 @@ export class Attempt {
       throw this.fail(
         "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
       );
+    }
+    const declared = response.headers.get("Content-Length");
+    if (Number(declared) > this.#maxBytes) {
+      await body.cancel().catch(() => undefined);
+      throw this.fail(this.#tooLarge(`${declared} bytes`));
     }
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
