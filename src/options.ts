@@ -45,7 +45,8 @@ export interface AtlasInvitesOptions {
   retry?: RetryOptions | false | undefined;
   /**
    * Called before each retry wait. An exception it throws ends the call with that exception; a
-   * promise it returns is waited for before the wait begins, and its rejection ends the call too.
+   * promise it returns is waited for before the wait begins (the call's signal ends that wait
+   * too), and its rejection ends the call too.
    */
   onRetry?: OnRetry | undefined;
   /**

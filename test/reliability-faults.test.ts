@@ -1,5 +1,6 @@
 // Faults on the wire, over real HTTP against the fake Atlas: timeouts, the caller's signal,
 // retries with Retry-After and backoff, and what is never retried.
+import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   accessToken,
@@ -9,9 +10,10 @@ import {
   createAtlasInvites,
   type AtlasInvites,
   type AtlasInvitesOptions,
+  type AuthStrategy,
   type RetryInfo,
 } from "../src/index.js";
-import { parseRetryAfter } from "../src/http/retry.js";
+import { parseRetryAfter, retryDelay } from "../src/http/retry.js";
 import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
 import { OTHER_ID, VALID_ID } from "./helpers/bad-input.js";
 import { rejection, trackFaults } from "./helpers/reliability.js";
@@ -112,6 +114,27 @@ describe("timeouts and the caller's signal", () => {
     await released(late);
   });
 
+  it("a middleware's request.clone() keeps the call's start, so the timeout still covers the wait for credentials", async () => {
+    // Credentials take 400 ms and the answer 300 ms: within a 500 ms timeout each, not together.
+    const slow: AuthStrategy = {
+      label: "slow store",
+      start: () => ({
+        async authorize(request) {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          request.headers.set("Authorization", `Bearer ${fake.credentials.accessToken}`);
+        },
+      }),
+    };
+    for (const cloning of [false, true]) {
+      const late = inject({ kind: "delay", ms: 300 });
+      const atlas = client({ auth: slow, timeout: 500 });
+      if (cloning) atlas.client.use({ onRequest: ({ request }) => request.clone() });
+      const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+      expect(err).toBeInstanceOf(AtlasTimeoutError);
+      await released(late);
+    }
+  });
+
   it("aborting the signal while waiting rejects with the signal's reason, socket closed", async () => {
     const hang = inject({ kind: "hang" });
     const atlas = client({ timeout: 0 });
@@ -199,6 +222,49 @@ describe("timeouts and the caller's signal", () => {
     const own = await rejection(atlas.getOrgInvite({ ...seededOrgInvite(), timeout: 100 }));
     expect(own).toBeInstanceOf(AtlasTimeoutError);
     await released(hang);
+  });
+});
+
+describe("timers and the life of the process", () => {
+  /** Runs `body` as an ES module in a Node process of its own, with `atlas-invites` from src. */
+  function script(body: string): Promise<{ code: number; stdout: string; ms: number }> {
+    const source = `import { accessToken, createAtlasInvites } from ${JSON.stringify(new URL("../src/index.ts", import.meta.url).href)};
+const ids = { orgId: "${VALID_ID}", invitationId: "${OTHER_ID}" };
+${body}`;
+    const started = Date.now();
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "--eval", source],
+        { timeout: 30_000 },
+        (error, stdout) => {
+          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          resolve({ code, stdout: stdout.trim(), ms: Date.now() - started });
+        },
+      );
+    });
+  }
+
+  it("a fetch that holds nothing open (a stub that never answers) still ends in AtlasTimeoutError", async () => {
+    // Nothing but the attempt's timer is left in the event loop: it must keep the process up.
+    const run = await script(`
+const hanging = (_url, init) =>
+  new Promise((_resolve, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+const atlas = createAtlasInvites({ auth: accessToken({ token: "hang-token-0123456789" }), fetch: hanging, onDeprecation: false, timeout: 200 });
+await atlas.getOrgInvite(ids).then(() => console.log("data"), (e) => console.log(e.constructor.name));
+`);
+    expect(run).toMatchObject({ code: 0, stdout: "AtlasTimeoutError" });
+  });
+
+  it("an answer whose body nobody reads does not keep the process alive until its timeout", async () => {
+    const run = await script(`
+const endless = () => new Response(new ReadableStream({ pull() { return new Promise(() => {}); } }), { status: 200 });
+const atlas = createAtlasInvites({ auth: accessToken({ token: "hang-token-0123456789" }), fetch: endless, onDeprecation: false, timeout: 60_000 });
+const { response } = await atlas.client.GET("/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", { params: { path: ids }, parseAs: "stream" });
+console.log(response.status);
+`);
+    expect(run).toMatchObject({ code: 0, stdout: "200" });
+    expect(run.ms).toBeLessThan(30_000);
   });
 });
 
@@ -457,6 +523,18 @@ describe("backoff, measured with pinned jitter", () => {
     expect(fake.requests.map((r) => r.status)).toEqual([502, 502, 502, 502, 200]);
     expect(retries.map((r) => r.delayMs)).toEqual([5, 10, 20, 25]);
   });
+
+  it("with baseDelayMs 0, a retry past the 1024th waits 0 ms and still keeps to the time budget", () => {
+    // 2^1024 is Infinity in floating point, and 0 × Infinity is NaN.
+    const policy = { maxRetries: 5_000, baseDelayMs: 0, maxDelayMs: 30_000, maxElapsedMs: 1_000 };
+    const unavailable = new Response(null, { status: 503 });
+    for (const n of [1, 1_023, 1_024, 4_000]) {
+      expect(retryDelay(policy, n, "GET", false, unavailable, undefined, 999, 0.5)).toBe(0);
+      expect(
+        retryDelay(policy, n, "GET", false, unavailable, undefined, 1_001, 0.5),
+      ).toBeUndefined();
+    }
+  });
 });
 
 describe("onRetry", () => {
@@ -488,6 +566,27 @@ describe("an async onRetry", () => {
     release();
     expect((await call).id).toBe(ids.invitationId);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it("still pending when the caller aborts: the call ends at once with the signal's reason, nothing more sent", async () => {
+    inject({ kind: "status", status: 503, times: Infinity });
+    let release!: () => void;
+    const onRetry = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const atlas = client({ onRetry });
+    const controller = new AbortController();
+    const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
+    await vi.waitFor(() => expect(onRetry).toHaveBeenCalledTimes(1));
+    const reason = new Error("user pressed cancel");
+    controller.abort(reason);
+    // Settled before onRetry's promise is: a logger that hangs does not hold the call.
+    const outcome = await Promise.race([
+      rejection(call),
+      new Promise((resolve) => setTimeout(resolve, 1_000, "still pending")),
+    ]);
+    expect(outcome).toBe(reason);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.requests).toHaveLength(1);
   });
 
   it("that rejects ends the call with that very error, nothing more sent, nothing unhandled", async () => {

@@ -112,6 +112,34 @@ describe("odd bodies, in detail", () => {
     expect(err.message).toContain("the connection closed before the whole response body arrived");
   });
 
+  it("a body a middleware took from response.body is named as such, not as a closed connection", async () => {
+    const reading = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    try {
+      for (const take of [
+        async (body: ReadableStream<Uint8Array>) => await new Response(body).text(),
+        (body: ReadableStream<Uint8Array>) => void body.getReader(),
+      ]) {
+        const use = {
+          onResponse: async ({ response }: { response: Response }) =>
+            void (await take(response.body!)),
+        };
+        reading.client.use(use);
+        const err = (await rejection(callOf(fake, reading, "getOrgInvite"))) as AtlasApiError;
+        reading.client.eject(use);
+        expect(err).toBeInstanceOf(AtlasApiError);
+        expect(err.status).toBe(200);
+        expect(err.message).toContain("a middleware read response.body before the client");
+        expect(err.message).not.toContain("connection closed");
+      }
+    } finally {
+      await reading.close();
+    }
+  });
+
   const MIB = 1024 * 1024;
 
   it("a 20 MB body is over the default 16 MiB limit: an AtlasApiError that says so", async () => {
@@ -145,6 +173,27 @@ describe("odd bodies, in detail", () => {
     expect(padding.length).toBeGreaterThan(bytes - 2_000);
     expect(/^x+$/.test(padding)).toBe(true);
     await roomy.close();
+  });
+
+  it("a retried answer is thrown away unread, so its declared length over the limit does not stop the retry", async () => {
+    // A load balancer's 503 page, larger than a tight limit; Node declares its Content-Length.
+    const page = `<html><body>${"Service Unavailable. ".repeat(250)}</body></html>`;
+    const small = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      maxResponseBytes: 4096,
+      retry: { baseDelayMs: 1 },
+    });
+    try {
+      inject({ kind: "status", status: 503, body: page, headers: { "Content-Type": "text/html" } });
+      const s = fake.invites.addOrgInvite();
+      const invite = await small.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+      expect(invite.id).toBe(s.id);
+      expect(fake.requests.map((r) => r.status)).toEqual([503, 200]);
+    } finally {
+      await small.close();
+    }
   });
 
   it("a 20 MB error body gives an AtlasApiError with a short message, under either limit", async () => {

@@ -81,8 +81,9 @@ export class Attempt {
    * the call for the first attempt, of the wait for credentials for a retry, so it covers that
    * wait too) and the caller's signal. `until`, for a request of the session's own, gives the
    * latest deadline of the calls waiting for it: the attempt runs at least until then.
-   * Refuses redirects and a declared length over the limit; any other answer comes back with its
-   * body bound to the rules above.
+   * Refuses redirects; any other answer comes back with its body bound to the rules above (a
+   * declared length over the limit is refused when the body is read, so that an answer that is
+   * retried, and thrown away unread, is retried whatever its size).
    */
   async run(fetch: FetchLike, since: number, until?: () => number): Promise<Response> {
     const request = this.#request;
@@ -94,9 +95,9 @@ export class Attempt {
         throw this.#timedOut();
       }
       this.#until = until;
+      // Held until the answer comes: a fetch that keeps nothing else open (a stub that never
+      // answers) still ends in a timeout instead of the process exiting under the call.
       this.#timer = setTimeout(Attempt.#expire, remaining, this);
-      // A body nobody reads must not keep the process alive until its timer fires.
-      this.#timer.unref();
     }
     const signal = this.#lease[0].signal;
     let response: Response;
@@ -113,6 +114,8 @@ export class Attempt {
       throw signal.aborted ? signal.reason : error;
     }
     this.#response = response;
+    // A body nobody reads must not keep the process alive until its timer fires.
+    this.#timer?.unref();
     const declared = response.headers.get("Content-Length");
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
@@ -128,8 +131,6 @@ export class Attempt {
       problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
       problem = `the fetch followed a redirect to ${this.#scrub(redactUrl(response.url))}`;
-    } else if (Number(declared) > this.#maxBytes) {
-      problem = this.#tooLarge(`${declared} bytes`);
     }
     if (problem !== undefined) {
       await discard(response);
@@ -151,7 +152,7 @@ export class Attempt {
     if (more > 0) {
       attempt.#extraMs += more;
       attempt.#timer = setTimeout(Attempt.#expire, more, attempt);
-      attempt.#timer.unref();
+      if (attempt.#response) attempt.#timer.unref();
       return;
     }
     attempt.#lease[0].abort(attempt.#timedOut());
@@ -225,9 +226,24 @@ export class Attempt {
     ));
   }
 
-  /** Counts the body while it streams in (a declared length may be missing); stops at the limit. */
+  /**
+   * Refuses a declared length over the limit before reading; counts the body while it streams in
+   * (a declared length may be missing or wrong) and stops at the limit.
+   */
   async #readAll(response: Response): Promise<Uint8Array> {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const body = response.body as ReadableStream<Uint8Array>;
+    // Nothing is left to read once a middleware took the stream itself: not a closed connection.
+    if (body.locked || response.bodyUsed) {
+      throw this.fail(
+        "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
+      );
+    }
+    const declared = response.headers.get("Content-Length");
+    if (Number(declared) > this.#maxBytes) {
+      await body.cancel().catch(() => undefined);
+      throw this.fail(this.#tooLarge(`${declared} bytes`));
+    }
+    const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {

@@ -179,9 +179,9 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         error,
       });
       // An async onRetry is waited for, so that its rejection ends the call as a throw does,
-      // instead of going unhandled while the retry goes out.
-      if (hook instanceof Promise) await hook;
-      await sleep(delayMs, caller);
+      // instead of going unhandled while the retry goes out; the caller's abort ends that wait
+      // too, as it ends the retry wait.
+      await sleep(delayMs, caller, hook);
       // A retry's time counts from here, so it covers the wait for credentials too.
       since = Date.now();
       if (!own) await beforeRetry(request, since);

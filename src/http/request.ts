@@ -67,7 +67,10 @@ export class AtlasRequest {
     this.startedAt = init.startedAt ?? Date.now();
   }
 
-  /** A copy with its own headers, for sending the same request again. */
+  /**
+   * A copy with its own headers, for sending the same request again. It stands in for this one
+   * in the same call, so it keeps the call's start: the timeout still counts from there.
+   */
   clone(): AtlasRequest {
     const copy = new AtlasRequest(this.url, {
       method: this.method,
@@ -75,6 +78,7 @@ export class AtlasRequest {
       body: this.bodyText,
       signal: this.signal,
       timeout: this.timeout,
+      startedAt: this.startedAt,
     });
     copy.operation = this.operation;
     return copy;

@@ -31,8 +31,8 @@ export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number | undefined;
   /**
-   * Time budget for retrying, in ms from the start of the first attempt: a retry is scheduled
-   * only when its wait ends within the budget. Default 60 000.
+   * Time budget for retrying, in ms from the start of the call (its wait for credentials
+   * included): a retry is scheduled only when its wait ends within the budget. Default 60 000.
    */
   maxElapsedMs?: number | undefined;
   /**
@@ -93,18 +93,33 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. Leaves no listener. */
-export function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+/**
+ * Waits for `first` (what onRetry returned: a promise is waited for, its rejection passed on),
+ * then `ms`; rejects with the signal's reason as soon as it aborts, during either wait. Leaves no
+ * timer and no listener.
+ */
+export function sleep(ms: number, signal: AbortSignal | null, first?: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      if (signal?.aborted) reject(signal.reason as Error);
-      else resolve();
+      signal?.removeEventListener("abort", aborted);
     };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done);
-    if (signal?.aborted) done();
+    // What the signal or onRetry's promise rejected with is passed on as it is, of any type.
+    const fail = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const aborted = () => fail(signal!.reason as Error);
+    signal?.addEventListener("abort", aborted);
+    if (signal?.aborted) return aborted();
+    const wait = () => {
+      timer = setTimeout(() => {
+        stop();
+        resolve();
+      }, ms);
+    };
+    Promise.resolve(first).then(() => signal?.aborted || wait(), fail);
   });
 }
 
@@ -155,8 +170,9 @@ export function retryDelay(
     : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
   // Whole milliseconds, as timers count them (and as onRetry reports the wait); rounded down, so
-  // full jitter stays below its bound.
-  let delayMs = Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n));
+  // full jitter stays below its bound. Once n reaches 1024, 2 ** n is Infinity: the ceiling
+  // is then maxDelayMs, or 0 for a baseDelayMs of 0 (0 × Infinity is NaN).
+  let delayMs = Math.floor(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n) || 0);
   if (response && RETRY_AFTER_STATUSES.has(response.status)) {
     const asked = parseRetryAfter(response.headers.get("Retry-After"));
     if (asked !== undefined) {
