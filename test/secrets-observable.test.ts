@@ -1,0 +1,96 @@
+/**
+ * Secrets in what a user observes beyond the message of an error: the errors a transport threw
+ * (kept as `cause` and handed to `onRetry`), the body of an answer the client refused, and the
+ * requests a logging middleware prints. Each test plants the credential where a real transport
+ * or server could put it and looks for it with util.inspect at full depth.
+ */
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  accessToken,
+  AtlasError,
+  createAtlasInvites,
+  type AtlasInvitesOptions,
+  type RetryInfo,
+} from "../src/index.js";
+import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
+import { rejection } from "./helpers/reliability.js";
+
+const ORG_ID = "4888442a3354817a7320eb61";
+const INVITATION_ID = "5f1a7b3c9d2e4f6a8b0c1d2e";
+
+let fake: FakeAtlas;
+beforeAll(async () => {
+  fake = await startFakeAtlas();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const shown = (value: unknown) => inspect(value, { depth: Infinity, showHidden: true });
+
+function client(options: Partial<AtlasInvitesOptions> = {}) {
+  return createAtlasInvites({
+    auth: accessToken({ token: fake.credentials.accessToken }),
+    baseUrl: fake.url,
+    onDeprecation: false,
+    ...options,
+  });
+}
+
+describe("an error a transport threw", () => {
+  /**
+   * A fetch that fails the way a request-mocking library does when nothing matched: its message
+   * lists the request, headers included, one cause deep. With ECONNRESET it is retried.
+   */
+  const echoing =
+    (code = "ERR_NO_MATCH"): AtlasInvitesOptions["fetch"] =>
+    (url, init) => {
+      const headers = Object.fromEntries(new Headers(init?.headers));
+      const listed = JSON.stringify({ url, headers });
+      const unmatched = Object.assign(new Error(`No match for ${listed}`), { code });
+      return Promise.reject(new TypeError("fetch failed", { cause: unmatched }));
+    };
+
+  it("is not shown with the token in the cause chain, and keeps its names and codes", async () => {
+    const atlas = client({ fetch: echoing(), retry: { maxRetries: 0 } });
+    const err = await rejection(atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }));
+    expect(err).toBeInstanceOf(AtlasError);
+    expect(shown(err)).toContain("No match for");
+    expect(shown(err)).not.toContain(fake.credentials.accessToken);
+    const cause = err.cause as TypeError & { cause: Error & { code: string } };
+    expect(cause.name).toBe("TypeError");
+    expect(cause.message).toBe("fetch failed");
+    expect(cause.cause.code).toBe("ERR_NO_MATCH");
+    expect(cause.cause.message).toContain("[redacted]");
+  });
+
+  it("is not handed to onRetry with the token", async () => {
+    const retries: RetryInfo[] = [];
+    const atlas = client({
+      fetch: echoing("ECONNRESET"),
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+      onRetry: (info) => retries.push(info),
+    });
+    await atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }).catch(() => undefined);
+    expect(retries).toHaveLength(1);
+    expect(shown(retries[0]!.error)).toContain("No match for");
+    expect(shown(retries[0]!.error)).not.toContain(fake.credentials.accessToken);
+  });
+
+  it("whose causes loop is taken apart without running forever", async () => {
+    const looped = new Error(`sent ${fake.credentials.accessToken}`);
+    looped.cause = new Error("again", { cause: looped });
+    const atlas = client({ fetch: () => Promise.reject(looped), retry: { maxRetries: 0 } });
+    const err = await rejection(atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }));
+    expect(shown(err)).toContain("sent [redacted]");
+    expect(shown(err)).not.toContain(fake.credentials.accessToken);
+  });
+
+  it("without a secret in it, stays the very error the transport threw", async () => {
+    const thrown = new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") });
+    const atlas = client({ fetch: () => Promise.reject(thrown), retry: { maxRetries: 0 } });
+    const err = await rejection(atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }));
+    expect(err.cause).toBe(thrown);
+  });
+});
