@@ -8,6 +8,7 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessToken,
+  AtlasApiError,
   AtlasError,
   createAtlasInvites,
   type AtlasInvitesOptions,
@@ -92,5 +93,45 @@ describe("an error a transport threw", () => {
     const atlas = client({ fetch: () => Promise.reject(thrown), retry: { maxRetries: 0 } });
     const err = await rejection(atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }));
     expect(err.cause).toBe(thrown);
+  });
+});
+
+describe("an answer the client refused although its status was a success", () => {
+  /** The response's body, through every reader a user may call. */
+  async function bodies(err: AtlasApiError): Promise<string[]> {
+    // bytes() is not in Node 20's types; the client's readers offer it all the same.
+    const response = err.response as Response & { bytes(): Promise<Uint8Array> };
+    const decode = (bytes: ArrayBuffer | Uint8Array) => new TextDecoder().decode(bytes);
+    return [
+      await response.text(),
+      decode(await response.arrayBuffer()),
+      decode(await response.bytes()),
+      await (await response.blob()).text(),
+    ];
+  }
+
+  it("hands out its body without an echoed token, as an error status's body is", async () => {
+    const token = fake.credentials.accessToken;
+    const echoed = `<html>signed in with Bearer ${token}</html>`;
+    fake.inject({ kind: "status", status: 200, operationId: "getOrgInvite", body: echoed });
+    const err = await rejection(
+      client().getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }),
+    );
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.message).toContain("not valid JSON");
+    for (const body of await bodies(err as AtlasApiError)) {
+      expect(body).toBe("<html>signed in with Bearer [redacted]</html>");
+    }
+  });
+
+  it("hands out a JSON page without an echoed token through json() too", async () => {
+    const token = fake.credentials.accessToken;
+    const page = { echo: { authorization: `Bearer ${token}` } };
+    fake.inject({ kind: "status", status: 200, operationId: "listOrgUsers", body: page });
+    const pages = client().paginate("listOrgUsers", { orgId: ORG_ID })[Symbol.asyncIterator]();
+    const err = (await rejection(pages.next())) as AtlasApiError;
+    expect(err.message).toContain("the page has no results list");
+    expect(await err.response.json()).toEqual({ echo: { authorization: "Bearer [redacted]" } });
+    for (const body of await bodies(err)) expect(body).not.toContain(token);
   });
 });
