@@ -135,3 +135,62 @@ describe("an answer the client refused although its status was a success", () =>
     for (const body of await bodies(err)) expect(body).not.toContain(token);
   });
 });
+
+describe("a request a logging middleware prints", () => {
+  it("shows its Authorization header's scheme but not the credentials", async () => {
+    const token = fake.credentials.accessToken;
+    const printed: string[] = [];
+    const atlas = client();
+    atlas.client.use({
+      onRequest({ request }) {
+        printed.push(shown(request));
+      },
+      onResponse({ request }) {
+        printed.push(shown(request));
+      },
+    });
+    await atlas.listOrgUsers({ orgId: ORG_ID });
+    expect(printed).toHaveLength(2);
+    for (const text of printed) {
+      expect(text).toMatch(/^AtlasRequest \{/);
+      expect(text).toContain("Authorization: 'Bearer [redacted]'");
+      expect(text).toContain(`${fake.url}/api/atlas/v2/orgs/${ORG_ID}/users`);
+      expect(text).not.toContain(token);
+    }
+  });
+
+  it("hides an Authorization value without a scheme whole", async () => {
+    const raw = "raw-credential-without-scheme-8c1e";
+    const printed: string[] = [];
+    const atlas = createAtlasInvites({
+      auth: {
+        label: "raw",
+        start: () => ({ authorize: (r) => r.headers.set("Authorization", raw) }),
+      },
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    atlas.client.use({
+      onRequest({ request }) {
+        printed.push(shown(request));
+      },
+    });
+    await atlas.listOrgUsers({ orgId: ORG_ID }).catch(() => undefined);
+    expect(printed[0]).toContain("Authorization: '[redacted]'");
+    expect(printed[0]).not.toContain(raw);
+  });
+
+  it("still carries the credentials to the server", async () => {
+    const atlas = client();
+    let sent: string | null = null;
+    atlas.client.use({
+      onRequest({ request }) {
+        shown(request);
+        sent = request.headers.get("Authorization");
+      },
+    });
+    await atlas.listOrgUsers({ orgId: ORG_ID });
+    expect(sent).toBe(`Bearer ${fake.credentials.accessToken}`);
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(sent);
+  });
+});
