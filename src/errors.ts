@@ -119,7 +119,7 @@ function replace(response: Response, values: Record<string, unknown>): void {
  * URL of an answer a fetch reached by a redirect is the server's Location. Own properties stand in
  * for the platform's getters, which `response.headers` and util.inspect of the response read.
  */
-function scrubHeaders(response: Response, scrub: Scrub): void {
+export function scrubHeaders(response: Response, scrub: Scrub): void {
   const { statusText, url } = response;
   const all = `${statusText}\n${url}\n${[...response.headers].join("\n")}`;
   if (scrub(all) === all) return;

@@ -194,3 +194,31 @@ describe("a request a logging middleware prints", () => {
     expect(fake.requests.at(-1)!.headers.authorization).toBe(sent);
   });
 });
+
+describe("the response of a path-based call that failed", () => {
+  it("shows no echoed token in its headers, as its body and an AtlasApiError's do not", async () => {
+    const token = fake.credentials.accessToken;
+    fake.inject({
+      kind: "status",
+      status: 400,
+      operationId: "getOrgUser",
+      headers: { "X-Echo": `Bearer ${token}` },
+      body: { error: 400, detail: `echo ${token}` },
+    });
+    const seen: Response[] = [];
+    const atlas = client();
+    atlas.client.use({
+      onResponse({ response }) {
+        seen.push(response);
+      },
+    });
+    const { error, response } = await atlas.client.GET(
+      "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+      { params: { path: { orgId: ORG_ID, userId: INVITATION_ID } } },
+    );
+    expect(error).toEqual({ error: 400, detail: "echo [redacted]" });
+    expect(seen).toEqual([response]);
+    expect(response.headers.get("X-Echo")).toBe("Bearer [redacted]");
+    expect(shown(response)).not.toContain(token);
+  });
+});
