@@ -222,3 +222,29 @@ describe("the response of a path-based call that failed", () => {
     expect(shown(response)).not.toContain(token);
   });
 });
+
+describe("a strategy of the user's own that does not name its secrets", () => {
+  it.each(["bearer", "BEARER", "Bearer  "])(
+    "has the token it sends with the scheme written %j scrubbed from an echo",
+    async (scheme) => {
+      const token = fake.credentials.accessToken;
+      fake.inject({
+        kind: "status",
+        status: 400,
+        operationId: "getOrgUser",
+        body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
+      });
+      const atlas = createAtlasInvites({
+        auth: {
+          label: "own",
+          start: () => ({ authorize: (r) => r.headers.set("Authorization", `${scheme} ${token}`) }),
+        },
+        baseUrl: fake.url,
+        onDeprecation: false,
+      });
+      const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+      expect(err.message).toContain("echo [redacted]");
+      expect(shown(err)).not.toContain(token);
+    },
+  );
+});
