@@ -88,6 +88,27 @@ describe("an error a transport threw", () => {
     expect(shown(err)).not.toContain(fake.credentials.accessToken);
   });
 
+  it("while the body streamed in is not shown with the token either", async () => {
+    const token = fake.credentials.accessToken;
+    const atlas = client({
+      retry: { maxRetries: 0 },
+      fetch: (_url, init) => {
+        const sent = new Headers(init?.headers).get("Authorization");
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"id":'));
+            controller.error(new Error(`stream of the request with ${sent} broke`));
+          },
+        });
+        return Promise.resolve(new Response(body, { status: 200 }));
+      },
+    });
+    const err = await rejection(atlas.getOrgInvite({ orgId: ORG_ID, invitationId: INVITATION_ID }));
+    expect(err.message).toContain("the connection closed before the whole response body arrived");
+    expect(shown(err)).toContain("stream of the request with Bearer [redacted] broke");
+    expect(shown(err)).not.toContain(token);
+  });
+
   it("without a secret in it, stays the very error the transport threw", async () => {
     const thrown = new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") });
     const atlas = client({ fetch: () => Promise.reject(thrown), retry: { maxRetries: 0 } });

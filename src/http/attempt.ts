@@ -22,7 +22,7 @@
  * here, and util.inspect must show neither the request's Authorization header nor the body.
  */
 import { AtlasApiError, AtlasTimeoutError, scrubHeaders } from "../errors.js";
-import { redactUrl, type Scrub } from "../text.js";
+import { redactUrl, scrubError, type Scrub } from "../text.js";
 import type { FetchLike } from "./fetch.js";
 import type { AtlasRequest } from "./request.js";
 
@@ -201,7 +201,8 @@ export class Attempt {
       scrub: this.#scrub,
     });
     if (cause !== undefined) {
-      Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true });
+      const value = scrubError(cause, this.#scrub);
+      Object.defineProperty(error, "cause", { value, configurable: true, writable: true });
     }
     return error;
   }
