@@ -8,9 +8,11 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessToken,
+  apiKey,
   AtlasApiError,
   AtlasError,
   createAtlasInvites,
+  serviceAccount,
   type AtlasInvitesOptions,
   type RetryInfo,
 } from "../src/index.js";
@@ -268,4 +270,48 @@ describe("a strategy of the user's own that does not name its secrets", () => {
       expect(shown(err)).not.toContain(token);
     },
   );
+});
+
+describe("the fake's record of the requests it received", () => {
+  it("holds the credentials for assertions, and shows none in JSON, inspect or a snapshot", async () => {
+    const own = await startFakeAtlas();
+    try {
+      const { serviceAccount: account, apiKey: key, accessToken: token } = own.credentials;
+      const basic = Buffer.from(`${account.clientId}:${account.clientSecret}`).toString("base64");
+      for (const auth of [serviceAccount(account), apiKey(key), accessToken({ token })]) {
+        const atlas = createAtlasInvites({ auth, baseUrl: own.url, onDeprecation: false });
+        await atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }).catch(() => undefined);
+        await atlas.close();
+      }
+      const [issued] = own.tokenEndpoint.issued;
+      const sent = own.requests.map((r) => r.headers.authorization);
+      expect(sent).toEqual(expect.arrayContaining([`Basic ${basic}`, `Bearer ${issued}`]));
+      expect(sent).toContain(`Bearer ${token}`);
+      expect(sent.some((h) => String(h).startsWith(`Digest username="${key.publicKey}"`))).toBe(
+        true,
+      );
+      const revoke = own.requests.find((r) => r.url === "/api/oauth/revoke")!;
+      expect(revoke.body).toContain(`token=${issued}`);
+      // What a snapshot of them writes: vitest's serializer, which calls toJSON.
+      const { format } = await import("@vitest/pretty-format");
+      for (const view of [
+        JSON.stringify(own.requests),
+        shown(own.requests),
+        format(own.requests),
+      ]) {
+        for (const secret of [account.clientSecret, basic, issued!, token]) {
+          expect(view).not.toContain(secret);
+        }
+        expect(view).toContain("Bearer [redacted]");
+        expect(view).toContain("Basic [redacted]");
+        expect(view).toContain("Digest [redacted]");
+        expect(view).toContain("token=[redacted]");
+        expect(view).toContain("/api/atlas/v2/orgs/");
+      }
+      // A record still compares equal to a plain copy of its fields.
+      expect({ ...revoke, headers: { ...revoke.headers } }).toEqual(revoke);
+    } finally {
+      await own.close();
+    }
+  });
 });
