@@ -54,8 +54,9 @@ export function scrubberFor(held: () => Iterable<string>): Scrub {
   return (text) => {
     let clean = text;
     for (const secret of held()) {
-      // Short values would blank out ordinary words; real credentials are far longer.
-      if (secret.length < 6) continue;
+      // Short values would blank out ordinary words; real credentials are far longer. A strategy
+      // of the user's own may list one it has not got yet (undefined).
+      if (typeof secret !== "string" || secret.length < 6) continue;
       let found = patterns.get(secret);
       if (!found) {
         if (patterns.size >= 32) patterns.clear();

@@ -246,6 +246,35 @@ describe("the response of a path-based call that failed", () => {
   });
 });
 
+describe("a strategy of the user's own that lists a secret it has not got yet", () => {
+  it("still gets Atlas's error, scrubbed of the secrets it has", async () => {
+    const token = fake.credentials.accessToken;
+    fake.inject({
+      kind: "status",
+      status: 400,
+      operationId: "getOrgUser",
+      body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
+    });
+    const atlas = createAtlasInvites({
+      auth: {
+        label: "vault",
+        start: () => ({
+          authorize: (r) => r.headers.set("Authorization", `Bearer ${token}`),
+          // As a JavaScript caller may write it: the second secret is not there yet.
+          secrets: () => [token, undefined as unknown as string],
+        }),
+      },
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.message).toBe(
+      "[400 INVALID_ATTRIBUTE] GET /api/atlas/v2/orgs/{orgId}/users/{userId}: echo [redacted]",
+    );
+  });
+});
+
 describe("a strategy of the user's own that does not name its secrets", () => {
   it.each(["bearer", "BEARER", "Bearer  "])(
     "has the token it sends with the scheme written %j scrubbed from an echo",
