@@ -53,7 +53,9 @@ export function scrubberFor(held: () => Iterable<string>): Scrub {
   const patterns = new Map<string, RegExp>();
   return (text) => {
     let clean = text;
-    for (const secret of held()) {
+    const listed = held();
+    // A lone string is an Iterable<string> too: it is one secret, not a list of characters.
+    for (const secret of typeof listed === "string" ? [listed] : listed) {
       // Short values would blank out ordinary words; real credentials are far longer. A strategy
       // of the user's own may list one it has not got yet (undefined).
       if (typeof secret !== "string" || secret.length < 6) continue;

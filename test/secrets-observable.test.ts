@@ -275,6 +275,32 @@ describe("a strategy of the user's own that lists a secret it has not got yet", 
   });
 });
 
+describe("a strategy of the user's own whose secrets() returns one string", () => {
+  it("has that string scrubbed whole (a string is an Iterable<string> of characters)", async () => {
+    const token = fake.credentials.accessToken;
+    fake.inject({
+      kind: "status",
+      status: 400,
+      operationId: "getOrgUser",
+      body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
+    });
+    const atlas = createAtlasInvites({
+      auth: {
+        label: "vault",
+        start: () => ({
+          authorize: (r) => r.headers.set("Authorization", `Bearer ${token}`),
+          secrets: () => token,
+        }),
+      },
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+    expect(err.message).toContain("echo [redacted]");
+    expect(shown(err)).not.toContain(token);
+  });
+});
+
 describe("a strategy of the user's own that does not name its secrets", () => {
   it.each(["bearer", "BEARER", "Bearer  "])(
     "has the token it sends with the scheme written %j scrubbed from an echo",
