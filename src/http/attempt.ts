@@ -11,13 +11,12 @@
  * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, as
  *   its headers and status text are, so a server that echoes a token or a secret gives it to no
  *   one: not `error.response`, not a path-based call's `error` or `response`, not a middleware.
- *   A successful body stays byte for byte as sent
- *   (the token endpoint's answer is one). The raw `response.body` stream is not replaced: once a
- *   reader ran it is locked and read to its end, which it always is by the time a call returns,
- *   as openapi-fetch reads every error body; only a middleware that reads `response.body` or
- *   `clone()` before any reader ran sees the bytes as the server sent them. An answer without a
- *   body, or that declares `Content-Length: 0`, keeps the platform's readers: it has nothing to
- *   scrub.
+ *   A successful body stays byte for byte as sent (the token endpoint's answer is one). The raw
+ *   `response.body` stream is not replaced: once a reader ran it is locked and read to its end,
+ *   which it always is by the time a call returns, as openapi-fetch reads every error body; only
+ *   a middleware that reads `response.body` or `clone()` before any reader ran sees the bytes as
+ *   the server sent them. An answer without a body, or that declares `Content-Length: 0`, keeps
+ *   the platform's readers: it has nothing to scrub.
  * Everything an attempt holds is in private fields: a response, or an error holding one, leads
  * here, and util.inspect must show neither the request's Authorization header nor the body.
  */
