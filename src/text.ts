@@ -3,6 +3,8 @@
  * safe to put in a message: credentials taken out, one line, bounded.
  */
 
+import { inspect } from "node:util";
+
 /** How many characters of foreign text a message quotes at most. */
 export const MAX_QUOTED = 200;
 
@@ -58,9 +60,12 @@ export function scrubberFor(held: () => Iterable<string>): Scrub {
   const patterns = new Map<string, RegExp>();
   return (text) => {
     let clean = text;
-    for (const secret of held()) {
-      // Short values would blank out ordinary words; real credentials are far longer.
-      if (secret.length < 6) continue;
+    const listed = held();
+    // A lone string is an Iterable<string> too: it is one secret, not a list of characters.
+    for (const secret of typeof listed === "string" ? [listed] : listed) {
+      // Short values would blank out ordinary words; real credentials are far longer. A strategy
+      // of the user's own may list one it has not got yet (undefined).
+      if (typeof secret !== "string" || secret.length < 6) continue;
       let found = patterns.get(secret);
       if (!found) {
         if (patterns.size >= 32) patterns.clear();
@@ -89,6 +94,26 @@ export function oneLine(text: string, max = MAX_QUOTED): string {
     return `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`;
   });
   return text.length > max ? `${escaped}…` : escaped;
+}
+
+/**
+ * `error` as it is when nothing util.inspect shows of it (hidden fields and every cause included)
+ * holds a secret; else a stand-in that keeps its name, message and `code` with the secrets taken
+ * out, and its cause treated the same way (eight deep at most: a chain may loop). A transport's
+ * error may quote the request it failed on, Authorization header included, as request-mocking
+ * libraries do when nothing matched.
+ */
+export function scrubError(error: unknown, scrub: Scrub, depth = 8): unknown {
+  const shown = inspect(error, { showHidden: true, depth: Infinity, maxStringLength: Infinity });
+  if (scrub(shown) === shown) return error;
+  if (!(error instanceof Error) || depth === 0) return scrub(shown);
+  const { name, message, cause } = error;
+  const code: unknown = (error as { code?: unknown }).code;
+  const copy = new Error(
+    scrub(message),
+    cause === undefined ? {} : { cause: scrubError(cause, scrub, depth - 1) },
+  );
+  return Object.assign(copy, { name }, typeof code === "string" && { code: scrub(code) });
 }
 
 /** Drops user info, query and fragment from a URL before it goes into a message. */

@@ -145,9 +145,11 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
 
   /** Keeps the bearer token a session without `secrets()` sent, to scrub it from server text. */
   function remember(request: SignableRequest): undefined {
-    const sent = request.headers.get("Authorization");
-    if (sent?.startsWith("Bearer ") && !seen.includes(sent.slice(7))) {
-      seen.push(sent.slice(7));
+    // A session may write the scheme in any letter case and put more than one space before the
+    // token (RFC 9110, section 11.1; RFC 6750, section 2.1).
+    const token = /^bearer +(.+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
+    if (token && !seen.includes(token)) {
+      seen.push(token);
       if (seen.length > 8) seen.shift();
     }
     return undefined;

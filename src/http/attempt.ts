@@ -8,20 +8,20 @@
  * - end the attempt when the body has been read (its timer and its listener on the caller's
  *   signal go then, not before: a server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller;
- * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, so a
- *   server that echoes a token or a secret gives it to no one: not `error.response.text()`, not a
- *   path-based call's `error`, not a middleware. A successful body stays byte for byte as sent
- *   (the token endpoint's answer is one). The raw `response.body` stream is not replaced: once a
- *   reader ran it is locked and read to its end, which it always is by the time a call returns,
- *   as openapi-fetch reads every error body; only a middleware that reads `response.body` or
- *   `clone()` before any reader ran sees the bytes as the server sent them. An answer without a
- *   body, or that declares `Content-Length: 0`, keeps the platform's readers: it has nothing to
- *   scrub.
+ * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, as
+ *   its headers and status text are, so a server that echoes a token or a secret gives it to no
+ *   one: not `error.response`, not a path-based call's `error` or `response`, not a middleware.
+ *   A successful body stays byte for byte as sent (the token endpoint's answer is one). The raw
+ *   `response.body` stream is not replaced: once a reader ran it is locked and read to its end,
+ *   which it always is by the time a call returns, as openapi-fetch reads every error body; only
+ *   a middleware that reads `response.body` or `clone()` before any reader ran sees the bytes as
+ *   the server sent them. An answer without a body, or that declares `Content-Length: 0`, keeps
+ *   the platform's readers: it has nothing to scrub.
  * Everything an attempt holds is in private fields: a response, or an error holding one, leads
  * here, and util.inspect must show neither the request's Authorization header nor the body.
  */
-import { AtlasApiError, AtlasTimeoutError } from "../errors.js";
-import { redactUrl, type Scrub } from "../text.js";
+import { AtlasApiError, AtlasTimeoutError, scrubHeaders } from "../errors.js";
+import { redactUrl, scrubError, type Scrub } from "../text.js";
 import type { FetchLike } from "./fetch.js";
 import type { AtlasRequest } from "./request.js";
 
@@ -137,6 +137,9 @@ export class Attempt {
       this.settle();
       throw this.fail(problem);
     }
+    // An error answer's headers are scrubbed like its body, for a path-based call's `response`
+    // and every middleware alike.
+    if (response.status >= 400) scrubHeaders(response, this.#scrub);
     if (response.body === null || declared === "0") {
       this.settle();
       return response;
@@ -198,7 +201,8 @@ export class Attempt {
       scrub: this.#scrub,
     });
     if (cause !== undefined) {
-      Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true });
+      const value = scrubError(cause, this.#scrub);
+      Object.defineProperty(error, "cause", { value, configurable: true, writable: true });
     }
     return error;
   }

@@ -12,7 +12,7 @@
  */
 import { AtlasError } from "../errors.js";
 import type { ClientConfig } from "../options.js";
-import { oneLine, redactUrl, type Scrub } from "../text.js";
+import { oneLine, redactUrl, scrubError, type Scrub } from "../text.js";
 import { Attempt, discard, type Lease } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
 import { causes, errorCode, retryDelay, sleep } from "./retry.js";
@@ -166,7 +166,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         const suffix = code && !text.includes(code) ? ` (${code})` : "";
         throw new AtlasError(
           `atlas-invites: ${request.method} ${redactUrl(request.url)} failed${tries}: ${text}${suffix}`,
-          { cause: error },
+          { cause: scrubError(error, scrub) },
         );
       }
       if (response) await discard(response);
@@ -176,7 +176,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
         method: request.method,
         url: redactUrl(request.url),
         status: response?.status,
-        error,
+        error: scrubError(error, scrub),
       });
       // An async onRetry is waited for, so that its rejection ends the call as a throw does,
       // instead of going unhandled while the retry goes out; the caller's abort ends that wait

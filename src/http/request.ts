@@ -128,6 +128,24 @@ export class AtlasRequest {
   }
 
   /**
+   * util.inspect (console.log) shows the request with the value of its Authorization header
+   * replaced, its scheme kept: a middleware that logs the requests it sees runs after
+   * authentication, and must not print the credentials. `headers.get()` still reads them.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    const headers = new Headers(this.headers);
+    const sent = headers.get("Authorization");
+    // A value without a scheme (a strategy of the user's own may send one) is hidden whole.
+    const scheme = /^\S+ /.exec(sent ?? "")?.[0] ?? "";
+    if (sent !== null) headers.set("Authorization", `${scheme}[redacted]`);
+    return `AtlasRequest ${inspect({ ...this, headers }, options)}`;
+  }
+
+  /**
    * openapi-fetch accepts what an onRequest middleware returns only if it is an instance of the
    * client's Request class. Middleware written for plain openapi-fetch return a standard
    * `Request`; they count as instances too, and the client's fetch reads them as such.

@@ -15,7 +15,10 @@ export interface RetryInfo {
   url: string;
   /** The status that caused the retry, or undefined for a network error. */
   status: number | undefined;
-  /** The network error that caused the retry, if any. */
+  /**
+   * The network error that caused the retry, if any; a stand-in with the credentials taken out
+   * when what it shows of itself holds one.
+   */
   error: unknown;
 }
 

@@ -41,6 +41,33 @@ import { FakeUsers } from "./users.js";
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
+ * What JSON.stringify, a test's snapshot (vitest's serializer calls toJSON) and util.inspect show
+ * of a record: its fields, with the Authorization header's value past its scheme and the token of
+ * a revocation replaced, so that a snapshot of `fake.requests` holds no credential, which a test
+ * may have given the fake from its own configuration. The fields themselves keep them, for
+ * assertions. Both are hidden properties: a record still equals a plain copy of its fields.
+ */
+function hideCredentials(record: RecordedRequest): void {
+  const shown = () => {
+    const sent = record.headers.authorization;
+    const headers = { ...record.headers };
+    if (sent !== undefined)
+      headers.authorization = String(sent).replace(/^(\S+ )?.*/s, "$1[redacted]");
+    // A revocation's form (RFC 7009, section 2.1) names the token it revokes.
+    const form = record.url.startsWith("/api/oauth/");
+    const body = form ? record.body.replace(/(^|&)token=[^&]*/, "$1token=[redacted]") : record.body;
+    return { ...record, headers, body };
+  };
+  Object.defineProperties(record, {
+    toJSON: { value: shown },
+    [Symbol.for("nodejs.util.inspect.custom")]: {
+      value: (_depth: number, options: object, inspect: (value: unknown, o: object) => string) =>
+        inspect(shown(), options),
+    },
+  });
+}
+
+/**
  * Starts a fake Atlas on 127.0.0.1 and resolves once it listens.
  *
  * @example
@@ -126,6 +153,7 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
         operationId: undefined,
         status: 0,
       };
+      hideCredentials(record);
       requests.push(record);
       // Every request outside the token endpoints is one API exchange, whatever its answer.
       if (!record.url.startsWith("/api/oauth/")) stats.exchanges++;
