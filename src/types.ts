@@ -92,8 +92,11 @@ export type Link = Schemas["Link"];
  * credentials fail.
  */
 export type ApiError = Schemas["ApiError"];
-/** The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`). */
-export type BadRequestDetail = Schemas["BadRequestDetail"];
+/**
+ * The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`).
+ * The schema is nullable; the error reads a null as absent, so this type is the object alone.
+ */
+export type BadRequestDetail = NonNullable<Schemas["BadRequestDetail"]>;
 /** One refused field of a 400 answer and why. */
 export type FieldViolation = Schemas["FieldViolation"];
 /** One of the seven organization roles. */

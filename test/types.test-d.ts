@@ -16,6 +16,8 @@ import {
   type AtlasError,
   type AddOrRemoveGroupRole,
   type ApiError,
+  type BadRequestDetail,
+  type FieldViolation,
   type AtlasApiError,
   type AtlasInvites,
   type AuthStrategy,
@@ -416,6 +418,12 @@ describe("errors", () => {
     expectTypeOf<AtlasApiError>().toExtend<AtlasError>();
     expectTypeOf<AtlasAuthError>().toExtend<AtlasError>();
     expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string>();
+    // badRequestDetail is an object or absent, never null: a null in the body is read as absent.
+    if (isAtlasApiError(err, 400) && err.badRequestDetail !== undefined) {
+      expectTypeOf(err.badRequestDetail.fields).toEqualTypeOf<FieldViolation[] | undefined>();
+    }
+    const show = (detail: BadRequestDetail) => detail.fields?.map((f) => f.field);
+    void show;
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
   });
 });
