@@ -16,6 +16,7 @@ import { headersMiddleware, rateLimitOf, type RateLimit } from "./middleware/hea
 import { validationMiddleware } from "./middleware/validation.js";
 import { resolveOptions, type AtlasInvitesOptions } from "./options.js";
 import { scrubberFor } from "./text.js";
+import type { ClientPaths } from "./types.js";
 
 /**
  * What createAtlasInvites returns: one method per operation, `paginate`, the underlying
@@ -25,8 +26,9 @@ export interface AtlasInvites extends Methods {
   /**
    * The openapi-fetch client every method goes through. Middleware added with
    * `atlas.client.use()` applies to every call, and path-based calls get the same middleware.
+   * Its answers are typed in the version the client asks for (`ClientPaths`).
    */
-  readonly client: Client<paths>;
+  readonly client: Client<ClientPaths>;
   /**
    * RateLimit-Limit and RateLimit-Remaining of the last API answer that carried them, an answer
    * that was retried included.

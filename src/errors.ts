@@ -6,7 +6,8 @@ import type { components } from "../generated/atlas.js";
 import type { Violation } from "./validation/rules.js";
 import { oneLine, type Scrub } from "./text.js";
 
-type BadRequestDetail = components["schemas"]["BadRequestDetail"];
+// The schema is nullable; the error reads a null as absent, so its field is an object or undefined.
+type BadRequestDetail = NonNullable<components["schemas"]["BadRequestDetail"]>;
 
 /** Base class of every error this package throws. */
 export class AtlasError extends Error {

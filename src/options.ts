@@ -51,7 +51,8 @@ export interface AtlasInvitesOptions {
   onRetry?: OnRetry | undefined;
   /**
    * Replaces the DeprecationWarning for deprecated operations; false silences it. An exception
-   * it throws does not fail the call; it becomes a process warning.
+   * it throws, or the rejection of a promise it returns (not waited for), does not fail the call;
+   * it becomes a process warning.
    */
   onDeprecation?: OnDeprecation;
   /** The largest response body the client reads, in bytes. Default 16 MiB. */

@@ -1,5 +1,5 @@
 /** Friendly names for the generated schema types, and the types of the client's methods. */
-import type { components, operations as OperationTypes } from "../generated/atlas.js";
+import type { components, operations as OperationTypes, paths } from "../generated/atlas.js";
 import type { OperationInputs } from "../generated/methods.js";
 import type { OperationId, operations as table } from "../generated/operations.js";
 
@@ -92,8 +92,11 @@ export type Link = Schemas["Link"];
  * credentials fail.
  */
 export type ApiError = Schemas["ApiError"];
-/** The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`). */
-export type BadRequestDetail = Schemas["BadRequestDetail"];
+/**
+ * The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`).
+ * The schema is nullable; the error reads a null as absent, so this type is the object alone.
+ */
+export type BadRequestDetail = NonNullable<Schemas["BadRequestDetail"]>;
 /** One refused field of a 400 answer and why. */
 export type FieldViolation = Schemas["FieldViolation"];
 /** One of the seven organization roles. */
@@ -136,6 +139,59 @@ export type SuccessOf<K extends OperationId> =
       ? C[MediaOf<K>]
       : never
     : never;
+
+/** The media type the client sends for the operation at path P with lower-case method M. */
+type SentMediaType<P, M> = {
+  [K in OperationId]: (typeof table)[K]["path"] extends P
+    ? Lowercase<(typeof table)[K]["method"]> extends M
+      ? MediaOf<K>
+      : never
+    : never;
+}[OperationId];
+
+/**
+ * T with every open string (a union of known values and any string, as ProjectRole is) read as
+ * `string`. openapi-fetch 0.17 passes each answer's type through its `Readable`, which takes
+ * `string & {}` for an object and maps it into something no string is (openapi-typescript issue
+ * 2765); plain `string` goes through unchanged.
+ */
+type OpenStrings<T> = T extends string
+  ? string extends T
+    ? string
+    : T
+  : T extends readonly (infer Item)[]
+    ? OpenStrings<Item>[]
+    : T extends object
+      ? { [K in keyof T]: OpenStrings<T[K]> }
+      : T;
+
+/** An operation's answers in media type Media only, and the error bodies (application/json). */
+type AnswersIn<Responses, Media> = {
+  [S in keyof Responses]: {
+    [F in keyof Responses[S]]: F extends "content"
+      ? {
+          [C in Extract<keyof Responses[S][F], Media | "application/json">]: OpenStrings<
+            Responses[S][F][C]
+          >;
+        }
+      : Responses[S][F];
+  };
+};
+
+/**
+ * The spec's paths as `atlas.client` answers them: each operation in the one version the client
+ * asks for (the 2023-01-01 version of the list operations is never sent), and project roles read
+ * as strings, as the methods return them. Parameters and bodies are the spec's own.
+ */
+export type ClientPaths = {
+  [P in keyof paths]: {
+    [M in keyof paths[P]]: {
+      [F in keyof paths[P][M]]: F extends "responses"
+        ? AnswersIn<paths[P][M][F], SentMediaType<P, M>>
+        : paths[P][M][F];
+    };
+  };
+};
 
 /**
  * What a method takes where the spec has type T: the same fields and values, with every list also

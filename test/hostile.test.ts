@@ -464,6 +464,40 @@ describe("error text is one line, bounded, and free of credentials", () => {
     expect(sent).toBe(1);
   });
 
+  it("an async onDeprecation that rejects costs the process nothing: the rejection is a warning too", async () => {
+    server.handle((_req, res) =>
+      json(res, 200, INVITE, { Sunset: "Wed, 01 Dec 2027 00:00:00 GMT" }),
+    );
+    const warnings: (Error & { code?: string })[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("warning", onWarning);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const atlas = client({
+        onDeprecation: async () => {
+          await Promise.resolve();
+          throw new Error(`logger down, last header Bearer ${TOKEN}`);
+        },
+      });
+      expect((await get(atlas)).id).toBe(INVITE.id);
+      // The rejections settle after the answer; give them, and Node's report of them, a turn.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await settle();
+    } finally {
+      process.off("warning", onWarning);
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    const failed = warnings.filter((w) => w.code === "ATLAS_INVITES_ON_DEPRECATION_FAILED");
+    expect(failed.map((w) => w.message)).toEqual([
+      "atlas-invites: onDeprecation threw Error: logger down, last header Bearer [redacted]",
+      "atlas-invites: onDeprecation threw Error: logger down, last header Bearer [redacted]",
+    ]);
+    expect(leaks(warnings, [TOKEN])).toEqual([]);
+  });
+
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape
   // "/" or, to be HTML-safe, "=" (which ends most Basic credentials). Each form is applied to the
   // content of one JSON string.

@@ -16,6 +16,8 @@ import {
   type AtlasError,
   type AddOrRemoveGroupRole,
   type ApiError,
+  type BadRequestDetail,
+  type FieldViolation,
   type AtlasApiError,
   type AtlasInvites,
   type AuthStrategy,
@@ -400,6 +402,41 @@ describe("results", () => {
   });
 });
 
+describe("path-based calls on atlas.client", () => {
+  it("answer in the version the client asks for, with the package's own types", async () => {
+    // listOrgUsers also has a 2023-01-01 version, but the client always sends 2025-02-19, so a
+    // page holds only users of that version, to narrow on their membership status.
+    const { data } = await atlas.client.GET("/api/atlas/v2/orgs/{orgId}/users", {
+      params: { path: { orgId: user.orgId } },
+    });
+    const pending = data?.results.filter((u) => u.orgMembershipStatus === "PENDING");
+    const users: OrgUser[] | undefined = pending;
+    void users;
+    const page: PaginatedOrgUserView | undefined = data;
+    void page;
+
+    // A project role is a string, as the methods return it.
+    const invite = await atlas.client.GET("/api/atlas/v2/orgs/{orgId}/invites/{invitationId}", {
+      params: { path: org },
+    });
+    const same: OrganizationInvitation | undefined = invite.data;
+    void same;
+    expectTypeOf(invite.data?.groupRoleAssignments?.[0]?.groupRole).toEqualTypeOf<
+      string | undefined
+    >();
+    const member = await atlas.client.GET("/api/atlas/v2/groups/{groupId}/users/{userId}", {
+      params: { path: groupUser },
+    });
+    const asMethod: GroupUser | undefined = member.data;
+    void asMethod;
+    if (member.data?.orgMembershipStatus === "ACTIVE") {
+      expectTypeOf(member.data.firstName).toEqualTypeOf<string>();
+      expectTypeOf(member.data.roles).toEqualTypeOf<string[]>();
+    }
+    if (member.error) expectTypeOf(member.error.error).toEqualTypeOf<number>();
+  });
+});
+
 describe("errors", () => {
   it("isAtlasApiError narrows to AtlasApiError, by status or by code", () => {
     const err: unknown = new Error("x");
@@ -416,6 +453,12 @@ describe("errors", () => {
     expectTypeOf<AtlasApiError>().toExtend<AtlasError>();
     expectTypeOf<AtlasAuthError>().toExtend<AtlasError>();
     expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string>();
+    // badRequestDetail is an object or absent, never null: a null in the body is read as absent.
+    if (isAtlasApiError(err, 400) && err.badRequestDetail !== undefined) {
+      expectTypeOf(err.badRequestDetail.fields).toEqualTypeOf<FieldViolation[] | undefined>();
+    }
+    const show = (detail: BadRequestDetail) => detail.fields?.map((f) => f.field);
+    void show;
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
   });
 });

@@ -36,9 +36,14 @@ export interface DeprecationNotice {
 
 /**
  * The `onDeprecation` option: a function that receives each notice instead of the process
- * warning, `false` to silence the notices, or `undefined` for the warnings.
+ * warning, `false` to silence the notices, or `undefined` for the warnings. An async function is
+ * declared as such (its promise is not waited for; a rejection becomes a process warning).
  */
-export type OnDeprecation = ((notice: DeprecationNotice) => void) | false | undefined;
+export type OnDeprecation =
+  | ((notice: DeprecationNotice) => void)
+  | ((notice: DeprecationNotice) => Promise<void>)
+  | false
+  | undefined;
 
 /**
  * What the caller knows of one operation: the sunset date (YYYY-MM-DD when the header's
@@ -94,20 +99,25 @@ export function deprecationMiddleware(
     const instead = op.replacement ? `; use ${op.replacement} instead` : "";
     const message = `atlas-invites: ${op.operationId} is deprecated (${when})${instead}; see docs/MIGRATING.md`;
     if (onDeprecation) {
+      // A notice is a side note to the call: a callback that fails must not cost the caller an
+      // answer Atlas already gave (a change already made), so its failure becomes a warning.
+      const failed = (error: unknown) => {
+        const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        process.emitWarning(`atlas-invites: onDeprecation threw ${oneLine(scrub(what))}`, {
+          code: "ATLAS_INVITES_ON_DEPRECATION_FAILED",
+        });
+      };
       try {
-        onDeprecation({
+        const result: unknown = onDeprecation({
           operationId: op.operationId,
           ...notice,
           replacement: op.replacement,
           message,
         });
+        // An async callback fails by rejecting: left unhandled, that would end the process.
+        if (result instanceof Promise) result.catch(failed);
       } catch (error) {
-        // A notice is a side note to the call: a callback that fails must not cost the caller an
-        // answer Atlas already gave (a change already made), so its failure becomes a warning.
-        const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        process.emitWarning(`atlas-invites: onDeprecation threw ${oneLine(scrub(what))}`, {
-          code: "ATLAS_INVITES_ON_DEPRECATION_FAILED",
-        });
+        failed(error);
       }
     } else {
       process.emitWarning(message, {
