@@ -88,10 +88,18 @@ export type OrgMembershipStatus = OrgUser["orgMembershipStatus"];
 /** A link from an Atlas answer to a related resource (`href`, `rel`). */
 export type Link = Schemas["Link"];
 /**
- * The body of an Atlas error answer, which `AtlasApiError` reads; Atlas leaves `errorCode` out when
- * credentials fail.
+ * An Atlas error body as it arrives. The spec requires `errorCode`, but Atlas leaves it out of the
+ * 401 it sends for failed credentials, so the client's types make it optional.
  */
-export type ApiError = Schemas["ApiError"];
+type AsObserved<T> = T extends { readonly errorCode: string }
+  ? { [K in keyof T as K extends "errorCode" ? never : K]: T[K] } & { readonly errorCode?: string }
+  : T;
+
+/**
+ * The body of an Atlas error answer, which `AtlasApiError` reads. `errorCode` is optional here,
+ * though the spec requires it: Atlas leaves it out when credentials fail.
+ */
+export type ApiError = AsObserved<Schemas["ApiError"]>;
 /**
  * The fields a 400 answer names as breaking the rules (`AtlasApiError`'s `badRequestDetail`).
  * The schema is nullable; the error reads a null as absent, so this type is the object alone.
@@ -165,13 +173,16 @@ type OpenStrings<T> = T extends string
       ? { [K in keyof T]: OpenStrings<T[K]> }
       : T;
 
-/** An operation's answers in media type Media only, and the error bodies (application/json). */
+/**
+ * An operation's answers in media type Media only, and the error bodies (application/json), with
+ * `errorCode` optional as Atlas sends it.
+ */
 type AnswersIn<Responses, Media> = {
   [S in keyof Responses]: {
     [F in keyof Responses[S]]: F extends "content"
       ? {
-          [C in Extract<keyof Responses[S][F], Media | "application/json">]: OpenStrings<
-            Responses[S][F][C]
+          [C in Extract<keyof Responses[S][F], Media | "application/json">]: AsObserved<
+            OpenStrings<Responses[S][F][C]>
           >;
         }
       : Responses[S][F];

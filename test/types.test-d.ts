@@ -429,6 +429,12 @@ describe("path-based calls on atlas.client", () => {
     });
     const asMethod: GroupUser | undefined = member.data;
     void asMethod;
+    // An error body may lack errorCode (the 401 for failed credentials), so it is optional.
+    if (member.error) {
+      expectTypeOf(member.error.errorCode).toEqualTypeOf<string | undefined>();
+      const body: ApiError = member.error;
+      void body;
+    }
     if (member.data?.orgMembershipStatus === "ACTIVE") {
       expectTypeOf(member.data.firstName).toEqualTypeOf<string>();
       expectTypeOf(member.data.roles).toEqualTypeOf<string[]>();
@@ -452,7 +458,9 @@ describe("errors", () => {
     }
     expectTypeOf<AtlasApiError>().toExtend<AtlasError>();
     expectTypeOf<AtlasAuthError>().toExtend<AtlasError>();
-    expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string>();
+    // The spec requires errorCode; Atlas leaves it out of the 401 for failed credentials.
+    expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
     // badRequestDetail is an object or absent, never null: a null in the body is read as absent.
     if (isAtlasApiError(err, 400) && err.badRequestDetail !== undefined) {
       expectTypeOf(err.badRequestDetail.fields).toEqualTypeOf<FieldViolation[] | undefined>();
