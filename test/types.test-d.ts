@@ -460,7 +460,6 @@ describe("errors", () => {
     expectTypeOf<AtlasAuthError>().toExtend<AtlasError>();
     // The spec requires errorCode; Atlas leaves it out of the 401 for failed credentials.
     expectTypeOf<ApiError["errorCode"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
     // badRequestDetail is an object or absent, never null: a null in the body is read as absent.
     if (isAtlasApiError(err, 400) && err.badRequestDetail !== undefined) {
       expectTypeOf(err.badRequestDetail.fields).toEqualTypeOf<FieldViolation[] | undefined>();
