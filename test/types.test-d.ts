@@ -443,6 +443,17 @@ describe("path-based calls on atlas.client", () => {
   });
 });
 
+describe("rateLimit", () => {
+  it("is read-only: the client's last reading, not a counter to change", () => {
+    const seen = atlas.rateLimit;
+    if (seen) {
+      expectTypeOf(seen.remaining).toEqualTypeOf<number>();
+      // @ts-expect-error the reading belongs to the client
+      seen.remaining = 5;
+    }
+  });
+});
+
 describe("errors", () => {
   it("isAtlasApiError narrows to AtlasApiError, by status or by code", () => {
     const err: unknown = new Error("x");

@@ -18,9 +18,9 @@ import { findOperation } from "../operations.js";
 /** `atlas.rateLimit`: the rate-limit headers of the last API answer that had them. */
 export interface RateLimit {
   /** Requests allowed in the current window (RateLimit-Limit). */
-  limit: number;
+  readonly limit: number;
   /** Requests left in the current window (RateLimit-Remaining). */
-  remaining: number;
+  readonly remaining: number;
 }
 
 /** `<prefix> atlas-invites/<version> (node <version>)`, the prefix being the caller's own name. */
