@@ -90,6 +90,8 @@ if (withoutResults.length > 0) console.log(`failed without results: ${withoutRes
 if (withoutFailures.length > 0) {
   console.log(`failed though their results show no failed test: ${withoutFailures.join(", ")}`);
 }
-const skipped = total.skipped ? `, ${total.skipped} skipped` : "";
-console.log(`${total.passed} passed, ${total.failed} failed${skipped}`);
+// Skipped and todo tests are named on a line of their own: the last line stays exactly
+// `N passed, N failed`, the form CI reads.
+if (total.skipped > 0) console.log(`${total.skipped} skipped or todo, counted neither way`);
+console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(args.length > 0 || total.failed > 0 ? 1 : 0);

@@ -59,11 +59,14 @@ describe("ci-summary", () => {
       "passing",
       'import { expect, it } from "vitest";\n' +
         'it("one", () => expect(1 + 1).toBe(2));\n' +
-        'it("two", () => expect("a").toBe("a"));\n',
+        'it("two", () => expect("a").toBe("a"));\n' +
+        'it.skip("later", () => expect(1).toBe(2));\n',
     );
     expect(tests.status).toBe(0);
     const result = await summary();
+    // The last line is exactly the form CI reads; skipped tests are named above it.
     expect(lastLine(result)).toBe("2 passed, 0 failed");
+    expect(result.stdout).toContain("1 skipped or todo, counted neither way\n");
     expect(result.status).toBe(0);
   }, 60_000);
 
