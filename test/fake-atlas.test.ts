@@ -390,7 +390,36 @@ describe("options the fake cannot use", () => {
       serviceAccount: false,
       apiKey: false,
     });
-    await fake.close();
+    try {
+      // Past the default limit of 100 calls in a window, every call is still answered.
+      const statuses = new Set<number>();
+      for (let i = 0; i < 110; i++) {
+        const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+        statuses.add(res.status);
+      }
+      expect([...statuses]).toEqual([200]);
+      // With service accounts off, no token is handed out.
+      const { clientId, clientSecret } = fake.credentials.serviceAccount;
+      const token = await fetch(`${fake.url}/api/oauth/token`, {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+      });
+      await token.arrayBuffer();
+      expect(token.status).not.toBe(200);
+      expect(fake.tokenEndpoint.issued).toEqual([]);
+      // With API keys off, a 401 carries no Digest challenge.
+      const refused = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`, {
+        authorization: null,
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toBeNull();
+    } finally {
+      await fake.close();
+    }
   });
 
   it("lets any name set to undefined through, as an option left out", async () => {
