@@ -393,11 +393,15 @@ describe("options the fake cannot use", () => {
     try {
       // Past the default limit of 100 calls in a window, every call is still answered.
       const statuses = new Set<number>();
+      const limits = new Set<string | null>();
       for (let i = 0; i < 110; i++) {
         const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
         statuses.add(res.status);
+        limits.add(res.headers.get("RateLimit-Limit") ?? res.headers.get("RateLimit-Remaining"));
       }
       expect([...statuses]).toEqual([200]);
+      // No limit, no rate-limit headers: "Infinity" is not a number a client could read.
+      expect([...limits]).toEqual([null]);
       // With service accounts off, no token is handed out.
       const { clientId, clientSecret } = fake.credentials.serviceAccount;
       const token = await fetch(`${fake.url}/api/oauth/token`, {

@@ -147,10 +147,13 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
       used = 0;
     }
     used++;
-    const rateHeaders = {
-      "RateLimit-Limit": String(limit),
-      "RateLimit-Remaining": String(Math.max(0, limit - used)),
-    };
+    // Without a limit there is nothing to report: "Infinity" is no header value a client reads.
+    const rateHeaders = Number.isFinite(limit)
+      ? {
+          "RateLimit-Limit": String(limit),
+          "RateLimit-Remaining": String(Math.max(0, limit - used)),
+        }
+      : {};
     if (used > limit) {
       const wait = Math.ceil((windowStart + windowMs - Date.now()) / 1000);
       return reply(
