@@ -148,7 +148,7 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
     }
     used++;
     // Without a limit there is nothing to report: "Infinity" is no header value a client reads.
-    const rateHeaders = Number.isFinite(limit)
+    const rateHeaders: Record<string, string> = Number.isFinite(limit)
       ? {
           "RateLimit-Limit": String(limit),
           "RateLimit-Remaining": String(Math.max(0, limit - used)),
