@@ -56,6 +56,7 @@ export class Attempt {
   /** How much longer than its timeout the attempt ran because calls still waited for it. */
   #extraMs = 0;
   #response: Response | undefined = undefined;
+  #declared: string | null = null; // the answer's Content-Length
   #done = false;
   /** The whole body, once a reader asked for it. */
   #body: Promise<Uint8Array> | undefined = undefined;
@@ -116,7 +117,7 @@ export class Attempt {
     this.#response = response;
     // A body nobody reads must not keep the process alive until its timer fires.
     this.#timer?.unref();
-    const declared = response.headers.get("Content-Length");
+    const declared = (this.#declared = response.headers.get("Content-Length"));
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
       // The error names where the redirect pointed, by origin only, scrubbed: a server can put
@@ -230,24 +231,23 @@ export class Attempt {
     ));
   }
 
-  /**
-   * Refuses a declared length over the limit before reading; counts the body while it streams in
-   * (a declared length may be missing or wrong) and stops at the limit.
-   */
+  /** Refuses a declared length over the limit, then counts what streams in up to the limit. */
   async #readAll(response: Response): Promise<Uint8Array> {
     const body = response.body as ReadableStream<Uint8Array>;
-    // Nothing is left to read once a middleware took the stream itself: not a closed connection.
-    if (body.locked || response.bodyUsed) {
-      throw this.fail(
-        "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
-      );
-    }
-    const declared = response.headers.get("Content-Length");
+    const declared = this.#declared;
     if (Number(declared) > this.#maxBytes) {
       await body.cancel().catch(() => undefined);
       throw this.fail(this.#tooLarge(`${declared} bytes`));
     }
-    const reader = body.getReader();
+    let reader: ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      reader = body.getReader();
+    } catch {
+      // Locked: a middleware took the stream (a reader, a Response made of it); not a closed link.
+      throw this.fail(
+        "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
+      );
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
