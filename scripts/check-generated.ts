@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { generateAll, readPipelineConfig } from "./lib/pipeline.js";
+import { generateAll, readPipelineConfig, strayFiles } from "./lib/pipeline.js";
 
 const root = process.argv[2] ?? process.cwd();
 const cfg = await readPipelineConfig(root);
@@ -14,6 +14,9 @@ for (const file of files) {
   const current = await readFile(path.join(root, file.path), "utf8").catch(() => null);
   if (current === null) stale.push(`${file.path} (missing)`);
   else if (current !== file.content) stale.push(`${file.path} (differs from a fresh generation)`);
+}
+for (const file of await strayFiles(root, files)) {
+  stale.push(`${file} (not produced by the generator)`);
 }
 if (stale.length > 0) {
   console.error("check:generated: generated code is out of date with openapi/:");

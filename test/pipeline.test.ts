@@ -72,6 +72,44 @@ describe("check:generated", () => {
     },
     TIMEOUT,
   );
+
+  test(
+    "names a hand edit, a missing file and a file the generator does not produce; generate repairs all three",
+    async () => {
+      const project = await freshCopy();
+      await project.replace(
+        "generated/operations.ts",
+        'operationId: "getOrgInvite",',
+        'operationId: "getOrgInvitation",',
+      );
+      await project.remove("generated/package-info.ts");
+      // What a removed or renamed generator step leaves behind, at the top and in a folder.
+      await project.write("generated/invites.ts", "export const left = 1;\n");
+      await project.run("mkdir", ["-p", "generated/old"]);
+      await project.write("generated/old/table.ts", "export const left = 2;\n");
+
+      const stale = await project.script("check-generated.ts");
+
+      expect(stale.status).toBe(1);
+      expect(stale.stderr.split("\n").filter((line) => line.includes("stale:"))).toEqual([
+        "  stale: generated/operations.ts (differs from a fresh generation)",
+        "  stale: generated/package-info.ts (missing)",
+        "  stale: generated/invites.ts (not produced by the generator)",
+        "  stale: generated/old/table.ts (not produced by the generator)",
+      ]);
+      expect(stale.stderr).toContain("npm run generate");
+
+      const generated = await project.script("generate.ts");
+      expect(generated.status).toBe(0);
+      expect(generated.stdout).toContain("removed generated/invites.ts");
+      expect(generated.stdout).toContain("removed generated/old/table.ts");
+      const clean = await project.script("check-generated.ts");
+      expect(clean.stderr).toBe("");
+      expect(clean.status).toBe(0);
+      expect(await snapshotGenerated(project.dir)).toEqual(await snapshotGenerated(PROJECT_ROOT));
+    },
+    TIMEOUT,
+  );
 });
 
 describe("generate", () => {
