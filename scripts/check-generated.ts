@@ -7,8 +7,16 @@ import path from "node:path";
 import { generateAll, readPipelineConfig, strayFiles } from "./lib/pipeline.js";
 
 const root = process.argv[2] ?? process.cwd();
-const cfg = await readPipelineConfig(root);
-const files = await generateAll(cfg);
+let files: Awaited<ReturnType<typeof generateAll>>;
+try {
+  files = await generateAll(await readPipelineConfig(root));
+} catch (error) {
+  // A spec that cannot be read or bundled (a YAML mistake, a $ref to a missing file): the message
+  // names the file and the place; a stack trace of the pipeline would only hide it.
+  console.error(`check:generated: cannot generate from the spec: ${(error as Error).message}`);
+  console.error("`npm run lint:spec` reports every problem in the spec.");
+  process.exit(1);
+}
 const stale: string[] = [];
 for (const file of files) {
   const current = await readFile(path.join(root, file.path), "utf8").catch(() => null);

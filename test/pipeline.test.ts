@@ -110,6 +110,28 @@ describe("check:generated", () => {
     },
     TIMEOUT,
   );
+
+  test(
+    "names the broken $ref of a spec it cannot bundle, without a stack trace",
+    async () => {
+      const project = await freshCopy();
+      await project.replace(
+        ORG_INVITE_PATH,
+        "$ref: ../components/parameters/OrgId.yaml",
+        "$ref: ../components/parameters/OrganizationId.yaml",
+      );
+
+      const result = await project.script("check-generated.ts");
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /^check:generated: cannot generate from the spec: .*components\/parameters\/OrganizationId\.yaml/,
+      );
+      expect(result.stderr).toContain("npm run lint:spec");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    },
+    TIMEOUT,
+  );
 });
 
 describe("generate", () => {
