@@ -105,4 +105,13 @@ describe("workflows", () => {
       "npm test",
     ]);
   });
+
+  test("publish the docs page alone, not the browser check's screenshots and results", () => {
+    const build = steps("docs.yml", "build");
+    const upload = build.find((s) => s.uses?.startsWith("actions/upload-pages-artifact@"));
+    const folder = String(upload?.with?.path).replace(/\/$/, "");
+    expect(folder).not.toBe("dist/docs");
+    const copies = build.map((s) => s.run ?? "").filter((run) => run.includes(folder));
+    expect(copies).toEqual([`mkdir -p ${folder} && cp dist/docs/index.html ${folder}/`]);
+  });
 });
