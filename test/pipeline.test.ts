@@ -195,6 +195,34 @@ describe("generate", () => {
   );
 });
 
+describe("npm version", () => {
+  test(
+    "puts the new version the User-Agent names into the version commit, so check:generated stays green",
+    async () => {
+      const project = await freshCopy();
+      const git = (...args: string[]) => project.run("git", args);
+      await project.write(".gitignore", "node_modules\n");
+      await git("init", "-q");
+      await git("config", "user.name", "Release Test");
+      await git("config", "user.email", "release@example.com");
+      await git("add", ".");
+      await git("commit", "-qm", "start");
+
+      const bumped = await project.run("npm", ["version", "0.9.1"]);
+      expect(bumped.status, bumped.stderr).toBe(0);
+
+      expect(await project.read("generated/package-info.ts")).toContain(
+        'PACKAGE_VERSION = "0.9.1";',
+      );
+      const committed = await git("show", "HEAD:generated/package-info.ts");
+      expect(committed.stdout).toContain('PACKAGE_VERSION = "0.9.1";');
+      expect((await git("status", "--porcelain")).stdout).toBe("");
+      expect((await project.script("check-generated.ts")).status).toBe(0);
+    },
+    TIMEOUT,
+  );
+});
+
 describe("spec-first", () => {
   const loader = generatedLoader();
   afterAll(() => loader.dispose());
