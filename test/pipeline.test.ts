@@ -87,6 +87,8 @@ describe("check:generated", () => {
       await project.write("generated/invites.ts", "export const left = 1;\n");
       await project.run("mkdir", ["-p", "generated/old"]);
       await project.write("generated/old/table.ts", "export const left = 2;\n");
+      // Not the generator's business: an editor's swap file.
+      await project.write("generated/.operations.ts.swp", "swap");
 
       const stale = await project.script("check-generated.ts");
 
@@ -106,6 +108,8 @@ describe("check:generated", () => {
       const clean = await project.script("check-generated.ts");
       expect(clean.stderr).toBe("");
       expect(clean.status).toBe(0);
+      expect(await project.read("generated/.operations.ts.swp")).toBe("swap");
+      await project.remove("generated/.operations.ts.swp");
       expect(await snapshotGenerated(project.dir)).toEqual(await snapshotGenerated(PROJECT_ROOT));
     },
     TIMEOUT,

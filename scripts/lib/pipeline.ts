@@ -110,9 +110,10 @@ async function format(root: string, filepath: string, source: string): Promise<s
 }
 
 /**
- * Files under generated/ that the pipeline did not produce: left behind by a step that was
- * removed or renamed, or added by hand. They would otherwise ship (generated/ is in the package's
- * `files`) and could be imported while nothing keeps them in step with the spec.
+ * Code and JSON files under generated/ that the pipeline did not produce: left behind by a step
+ * that was removed or renamed, or added by hand. They would otherwise ship (generated/ is in the
+ * package's `files`) and could be imported while nothing keeps them in step with the spec. Hidden
+ * files and other names (an editor's swap file, .DS_Store) are not ours to judge or delete.
  */
 export async function strayFiles(root: string, files: GeneratedFile[]): Promise<string[]> {
   const produced = new Set(files.map((file) => file.path));
@@ -121,7 +122,7 @@ export async function strayFiles(root: string, files: GeneratedFile[]): Promise<
     withFileTypes: true,
   }).catch(() => []);
   return entries
-    .filter((entry) => !entry.isDirectory())
+    .filter((entry) => entry.isFile() && /^[^.].*\.(?:[cm]?[jt]s|json|map)$/.test(entry.name))
     .map((entry) =>
       path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"),
     )
