@@ -55,10 +55,23 @@ if (source === undefined || extra.length > 0) {
   fail(`give exactly one upstream spec\n${USAGE}`);
 }
 
-const oursPath = args.values.ours ?? path.join(root, "generated", "openapi.json");
+/**
+ * npm runs a script in the package root; a relative path means the folder `npm run drift` was
+ * typed in, which npm passes as INIT_CWD. Run directly, the script reads from its own cwd.
+ */
+const invokedFrom =
+  process.env.npm_lifecycle_event === "drift" ? (process.env.INIT_CWD ?? ".") : ".";
+const local = (file: string) =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(file) || path.isAbsolute(file)
+    ? file
+    : path.relative(".", path.resolve(invokedFrom, file));
+
+const oursPath = args.values.ours
+  ? local(args.values.ours)
+  : path.join(root, "generated", "openapi.json");
 let report;
 try {
-  const [ours, upstream] = await Promise.all([loadSpec(oursPath), loadSpec(source)]);
+  const [ours, upstream] = await Promise.all([loadSpec(oursPath), loadSpec(local(source))]);
   report = compareSpecs(ours, upstream, source);
 } catch (error) {
   if (error instanceof DriftInputError) fail(error.message);

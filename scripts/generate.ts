@@ -6,7 +6,7 @@
  * in memory (about as long as the lint takes); nothing is written until the linter has passed.
  */
 import { spawn } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -38,7 +38,7 @@ function lintSpec(): Promise<{ ok: boolean; output: string; ms: number }> {
 
 // Started before the pipeline's packages load, which takes a good part of the time it runs.
 const lint = lintSpec();
-const { generateAll, readPipelineConfig } = await import("./lib/pipeline.js");
+const { generateAll, readPipelineConfig, strayFiles } = await import("./lib/pipeline.js");
 
 const cfg = await readPipelineConfig(root);
 console.log(`generate: ${cfg.specPath}`);
@@ -58,7 +58,12 @@ if (!linted.ok) {
 log("lint (redocly recommended-strict + ours)", linted.ms);
 const result = await generated;
 for (const [name, ms] of steps) log(name, ms);
-if ("error" in result) throw result.error;
+if ("error" in result) {
+  // A spec the linter accepts can still break a rule of ours (x-client-required naming a field
+  // the body does not have); the message names the operation and the field.
+  console.error(`generate: ${(result.error as Error).message}; nothing was written.`);
+  process.exit(1);
+}
 
 const t = performance.now();
 let changed = 0;
@@ -71,4 +76,17 @@ for (const file of result.files) {
   changed++;
 }
 log(`write (${changed} of ${result.files.length} files changed)`, performance.now() - t);
+// generated/ holds only what this run wrote; anything else would ship with the package unchecked.
+const removeIfEmpty = (dir: string) =>
+  rmdir(path.join(root, dir)).then(
+    () => true,
+    () => false,
+  );
+for (const stray of await strayFiles(root, result.files)) {
+  await rm(path.join(root, stray));
+  // Folders it leaves empty go too; rmdir refuses one that still holds something.
+  let dir = path.dirname(stray);
+  while (dir !== "generated" && dir !== "." && (await removeIfEmpty(dir))) dir = path.dirname(dir);
+  console.log(`  removed ${stray} (not produced by the generator)`);
+}
 console.log(`generate: done in ${(performance.now() - started).toFixed(0)} ms`);

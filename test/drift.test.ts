@@ -1212,6 +1212,27 @@ describe("CLI", () => {
     expect(usage.stderr).toContain("usage: npm run drift");
   });
 
+  it("reads a relative path from the folder `npm run drift` was typed in", async () => {
+    const { code, stdout, stderr } = await new Promise<{
+      code: number;
+      stdout: string;
+      stderr: string;
+    }>((resolve) => {
+      execFile(
+        "npm",
+        ["run", "--silent", "drift", "--", "v2-multi-version.yaml"],
+        { cwd: path.dirname(multiVersionPath) },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(stderr).toBe("");
+    expect(stdout).toContain(
+      "Drift report: v2-multi-version.yaml (MongoDB Atlas Administration API",
+    );
+    expect(code).toBe(0);
+  });
+
   it("reads an upstream spec from a URL", async () => {
     const { code, stdout } = await run(`${base}/openapi/v2.yaml`);
     expect(stdout).toContain("(MongoDB Atlas Administration API 2.0)");

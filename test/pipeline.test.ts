@@ -72,6 +72,69 @@ describe("check:generated", () => {
     },
     TIMEOUT,
   );
+
+  test(
+    "names a hand edit, a missing file and a file the generator does not produce; generate repairs all three",
+    async () => {
+      const project = await freshCopy();
+      await project.replace(
+        "generated/operations.ts",
+        'operationId: "getOrgInvite",',
+        'operationId: "getOrgInvitation",',
+      );
+      await project.remove("generated/package-info.ts");
+      // What a removed or renamed generator step leaves behind, at the top and in a folder.
+      await project.write("generated/invites.ts", "export const left = 1;\n");
+      await project.run("mkdir", ["-p", "generated/old"]);
+      await project.write("generated/old/table.ts", "export const left = 2;\n");
+      // Not the generator's business: an editor's swap file.
+      await project.write("generated/.operations.ts.swp", "swap");
+
+      const stale = await project.script("check-generated.ts");
+
+      expect(stale.status).toBe(1);
+      expect(stale.stderr.split("\n").filter((line) => line.includes("stale:"))).toEqual([
+        "  stale: generated/operations.ts (differs from a fresh generation)",
+        "  stale: generated/package-info.ts (missing)",
+        "  stale: generated/invites.ts (not produced by the generator)",
+        "  stale: generated/old/table.ts (not produced by the generator)",
+      ]);
+      expect(stale.stderr).toContain("npm run generate");
+
+      const generated = await project.script("generate.ts");
+      expect(generated.status).toBe(0);
+      expect(generated.stdout).toContain("removed generated/invites.ts");
+      expect(generated.stdout).toContain("removed generated/old/table.ts");
+      const clean = await project.script("check-generated.ts");
+      expect(clean.stderr).toBe("");
+      expect(clean.status).toBe(0);
+      expect(await project.read("generated/.operations.ts.swp")).toBe("swap");
+      await project.remove("generated/.operations.ts.swp");
+      expect(await snapshotGenerated(project.dir)).toEqual(await snapshotGenerated(PROJECT_ROOT));
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "names the broken $ref of a spec it cannot bundle, without a stack trace",
+    async () => {
+      const project = await freshCopy();
+      await project.replace(
+        ORG_INVITE_PATH,
+        "$ref: ../components/parameters/OrgId.yaml",
+        "$ref: ../components/parameters/OrganizationId.yaml",
+      );
+
+      const result = await project.script("check-generated.ts");
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /^check:generated: cannot generate from the spec: .*components\/parameters\/OrganizationId\.yaml/,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    },
+    TIMEOUT,
+  );
 });
 
 describe("generate", () => {
@@ -130,6 +193,58 @@ describe("generate", () => {
       expect(result.stdout).not.toMatch(/write \(/);
       // Had anything been written, the new summary would be in atlas.ts and openapi.json.
       expect(await snapshotGenerated(project.dir)).toEqual(before);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("generate: rules of ours", () => {
+  test(
+    "refuses an x-client-required field the body does not have, naming it, and writes nothing",
+    async () => {
+      const project = await freshCopy();
+      await project.replace(
+        "openapi/paths/groups_{groupId}_invites.yaml",
+        "x-client-required:\n      - username\n",
+        "x-client-required:\n      - userName\n",
+      );
+      const before = await snapshotGenerated(project.dir);
+
+      const result = await project.script("generate.ts");
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        "generate: updateGroupInvites: x-client-required names userName, which is not a writable field of GroupInvitationRequest; nothing was written.\n",
+      );
+      expect(await snapshotGenerated(project.dir)).toEqual(before);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("npm version", () => {
+  test(
+    "puts the new version the User-Agent names into the version commit, so check:generated stays green",
+    async () => {
+      const project = await freshCopy();
+      const git = (...args: string[]) => project.run("git", args);
+      await project.write(".gitignore", "node_modules\n");
+      await git("init", "-q");
+      await git("config", "user.name", "Release Test");
+      await git("config", "user.email", "release@example.com");
+      await git("add", ".");
+      await git("commit", "-qm", "start");
+
+      const bumped = await project.run("npm", ["version", "0.9.1"]);
+      expect(bumped.status, bumped.stderr).toBe(0);
+
+      expect(await project.read("generated/package-info.ts")).toContain(
+        'PACKAGE_VERSION = "0.9.1";',
+      );
+      const committed = await git("show", "HEAD:generated/package-info.ts");
+      expect(committed.stdout).toContain('PACKAGE_VERSION = "0.9.1";');
+      expect((await git("status", "--porcelain")).stdout).toBe("");
+      expect((await project.script("check-generated.ts")).status).toBe(0);
     },
     TIMEOUT,
   );

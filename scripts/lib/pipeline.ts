@@ -11,7 +11,7 @@
  * - the Redocly config is built with `createConfig` (see bundleSpec);
  * - prettier formats with its Babel-based TypeScript parser (see format).
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as prettier from "prettier";
@@ -107,6 +107,27 @@ async function format(root: string, filepath: string, source: string): Promise<s
   const file = path.join(root, filepath);
   const options = (await prettier.resolveConfig(file)) ?? {};
   return prettier.format(source, { ...options, filepath: file, parser: "babel-ts" });
+}
+
+/**
+ * Code and JSON files under generated/ that the pipeline did not produce: left behind by a step
+ * that was removed or renamed, or added by hand. They would otherwise ship (generated/ is in the
+ * package's `files`) and could be imported while nothing keeps them in step with the spec. Hidden
+ * files and other names (an editor's swap file, .DS_Store) are not ours to judge or delete.
+ */
+export async function strayFiles(root: string, files: GeneratedFile[]): Promise<string[]> {
+  const produced = new Set(files.map((file) => file.path));
+  const entries = await readdir(path.join(root, "generated"), {
+    recursive: true,
+    withFileTypes: true,
+  }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && /^[^.].*\.(?:[cm]?[jt]s|json|map)$/.test(entry.name))
+    .map((entry) =>
+      path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"),
+    )
+    .filter((file) => !produced.has(file))
+    .sort();
 }
 
 /** Runs every in-memory step and returns the files, reporting each step's time as it ends. */
