@@ -56,6 +56,14 @@ describe("workflows", () => {
     expect(loose).toEqual([]);
   });
 
+  test("CI cancels a superseded run of a pull request, never one of main", () => {
+    const { concurrency } = parse(text("ci.yml")) as {
+      concurrency?: { group?: string; "cancel-in-progress"?: unknown };
+    };
+    expect(concurrency?.group).toBe("ci-${{ github.ref }}");
+    expect(concurrency?.["cancel-in-progress"]).toBe("${{ github.ref != 'refs/heads/main' }}");
+  });
+
   test("check out without leaving the job's token in .git/config", () => {
     for (const name of files) {
       for (const job of Object.keys(workflow(name).jobs)) {
