@@ -265,6 +265,12 @@ if (gate.length > 0) {
 }
 // A metric that could not run at all is a broken benchmark, in either mode.
 if (failures.length > 0) process.exitCode = 1;
+// An enforced row that is missing (renamed, or its metric dropped) would pass unseen.
+const absent = [...ENFORCED_IN_QUICK].filter((name) => !results.some((r) => r.name === name));
+if (absent.length > 0) {
+  console.error(`bench: enforced rows missing from the results: ${absent.join("; ")}`);
+  process.exitCode = 1;
+}
 
 interface MarkdownInput {
   results: Result[];
