@@ -124,6 +124,10 @@ describe("odd bodies, in detail", () => {
       for (const take of [
         async (body: ReadableStream<Uint8Array>) => await new Response(body).text(),
         (body: ReadableStream<Uint8Array>) => void body.getReader(),
+        // Read through and let go: the stream is unlocked again, and empty.
+        async (body: ReadableStream<Uint8Array>) => {
+          for await (const chunk of body) void chunk;
+        },
       ]) {
         const use = {
           onResponse: async ({ response }: { response: Response }) =>

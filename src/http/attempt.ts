@@ -3,10 +3,9 @@
  * and the rules its answer's body is read by. The client's fetch hands openapi-fetch the
  * platform's own Response, with its body readers (`text`, `json`, `arrayBuffer`, `blob`, `bytes`)
  * replaced on that one object by ones that
- * - stop with an error once the body passes `maxResponseBytes`, instead of buffering whatever a
- *   server sends;
- * - end the attempt when the body has been read (its timer and its listener on the caller's
- *   signal go then, not before: a server that stalls mid-body still times out);
+ * - stop with an error once the body passes `maxResponseBytes`, instead of buffering it all;
+ * - end the attempt when the body has been read (its timer and signal listener go then, so a
+ *   server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller;
  * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, as
  *   its headers and status text are, so a server that echoes a token or a secret gives it to no
@@ -36,13 +35,12 @@ import type { AtlasRequest } from "./request.js";
 export type Lease = [AbortController, number];
 
 const ATTEMPT = Symbol("atlas-invites attempt");
+const TAKEN =
+  "a middleware read response.body before the client; response.text() and .json() keep the body for the caller";
 
 type Bound = Response & { [ATTEMPT]: Attempt };
 
-/**
- * The attempt listens to the caller's signal as an event listener object and its timer gets it
- * as an argument, so an attempt costs no closures.
- */
+/** Listens to the caller's signal as a listener object, its timer gets it as an argument: no closures. */
 export class Attempt {
   readonly #request: AtlasRequest;
   readonly #limitMs: number;
@@ -244,9 +242,7 @@ export class Attempt {
       reader = body.getReader();
     } catch {
       // Locked: a middleware took the stream (a reader, a Response made of it); not a closed link.
-      throw this.fail(
-        "a middleware read response.body before the client; response.text() and .json() keep the body for the caller",
-      );
+      throw this.fail(TAKEN);
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -260,8 +256,10 @@ export class Attempt {
       }
       chunks.push(value);
     }
-    // One chunk is the common case for Atlas's small answers: no copy is needed then, as every
-    // reader makes its own copy or string.
+    // Nothing where a length was declared: a middleware read the stream through and let it go
+    // (a server cut short makes the read fail instead).
+    if (size === 0 && Number(declared) > 0) throw this.fail(TAKEN);
+    // One chunk, the common case for Atlas's small answers, needs no copy: readers copy anyway.
     if (chunks.length === 1) return chunks[0]!;
     const all = new Uint8Array(size);
     size = 0;
