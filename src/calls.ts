@@ -43,6 +43,8 @@ export interface Calls {
   sendAgain: Client<paths>["request"];
   /** The middleware a call was given of its own (read as those of `use()`), by its params. */
   ownMiddleware: (params: object) => Middleware[] | undefined;
+  /** A copy of a call's params for its re-send after a 401, which belongs to the same call. */
+  paramsAgain: (params: object) => object;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface Calls {
 export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   const { origin, track, ended } = options;
   const perCall = new WeakMap<object, Middleware[]>();
+  /** What to run when the call with these params ends: see `adopt`. */
+  const unlinks = new WeakMap<object, (() => void)[]>();
   const sendAgain = client.request;
   for (const name of CALLS) {
     const call = client[name] as (a: unknown, b: unknown, c?: unknown) => Promise<unknown>;
@@ -89,7 +93,12 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
       const params = (init.params = { ...init.params });
       if (Array.isArray(init.middleware))
         perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
-      return track(three ? call(a, b, init) : call(a, init), () => ended(params));
+      const atEnd: (() => void)[] = [];
+      unlinks.set(params, atEnd);
+      return track(three ? call(a, b, init) : call(a, init), () => {
+        ended(params);
+        for (const unlink of atEnd) unlink();
+      });
     };
   }
 
@@ -113,7 +122,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
           const call = params.request;
           if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
           // openapi-fetch takes it: the client's Request class counts its own requests in.
-          return (await adopt(result, call)) as unknown as Request;
+          return (await adopt(result, call, unlinks.get(params.params))) as unknown as Request;
         },
       };
       // Set only when present: under exactOptionalPropertyTypes a hook may be absent, not undefined.
@@ -126,5 +135,14 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   client.use = (...middleware) => use(...middleware.map(keepCall));
   client.eject = (...middleware) => eject(...middleware.map((m) => keeping.get(m) ?? m));
 
-  return { sendAgain, ownMiddleware: (params) => perCall.get(params) };
+  return {
+    sendAgain,
+    ownMiddleware: (params) => perCall.get(params),
+    paramsAgain(params) {
+      const copy = { ...params };
+      const atEnd = unlinks.get(params);
+      if (atEnd) unlinks.set(copy, atEnd);
+      return copy;
+    },
+  };
 }

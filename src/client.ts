@@ -122,7 +122,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
         // the text already sent, which the client's serializer passes on as it is.
         ...options,
         bodySerializer: serializeBody,
-        params: markResent({ ...params }),
+        params: markResent(paramsAgain(params) as typeof params),
         body: text === null ? undefined : new SerializedText(text),
         headers: request.headers,
         signal: request.signal,
@@ -155,7 +155,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
 
   // Calls are wrapped once the client's own middleware is in place: middleware added from here on
   // is the user's.
-  const { sendAgain, ownMiddleware } = wrapCalls(client, {
+  const { sendAgain, ownMiddleware, paramsAgain } = wrapCalls(client, {
     origin,
     track: (call, ended) => fetch.track(call, ended),
     ended: (params) => auth.ended(params),

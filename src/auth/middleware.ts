@@ -14,6 +14,7 @@
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError, envelopeContent } from "../errors.js";
+import { listen, unlisten } from "../http/abort.js";
 import { closedError } from "../http/fetch.js";
 import type { AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
@@ -110,11 +111,11 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       /** Settles once, leaving no timer, no listener on the caller's signal, no entry in `waiting`. */
       const end = (settle: () => void) => {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        if (signal) unlisten(signal, onAbort);
         waiting.delete(shut);
         settle();
       };
-      const onAbort = () => end(() => reject(signal!.reason as Error));
+      const onAbort = { handleEvent: () => end(() => reject(signal!.reason as Error)) };
       const shut = () => sent || end(() => reject(closedError()));
       const timer =
         deadline < Infinity
@@ -129,7 +130,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
               end(() => reject(error));
             }, deadline - Date.now())
           : undefined;
-      signal?.addEventListener("abort", onAbort);
+      if (signal) listen(signal, onAbort);
       waiting.set(shut, deadline);
       // A token request runs at least until the latest deadline of the calls waiting for it, so
       // it may run out together with a call's own timer. A failure that close to the call's

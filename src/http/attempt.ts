@@ -21,6 +21,7 @@
  */
 import { AtlasApiError, AtlasTimeoutError, scrubHeaders } from "../errors.js";
 import { redactUrl, scrubError, type Scrub } from "../text.js";
+import { listen, unlisten } from "./abort.js";
 import type { FetchLike } from "./fetch.js";
 import type { AtlasRequest } from "./request.js";
 
@@ -72,7 +73,7 @@ export class Attempt {
     this.#spare = spare;
     this.#scrub = scrub;
     this.#lease = spare.pop() ?? [new AbortController(), 0];
-    request.signal?.addEventListener("abort", this);
+    if (request.signal) listen(request.signal, this);
   }
 
   /**
@@ -180,7 +181,7 @@ export class Attempt {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#timer);
-    this.#request.signal?.removeEventListener("abort", this);
+    if (this.#request.signal) unlisten(this.#request.signal, this);
     const lease = this.#lease;
     if (!lease[0].signal.aborted && ++lease[1] < 16) this.#spare.push(lease);
   }

@@ -12,6 +12,7 @@
  * can be read any number of times.
  */
 import type { Operation } from "../operations.js";
+import { listen, unlisten } from "./abort.js";
 
 /** A body that `JSON.stringify` could not turn into text (a BigInt, a cycle, a getter that threw). */
 export class UnserializableBody {
@@ -163,18 +164,40 @@ export function isAtlasRequest(value: unknown): value is AtlasRequest {
 /**
  * A standard Request read into an AtlasRequest (its body as text). Given the request of the call
  * it replaces (`call`), it keeps what belongs to the call: its timeout, its start time, its
- * operation, and the caller's signal besides its own.
+ * operation, and the caller's signal besides its own. The signal that follows both stops
+ * following them when the call ends: `unlinks` gets what to run then.
  */
-export async function adopt(request: Request, call?: AtlasRequest): Promise<AtlasRequest> {
+export async function adopt(
+  request: Request,
+  call?: AtlasRequest,
+  unlinks: (() => void)[] = [],
+): Promise<AtlasRequest> {
   const body = request.body === null ? null : await request.text();
   const caller = call?.signal;
   const adopted = new AtlasRequest(request.url, {
     method: request.method,
     headers: request.headers,
     body,
-    signal: caller ? AbortSignal.any([caller, request.signal]) : request.signal,
+    signal: caller ? either(caller, request.signal, unlinks) : request.signal,
     ...(call && { timeout: call.timeout, startedAt: call.startedAt }),
   });
   adopted.operation = call?.operation;
   return adopted;
+}
+
+/**
+ * A signal that aborts with the reason of whichever of `a` and `b` aborts first, until the
+ * functions added to `unlinks` run. Not AbortSignal.any: on Node 20 each signal it makes stays
+ * listed on its sources for as long as they live (github.com/nodejs/node/issues/55351), and a
+ * caller may give every call one long-lived signal.
+ */
+function either(a: AbortSignal, b: AbortSignal, unlinks: (() => void)[]): AbortSignal {
+  const controller = new AbortController();
+  for (const source of [a, b]) {
+    if (source.aborted) controller.abort(source.reason);
+    const follow = { handleEvent: () => controller.abort(source.reason) };
+    listen(source, follow);
+    unlinks.push(() => unlisten(source, follow));
+  }
+  return controller.signal;
 }

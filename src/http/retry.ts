@@ -2,6 +2,7 @@
  * The retry policy: which answers and failures are worth another attempt, how long to wait
  * (exponential backoff with full jitter, or what Retry-After asks for), and when to give up.
  */
+import { listen, unlisten } from "./abort.js";
 import { parseHttpDate } from "./date.js";
 
 /** What `onRetry` is told before each retry wait. */
@@ -106,16 +107,16 @@ export function sleep(ms: number, signal: AbortSignal | null, first?: unknown): 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", aborted);
+      if (signal) unlisten(signal, aborted);
     };
     // What the signal or onRetry's promise rejected with is passed on as it is, of any type.
     const fail = (error: Error) => {
       stop();
       reject(error);
     };
-    const aborted = () => fail(signal!.reason as Error);
-    signal?.addEventListener("abort", aborted);
-    if (signal?.aborted) return aborted();
+    const aborted = { handleEvent: () => fail(signal!.reason as Error) };
+    if (signal) listen(signal, aborted);
+    if (signal?.aborted) return aborted.handleEvent();
     const wait = () => {
       timer = setTimeout(() => {
         stop();
