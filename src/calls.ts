@@ -54,8 +54,13 @@ export interface Calls {
 export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   const { origin, track, ended } = options;
   const perCall = new WeakMap<object, Middleware[]>();
-  /** What to run when the call with these params ends: see `adopt`. */
+  /** What to run when the call with these params ends (see `adopt`), made when first needed. */
   const unlinks = new WeakMap<object, (() => void)[]>();
+  const atEndOf = (params: object) => {
+    let atEnd = unlinks.get(params);
+    if (!atEnd) unlinks.set(params, (atEnd = []));
+    return atEnd;
+  };
   const sendAgain = client.request;
   for (const name of CALLS) {
     const call = client[name] as (a: unknown, b: unknown, c?: unknown) => Promise<unknown>;
@@ -93,11 +98,10 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
       const params = (init.params = { ...init.params });
       if (Array.isArray(init.middleware))
         perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
-      const atEnd: (() => void)[] = [];
-      unlinks.set(params, atEnd);
       return track(three ? call(a, b, init) : call(a, init), () => {
         ended(params);
-        for (const unlink of atEnd) unlink();
+        const atEnd = unlinks.get(params);
+        if (atEnd) for (const unlink of atEnd) unlink();
       });
     };
   }
@@ -122,7 +126,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
           const call = params.request;
           if (!(result instanceof Request) || !isAtlasRequest(call)) return result;
           // openapi-fetch takes it: the client's Request class counts its own requests in.
-          return (await adopt(result, call, unlinks.get(params.params))) as unknown as Request;
+          return (await adopt(result, call, atEndOf(params.params))) as unknown as Request;
         },
       };
       // Set only when present: under exactOptionalPropertyTypes a hook may be absent, not undefined.
@@ -140,8 +144,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
     ownMiddleware: (params) => perCall.get(params),
     paramsAgain(params) {
       const copy = { ...params };
-      const atEnd = unlinks.get(params);
-      if (atEnd) unlinks.set(copy, atEnd);
+      unlinks.set(copy, atEndOf(params));
       return copy;
     },
   };
