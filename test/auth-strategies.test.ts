@@ -464,6 +464,35 @@ describe("strategy input is checked when the strategy is created", () => {
     },
   );
 
+  // Slips a newcomer makes when copying credentials: the message names what went wrong.
+  const slips: [string, () => unknown, string][] = [
+    [
+      "a token copied with its Authorization scheme",
+      () => accessToken({ token: `Bearer ${token}` }),
+      'atlas-invites: accessToken: token must be a non-empty string of visible ASCII characters only; give the token without "Bearer "',
+    ],
+    [
+      "a token read from a file with its final line break",
+      () => accessToken({ token: `${token}\n` }),
+      "atlas-invites: accessToken: token must be a non-empty string of visible ASCII characters only; it has a space or line break at its start or end",
+    ],
+    [
+      "a client id pasted with a space before it",
+      () => serviceAccount({ clientId: " mdb_sa_id_1", clientSecret }),
+      "atlas-invites: serviceAccount: clientId must be a non-empty string of visible ASCII characters only, without ':'; it has a space or line break at its start or end",
+    ],
+    [
+      "a private key from a file with CRLF line endings",
+      () => apiKey({ publicKey: "abcdefgh", privateKey: `${privateKey}\r` }),
+      "atlas-invites: apiKey: privateKey must be a non-empty string without line breaks or control characters; it has a space or line break at its start or end",
+    ],
+  ];
+  it.each(slips)("says what is wrong with %s, without the value", (_label, create, message) => {
+    const err = thrown(create);
+    expect(err.message).toBe(message);
+    expect(leakedSecrets(err, [clientSecret, privateKey, token])).toEqual([]);
+  });
+
   it("accepts secrets with any printable text, which form encoding would change", async () => {
     const strategy = serviceAccount({
       clientId: "mdb_sa_id_a+b/c%d",
