@@ -207,6 +207,10 @@ export class AtlasApiError extends AtlasError {
       what = quoted ? `${init.problem}: ${oneLine(quoted)}` : init.problem;
     } else if (found) {
       what = oneLine(detail ?? reason ?? errorCode ?? "no detail");
+      // Atlas refuses failed credentials with a 401 and no errorCode, in words that read like a
+      // missing role ("You are not authorized for this resource.", observed); a missing role
+      // comes with USER_UNAUTHORIZED. Say which one this is.
+      if (init.status === 401 && errorCode === undefined) what += " (the credentials were refused)";
     } else if (body === undefined || body === "") {
       what = "empty response body";
     } else {

@@ -430,7 +430,9 @@ describe("Digest over real HTTP", () => {
     await closing;
     expect(order).toEqual(["call settled", "closed"]);
     expect(fake.requests.map((r) => r.status)).toEqual([401, 200]);
-    expect(((await waiting) as Error).message).toBe("atlas-invites: this client was closed");
+    expect(((await waiting) as Error).message).toBe(
+      "atlas-invites: this client was closed before the call was sent (await each call before close())",
+    );
   });
 
   it("lets waiting first calls go on when the challenge request fails", async () => {

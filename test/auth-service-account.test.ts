@@ -938,7 +938,9 @@ describe("close", () => {
     const closing = atlas.close();
     const outcome = await call;
     expect(performance.now() - started).toBeLessThan(500);
-    expect((outcome as Error).message).toBe("atlas-invites: this client was closed");
+    expect((outcome as Error).message).toBe(
+      "atlas-invites: this client was closed before the call was sent (await each call before close())",
+    );
     // The token still comes, and close() revokes it.
     await closing;
     expect(fake.stats.revocations).toBe(1);

@@ -35,6 +35,9 @@ const CLI_PRIVATE = "MONGODB_ATLAS_PRIVATE_API_KEY";
 const clientSecret = "mdb_sa_sk_0f9e8d7c6b5a49382716";
 const privateKey = "2d5e3c1a-7b9f-4e6d-8a0c-1f2e3d4c5b6a";
 const token = "eyJhbGciOiJSUzI1NiJ9.payload-0123456789.signature";
+/** What a call ended by close(), or made after it, rejects with. */
+const CLOSED =
+  "atlas-invites: this client was closed before the call was sent (await each call before close())";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -464,6 +467,35 @@ describe("strategy input is checked when the strategy is created", () => {
     },
   );
 
+  // Slips a newcomer makes when copying credentials: the message names what went wrong.
+  const slips: [string, () => unknown, string][] = [
+    [
+      "a token copied with its Authorization scheme",
+      () => accessToken({ token: `Bearer ${token}` }),
+      'atlas-invites: accessToken: token must be a non-empty string of visible ASCII characters only; give the token without "Bearer "',
+    ],
+    [
+      "a token read from a file with its final line break",
+      () => accessToken({ token: `${token}\n` }),
+      "atlas-invites: accessToken: token must be a non-empty string of visible ASCII characters only; it has a space or line break at its start or end",
+    ],
+    [
+      "a client id pasted with a space before it",
+      () => serviceAccount({ clientId: " mdb_sa_id_1", clientSecret }),
+      "atlas-invites: serviceAccount: clientId must be a non-empty string of visible ASCII characters only, without ':'; it has a space or line break at its start or end",
+    ],
+    [
+      "a private key from a file with CRLF line endings",
+      () => apiKey({ publicKey: "abcdefgh", privateKey: `${privateKey}\r` }),
+      "atlas-invites: apiKey: privateKey must be a non-empty string without line breaks or control characters; it has a space or line break at its start or end",
+    ],
+  ];
+  it.each(slips)("says what is wrong with %s, without the value", (_label, create, message) => {
+    const err = thrown(create);
+    expect(err.message).toBe(message);
+    expect(leakedSecrets(err, [clientSecret, privateKey, token])).toEqual([]);
+  });
+
   it("accepts secrets with any printable text, which form encoding would change", async () => {
     const strategy = serviceAccount({
       clientId: "mdb_sa_id_a+b/c%d",
@@ -829,8 +861,29 @@ describe("close() ends calls the same way for every strategy", () => {
   function expectClosed(err: unknown) {
     expect(err).toBeInstanceOf(AtlasError);
     expect((err as Error).constructor).toBe(AtlasError);
-    expect((err as Error).message).toBe("atlas-invites: this client was closed");
+    expect((err as Error).message).toBe(CLOSED);
   }
+
+  it("fails a call made without await just before close() as not sent, saying to await it", async () => {
+    const fake = await startFakeAtlas();
+    try {
+      const { accessToken: token, serviceAccount: account } = fake.credentials;
+      const seeded = fake.invites.addOrgInvite();
+      const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+      for (const auth of [serviceAccount(account), accessToken({ token })]) {
+        const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+        // The slip: the promise is neither awaited nor kept before the client closes.
+        const forgotten = atlas.getOrgInvite(ids).catch((e: unknown) => e);
+        await atlas.close();
+        const err = await forgotten;
+        expectClosed(err);
+        expect((err as Error).message).toContain("await");
+      }
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await fake.close();
+    }
+  });
 
   it("fails every call after close() as closed, whatever the credentials, sending nothing", async () => {
     const fake = await startFakeAtlas();

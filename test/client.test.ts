@@ -535,9 +535,26 @@ describe("errors", () => {
     expect(err.errorCode).toBeUndefined();
     expect(err.detail).toBe(OBSERVED_401_BODY.detail);
     expect(err.reason).toBe("Unauthorized");
-    expect(err.message).toBe(`[401] GET ${ORG_INVITE}: You are not authorized for this resource.`);
+    // Atlas's words read like a missing role; the message says the credentials are at fault.
+    expect(err.message).toBe(
+      `[401] GET ${ORG_INVITE}: You are not authorized for this resource. (the credentials were refused)`,
+    );
     expect(isAtlasApiError(err, 401)).toBe(true);
     expect(isAtlasApiError(err, "UNAUTHORIZED")).toBe(false);
+  });
+
+  it("blames a missing role, not the credentials, for the observed 401 USER_UNAUTHORIZED", async () => {
+    const missingRole = {
+      error: 401,
+      errorCode: "USER_UNAUTHORIZED",
+      reason: "Unauthorized",
+      detail: "Current user is not authorized to perform this action.",
+    };
+    const fetch = stubFetch(() => json(401, missingRole));
+    const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;
+    expect(err.message).toBe(
+      `[401 USER_UNAUTHORIZED] GET ${ORG_INVITE}: Current user is not authorized to perform this action.`,
+    );
   });
 
   it.each([

@@ -44,7 +44,18 @@ export function checkFields<Name extends string>(
     const [pattern, requirement] = rules[name as Name];
     const value = fields[name];
     if (typeof value !== "string" || value.trim() === "" || !pattern.test(value)) {
-      fail(name, `must be a non-empty string ${requirement}`);
+      // Two copy-and-paste slips get named, since the rule alone does not point at them: the
+      // line break or space around a value read from a file, and the scheme of the header a
+      // token was copied from (RFC 6750, section 2.1: "Bearer" then the token).
+      const slip =
+        typeof value !== "string" || value.trim() === ""
+          ? ""
+          : value.trim() !== value
+            ? "; it has a space or line break at its start or end"
+            : /^bearer\s/i.test(value)
+              ? '; give the token without "Bearer "'
+              : "";
+      fail(name, `must be a non-empty string ${requirement}${slip}`);
     }
   }
   return fields as Record<Name, string>;

@@ -17,8 +17,14 @@ import { Attempt, discard, type Lease } from "./attempt.js";
 import { adopt, AtlasRequest, isAtlasRequest } from "./request.js";
 import { causes, errorCode, retryDelay, sleep } from "./retry.js";
 
-/** What a call made after close(), or still waiting for credentials when it ran, rejects with. */
-export const closedError = () => new AtlasError("atlas-invites: this client was closed");
+/**
+ * What a call made after close(), or still waiting for credentials when it ran, rejects with. The
+ * usual cause is a call whose promise was not awaited before close(), so the message says that.
+ */
+export const closedError = () =>
+  new AtlasError(
+    "atlas-invites: this client was closed before the call was sent (await each call before close())",
+  );
 
 /**
  * openapi-fetch takes a falsy error from its fetch for no error and reads the missing answer, so a

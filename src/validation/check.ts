@@ -118,7 +118,11 @@ function checkFields(
       if ("operationId" in node && found.length === before) unencodable(found, at(p, k), x);
     } else if ("operationId" in node) {
       const names = [...Object.keys(node.rules.path), ...Object.keys(node.rules.query)];
-      unknown(found, at(p, k), "unknownParameter", k, `parameter of ${node.operationId}`, names);
+      const what = `parameter of ${node.operationId}`;
+      // A body field put beside the parameters instead of inside `body` is told where it goes.
+      if (!Object.hasOwn(table.nodes[node.rules.body ?? -1]?.properties ?? {}, k)) {
+        unknown(found, at(p, k), "unknownParameter", k, what, names);
+      } else report(found, at(p, k), "unknownParameter", `is not a ${what}; it belongs in body`);
     } else if (node.readOnly?.includes(k)) {
       // A fetched resource sent back, or a guess at the body's shape: either way, say what it takes.
       const problem = `is read-only (Atlas sets it); this object takes ${Object.keys(fields).join(", ")}`;

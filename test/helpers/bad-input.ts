@@ -283,6 +283,18 @@ export const BAD_SHAPES: [string, OperationId, unknown, RegExp][] = [
     /org: is not a parameter of getOrgInvite, which takes orgId, invitationId, envelope/,
   ],
   [
+    "the body's fields beside the parameters instead of inside body",
+    "updateOrgUser",
+    { orgId: VALID_ID, userId: OTHER_ID, roles: { orgRoles: ["ORG_MEMBER"] } },
+    /^atlas-invites: invalid input for updateOrgUser, nothing was sent: roles: is not a parameter of updateOrgUser; it belongs in body; body: is required but missing$/,
+  ],
+  [
+    "a role beside the parameters instead of inside body",
+    "addGroupUserRole",
+    { groupId: VALID_ID, userId: OTHER_ID, groupRole: "GROUP_READ_ONLY" },
+    /groupRole: is not a parameter of addGroupUserRole; it belongs in body;/,
+  ],
+  [
     "a misspelt query parameter",
     "listOrgUsers",
     { ...validInput("listOrgUsers"), itemPerPage: 10 },
