@@ -246,8 +246,16 @@ describe("the response of a path-based call that failed", () => {
   });
 });
 
-describe("a strategy of the user's own that lists a secret it has not got yet", () => {
-  it("still gets Atlas's error, scrubbed of the secrets it has", async () => {
+describe("a strategy of the user's own with secrets() as a JavaScript caller may write it", () => {
+  it.each([
+    // The second secret is not there yet.
+    [
+      "lists a value it has not got yet",
+      (token: string) => [token, undefined as unknown as string],
+    ],
+    // A string is an Iterable<string> of its characters; it must count as one secret.
+    ["returns one string", (token: string) => token as unknown as string[]],
+  ])("%s: Atlas's error still comes, with the token scrubbed whole", async (_, secrets) => {
     const token = fake.credentials.accessToken;
     fake.inject({
       kind: "status",
@@ -260,8 +268,7 @@ describe("a strategy of the user's own that lists a secret it has not got yet", 
         label: "vault",
         start: () => ({
           authorize: (r) => r.headers.set("Authorization", `Bearer ${token}`),
-          // As a JavaScript caller may write it: the second secret is not there yet.
-          secrets: () => [token, undefined as unknown as string],
+          secrets: () => secrets(token),
         }),
       },
       baseUrl: fake.url,
@@ -272,31 +279,6 @@ describe("a strategy of the user's own that lists a secret it has not got yet", 
     expect(err.message).toBe(
       "[400 INVALID_ATTRIBUTE] GET /api/atlas/v2/orgs/{orgId}/users/{userId}: echo [redacted]",
     );
-  });
-});
-
-describe("a strategy of the user's own whose secrets() returns one string", () => {
-  it("has that string scrubbed whole (a string is an Iterable<string> of characters)", async () => {
-    const token = fake.credentials.accessToken;
-    fake.inject({
-      kind: "status",
-      status: 400,
-      operationId: "getOrgUser",
-      body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
-    });
-    const atlas = createAtlasInvites({
-      auth: {
-        label: "vault",
-        start: () => ({
-          authorize: (r) => r.headers.set("Authorization", `Bearer ${token}`),
-          secrets: () => token,
-        }),
-      },
-      baseUrl: fake.url,
-      onDeprecation: false,
-    });
-    const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
-    expect(err.message).toContain("echo [redacted]");
     expect(shown(err)).not.toContain(token);
   });
 });
