@@ -105,15 +105,6 @@ function scrubDeep(value: unknown, scrub: Scrub): unknown {
   return value;
 }
 
-/** Sets own properties of `response`, standing in for the platform's getters and methods. */
-function replace(response: Response, values: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(values)) {
-    // A property a custom fetch defined for good stays as it is, rather than fail the call.
-    if (Object.getOwnPropertyDescriptor(response, key)?.configurable === false) continue;
-    Object.defineProperty(response, key, { value, configurable: true });
-  }
-}
-
 /**
  * Scrubs the status text, header values and URL of `response` when any of them holds a secret: a
  * server may echo the Authorization header in one (Location, Sunset, a debugging header), and the
@@ -126,25 +117,12 @@ export function scrubHeaders(response: Response, scrub: Scrub): void {
   if (scrub(all) === all) return;
   const headers = new Headers();
   for (const [name, value] of response.headers) headers.append(name, scrub(value));
-  replace(response, { headers, statusText: scrub(statusText), url: scrub(url) });
-}
-
-/**
- * The client's fetch hands out the body of a success status as it was sent (attempt.ts); once the
- * client refused such an answer (not JSON, no results list) it belongs to an error, and its body
- * readers scrub it as they do an error status's body.
- */
-function scrubBody(response: Response, scrub: Scrub): void {
-  const read = response.text.bind(response);
-  const text = () => read().then(scrub);
-  const bytes = () => text().then((clean) => new TextEncoder().encode(clean));
-  replace(response, {
-    text,
-    json: () => text().then((clean) => JSON.parse(clean) as unknown),
-    bytes,
-    arrayBuffer: () => bytes().then((clean) => clean.buffer),
-    blob: () => text().then((clean) => new Blob([clean])),
-  });
+  const clean = { headers, statusText: scrub(statusText), url: scrub(url) };
+  for (const [key, value] of Object.entries(clean)) {
+    // A property a custom fetch defined for good stays as it is, rather than fail the call.
+    if (Object.getOwnPropertyDescriptor(response, key)?.configurable === false) continue;
+    Object.defineProperty(response, key, { value, configurable: true });
+  }
 }
 
 export interface AtlasApiErrorInit {
@@ -229,7 +207,6 @@ export class AtlasApiError extends AtlasError {
     this.url = init.url;
     this.body = body;
     if (init.scrub) scrubHeaders(init.response, init.scrub);
-    if (init.scrub && init.status < 400) scrubBody(init.response, init.scrub);
     this.#response = init.response;
   }
 

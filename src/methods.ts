@@ -7,6 +7,7 @@
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/atlas.js";
 import { AtlasApiError, AtlasValidationError } from "./errors.js";
+import { refuseAnswer } from "./http/attempt.js";
 import { operations, type Operation, type OperationId } from "./operations.js";
 import { redactUrl, type Scrub } from "./text.js";
 import { kind, report, show, type Violation, type ViolationRule } from "./validation/rules.js";
@@ -60,6 +61,8 @@ function refuseArgument(who: string, op: Operation, input: unknown): never {
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
   function failure(op: Operation, response: Response, body: unknown, problem?: string) {
+    // A success status the client refuses belongs to an error: its body is handed out scrubbed.
+    refuseAnswer(response);
     return new AtlasApiError({
       status: response.status,
       method: op.method,

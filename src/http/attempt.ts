@@ -7,15 +7,13 @@
  * - end the attempt when the body has been read (its timer and signal listener go then, so a
  *   server that stalls mid-body still times out);
  * - keep what they read, so a middleware that reads the body does not take it from the caller;
- * - hand out an error answer's body (status 400 and up) with the client's secrets taken out, as
- *   its headers and status text are, so a server that echoes a token or a secret gives it to no
- *   one: not `error.response`, not a path-based call's `error` or `response`, not a middleware.
- *   A successful body stays byte for byte as sent (the token endpoint's answer is one). The raw
- *   `response.body` stream is not replaced: once a reader ran it is locked and read to its end,
- *   which it always is by the time a call returns, as openapi-fetch reads every error body; only
- *   a middleware that reads `response.body` or `clone()` before any reader ran sees the bytes as
- *   the server sent them. An answer without a body, or that declares `Content-Length: 0`, keeps
- *   the platform's readers: it has nothing to scrub.
+ * - hand out an error answer's body (status 400 and up, or an answer the client refused) with
+ *   the client's secrets taken out, as its headers and status text are, so an echoed token reaches
+ *   no one: not `error.response`, a path-based call's `error` or `response`, nor a middleware.
+ *   Other bodies stay byte for byte as sent (the token endpoint's answer is one). `response.body`
+ *   itself is not replaced: a reader locks it and reads it through, as openapi-fetch does for
+ *   every error body; only a middleware that reads it or `clone()` first sees the raw bytes. An
+ *   answer without a body, or with `Content-Length: 0`, keeps the platform's readers.
  * Everything an attempt holds is in private fields: a response, or an error holding one, leads
  * here, and util.inspect must show neither the request's Authorization header nor the body.
  */
@@ -27,11 +25,10 @@ import type { AtlasRequest } from "./request.js";
 
 /**
  * An abort controller whose attempts ended without aborting it, with the number of attempts it
- * has served; the client's fetch keeps spare ones across attempts. Reusing one saves creating it
- * (1.3 µs per call with a stub fetch on Node 20). undici leaves a listener on every signal it was
- * given until the garbage collector runs; the cap of 16 attempts keeps that list short. Those
- * listeners do nothing when a later attempt aborts the signal: their bodies were read or
- * cancelled before the controller came back.
+ * has served; the client's fetch keeps spare ones (creating one costs 1.3 µs per call with a stub
+ * fetch on Node 20). undici leaves a listener on every signal it was given until the garbage
+ * collector runs; the cap of 16 attempts keeps that list short. Those listeners do nothing when a
+ * later attempt aborts: their bodies were read or cancelled before the controller came back.
  */
 export type Lease = [AbortController, number];
 
@@ -56,6 +53,7 @@ export class Attempt {
   #extraMs = 0;
   #response: Response | undefined = undefined;
   #declared: string | null = null; // the answer's Content-Length
+  refused = false; // see refuseAnswer
   #done = false;
   /** The whole body, once a reader asked for it. */
   #body: Promise<Uint8Array> | undefined = undefined;
@@ -95,8 +93,7 @@ export class Attempt {
         throw this.#timedOut();
       }
       this.#until = until;
-      // Held until the answer comes: a fetch that keeps nothing else open (a stub that never
-      // answers) still ends in a timeout instead of the process exiting under the call.
+      // Held until the answer: a stub fetch that never answers still times out, not exits.
       this.#timer = setTimeout(Attempt.#expire, remaining, this);
     }
     const signal = this.#lease[0].signal;
@@ -119,8 +116,7 @@ export class Attempt {
     const declared = (this.#declared = response.headers.get("Content-Length"));
     let problem: string | undefined;
     if (response.status >= 300 && response.status < 400) {
-      // The error names where the redirect pointed, by origin only, scrubbed: a server can put
-      // an echoed token in the host name.
+      // Named by origin only, scrubbed: a server can put an echoed token in the host name.
       const location = response.headers.get("Location");
       let target = "a missing or invalid Location";
       try {
@@ -137,8 +133,7 @@ export class Attempt {
       this.settle();
       throw this.fail(problem);
     }
-    // An error answer's headers are scrubbed like its body, for a path-based call's `response`
-    // and every middleware alike.
+    // An error answer's headers are scrubbed like its body, for everyone who reads them.
     if (response.status >= 400) scrubHeaders(response, this.#scrub);
     if (response.body === null || declared === "0") {
       this.settle();
@@ -207,27 +202,29 @@ export class Attempt {
     return error;
   }
 
-  /** The whole body, read once; the attempt ends when the read does, whichever way. */
+  /**
+   * The whole body, read once; the attempt ends when the read does, whichever way. An error
+   * status's body, or one the client refused (`refuseAnswer`), comes without the client's secrets.
+   */
   read(response: Response): Promise<Uint8Array> {
-    return (this.#body ??= this.#readAll(response).then(
-      (bytes) => {
-        this.settle();
-        if (response.status < 400) return bytes;
-        // Re-encoded only when a secret was found, so an error body without one stays exact.
-        const text = decoder.decode(bytes);
-        const clean = this.#scrub(text);
-        return clean === text ? bytes : new TextEncoder().encode(clean);
-      },
+    const bytes = (this.#body ??= this.#readAll(response).then(
+      (all) => (this.settle(), all),
       (error: unknown) => {
         this.settle();
-        // What a failed read becomes: the abort reason (a timeout, the caller's), the size
-        // limit's error, or an answer cut off mid-body.
+        // The abort reason (a timeout, the caller's), the size limit's error, or a cut-off body.
         const signal = this.#lease[0].signal;
         if (signal.aborted) throw signal.reason;
         if (error instanceof AtlasApiError) throw error;
         throw this.fail("the connection closed before the whole response body arrived", error);
       },
     ));
+    if (response.status < 400 && !this.refused) return bytes;
+    return bytes.then((all) => {
+      // Re-encoded only when a secret was found, so a body without one stays exact.
+      const text = decoder.decode(all);
+      const clean = this.#scrub(text);
+      return clean === text ? all : new TextEncoder().encode(clean);
+    });
   }
 
   /** Refuses a declared length over the limit, then counts what streams in up to the limit. */
@@ -257,8 +254,7 @@ export class Attempt {
       }
       chunks.push(value);
     }
-    // Nothing where a length was declared: a middleware read the stream through and let it go
-    // (a server cut short makes the read fail instead).
+    // Nothing where a length was declared: a middleware read the stream through (a cut fails).
     if (size === 0 && Number(declared) > 0) throw this.fail(TAKEN);
     // One chunk, the common case for Atlas's small answers, needs no copy: readers copy anyway.
     if (chunks.length === 1) return chunks[0]!;
@@ -272,6 +268,12 @@ export class Attempt {
   }
 }
 
+/** Marks a success-status answer the client refused (not JSON, no results): scrub its body too. */
+export function refuseAnswer(response: Response): void {
+  const attempt = (response as Partial<Bound>)[ATTEMPT];
+  if (attempt) attempt.refused = true;
+}
+
 /** Throws an answer away unread: cancels its body, then ends its attempt. */
 export async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
@@ -280,10 +282,7 @@ export async function discard(response: Response): Promise<void> {
 
 const decoder = new TextDecoder();
 
-/**
- * A body reader for a bound response. Like the platform's readers it is a method, which finds
- * its attempt through `this`; each call hands out its own copy of what was read.
- */
+/** A body reader: a method, like the platform's, finding its attempt through `this`; a fresh copy. */
 const reader = <T>(convert: (bytes: Uint8Array) => T) =>
   function (this: Bound): Promise<T> {
     return this[ATTEMPT].read(this).then(convert);
