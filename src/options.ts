@@ -123,10 +123,11 @@ function checkBaseUrl(raw: unknown): string {
   }
   // Every operation's path starts with /api/atlas/v2 and the token endpoint's with /api/oauth, so
   // a base URL holding either would send calls to /api/atlas/v2/api/atlas/v2/... and get 404s.
-  if (/\/api\/(atlas|oauth)(\/|$)/.test(url.pathname)) {
+  const added = /\/api\/(?:atlas|oauth)(?=\/|$)/.exec(url.pathname)?.[0];
+  if (added !== undefined) {
     fail(
       "baseUrl",
-      `must not contain ${url.pathname.match(/\/api\/\w+/)?.[0]}, which the client adds to every path; give what comes before it, such as ${DEFAULT_BASE_URL}`,
+      `must not contain ${added}, which the client adds to every path; give what comes before it, such as ${DEFAULT_BASE_URL}`,
     );
   }
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
