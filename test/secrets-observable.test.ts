@@ -246,6 +246,36 @@ describe("the response of a path-based call that failed", () => {
   });
 });
 
+/**
+ * The error of a getOrgUser call whose 400 echoes the fake's access token, sent by a strategy of
+ * the user's own that signs with `authorization` and names `secrets` (or none).
+ */
+async function echoedThrough(
+  authorization: (token: string) => string,
+  secrets?: (token: string) => Iterable<string>,
+): Promise<{ err: Error; token: string }> {
+  const token = fake.credentials.accessToken;
+  fake.inject({
+    kind: "status",
+    status: 400,
+    operationId: "getOrgUser",
+    body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
+  });
+  const atlas = createAtlasInvites({
+    auth: {
+      label: "vault",
+      start: () => ({
+        authorize: (r) => r.headers.set("Authorization", authorization(token)),
+        ...(secrets && { secrets: () => secrets(token) }),
+      }),
+    },
+    baseUrl: fake.url,
+    onDeprecation: false,
+  });
+  const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+  return { err, token };
+}
+
 describe("a strategy of the user's own with secrets() as a JavaScript caller may write it", () => {
   it.each([
     // The second secret is not there yet.
@@ -256,25 +286,7 @@ describe("a strategy of the user's own with secrets() as a JavaScript caller may
     // A string is an Iterable<string> of its characters; it must count as one secret.
     ["returns one string", (token: string) => token as unknown as string[]],
   ])("%s: Atlas's error still comes, with the token scrubbed whole", async (_, secrets) => {
-    const token = fake.credentials.accessToken;
-    fake.inject({
-      kind: "status",
-      status: 400,
-      operationId: "getOrgUser",
-      body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
-    });
-    const atlas = createAtlasInvites({
-      auth: {
-        label: "vault",
-        start: () => ({
-          authorize: (r) => r.headers.set("Authorization", `Bearer ${token}`),
-          secrets: () => secrets(token),
-        }),
-      },
-      baseUrl: fake.url,
-      onDeprecation: false,
-    });
-    const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+    const { err, token } = await echoedThrough((t) => `Bearer ${t}`, secrets);
     expect(err).toBeInstanceOf(AtlasApiError);
     expect(err.message).toBe(
       "[400 INVALID_ATTRIBUTE] GET /api/atlas/v2/orgs/{orgId}/users/{userId}: echo [redacted]",
@@ -287,22 +299,7 @@ describe("a strategy of the user's own that does not name its secrets", () => {
   it.each(["bearer", "BEARER", "Bearer  "])(
     "has the token it sends with the scheme written %j scrubbed from an echo",
     async (scheme) => {
-      const token = fake.credentials.accessToken;
-      fake.inject({
-        kind: "status",
-        status: 400,
-        operationId: "getOrgUser",
-        body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `echo ${token}` },
-      });
-      const atlas = createAtlasInvites({
-        auth: {
-          label: "own",
-          start: () => ({ authorize: (r) => r.headers.set("Authorization", `${scheme} ${token}`) }),
-        },
-        baseUrl: fake.url,
-        onDeprecation: false,
-      });
-      const err = await rejection(atlas.getOrgUser({ orgId: ORG_ID, userId: INVITATION_ID }));
+      const { err, token } = await echoedThrough((t) => `${scheme} ${t}`);
       expect(err.message).toContain("echo [redacted]");
       expect(shown(err)).not.toContain(token);
     },
