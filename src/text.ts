@@ -116,6 +116,14 @@ export function scrubError(error: unknown, scrub: Scrub, depth = 8): unknown {
   return Object.assign(copy, { name }, typeof code === "string" && { code: scrub(code) });
 }
 
+/**
+ * An Authorization value as logs may show it: its scheme kept, its credentials replaced
+ * (`Bearer [redacted]`); a value without a scheme is hidden whole.
+ */
+export function redactAuthorization(value: string): string {
+  return `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]`;
+}
+
 /** Drops user info, query and fragment from a URL before it goes into a message. */
 export function redactUrl(url: string): string {
   try {

@@ -12,6 +12,7 @@
  * can be read any number of times.
  */
 import type { Operation } from "../operations.js";
+import { redactAuthorization } from "../text.js";
 import { listen, unlisten } from "./abort.js";
 
 /** A body that `JSON.stringify` could not turn into text (a BigInt, a cycle, a getter that threw). */
@@ -140,9 +141,7 @@ export class AtlasRequest {
   ): string {
     const headers = new Headers(this.headers);
     const sent = headers.get("Authorization");
-    // A value without a scheme (a strategy of the user's own may send one) is hidden whole.
-    const scheme = /^\S+ /.exec(sent ?? "")?.[0] ?? "";
-    if (sent !== null) headers.set("Authorization", `${scheme}[redacted]`);
+    if (sent !== null) headers.set("Authorization", redactAuthorization(sent));
     return `AtlasRequest ${inspect({ ...this, headers }, options)}`;
   }
 

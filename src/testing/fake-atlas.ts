@@ -25,6 +25,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import type { OperationId } from "../operations.js";
+import { redactAuthorization } from "../text.js";
 import { unobserved } from "./answers.js";
 import { createApiHandler, reply } from "./api-handler.js";
 import { newAuthStats, type FakeAuthScheme } from "./auth-scheme.js";
@@ -51,8 +52,7 @@ function hideCredentials(record: RecordedRequest): void {
   const shown = () => {
     const sent = record.headers.authorization;
     const headers = { ...record.headers };
-    if (sent !== undefined)
-      headers.authorization = String(sent).replace(/^(\S+ )?.*/s, "$1[redacted]");
+    if (sent !== undefined) headers.authorization = redactAuthorization(String(sent));
     // A revocation's form (RFC 7009, section 2.1) names the token it revokes.
     const form = record.url.startsWith("/api/oauth/");
     const body = form ? record.body.replace(/(^|&)token=[^&]*/, "$1token=[redacted]") : record.body;
