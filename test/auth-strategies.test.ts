@@ -154,10 +154,52 @@ describe("fromEnv", () => {
     expect(strategy.label).toBe("service account mdb_sa_id_1");
   });
 
-  it("falls back to the API key when the service account pair is incomplete", async () => {
-    const strategy = fromEnv({ [ID]: "mdb_sa_id_1", [PUBLIC]: "abc", [PRIVATE]: privateKey });
-    expect(strategy.label).toBe("API key abc");
-    expect(await answersDigestWith(strategy, { publicKey: "abc", privateKey })).toBe(true);
+  it("refuses a half-set pair before the complete one rather than skip it, naming both variables", () => {
+    // A service account with its secret forgotten or blank, and an API key also set: the user meant
+    // the service account, so using the key without a word would hide the mistake.
+    for (const secret of [undefined, "", "   "]) {
+      const env = {
+        [ID]: "mdb_sa_id_visible",
+        [SECRET]: secret,
+        [CLI_PUBLIC]: "abc",
+        [CLI_PRIVATE]: privateKey,
+      };
+      const err = thrown(() => fromEnv(env));
+      expect(err.message).toBe(
+        `atlas-invites: fromEnv: ${ID} is set but ${SECRET} is not: set both, or unset both to use ${CLI_PUBLIC} and ${CLI_PRIVATE}`,
+      );
+      expect(err.violations).toEqual([
+        { path: SECRET, rule: "required", message: `${SECRET} is not set` },
+      ]);
+      expect(leakedSecrets(err, [privateKey, "mdb_sa_id_visible"])).toEqual([]);
+    }
+    // Only the secret set; the older names complete, the Atlas CLI's names unset.
+    const secretOnly = thrown(() =>
+      fromEnv({ [SECRET]: clientSecret, [PUBLIC]: "abcdefgh", [PRIVATE]: privateKey }),
+    );
+    expect(secretOnly.message).toBe(
+      `atlas-invites: fromEnv: ${SECRET} is set but ${ID} is not: set both, or unset both to use ${PUBLIC} and ${PRIVATE}`,
+    );
+    expect(leakedSecrets(secretOnly, [clientSecret, privateKey])).toEqual([]);
+    // The Atlas CLI's names half set before the older ones complete.
+    const cli = thrown(() =>
+      fromEnv({ [CLI_PRIVATE]: privateKey, [PUBLIC]: "abcdefgh", [PRIVATE]: privateKey }),
+    );
+    expect(cli.message).toBe(
+      `atlas-invites: fromEnv: ${CLI_PRIVATE} is set but ${CLI_PUBLIC} is not: set both, or unset both to use ${PUBLIC} and ${PRIVATE}`,
+    );
+  });
+
+  it("ignores a half-set pair after the complete one it prefers", () => {
+    const account = fromEnv({
+      [ID]: "mdb_sa_id_1",
+      [SECRET]: clientSecret,
+      [CLI_PUBLIC]: "abcdefgh",
+      [PRIVATE]: privateKey,
+    });
+    expect(account.label).toBe("service account mdb_sa_id_1");
+    const key = fromEnv({ [CLI_PUBLIC]: "abcdefgh", [CLI_PRIVATE]: privateKey, [PUBLIC]: "older" });
+    expect(key.label).toBe("API key abcdefgh");
   });
 
   it("names every variable it reads when none is set", () => {

@@ -29,13 +29,15 @@ const PAIRS: [string, string, (first: string, second: string) => AuthStrategy][]
 ];
 
 /**
- * A service account from MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET or, when that
- * pair is not complete, an API key from MONGODB_ATLAS_PUBLIC_API_KEY and
+ * A service account from MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET or, when neither
+ * of that pair is set, an API key from MONGODB_ATLAS_PUBLIC_API_KEY and
  * MONGODB_ATLAS_PRIVATE_API_KEY (the Atlas CLI's names) or else from MONGODB_ATLAS_PUBLIC_KEY and
- * MONGODB_ATLAS_PRIVATE_KEY (older names the Terraform provider also reads). The variables are
- * read when `fromEnv` is called. When no pair is complete, when its argument is not an object or
- * when a variable it reads holds something other than a string, it throws an
- * AtlasValidationError that names the variables or the argument, never a value.
+ * MONGODB_ATLAS_PRIVATE_KEY (older names the Terraform provider also reads). The first complete
+ * pair wins; a pair before it with one variable set and the other unset or blank is an error
+ * naming both (set both, or unset both), never a silent switch; a half-set pair after it is
+ * ignored. The variables are read when `fromEnv` is called. When no pair is complete, when its
+ * argument is not an object or when a variable it reads holds something other than a string, it
+ * throws an AtlasValidationError that names the variables or the argument, never a value.
  *
  * @example
  * import { createAtlasInvites, fromEnv } from "atlas-invites";
@@ -58,9 +60,19 @@ export function fromEnv(env: EnvLike = process.env): AuthStrategy {
     return (value as string | undefined)?.trim() ?? "";
   };
   const missing: string[][] = [];
+  // The first pair with one variable set and the other not, as [set, unset].
+  let halfSet: [string, string] | undefined;
   for (const [first, second, make] of PAIRS) {
     const values = [first, second].map(read);
     if (values[0] && values[1]) {
+      // Half of a pair the user preferred is a typo or a forgotten value, not a wish for this one.
+      if (halfSet) {
+        const [set, unset] = halfSet;
+        throw new AtlasValidationError(
+          `atlas-invites: fromEnv: ${set} is set but ${unset} is not: set both, or unset both to use ${first} and ${second}`,
+          [{ path: unset, rule: "required", message: `${unset} is not set` }],
+        );
+      }
       try {
         return make(values[0], values[1]);
       } catch (error) {
@@ -73,9 +85,10 @@ export function fromEnv(env: EnvLike = process.env): AuthStrategy {
         );
       }
     }
+    if (values[0] || values[1]) halfSet ??= values[0] ? [first, second] : [second, first];
     missing.push([first, second].filter((_, i) => !values[i]));
   }
-  // Point at the pairs the user started on; if neither, name all four.
+  // Point at the pairs the user started on; if none, name every variable.
   const started = missing.filter((names) => names.length < 2);
   const hint = (started.length > 0 ? started : missing).map((names) => names.join(" and "));
   throw new AtlasValidationError(
