@@ -26,7 +26,9 @@ export interface AtlasInvites extends Methods {
   /**
    * The openapi-fetch client every method goes through. Middleware added with
    * `atlas.client.use()` applies to every call, and path-based calls get the same middleware.
-   * Its answers are typed in the version the client asks for (`ClientPaths`).
+   * A path-based call also takes a per-call `timeout` in ms, checked when the call is made (its
+   * type is openapi-fetch's `unknown` for extra options). Its answers are typed in the version the
+   * client asks for (`ClientPaths`).
    */
   readonly client: Client<ClientPaths>;
   /**

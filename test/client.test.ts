@@ -1151,6 +1151,26 @@ describe("middleware", () => {
     expect(fake.requests[0]!.headers.accept).toBe("application/vnd.atlas.2023-01-01+json");
   });
 
+  it("takes a per-call timeout on a path-based call, and refuses one that is not a number unsent", async () => {
+    const seeded = fake.invites.addOrgInvite();
+    const params = { path: { orgId: seeded.orgId, invitationId: seeded.id } };
+    fake.inject({ kind: "hang" });
+    const started = Date.now();
+    const err = await rejection(atlas.client.GET(ORG_INVITE, { params, timeout: 150 }));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect((err as AtlasTimeoutError).timeoutMs).toBe(150);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    fake.requests.length = 0;
+    // openapi-fetch types an option it does not know as unknown, so only the run-time check stands
+    // between a wrong value and the wire.
+    const wrong = await rejection(
+      atlas.client.PATCH(ORG_INVITE, { params, body: {}, timeout: "5s" }),
+    );
+    expect(wrong).toBeInstanceOf(AtlasValidationError);
+    expect((wrong as AtlasValidationError).violations.map((v) => v.path)).toEqual(["timeout"]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("runs middleware added with atlas.client.use() for method calls, with the spec's template", async () => {
     const client = createAtlasInvites({
       auth: accessToken({ token: fake.credentials.accessToken }),
