@@ -1,6 +1,6 @@
 // Prints the one summary line CI reads, computed from the result files that the test runs wrote:
-// vitest JSON reports in .tmp/ci and the small {passed, failed} files of the package and browser
-// checks.
+// vitest JSON reports in .tmp/ci and the small {passed, failed} files of the package checks, their
+// self-test and the browser check.
 // Usage: ci-summary.ts [<failed step> <the result file it was to write, or "">]...
 // Every failed step shows up as at least one failure, so the line never says "0 failed" after a
 // failed step: one that wrote no results counts as one failed test, and so does one whose results
@@ -64,7 +64,11 @@ const dir = ".tmp/ci";
 for (const file of existsSync(dir) ? readdirSync(dir) : []) {
   if (file.endsWith(".json")) files.push(path.join(dir, file));
 }
-for (const extra of [".tmp/test-package.json", "dist/docs/browser-results.json"]) {
+for (const extra of [
+  ".tmp/test-package.json",
+  ".tmp/test-package-self-test.json",
+  "dist/docs/browser-results.json",
+]) {
   if (hasResults(extra)) files.push(path.normalize(extra));
 }
 const counts = new Map(files.map((file) => [file, countsOf(file)]));

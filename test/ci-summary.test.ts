@@ -130,4 +130,18 @@ describe("ci-summary", () => {
     expect(lastLine(result)).toBe("12 passed, 2 failed");
     expect(result.status).toBe(1);
   }, 30_000);
+
+  it("adds the package self-test's own counts", async () => {
+    // Six cases: the intact package passes every check, then five breakages; one was missed.
+    await writeFile(
+      path.join(dir, ".tmp/test-package-self-test.json"),
+      '{"passed": 5, "failed": 1, "outcomes": []}',
+    );
+    const result = await summary(
+      "npm run test:package -- --self-test-broken",
+      ".tmp/test-package-self-test.json",
+    );
+    expect(lastLine(result)).toBe("5 passed, 1 failed");
+    expect(result.status).toBe(1);
+  }, 30_000);
 });

@@ -18,6 +18,7 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  needs?: string | string[];
   permissions?: Record<string, string>;
   strategy?: { matrix?: Record<string, unknown> };
   steps?: Step[];
@@ -101,9 +102,41 @@ describe("workflows", () => {
     ]);
   });
 
+  test("release: only the publish job can sign, and it runs npm publish on the tarball the pack job made", () => {
+    const release = workflow("release.yml");
+    const signing = Object.entries(release.jobs)
+      .filter(([, spec]) => spec.permissions?.["id-token"] === "write")
+      .map(([job]) => job);
+    expect(signing).toEqual(["publish"]);
+
+    // Nothing of the repository or its dependencies runs where the token can be minted: no
+    // checkout, no install, build or test; npm publish alone, without lifecycle scripts.
+    const publish = steps("release.yml", "publish");
+    expect(publish.filter((s) => s.uses?.startsWith("actions/checkout@"))).toEqual([]);
+    const runs = publish.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(
+      /^npm publish "\.tmp\/release\/atlas-invites-\$\{GITHUB_REF_NAME#v\}\.tgz" /,
+    );
+    expect(runs[0]).toContain(" --provenance");
+    expect(runs[0]).toContain(" --ignore-scripts");
+
+    // The tarball comes from the pack job, which builds without the permission, and is
+    // published only after every CI check passed.
+    const download = publish.find((s) => s.uses?.startsWith("actions/download-artifact@"));
+    const pack = steps("release.yml", "pack");
+    const upload = pack.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(download?.with?.name).toBeDefined();
+    expect(upload?.with?.name).toBe(download?.with?.name);
+    expect(
+      pack.map((s) => s.run ?? "").filter((run) => /npm (ci|run build|pack)\b/.test(run)),
+    ).toHaveLength(3);
+    expect(release.jobs.publish?.needs).toEqual(expect.arrayContaining(["checks", "pack"]));
+  });
+
   test("CI runs the npm scripts .ci/run runs, on Node 20, 22 and 24", () => {
     expect(workflow("ci.yml").jobs.test?.strategy?.matrix?.node).toEqual([20, 22, 24]);
-    const npm = /npm (?:ci|test|run [\w:]+(?: -- --quick)?)/g;
+    const npm = /npm (?:ci|test|run [\w:]+(?: -- --(?:quick|self-test-broken))?)/g;
     const inCi = new Set(steps("ci.yml", "test").flatMap((s) => s.run?.match(npm) ?? []));
     const local = readFileSync(path.join(PROJECT_ROOT, ".ci/run"), "utf8");
     expect(inCi).toEqual(new Set(local.match(npm)));
@@ -114,6 +147,7 @@ describe("workflows", () => {
       "npm run check",
       "npm run test:browser",
       "npm run test:package",
+      "npm run test:package -- --self-test-broken",
       "npm test",
     ]);
   });
