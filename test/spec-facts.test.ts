@@ -1139,6 +1139,21 @@ describe("document", () => {
     expect(closed).toEqual([]);
   });
 
+  test("says what Atlas answers once a version is past its sunset: 410 with VERSION_GONE", () => {
+    // The facts: a deprecated version answers with Deprecation and Sunset headers, and after its
+    // sunset with 410 and errorCode VERSION_GONE. The four invitation operations have only
+    // 2023-01-01, so that is their answer after the sunset; upstream lists no 410 response.
+    const info = String((spec.doc.info as Json).description).replace(/\s+/g, " ");
+    const deprecation = info.slice(info.indexOf("## Deprecation"), info.indexOf("## Errors"));
+    expect(deprecation).toMatch(/`410 Gone` and `errorCode` `VERSION_GONE`/);
+    const errorCode = spec.schema("ApiError").properties as Record<string, Json>;
+    expect(String(errorCode.errorCode!.description).replace(/\s+/g, " ")).toMatch(
+      /`VERSION_GONE` \(status 410\)/,
+    );
+    for (const { op } of spec.operations())
+      expect(Object.keys(op.responses as Json)).not.toContain("410");
+  });
+
   test("has five enums: the organization roles twice, and the membership statuses three times", () => {
     const enums = [...walk(spec.doc)].filter(([, node]) => Array.isArray(node.enum));
     expect(Object.fromEntries(enums.map(([at, node]) => [at, node.enum]))).toEqual({
