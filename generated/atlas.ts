@@ -612,8 +612,9 @@ export interface components {
        *     see the schema's description). The codes seen in public sources for the Administration API
        *     v2 are `USER_UNAUTHORIZED` (valid credentials without the needed role, status 401),
        *     `INVALID_ATTRIBUTE`, `MISSING_ATTRIBUTE` and `INVALID_ENUM_VALUE` (status 400) and
-       *     `INVALID_VERSION_DATE` (status 406). Which code comes with a 404, 409, 429 or 500 from these
-       *     operations is not publicly documented; branch on the status there.
+       *     `INVALID_VERSION_DATE` (status 406). MongoDB's versioning rules add `VERSION_GONE` (status
+       *     410) for a version past its sunset date. Which code comes with a 404, 409, 429 or 500 from
+       *     these operations is not publicly documented; branch on the status there.
        * @example USER_UNAUTHORIZED
        */
       readonly errorCode: string;

@@ -12,8 +12,8 @@ type Schemas = components["schemas"];
  */
 export type OrganizationInvitation = Schemas["OrganizationInvitation"];
 /**
- * The body of `updateOrgInviteById`: each field sent replaces the invitation's value, a field left
- * out keeps it.
+ * The body of `updateOrgInviteById`: each field sent replaces the invitation's value. What Atlas
+ * does with a field not sent is not publicly documented, so send every field whose value matters.
  */
 export type OrganizationInvitationUpdateRequest = Schemas["OrganizationInvitationUpdateRequest"];
 /**

@@ -84,6 +84,17 @@ describe("docs/FAKE-ATLAS.md", () => {
     expect(lines).toContain("GET listOrgUsers 200");
   }, 60_000);
 
+  it("marks keeping a field left out of an invitation update as a guess", async () => {
+    // The spec says MongoDB does not document it for the three deprecated PATCH operations.
+    const markdown = await readFile(path.join(ROOT, "docs/FAKE-ATLAS.md"), "utf8");
+    const row = markdown.split("\n").find((line) => /keep the ones it leaves out/.test(line));
+    expect(row).toBeDefined();
+    for (const id of ["updateOrgInviteById", "updateGroupInvites", "updateGroupInviteById"]) {
+      expect(row).toContain(`\`${id}\``);
+    }
+    expect(row!.split("|")[2]).toMatch(/^ guess: no public source/);
+  });
+
   it("has examples that all compile against the package's types", () => {
     const { status, errors } = typeCheck(dir);
     expect([...errors.entries()]).toEqual([]);

@@ -75,6 +75,13 @@ describe("docs/MIGRATING.md", () => {
     expect(caveat.slice(0, caveat.indexOf("\n- "))).toMatch(/a guess/);
   });
 
+  it("says what the invitation operations answer after their sunset", () => {
+    // The facts: after a version's sunset Atlas answers 410 with errorCode VERSION_GONE.
+    const text = markdown.replace(/\s+/g, " ");
+    expect(text).toContain("`410 Gone` and `errorCode` `VERSION_GONE`");
+    expect(text).toContain("isAtlasApiError(err, 410)");
+  });
+
   it("compiles every block, and a copy with a method the client lacks fails", async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     await Promise.all(blocks.map((b, i) => writeFile(path.join(dir, `block-${i + 1}.ts`), b.code)));

@@ -1139,6 +1139,21 @@ describe("document", () => {
     expect(closed).toEqual([]);
   });
 
+  test("says what Atlas answers once a version is past its sunset: 410 with VERSION_GONE", () => {
+    // The facts: a deprecated version answers with Deprecation and Sunset headers, and after its
+    // sunset with 410 and errorCode VERSION_GONE. The four invitation operations have only
+    // 2023-01-01, so that is their answer after the sunset; upstream lists no 410 response.
+    const info = String((spec.doc.info as Json).description).replace(/\s+/g, " ");
+    const deprecation = info.slice(info.indexOf("## Deprecation"), info.indexOf("## Errors"));
+    expect(deprecation).toMatch(/`410 Gone` and `errorCode` `VERSION_GONE`/);
+    const errorCode = spec.schema("ApiError").properties as Record<string, Json>;
+    expect(String(errorCode.errorCode!.description).replace(/\s+/g, " ")).toMatch(
+      /`VERSION_GONE` \(status 410\)/,
+    );
+    for (const { op } of spec.operations())
+      expect(Object.keys(op.responses as Json)).not.toContain("410");
+  });
+
   test("has five enums: the organization roles twice, and the membership statuses three times", () => {
     const enums = [...walk(spec.doc)].filter(([, node]) => Array.isArray(node.enum));
     expect(Object.fromEntries(enums.map(([at, node]) => [at, node.enum]))).toEqual({
@@ -1279,6 +1294,23 @@ describe.each(EXPECTED_OPERATIONS)("$operationId", (expected) => {
     const samples = op["x-codeSamples"] as Json[];
     expect(samples.map((s) => s.lang)).toContain("TypeScript");
     for (const s of samples) expect(s.source).toContain(`atlas.${expected.operationId}(`);
+  });
+});
+
+describe("the friendly type names of src/types.ts", () => {
+  test("claim no more than the spec about a field left out of a deprecated operation's body", () => {
+    // Editors show this JSDoc on hover. The spec says MongoDB does not document whether the old
+    // PATCH operations keep a field left out (see the operations' descriptions), so the types
+    // of their bodies must not state that they do.
+    const source = readFileSync(new URL("../src/types.ts", import.meta.url), "utf8");
+    const bodies = INVITATION_OPERATIONS.flatMap((o) => Object.values(o.request?.content ?? {}));
+    expect(bodies.length).toBe(3);
+    for (const name of bodies) {
+      const at = source.indexOf(`export type ${name} =`);
+      expect(at, name).toBeGreaterThan(-1);
+      const doc = source.slice(source.lastIndexOf("/**", at), at).replace(/[\s*]+/g, " ");
+      expect(doc, name).not.toMatch(/left out (of the body )?keeps?/);
+    }
   });
 });
 
