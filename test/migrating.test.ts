@@ -82,6 +82,20 @@ describe("docs/MIGRATING.md", () => {
     expect(text).toContain("isAtlasApiError(err, 410)");
   });
 
+  it("names the earlier operationIds, so calls written against them can be found", () => {
+    // The facts: MongoDB's names for the four until mid 2025, and the override the Go SDK uses.
+    const text = markdown.replace(/\s+/g, " ");
+    for (const name of [
+      "getOrganizationInvitation",
+      "updateOrganizationInvitationById",
+      "updateProjectInvitation",
+      "updateProjectInvitationById",
+      "updateInviteById",
+    ]) {
+      expect(text).toContain(`\`${name}\``);
+    }
+  });
+
   it("compiles every block, and a copy with a method the client lacks fails", async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     await Promise.all(blocks.map((b, i) => writeFile(path.join(dir, `block-${i + 1}.ts`), b.code)));
