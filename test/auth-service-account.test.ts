@@ -166,6 +166,40 @@ describe("getting and using a token", () => {
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
   });
 
+  it("pauses between background refreshes that fail, instead of trying on every call", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // A secret that expired while its token still serves: the token endpoint refuses it. The
+    // client hands its fetch the URL as a string.
+    let refusing = false;
+    let refusals = 0;
+    const fetch: FetchLike = (input, init) => {
+      if (refusing && (input as string).endsWith("/api/oauth/token")) {
+        refusals++;
+        return Promise.resolve(Response.json({ error: "invalid_client" }, { status: 401 }));
+      }
+      return globalThis.fetch(input, init);
+    };
+    const start = Date.now();
+    const atlas = connect({ fetch, retry: false });
+    await get(atlas);
+
+    refusing = true;
+    vi.setSystemTime(start + 3600_000 - 50_000);
+    for (let i = 0; i < 40; i++) await get(atlas);
+    expect(refusals).toBe(1);
+
+    // Once the pause is over the next call tries again, and the new token takes over.
+    refusing = false;
+    vi.setSystemTime(start + 3600_000 - 40_000);
+    await get(atlas);
+    await vi.waitFor(() => expect(fake.tokenEndpoint.issued).toHaveLength(2));
+    await get(atlas);
+    expect(apiRequests().at(-1)!.headers.authorization).toBe(
+      `Bearer ${fake.tokenEndpoint.issued[1]}`,
+    );
+    expect(apiRequests().every((r) => r.status === 200)).toBe(true);
+  });
+
   it("after expiry, 1,000 concurrent calls wait for one new token", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     fake.tokenEndpoint.delayMs = 50;

@@ -174,9 +174,13 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
         authorize(request) {
           const now = Date.now();
           if (token && now < token.expiresAt) {
-            // Still valid: it keeps serving; a failed background refresh is tried again by the
-            // next call.
-            if (now >= token.refreshAt) refresh().catch(() => undefined);
+            // Still valid: it keeps serving. A failed background refresh is tried again by a call
+            // 5 s later, not by the very next one: a secret that expired, or a token endpoint
+            // that is down, would otherwise cost a token request per call until the token ends
+            // (Atlas allows 50 a minute on that endpoint: the Terraform provider's guide).
+            if (now >= token.refreshAt) {
+              refresh().catch(() => token && (token.refreshAt = now + 5_000));
+            }
             request.headers.set("Authorization", `Bearer ${token.value}`);
             return;
           }
