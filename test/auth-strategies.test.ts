@@ -8,6 +8,7 @@ import {
   apiKey,
   AtlasApiError,
   AtlasError,
+  AtlasTimeoutError,
   AtlasValidationError,
   createAtlasInvites,
   fromEnv,
@@ -879,6 +880,50 @@ describe("a strategy of your own", () => {
       expect(invite.id).toBe(seeded.id);
       expect(fake.requests.map((r) => r.status)).toEqual([429, 200]);
       expect(reads).toBe(2);
+      await atlas.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("is waited for after a 401 no longer than the call's signal and timeout allow", async () => {
+    const fake = await startFakeAtlas({ accessTokens: [`mdb_custom_${"f".repeat(32)}`] });
+    try {
+      // A store that takes two seconds to renew a token Atlas refused.
+      const timers: NodeJS.Timeout[] = [];
+      const auth: AuthStrategy = {
+        label: "slow store",
+        start: () => ({
+          authorize(request) {
+            request.headers.set("Authorization", `Bearer mdb_custom_refused_${"g".repeat(24)}`);
+          },
+          onUnauthorized: () =>
+            new Promise<boolean>((resolve) => timers.push(setTimeout(resolve, 2_000, false))),
+        }),
+      };
+      const atlas = createAtlasInvites({ auth, baseUrl: fake.url, onDeprecation: false });
+      const seeded = fake.invites.addOrgInvite();
+      const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+
+      const controller = new AbortController();
+      const reason = new Error("the caller gave up");
+      setTimeout(() => controller.abort(reason), 100);
+      let started = Date.now();
+      const aborted = await atlas
+        .getOrgInvite({ ...ids, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(aborted).toBe(reason);
+      expect(Date.now() - started).toBeLessThan(1_000);
+
+      started = Date.now();
+      const late = await atlas.getOrgInvite({ ...ids, timeout: 200 }).catch((e: unknown) => e);
+      expect(late).toBeInstanceOf(AtlasTimeoutError);
+      expect((late as Error).message).toContain(
+        "timed out after 200 ms while waiting for credentials",
+      );
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(fake.requests.map((r) => r.status)).toEqual([401, 401]);
+      for (const timer of timers) clearTimeout(timer);
       await atlas.close();
     } finally {
       await fake.close();

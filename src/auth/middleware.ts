@@ -98,14 +98,14 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   /**
    * Waits for `pending`, but no longer than the call's signal and its attempt's time allow: that
    * time counts from `since`, the start of the call for its first attempt and the start of the
-   * wait for a retry. `sent` marks a call already sent (a retry, a re-send after a 401), which
-   * close() lets finish.
+   * wait for a retry or for a renewal after a 401. `sent` marks a call already sent (a retry, a
+   * re-send after a 401), which close() lets finish. Resolves with what `pending` resolved with.
    */
-  function bounded(pending: Promise<void>, request: CallRequest, since: number, sent: boolean) {
+  function bounded<T>(pending: Promise<T>, request: CallRequest, since: number, sent: boolean) {
     const { signal, timeout } = request;
     const limit = typeof timeout === "number" ? timeout : options.timeoutMs;
     const deadline = limit > 0 ? since + limit : Infinity;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       // Rejects with whatever the session's wait failed with, as it is.
       const passOn: (reason: unknown) => void = reject;
       /** Settles once, leaving no timer, no listener on the caller's signal, no entry in `waiting`. */
@@ -136,7 +136,7 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       // it may run out together with a call's own timer. A failure that close to the call's
       // deadline is left to the call's timer, so that the call always ends as its own timeout.
       pending.then(
-        () => end(resolve),
+        (value) => end(() => resolve(value)),
         (error: unknown) => {
           if (deadline - Date.now() > DEADLINE_SLACK_MS) end(() => passOn(error));
         },
@@ -189,7 +189,10 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       errorCode = undefined;
     }
     if (typeof errorCode === "string") return undefined;
-    if (!(await session.onUnauthorized!(authorized, response))) return undefined;
+    // A renewal that waits (a strategy of the user's own) is bounded like any wait for
+    // credentials: by the call's signal and its attempt's time, counted from here.
+    const renew = Promise.resolve(session.onUnauthorized!(authorized, response));
+    if (!(await bounded(renew, request, Date.now(), true))) return undefined;
     return options.resend(request, schemaPath, params, callOptions);
   }
 

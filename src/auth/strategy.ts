@@ -34,7 +34,7 @@ export interface AuthSession {
    * Called when Atlas answered 401 because the credentials failed: without an errorCode (not for
    * `USER_UNAUTHORIZED` or any other code, which leave the credentials valid). Resolve true when
    * the credentials were renewed and the request should be sent once more; it then goes through
-   * `authorize` again.
+   * `authorize` again. Like `authorize`, it may wait: the call's signal and timeout bound the wait.
    */
   onUnauthorized?(request: SignableRequest, response: Response): boolean | Promise<boolean>;
   /** Called with every answer to an authorized request (Digest reads new challenges here). */
