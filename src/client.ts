@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import type { paths } from "../generated/atlas.js";
 import { createAuth, markResent } from "./auth/middleware.js";
 import { wrapCalls } from "./calls.js";
+import { AtlasValidationError } from "./errors.js";
 import { createClientFetch } from "./http/fetch.js";
 import { AtlasRequest, isAtlasRequest } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
@@ -79,6 +80,13 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     userAgent: config.userAgent,
     send: (path, init, closing) => fetch.send(path, init, closing),
   });
+  // A strategy written in JavaScript may return no session; say so now, not at the first call.
+  if (typeof session?.authorize !== "function") {
+    const message = "auth: its start() must return a session with an authorize(request) function";
+    throw new AtlasValidationError(`atlas-invites: options.${message}`, [
+      { path: "auth", rule: "type", message },
+    ]);
+  }
   let closing: Promise<void> | undefined;
   const auth = createAuth(session, {
     timeoutMs: config.timeoutMs,

@@ -579,6 +579,21 @@ describe("options checked when the client is created", () => {
   });
 
   it.each([
+    ["nothing", undefined],
+    ["a promise of a session", Promise.resolve({ authorize: () => undefined })],
+    ["a session without authorize", { onUnauthorized: () => false }],
+  ])("refuses a strategy whose start() returns %s, when the client is created", (_l, session) => {
+    const fetch = stubFetch(() => new Response("{}"));
+    const auth = { label: "mine", start: () => session } as unknown as AuthStrategy;
+    const err = thrown(() => createAtlasInvites({ auth, fetch, onDeprecation: false }));
+    expect(err.message).toBe(
+      "atlas-invites: options.auth: its start() must return a session with an authorize(request) function",
+    );
+    expect(err.violations.map((v) => v.path)).toEqual(["auth"]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it.each([
     "cloud.mongodb.com",
     "cloud.mongodb.com/api/atlas/v2",
     `${privateKey}@cloud.mongodb.com`,
