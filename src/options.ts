@@ -200,7 +200,10 @@ function refuseUnknown(
   for (const key of Object.keys(given)) {
     if (known.includes(key)) continue;
     const named = /^[\w$-]{1,40}$/.test(key);
-    const near = named ? closest(key, known) : undefined;
+    // timeoutMs for timeout: a unit suffix that other libraries' option names carry.
+    const near = named
+      ? (closest(key, known) ?? closest(key.replace(/ms$/i, ""), known))
+      : undefined;
     const hint = near === undefined ? "" : ` (did you mean ${near}?)`;
     fail(`${prefix}${named ? key : "(an option)"}`, `is not ${what}${hint}${tail}`);
   }

@@ -685,6 +685,11 @@ describe("options checked when the client is created", () => {
       /^atlas-invites: options\.timout is not an option of createAtlasInvites \(did you mean timeout\?\); it takes auth, /,
     ],
     [
+      "a timeout named with its unit, as other clients name it",
+      { timeoutMs: 5_000 },
+      /^atlas-invites: options\.timeoutMs is not an option of createAtlasInvites \(did you mean timeout\?\); it takes auth, /,
+    ],
+    [
       "an option in the wrong case",
       { BaseUrl: "https://cloud.mongodb.com" },
       /options\.BaseUrl is not an option of createAtlasInvites \(did you mean baseUrl\?\)/,
