@@ -230,6 +230,87 @@ describe("close()", () => {
   }, 60_000);
 });
 
+describe("reset()", () => {
+  it("puts a fake shared by a suite back as it started, keeping its credentials and tokens", async () => {
+    const fake = await startFakeAtlas({
+      rateLimit: 2,
+      lacksRole: [{ credential: "apiKey" }],
+      serviceAccount: { tokenLifetimeSeconds: 600 },
+    });
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      retry: false,
+    });
+    try {
+      // What one test leaves behind: seeds, a rule, a fault it did not use up, scripted token
+      // answers, changed controls and a used-up rate limit.
+      const user = fake.users.addOrgUser({ orgId: ORG });
+      fake.invites.addOrgInvite({ orgId: ORG });
+      await atlas.getOrgUser({ orgId: ORG, userId: user.id });
+      const before = fake.tokenEndpoint.issued[0]!;
+      fake.roles.deny("getOrgUser");
+      const leftover = fake.inject({
+        kind: "status",
+        status: 503,
+        times: 3,
+        operationId: "getOrgUser",
+      });
+      fake.tokenEndpoint.replyNext({ status: 500 });
+      fake.tokenEndpoint.delayMs = 50;
+      fake.tokenEndpoint.lifetimeSeconds = 1;
+      fake.digest.algorithms = ["SHA-256"];
+      fake.digest.nonceLifetimeMs = 1;
+      await atlas.listOrgUsers({ orgId: ORG });
+      await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`, { accept: NEW });
+      expect(fake.requests.at(-1)?.status).toBe(429);
+      expect(leftover.remaining).toBe(3);
+
+      fake.reset();
+
+      expect(fake.users.listOrgUsers(ORG)).toEqual([]);
+      expect(fake.invites.getOrgInvite(ORG, user.id)).toBeUndefined();
+      expect(fake.requests).toEqual([]);
+      expect(fake.stats).toEqual({
+        exchanges: 0,
+        tokenRequests: 0,
+        revocations: 0,
+        challenges: 0,
+        ncReplays: 0,
+      });
+      expect(leftover.remaining).toBe(0);
+      // The rules the options set are in force again, and only they.
+      expect(fake.roles.denials.map((d) => d.rule)).toEqual([{ credential: "apiKey" }]);
+      expect(fake.tokenEndpoint.delayMs).toBe(0);
+      expect(fake.tokenEndpoint.lifetimeSeconds).toBe(600);
+      expect(fake.digest.algorithms).toEqual(["MD5"]);
+      expect(fake.digest.nonceLifetimeMs).toBe(300_000);
+      // A token issued before still works, the rate limit starts over, no fault or scripted
+      // token answer is left.
+      expect(fake.tokenEndpoint.isActive(before)).toBe(true);
+      const page = await atlas.listOrgUsers({ orgId: ORG });
+      expect(page.results).toEqual([]);
+      expect(fake.requests.map((r) => r.status)).toEqual([200]);
+      const token = await fetch(`${fake.url}/api/oauth/token`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(
+            `${fake.credentials.serviceAccount.clientId}:${fake.credentials.serviceAccount.clientSecret}`,
+          ).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+      });
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { expires_in: number }).expires_in).toBe(600);
+    } finally {
+      await atlas.close();
+      await fake.close();
+    }
+  });
+});
+
 describe("atlas-invites/testing exports", () => {
   it("exports the fake's entry point and constants, and no internals", () => {
     expect(Object.keys(testing).sort()).toEqual([

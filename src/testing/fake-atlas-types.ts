@@ -124,6 +124,25 @@ export interface FakeAtlas {
    */
   inject(fault: Fault): InjectedFault;
   /**
+   * Puts the fake back as `startFakeAtlas` left it, for a suite that shares one fake across
+   * tests: no users, invitations, records or injected faults, the counters at zero, the role
+   * rules of `lacksRole` only, no scripted token answers, the token endpoint's and Digest
+   * scheme's settings as the options gave them, and a fresh rate-limit window. Credentials,
+   * issued tokens and Digest nonces stay valid, so a client shared across tests keeps working.
+   *
+   * @example
+   * import { afterAll, beforeAll, beforeEach } from "vitest";
+   * import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+   *
+   * let fake: FakeAtlas;
+   * beforeAll(async () => {
+   *   fake = await startFakeAtlas();
+   * });
+   * beforeEach(() => fake.reset());
+   * afterAll(() => fake.close());
+   */
+  reset(): void;
+  /**
    * Stops the server, closes open connections and drops answers still waiting for a delay (token
    * endpoint, `delay` fault), so no timer of the fake keeps the process alive.
    */

@@ -124,10 +124,16 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
   const invites = new FakeInvites(() => url);
   const users = new FakeUsers();
   const roles = new RoleRules();
-  if (options.lacksRole === true) roles.deny();
-  else if (Array.isArray(options.lacksRole)) {
-    for (const rule of options.lacksRole as readonly (OperationId | LacksRole)[]) roles.deny(rule);
-  }
+  // The rules the options set, applied at start and again by reset().
+  const startingRules = () => {
+    if (options.lacksRole === true) roles.deny();
+    else if (Array.isArray(options.lacksRole)) {
+      for (const rule of options.lacksRole as readonly (OperationId | LacksRole)[])
+        roles.deny(rule);
+    }
+  };
+  startingRules();
+  const digestStart = { ...apiKey.digest, algorithms: [...apiKey.digest.algorithms] };
   const faults = new FaultInjector();
 
   const handleApi = createApiHandler(options, {
@@ -212,6 +218,19 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     tokenEndpoint: account.endpoint,
     digest: apiKey.digest,
     inject: (fault) => faults.inject(fault),
+    reset() {
+      users.clear();
+      invites.clear();
+      roles.reset();
+      startingRules();
+      faults.clear();
+      account.reset();
+      apiKey.digest.algorithms = [...digestStart.algorithms];
+      apiKey.digest.nonceLifetimeMs = digestStart.nonceLifetimeMs;
+      handleApi.resetRateLimit();
+      requests.length = 0;
+      Object.assign(stats, newAuthStats());
+    },
     close() {
       faults.clear();
       account.close();
