@@ -1093,6 +1093,54 @@ describe("the Cloud Users API", () => {
     expect(fake.users.listOrgUsers(ORG)).toHaveLength(before + 1);
   });
 
+  it("refuses a seed that would hold one address twice, or describe again a user it holds", () => {
+    const org = "6a1b2c3d4e5f60718293a4b5";
+    const ana = fake.users.addGroupUser({
+      orgId: org,
+      groupId: GROUP,
+      username: "ana@example.com",
+    });
+    // The username filter ignores letter case, so ANA@ is the same address.
+    expect(() => fake.users.addOrgUser({ orgId: org, username: "ANA@example.com" })).toThrow(
+      `users.addOrgUser: organization ${org} already has user ${ana.id} for ANA@example.com`,
+    );
+    expect(() =>
+      fake.users.addGroupUser({ orgId: org, groupId: GROUP, username: "ana@example.com" }),
+    ).toThrow(`users.addGroupUser: organization ${org} already has user ${ana.id}`);
+    // Adding a project to a user the store holds: the fields that describe the user would be
+    // dropped without a word (the user stayed PENDING), so they are refused.
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    expect(() =>
+      fake.users.addGroupUser({
+        orgId: org,
+        groupId: other,
+        id: ana.id,
+        orgMembershipStatus: "ACTIVE",
+        firstName: "Ana",
+      }),
+    ).toThrow(
+      `users.addGroupUser: user ${ana.id} is stored already; orgMembershipStatus, firstName would be ignored`,
+    );
+    expect(fake.users.listOrgUsers(org)).toHaveLength(1);
+    expect(fake.users.getGroupUser(other, ana.id)).toBeUndefined();
+    // groupId, orgId, id and roles add the project, as documented; the same id again for the
+    // organization seed replaces the user.
+    const added = fake.users.addGroupUser({
+      orgId: org,
+      groupId: other,
+      id: ana.id,
+      roles: ["GROUP_OWNER"],
+    });
+    expect([added.username, added.roles]).toEqual(["ana@example.com", ["GROUP_OWNER"]]);
+    const replaced = fake.users.addOrgUser({
+      orgId: org,
+      id: ana.id,
+      username: "ana@example.com",
+      orgMembershipStatus: "ACTIVE",
+    });
+    expect(replaced.orgMembershipStatus).toBe("ACTIVE");
+  });
+
   it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {
     seedEveryStatus();
     const names = async (input: {
