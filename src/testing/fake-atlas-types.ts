@@ -64,7 +64,7 @@ export interface RecordedRequest {
   /** The body as received (its first `maxRequestBytes` bytes when it was larger). */
   body: string;
   /** The operation it matched, if it got as far as routing or an injected fault answered it. */
-  operationId: string | undefined;
+  operationId: OperationId | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];
   /** The status the fake answered with. */
