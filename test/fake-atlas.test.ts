@@ -241,6 +241,87 @@ describe("close()", () => {
   }, 60_000);
 });
 
+describe("reset()", () => {
+  it("puts a fake shared by a suite back as it started, keeping its credentials and tokens", async () => {
+    const fake = await startFakeAtlas({
+      rateLimit: 2,
+      lacksRole: [{ credential: "apiKey" }],
+      serviceAccount: { tokenLifetimeSeconds: 600 },
+    });
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      retry: false,
+    });
+    try {
+      // What one test leaves behind: seeds, a rule, a fault it did not use up, scripted token
+      // answers, changed controls and a used-up rate limit.
+      const user = fake.users.addOrgUser({ orgId: ORG });
+      fake.invites.addOrgInvite({ orgId: ORG });
+      await atlas.getOrgUser({ orgId: ORG, userId: user.id });
+      const before = fake.tokenEndpoint.issued[0]!;
+      fake.roles.deny("getOrgUser");
+      const leftover = fake.inject({
+        kind: "status",
+        status: 503,
+        times: 3,
+        operationId: "getOrgUser",
+      });
+      fake.tokenEndpoint.replyNext({ status: 500 });
+      fake.tokenEndpoint.delayMs = 50;
+      fake.tokenEndpoint.lifetimeSeconds = 1;
+      fake.digest.algorithms = ["SHA-256"];
+      fake.digest.nonceLifetimeMs = 1;
+      await atlas.listOrgUsers({ orgId: ORG });
+      await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`, { accept: NEW });
+      expect(fake.requests.at(-1)?.status).toBe(429);
+      expect(leftover.remaining).toBe(3);
+
+      fake.reset();
+
+      expect(fake.users.listOrgUsers(ORG)).toEqual([]);
+      expect(fake.invites.getOrgInvite(ORG, user.id)).toBeUndefined();
+      expect(fake.requests).toEqual([]);
+      expect(fake.stats).toEqual({
+        exchanges: 0,
+        tokenRequests: 0,
+        revocations: 0,
+        challenges: 0,
+        ncReplays: 0,
+      });
+      expect(leftover.remaining).toBe(0);
+      // The rules the options set are in force again, and only they.
+      expect(fake.roles.denials.map((d) => d.rule)).toEqual([{ credential: "apiKey" }]);
+      expect(fake.tokenEndpoint.delayMs).toBe(0);
+      expect(fake.tokenEndpoint.lifetimeSeconds).toBe(600);
+      expect(fake.digest.algorithms).toEqual(["MD5"]);
+      expect(fake.digest.nonceLifetimeMs).toBe(300_000);
+      // A token issued before still works, the rate limit starts over, no fault or scripted
+      // token answer is left.
+      expect(fake.tokenEndpoint.isActive(before)).toBe(true);
+      const page = await atlas.listOrgUsers({ orgId: ORG });
+      expect(page.results).toEqual([]);
+      expect(fake.requests.map((r) => r.status)).toEqual([200]);
+      const token = await fetch(`${fake.url}/api/oauth/token`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(
+            `${fake.credentials.serviceAccount.clientId}:${fake.credentials.serviceAccount.clientSecret}`,
+          ).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+      });
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { expires_in: number }).expires_in).toBe(600);
+    } finally {
+      await atlas.close();
+      await fake.close();
+    }
+  });
+});
+
 describe("atlas-invites/testing exports", () => {
   it("exports the fake's entry point and constants, and no internals", () => {
     expect(Object.keys(testing).sort()).toEqual([
@@ -1023,6 +1104,54 @@ describe("the Cloud Users API", () => {
     expect(fake.users.listOrgUsers(ORG)).toHaveLength(before + 1);
   });
 
+  it("refuses a seed that would hold one address twice, or describe again a user it holds", () => {
+    const org = "6a1b2c3d4e5f60718293a4b5";
+    const ana = fake.users.addGroupUser({
+      orgId: org,
+      groupId: GROUP,
+      username: "ana@example.com",
+    });
+    // The username filter ignores letter case, so ANA@ is the same address.
+    expect(() => fake.users.addOrgUser({ orgId: org, username: "ANA@example.com" })).toThrow(
+      `users.addOrgUser: organization ${org} already has user ${ana.id} for ANA@example.com`,
+    );
+    expect(() =>
+      fake.users.addGroupUser({ orgId: org, groupId: GROUP, username: "ana@example.com" }),
+    ).toThrow(`users.addGroupUser: organization ${org} already has user ${ana.id}`);
+    // Adding a project to a user the store holds: the fields that describe the user would be
+    // dropped without a word (the user stayed PENDING), so they are refused.
+    const other = "5f1a7b3c9d2e4f6a8b0c1d2e";
+    expect(() =>
+      fake.users.addGroupUser({
+        orgId: org,
+        groupId: other,
+        id: ana.id,
+        orgMembershipStatus: "ACTIVE",
+        firstName: "Ana",
+      }),
+    ).toThrow(
+      `users.addGroupUser: user ${ana.id} is stored already; orgMembershipStatus, firstName would be ignored`,
+    );
+    expect(fake.users.listOrgUsers(org)).toHaveLength(1);
+    expect(fake.users.getGroupUser(other, ana.id)).toBeUndefined();
+    // groupId, orgId, id and roles add the project, as documented; the same id again for the
+    // organization seed replaces the user.
+    const added = fake.users.addGroupUser({
+      orgId: org,
+      groupId: other,
+      id: ana.id,
+      roles: ["GROUP_OWNER"],
+    });
+    expect([added.username, added.roles]).toEqual(["ana@example.com", ["GROUP_OWNER"]]);
+    const replaced = fake.users.addOrgUser({
+      orgId: org,
+      id: ana.id,
+      username: "ana@example.com",
+      orgMembershipStatus: "ACTIVE",
+    });
+    expect(replaced.orgMembershipStatus).toBe("ACTIVE");
+  });
+
   it("lists ACTIVE and PENDING users by default, and the statuses asked for otherwise", async () => {
     seedEveryStatus();
     const names = async (input: {
@@ -1314,6 +1443,37 @@ describe("the invitation operations", () => {
       await atlas.close();
     }
   });
+
+  it("lets updateGroupInvites reach each of several invitations seeded without a username", async () => {
+    fake = await startFakeAtlas();
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    try {
+      const first = fake.invites.addGroupInvite({ groupId: GROUP });
+      const second = fake.invites.addGroupInvite({ groupId: GROUP });
+      expect(second.username).not.toBe(first.username);
+      const updated = await atlas.updateGroupInvites({
+        groupId: GROUP,
+        body: { username: second.username!, roles: ["GROUP_OWNER"] },
+      });
+      expect(updated.id).toBe(second.id);
+      expect(fake.invites.getGroupInvite(GROUP, first.id)?.roles).toEqual(["GROUP_READ_ONLY"]);
+      // Two invitations of one project for one address: updateGroupInvites could reach only
+      // one of them, so the seed is refused; seeding the same id again replaces it.
+      expect(() =>
+        fake.invites.addGroupInvite({ groupId: GROUP, username: first.username }),
+      ).toThrow(
+        `invites.addGroupInvite: project ${GROUP} already has invitation ${first.id} for ${first.username}`,
+      );
+      const again = fake.invites.addGroupInvite({ ...first, roles: ["GROUP_OWNER"] });
+      expect(fake.invites.getGroupInvite(GROUP, first.id)).toEqual(again);
+    } finally {
+      await atlas.close();
+    }
+  });
 });
 
 describe("seeding invitations", () => {
@@ -1340,7 +1500,8 @@ describe("seeding invitations", () => {
       expect(await atlas.getOrgInvite({ orgId: org.orgId, invitationId: org.id })).toEqual(org);
       // Any other field named undefined keeps its default too, as in the user seeds.
       const blank = fake.invites.addOrgInvite({ username: undefined, orgName: undefined });
-      expect([blank.username, blank.orgName]).toEqual(["invitee@example.com", "Acme"]);
+      expect(blank.orgName).toBe("Acme");
+      expect(blank.username).toMatch(/^invitee-[a-f0-9]{8}@example\.com$/);
 
       const group = fake.invites.addGroupInvite(seed);
       expect(group.groupId).toMatch(/^[a-f0-9]{24}$/);

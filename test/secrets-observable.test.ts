@@ -348,4 +348,32 @@ describe("the fake's record of the requests it received", () => {
       await own.close();
     }
   });
+
+  it("shows no secret a token request carries in its form (client_secret_post, RFC 6749, 2.3.1)", async () => {
+    const own = await startFakeAtlas();
+    try {
+      const { clientId, clientSecret } = own.credentials.serviceAccount;
+      // Generic OAuth code may send the secret in the body instead of a Basic header; the fake
+      // refuses it, but still records what came.
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: "rt-secret-value",
+      });
+      const res = await fetch(`${own.url}/api/oauth/token`, { method: "POST", body: form });
+      await res.arrayBuffer();
+      const [record] = own.requests;
+      expect(record!.body).toContain(`client_secret=${clientSecret}`);
+      const { format } = await import("@vitest/pretty-format");
+      for (const view of [JSON.stringify(record), shown(record), format(record)]) {
+        expect(view).not.toContain(clientSecret);
+        expect(view).not.toContain("rt-secret-value");
+        expect(view).toContain("client_secret=[redacted]");
+        expect(view).toContain(`client_id=${clientId}`);
+      }
+    } finally {
+      await own.close();
+    }
+  });
 });

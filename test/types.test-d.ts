@@ -44,10 +44,11 @@ import {
   type PaginatedGroupUserView,
   type PaginatedOrgUserView,
   type GroupUser,
+  type OperationId,
   type ProjectRole,
   type SuccessOf,
 } from "../src/index.js";
-import type { FakeInviteStore } from "../src/testing/index.js";
+import type { FakeInviteStore, RecordedRequest } from "../src/testing/index.js";
 
 declare const atlas: AtlasInvites;
 const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
@@ -558,6 +559,15 @@ describe("the fake Atlas's seeded invitations", () => {
     // Still what getOrgInvite and updateGroupInviteById answer, so tests can compare the two.
     expectTypeOf(org).toMatchTypeOf<OrganizationInvitation>();
     expectTypeOf(group).toMatchTypeOf<GroupInvitation>();
+  });
+});
+
+describe("the fake Atlas's record of requests", () => {
+  it("names the operation with the same type faults and role rules take", () => {
+    const record = {} as RecordedRequest;
+    expectTypeOf(record.operationId).toEqualTypeOf<OperationId | undefined>();
+    // @ts-expect-error a misspelt operation can never match
+    void (record.operationId === "getOrgUsr");
   });
 });
 

@@ -67,12 +67,15 @@ export interface ApiParts {
 }
 
 /** Answers one request whose body has been read, filling in its record. */
-export type ApiHandler = (
+export type ApiHandler = ((
   req: IncomingMessage,
   res: ServerResponse,
   body: string,
   record: RecordedRequest,
-) => void;
+) => void) & {
+  /** Opens a new rate-limit window now, with no request counted yet. */
+  resetRateLimit(): void;
+};
 
 /**
  * Makes the API handler of one fake Atlas. It keeps the fake's rate-limit window, which opens
@@ -95,7 +98,7 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
     reply(res, record, answer);
   }
 
-  return function handleApi(
+  function handleApi(
     req: IncomingMessage,
     res: ServerResponse,
     body: string,
@@ -251,5 +254,11 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
       ...headers,
     });
     res.end(text);
-  };
+  }
+  return Object.assign(handleApi, {
+    resetRateLimit() {
+      windowStart = Date.now();
+      used = 0;
+    },
+  });
 }

@@ -105,6 +105,8 @@ export interface FakeServiceAccount {
   credentials: { clientId: string; clientSecret: string };
   /** Drops every answer still waiting for its delay, so no timer outlives the fake. */
   close(): void;
+  /** Drops the scripted answers and restores the started lifetime and delay; tokens stay. */
+  reset(): void;
 }
 
 /** The token endpoint (RFC 6749, 4.4), the revocation endpoint (RFC 7009) and their tokens. */
@@ -285,6 +287,11 @@ export function serviceAccountScheme(
     close() {
       for (const timer of waiting) clearTimeout(timer);
       waiting.clear();
+    },
+    reset() {
+      queue.length = 0;
+      endpoint.lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+      endpoint.delayMs = options.tokenDelayMs ?? 0;
     },
   };
 }

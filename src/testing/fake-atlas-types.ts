@@ -64,7 +64,7 @@ export interface RecordedRequest {
   /** The body as received (its first `maxRequestBytes` bytes when it was larger). */
   body: string;
   /** The operation it matched, if it got as far as routing or an injected fault answered it. */
-  operationId: string | undefined;
+  operationId: OperationId | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];
   /** The status the fake answered with. */
@@ -123,6 +123,25 @@ export interface FakeAtlas {
    * console.log(hang.hits, hang.openConnections);
    */
   inject(fault: Fault): InjectedFault;
+  /**
+   * Puts the fake back as `startFakeAtlas` left it, for a suite that shares one fake across
+   * tests: no users, invitations, records or injected faults, the counters at zero, the role
+   * rules of `lacksRole` only, no scripted token answers, the token endpoint's and Digest
+   * scheme's settings as the options gave them, and a fresh rate-limit window. Credentials,
+   * issued tokens and Digest nonces stay valid, so a client shared across tests keeps working.
+   *
+   * @example
+   * import { afterAll, beforeAll, beforeEach } from "vitest";
+   * import { startFakeAtlas, type FakeAtlas } from "atlas-invites/testing";
+   *
+   * let fake: FakeAtlas;
+   * beforeAll(async () => {
+   *   fake = await startFakeAtlas();
+   * });
+   * beforeEach(() => fake.reset());
+   * afterAll(() => fake.close());
+   */
+  reset(): void;
   /**
    * Stops the server, closes open connections and drops answers still waiting for a delay (token
    * endpoint, `delay` fault), so no timer of the fake keeps the process alive.

@@ -41,6 +41,9 @@ import { FakeUsers } from "./users.js";
 /** The largest request body the fake reads by default: 1 MiB (Atlas's own limit is not public). */
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
+/** The form fields of a token or revocation request whose values are secrets. */
+const SECRET_FIELDS = /(^|&)(token|client_secret|refresh_token|client_assertion)=[^&]*/g;
+
 /**
  * What JSON.stringify, a test's snapshot (vitest's serializer calls toJSON) and util.inspect show
  * of a record: its fields, with the Authorization header's value past its scheme and the token of
@@ -53,9 +56,11 @@ function hideCredentials(record: RecordedRequest): void {
     const sent = record.headers.authorization;
     const headers = { ...record.headers };
     if (sent !== undefined) headers.authorization = redactAuthorization(String(sent));
-    // A revocation's form (RFC 7009, section 2.1) names the token it revokes.
+    // The forms of the token endpoints carry secrets: the token a revocation names (RFC 7009,
+    // section 2.1), a client secret sent in the body (RFC 6749, section 2.3.1), a refresh token
+    // or a client assertion (RFC 6749, section 6; RFC 7521, section 4.2). Every value is hidden.
     const form = record.url.startsWith("/api/oauth/");
-    const body = form ? record.body.replace(/(^|&)token=[^&]*/, "$1token=[redacted]") : record.body;
+    const body = form ? record.body.replace(SECRET_FIELDS, "$1$2=[redacted]") : record.body;
     return { ...record, headers, body };
   };
   Object.defineProperties(record, {
@@ -119,10 +124,16 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
   const invites = new FakeInvites(() => url);
   const users = new FakeUsers();
   const roles = new RoleRules();
-  if (options.lacksRole === true) roles.deny();
-  else if (Array.isArray(options.lacksRole)) {
-    for (const rule of options.lacksRole as readonly (OperationId | LacksRole)[]) roles.deny(rule);
-  }
+  // The rules the options set, applied at start and again by reset().
+  const startingRules = () => {
+    if (options.lacksRole === true) roles.deny();
+    else if (Array.isArray(options.lacksRole)) {
+      for (const rule of options.lacksRole as readonly (OperationId | LacksRole)[])
+        roles.deny(rule);
+    }
+  };
+  startingRules();
+  const digestStart = { ...apiKey.digest, algorithms: [...apiKey.digest.algorithms] };
   const faults = new FaultInjector();
 
   const handleApi = createApiHandler(options, {
@@ -207,6 +218,19 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
     tokenEndpoint: account.endpoint,
     digest: apiKey.digest,
     inject: (fault) => faults.inject(fault),
+    reset() {
+      users.clear();
+      invites.clear();
+      roles.reset();
+      startingRules();
+      faults.clear();
+      account.reset();
+      apiKey.digest.algorithms = [...digestStart.algorithms];
+      apiKey.digest.nonceLifetimeMs = digestStart.nonceLifetimeMs;
+      handleApi.resetRateLimit();
+      requests.length = 0;
+      Object.assign(stats, newAuthStats());
+    },
     close() {
       faults.clear();
       account.close();

@@ -17,12 +17,13 @@ import {
   type FaultKind,
   type InjectedFault,
 } from "./faults.js";
+import type { OperationId } from "../operations.js";
 import { operationIdOf, splitTarget } from "./routes.js";
 
 /** What the injector writes into the fake's record of a request. */
 export interface FaultRecord {
   /** The operation the request's method and path route to, if any. */
-  operationId: string | undefined;
+  operationId: OperationId | undefined;
   status: number;
   fault?: FaultKind;
 }

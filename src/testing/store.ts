@@ -14,6 +14,11 @@ export function timestamp(date: Date): string {
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
+/** A default address no other seed has, so each invitation can be found by its username. */
+function newUsername(): string {
+  return `invitee-${newId().slice(0, 8)}@example.com`;
+}
+
 function stamp(): { createdAt: string; expiresAt: string } {
   const now = Date.now();
   return {
@@ -134,7 +139,7 @@ export class FakeInvites implements FakeInviteStore {
       orgName: "Acme",
       roles: ["ORG_MEMBER"],
       teamIds: [],
-      username: "invitee@example.com",
+      username: newUsername(),
     };
     // A field the seed names undefined keeps its default, as a field left out does; a key keeps
     // its place in the object, so the answer's field order stays the same.
@@ -157,9 +162,17 @@ export class FakeInvites implements FakeInviteStore {
         { href: `${this.baseUrl()}/api/atlas/v2/groups/${groupId}/invites/${id}`, rel: "self" },
       ],
       roles: ["GROUP_READ_ONLY"],
-      username: "invitee@example.com",
+      username: newUsername(),
     };
     const invite: FakeGroupInvite = { ...defaults, ...given(seed), groupId, id };
+    // updateGroupInvites finds a project's invitation by its username, so a second invitation
+    // for the same address would be out of its reach (and Atlas invites an address once).
+    const held = this.findGroupInviteByUsername(groupId, invite.username!);
+    if (held !== undefined && held.id !== id) {
+      throw new TypeError(
+        `invites.addGroupInvite: project ${groupId} already has invitation ${held.id} for ${held.username}`,
+      );
+    }
     this.#group.set(`${groupId}/${id}`, invite);
     return structuredClone(invite);
   }

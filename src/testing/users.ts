@@ -68,6 +68,9 @@ const STATUSES: readonly OrgMembershipStatus[] = [
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
+/** The fields of a project seed that add a project to a user the store holds already. */
+const ADDS_A_PROJECT: readonly string[] = ["groupId", "orgId", "id", "roles"];
+
 function checkStatus(status: unknown): OrgMembershipStatus {
   if (!STATUSES.includes(status as OrgMembershipStatus)) {
     throw new TypeError(`users: orgMembershipStatus must be one of ${STATUSES.join(", ")}`);
@@ -136,10 +139,30 @@ export class FakeUsers implements FakeUserStore {
     return user;
   }
 
+  /**
+   * Refuses a new user whose address another user of the organization has: an address is one
+   * Atlas account, and the username filter (which ignores letter case) would find both.
+   */
+  #unique(method: string, user: StoredUser): StoredUser {
+    const name = user.username.toLowerCase();
+    const held = this.inOrg(user.orgId).find(
+      (u) => u.id !== user.id && u.username.toLowerCase() === name,
+    );
+    if (held) {
+      throw new TypeError(
+        `users.${method}: organization ${user.orgId} already has user ${held.id} for ${user.username}`,
+      );
+    }
+    return user;
+  }
+
   addOrgUser(seed: OrgUserSeed = {}): OrgUser {
     checkSeed("addOrgUser", seed);
     const orgId = seed.orgId ?? newId();
-    const user = this.#create(orgId, seed, seed.roles?.orgRoles ?? ["ORG_MEMBER"]);
+    const user = this.#unique(
+      "addOrgUser",
+      this.#create(orgId, seed, seed.roles?.orgRoles ?? ["ORG_MEMBER"]),
+    );
     for (const { groupId, groupRoles } of seed.roles?.groupRoleAssignments ?? []) {
       this.#claimGroup(groupId, orgId);
       user.groupRoles.set(groupId, [...groupRoles]);
@@ -153,9 +176,24 @@ export class FakeUsers implements FakeUserStore {
     checkSeed("addGroupUser", seed);
     const groupId = seed.groupId ?? newId();
     const orgId = seed.orgId ?? this.#groupOrg.get(groupId) ?? newId();
-    this.#claimGroup(groupId, orgId);
     const existing = seed.id === undefined ? undefined : this.#users.get(`${orgId}/${seed.id}`);
-    const user = existing ?? this.#create(orgId, seed, seed.orgRoles ?? ["ORG_MEMBER"]);
+    if (existing) {
+      // Only the project and its roles are added to a stored user; anything that describes the
+      // user would be dropped without a word, so it is refused.
+      const ignored = Object.entries(seed)
+        .filter(([key, value]) => value !== undefined && !ADDS_A_PROJECT.includes(key))
+        .map(([key]) => key);
+      if (ignored.length > 0) {
+        throw new TypeError(
+          `users.addGroupUser: user ${existing.id} is stored already; ${ignored.join(", ")} ` +
+            "would be ignored (groupId, orgId, id and roles add a project to it)",
+        );
+      }
+    }
+    const user =
+      existing ??
+      this.#unique("addGroupUser", this.#create(orgId, seed, seed.orgRoles ?? ["ORG_MEMBER"]));
+    this.#claimGroup(groupId, orgId);
     user.groupRoles.set(groupId, [...(seed.roles ?? ["GROUP_READ_ONLY"])]);
     this.#users.set(`${orgId}/${user.id}`, user);
     return groupUserView(user, groupId);
