@@ -645,6 +645,17 @@ describe("errors", () => {
     expect(err.message).toContain("Bad gateway from a proxy");
   });
 
+  it("names the URL the request went to when the fetch's Response has no url of its own", async () => {
+    // A Response made by hand, as stub and mock fetches make them, has url "".
+    const fetch = stubFetch(() => json(404, { error: 404, detail: "gone" }));
+    expect(json(404, {}).url).toBe("");
+    const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;
+    expect(err.url).toBe(
+      `https://cloud.mongodb.com/api/atlas/v2/orgs/${VALID_ID}/invites/${OTHER_ID}`,
+    );
+    expect(err.response.url).toBe(String(fetch.calls[0]!.url));
+  });
+
   it("turns an invalid JSON 200 body into AtlasApiError instead of a parse crash", async () => {
     const fetch = stubFetch(() => new Response('{"id": "abc', { status: 200 }));
     const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;

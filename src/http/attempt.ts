@@ -111,6 +111,8 @@ export class Attempt {
       throw signal.aborted ? signal.reason : error;
     }
     this.#response = response;
+    // A Response made by hand (a stub fetch) has url "": its errors name the URL it answers.
+    if (!response.url) Object.defineProperty(response, "url", { value: request.url });
     // A body nobody reads must not keep the process alive until its timer fires.
     this.#timer?.unref();
     const declared = (this.#declared = response.headers.get("Content-Length"));
