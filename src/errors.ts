@@ -184,7 +184,8 @@ export class AtlasApiError extends AtlasError {
     if (init.problem !== undefined) {
       what = quoted ? `${init.problem}: ${oneLine(quoted)}` : init.problem;
     } else if (found) {
-      what = oneLine(detail ?? reason ?? errorCode ?? "no detail");
+      // `||`: an empty detail or reason says nothing, so the next field is quoted instead.
+      what = oneLine(detail || reason || errorCode || "no detail");
       // Atlas refuses failed credentials with a 401 and no errorCode, in words that read like a
       // missing role ("You are not authorized for this resource.", observed); a missing role
       // comes with USER_UNAUTHORIZED. Say which one this is.

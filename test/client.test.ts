@@ -561,6 +561,8 @@ describe("errors", () => {
     ["a numeric error alone", { error: 409 }, "no detail"],
     ["a detail alone", { detail: "only a detail" }, "only a detail"],
     ["a reason alone", { reason: "Conflict" }, "Conflict"],
+    // An empty detail says nothing: the message quotes the next field instead of ending in ": ".
+    ["an empty detail and a reason", { error: 409, detail: "", reason: "Conflict" }, "Conflict"],
   ])("takes any JSON body with %s as an Atlas error", async (_label, body, what) => {
     const fetch = stubFetch(() => json(409, body));
     const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;
