@@ -665,6 +665,26 @@ describe("errors", () => {
     expect(err.status).toBe(200);
     expect(err.message).toContain("not valid JSON");
   });
+
+  it("gives err.response's body again, and rejects where the client read none (README, Errors)", async () => {
+    const body = { error: 404, detail: "gone" };
+    const found = (await rejection(
+      stubbed(stubFetch(() => json(404, body))).getOrgInvite(someInvite),
+    )) as AtlasApiError;
+    expect(await found.response.json()).toEqual(body);
+    expect(await found.response.text()).toBe(JSON.stringify(body));
+
+    const moved = stubFetch(
+      () => new Response("moved", { status: 302, headers: { Location: "/elsewhere" } }),
+    );
+    const redirect = (await rejection(stubbed(moved).getOrgInvite(someInvite))) as AtlasApiError;
+    await expect(redirect.response.text()).rejects.toThrow(TypeError);
+
+    const big = stubFetch(() => json(400, { error: 400, detail: "x".repeat(500) }));
+    const tooBig = stubbed(big, { maxResponseBytes: 100 }).getOrgInvite(someInvite);
+    const over = (await rejection(tooBig)) as AtlasApiError;
+    await expect(over.response.text()).rejects.toBe(over);
+  });
 });
 
 describe("the response size limit", () => {
