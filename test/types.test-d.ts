@@ -14,6 +14,9 @@ import {
   type AcceptedInput,
   type AtlasAuthError,
   type AtlasError,
+  type AtlasTimeoutError,
+  type AtlasValidationError,
+  type Violation,
   type AddOrRemoveGroupRole,
   type ApiError,
   type BadRequestDetail,
@@ -479,6 +482,23 @@ describe("errors", () => {
     const show = (detail: BadRequestDetail) => detail.fields?.map((f) => f.field);
     void show;
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
+  });
+
+  it("each error's fields have the types of the values the client puts in them", () => {
+    // Atlas's text fields are read only when they are strings; anything else is undefined.
+    expectTypeOf<AtlasApiError["detail"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<AtlasApiError["reason"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<AtlasApiError["parameters"]>().toEqualTypeOf<readonly unknown[] | undefined>();
+    expectTypeOf<AtlasApiError["body"]>().toEqualTypeOf<unknown>();
+    expectTypeOf<AtlasApiError["method"]>().toEqualTypeOf<string>();
+    expectTypeOf<AtlasApiError["url"]>().toEqualTypeOf<string>();
+    expectTypeOf<AtlasTimeoutError["timeoutMs"]>().toEqualTypeOf<number>();
+    expectTypeOf<AtlasTimeoutError["url"]>().toEqualTypeOf<string>();
+    expectTypeOf<AtlasAuthError["status"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<AtlasAuthError["errorCode"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<AtlasValidationError["violations"]>().toEqualTypeOf<readonly Violation[]>();
+    expectTypeOf<AtlasTimeoutError>().toExtend<AtlasError>();
+    expectTypeOf<AtlasValidationError>().toExtend<AtlasError>();
   });
 });
 
