@@ -111,8 +111,6 @@ export class Attempt {
       throw signal.aborted ? signal.reason : error;
     }
     this.#response = response;
-    // A Response made by hand (a stub fetch) has url "": its errors name the URL it answers.
-    if (!response.url) Object.defineProperty(response, "url", { value: request.url });
     // A body nobody reads must not keep the process alive until its timer fires.
     this.#timer?.unref();
     const declared = (this.#declared = response.headers.get("Content-Length"));
@@ -135,8 +133,12 @@ export class Attempt {
       this.settle();
       throw this.fail(problem);
     }
-    // An error answer's headers are scrubbed like its body, for everyone who reads them.
-    if (response.status >= 400) scrubHeaders(response, this.#scrub);
+    // An error answer's headers are scrubbed like its body, for everyone who reads them; one made
+    // by hand (a stub fetch) has url "", and gets the URL it answers for its error to name.
+    if (response.status >= 400) {
+      scrubHeaders(response, this.#scrub);
+      if (!response.url) Object.defineProperty(response, "url", { value: request.url });
+    }
     if (response.body === null || declared === "0") {
       this.settle();
       return response;
@@ -283,7 +285,6 @@ export async function discard(response: Response): Promise<void> {
 }
 
 const decoder = new TextDecoder();
-
 /** A body reader: a method, like the platform's, finding its attempt through `this`; a fresh copy. */
 const reader = <T>(convert: (bytes: Uint8Array) => T) =>
   function (this: Bound): Promise<T> {
