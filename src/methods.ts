@@ -60,11 +60,17 @@ function refuseArgument(who: string, op: Operation, input: unknown): never {
 }
 
 export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scrub): Methods {
-  function failure(op: Operation, response: Response, body: unknown, problem?: string) {
+  function failure(
+    op: Operation,
+    response: Response,
+    body: unknown,
+    problem?: string,
+    status = response.status,
+  ) {
     // A success status the client refuses belongs to an error: its body is handed out scrubbed.
     refuseAnswer(response);
     return new AtlasApiError({
-      status: response.status,
+      status,
       method: op.method,
       path: op.path,
       url: redactUrl(response.url || `${baseUrl}${op.path}`),
@@ -109,6 +115,13 @@ export function createMethods(client: Client<paths>, baseUrl: string, scrub: Scr
         body = JSON.parse(data) as unknown;
       } catch {
         throw failure(op, response, data, "the response body is not valid JSON");
+      }
+      // An envelope carries the status in the body, for clients that cannot read HTTP's. Whether
+      // Atlas also keeps an error's HTTP status then is not public: an envelope that says error is
+      // one, whatever the HTTP status.
+      const said = (body as { status?: unknown } | null)?.status;
+      if (query.envelope === true && typeof said === "number" && said >= 400) {
+        throw failure(op, response, body, undefined, said);
       }
       // The spec requires a page's `results` array; without it paginate would end early or yield
       // the characters of a string.

@@ -658,6 +658,26 @@ describe("errors", () => {
     expect(err.response.url).toBe(String(fetch.calls[0]!.url));
   });
 
+  it("treats an envelope that says error as one, even inside an HTTP 200", async () => {
+    // Whether Atlas keeps an error's HTTP status under envelope=true is not public; the client
+    // must not hand an error out as data either way.
+    const content = { error: 404, reason: "Not Found", detail: "No such invitation." };
+    for (const status of [200, 404]) {
+      const fetch = stubFetch(() => json(status, { status: 404, content }));
+      const err = await rejection(stubbed(fetch).getOrgInvite({ ...someInvite, envelope: true }));
+      expect(isAtlasApiError(err, 404), `HTTP ${status}`).toBe(true);
+      expect((err as AtlasApiError).detail).toBe("No such invitation.");
+      expect((err as AtlasApiError).response.status).toBe(status);
+    }
+    // A success in an envelope, and a body with a `status` field of its own without envelope,
+    // are answers.
+    const ok = { status: 200, content: { id: OTHER_ID } };
+    const page = stubFetch(() => json(200, ok));
+    expect(await stubbed(page).getOrgInvite({ ...someInvite, envelope: true })).toEqual(ok);
+    const plain = stubFetch(() => json(200, { id: OTHER_ID, status: 404 }));
+    expect(await stubbed(plain).getOrgInvite(someInvite)).toEqual({ id: OTHER_ID, status: 404 });
+  });
+
   it("turns an invalid JSON 200 body into AtlasApiError instead of a parse crash", async () => {
     const fetch = stubFetch(() => new Response('{"id": "abc', { status: 200 }));
     const err = (await rejection(stubbed(fetch).getOrgInvite(someInvite))) as AtlasApiError;
