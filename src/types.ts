@@ -240,9 +240,15 @@ export type * from "../generated/methods.js";
  */
 export type InputOf<K extends OperationId> = OperationInputs[K];
 
-/** The operations that page their results (a `pageNum` parameter and `results` in the answer). */
+type PageSize<K extends OperationId> = (typeof table)[K]["pageSize"];
+/**
+ * The operations that page their results (a `pageNum` parameter and `results` in the answer).
+ * Read as "pageSize is neither null nor any", not "is a number": without strictNullChecks
+ * (`strict: false`), `null extends number` holds, and the table's `pageSize: null`, read from
+ * source, widens to `any`; either way every operation would count as a list.
+ */
 export type ListOperationId = {
-  [K in OperationId]: (typeof table)[K]["pageSize"] extends number ? K : never;
+  [K in OperationId]: 0 extends 1 & PageSize<K> ? never : PageSize<K> extends null ? never : K;
 }[OperationId];
 
 /** One item of a list operation's `results`. */

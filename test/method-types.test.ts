@@ -197,8 +197,31 @@ export const groupUser = await atlas.getGroupUser({ groupId, userId });
 export const enveloped = await atlas.getOrgUser({ orgId, userId, envelope: true });
 `;
 
+/**
+ * Under `strict: false` (no strictNullChecks), `null` is assignable to every type, so a check
+ * such as `pageSize extends number` holds for every operation. These calls must be judged as
+ * under `strict`: only list operations page.
+ */
+const LOOSE_ACCEPTED = `${PRELUDE}
+import type { OrgUser, GroupUser } from "atlas-invites";
+for await (const user of atlas.paginate("listOrgUsers", { orgId })) {
+  const item: OrgUser = user;
+  void item;
+}
+for await (const user of atlas.paginate("listGroupUsers", { groupId })) {
+  const item: GroupUser = user;
+  void item;
+}
+`;
+const LOOSE_REFUSED: Record<string, string> = {
+  "loose-paginate-get.ts": 'void atlas.paginate("getOrgInvite", { orgId, invitationId });',
+  "loose-paginate-update.ts":
+    'void atlas.paginate("updateOrgUser", { orgId, userId, body: { teamIds: [] } });',
+};
+
 let dir: string;
 let result: ReturnType<typeof typeCheck>;
+let loose: ReturnType<typeof typeCheck>;
 let service: ts.LanguageService;
 const file = (name: string) => path.join(dir, name);
 
@@ -217,6 +240,19 @@ beforeAll(async () => {
     await writeFile(file(name), `${PRELUDE}\n${code}\n`);
   }
   result = typeCheck(dir);
+
+  const looseDir = path.join(dir, "loose");
+  await mkdir(looseDir);
+  await writeConsumerTsconfig(looseDir, {
+    strict: false,
+    exactOptionalPropertyTypes: false,
+    noUncheckedIndexedAccess: false,
+  });
+  await writeFile(path.join(looseDir, "accepted.ts"), LOOSE_ACCEPTED);
+  for (const [name, code] of Object.entries(LOOSE_REFUSED)) {
+    await writeFile(path.join(looseDir, name), `${PRELUDE}\n${code}\n`);
+  }
+  loose = typeCheck(looseDir);
 
   const parsed = ts.getParsedCommandLineOfConfigFile(file("tsconfig.json"), undefined, {
     ...ts.sys,
@@ -272,6 +308,18 @@ describe("method inputs under exactOptionalPropertyTypes", () => {
     const others = [...result.errors.keys()].filter((f) => !Object.hasOwn(REFUSED, f));
     expect(others).toEqual([]);
     expect(result.status).not.toBe(0);
+  });
+});
+
+describe("method inputs under strict: false", () => {
+  it("page list operations, item by item", () => {
+    expect(loose.errors.get("accepted.ts") ?? []).toEqual([]);
+  });
+
+  it.each(Object.keys(LOOSE_REFUSED))("refuse %s: only a list operation pages", (name) => {
+    const errors = loose.errors.get(name) ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/ is not assignable to parameter of type 'ListOperationId'/);
   });
 });
 
