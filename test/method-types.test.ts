@@ -195,6 +195,11 @@ const RESULTS = `${PRELUDE}
 export const orgUser = await atlas.getOrgUser({ orgId, userId });
 export const groupUser = await atlas.getGroupUser({ groupId, userId });
 export const enveloped = await atlas.getOrgUser({ orgId, userId, envelope: true });
+export const page = await atlas.listOrgUsers({ orgId });
+export const row = page.results[0];
+export const listed = await atlas.listGroupUsers({ groupId, envelope: true });
+export const orgUsers = atlas.paginate("listOrgUsers", { orgId });
+export const groupUsers = atlas.paginate("listGroupUsers", { groupId });
 `;
 
 /**
@@ -394,6 +399,19 @@ describe("what an editor shows", () => {
     expect(hover("orgUser")).toBe("const orgUser: OrgUser");
     expect(hover("groupUser")).toBe("const groupUser: GroupUser");
     expect(hover("enveloped")).toBe("const enveloped: Envelope<OrgUser>");
+  });
+
+  it("names a list's page and its items by their types, paginate's items too", async () => {
+    const text = await readFile(file("results.ts"), "utf8");
+    const hover = (name: string) =>
+      ts.displayPartsToString(
+        service.getQuickInfoAtPosition(file("results.ts"), text.indexOf(`${name} =`))?.displayParts,
+      );
+    expect(hover("page")).toBe("const page: PaginatedOrgUserView");
+    expect(hover("row")).toBe("const row: OrgUser | undefined");
+    expect(hover("listed")).toBe("const listed: ListEnvelope<PaginatedGroupUserView>");
+    expect(hover("orgUsers")).toBe("const orgUsers: AsyncIterable<OrgUser>");
+    expect(hover("groupUsers")).toBe("const groupUsers: AsyncIterable<GroupUser>");
   });
 
   it("names the input type at a call, and the result type in the method's declaration", async () => {

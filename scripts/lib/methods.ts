@@ -18,15 +18,17 @@ import { listOperations, RefResolver, resolveRef, type JsonObject } from "./open
 
 /**
  * The friendly aliases of src/types.ts, by schema name: each line of the form
- * `export type Name = Schemas["Schema"];` or `export type Name = Schemas["Schema"] & {};`. Other
- * declarations in the file are left alone.
+ * `export type Name = Schemas["Schema"];`, `export type Name = Schemas["Schema"] & {};` or
+ * `export interface Name extends Schema<"Schema"> {` (a schema with a field retyped by name).
+ * Other declarations in the file are left alone.
  */
 export function friendlyNames(typesSource: string): Map<string, string> {
   const names = new Map<string, string>();
   for (const match of typesSource.matchAll(
-    /^export type (\w+) = Schemas\["(\w+)"\](?: & \{\})?;$/gm,
+    /^export type (\w+) = Schemas\["(\w+)"\](?: & \{\})?;$|^export interface (\w+) extends Schema<"(\w+)"> \{$/gm,
   )) {
-    const [, alias, schema] = match;
+    const alias = match[1] ?? match[3];
+    const schema = match[2] ?? match[4];
     // The first alias of a schema names it; src/types.ts has one per schema.
     if (!names.has(schema!)) names.set(schema!, alias!);
   }
