@@ -180,7 +180,7 @@ await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } 
 };
 
 /** A mention of every method, for the language service's deprecation marks. */
-const MENTIONS = `${PRELUDE}\n${OPERATION_IDS.map((id) => `void atlas.${id};`).join("\n")}\n`;
+const MENTIONS = `${PRELUDE}\n${[...OPERATION_IDS, "paginate"].map((id) => `void atlas.${id};`).join("\n")}\n`;
 /** Every query parameter of every method, named in a call, for the deprecation marks on parameters. */
 const PARAMETER_MENTIONS = `${PRELUDE}
 await atlas.listOrgUsers({ orgId, orgMembershipStatus: "PENDING", orgMembershipStatuses: ["PENDING"], username: "a@example.com", pageNum: 1, itemsPerPage: 1, includeCount: true, pretty: true });
@@ -389,6 +389,31 @@ describe("what an editor shows", () => {
       }
     },
   );
+
+  it("shows one @example for each method and paginate, and every example compiles", async () => {
+    const text = await readFile(file("mentions.ts"), "utf8");
+    const examplesDir = path.join(dir, "examples");
+    await mkdir(examplesDir);
+    await writeConsumerTsconfig(examplesDir);
+    for (const name of [...OPERATION_IDS, "paginate"]) {
+      const at = text.indexOf(`.${name};`) + 1;
+      const info = service.getQuickInfoAtPosition(file("mentions.ts"), at);
+      const examples = (info?.tags ?? [])
+        .filter((tag) => tag.name === "example")
+        .map((tag) => ts.displayPartsToString(tag.text));
+      expect(examples, name).toHaveLength(1);
+      const code = examples[0]!;
+      expect(code, name).toContain(`atlas.${name}(`);
+      // A fragment (paginate's) uses a client it does not create: declare one for it.
+      const client = /^import /m.test(code)
+        ? ""
+        : 'import type { AtlasInvites } from "atlas-invites";\ndeclare const atlas: AtlasInvites;\n';
+      await writeFile(path.join(examplesDir, `${name}.ts`), `${client}${code}\nexport {};\n`);
+    }
+    const checked = typeCheck(examplesDir);
+    expect(Object.fromEntries(checked.errors)).toEqual({});
+    expect(checked.status).toBe(0);
+  }, 60_000);
 
   it("names a user operation's result by its type instead of spelling out the schema", async () => {
     const text = await readFile(file("results.ts"), "utf8");
