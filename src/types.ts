@@ -236,7 +236,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /**
    * Per-attempt timeout in ms for this call, overriding the client's; the first attempt counts
-   * from the start of the call, including the wait for credentials.
+   * from the start of the call, including the wait for credentials. 0 turns it off; at most
+   * 2147483647, the longest a Node timer keeps. With `paginate`, each page's request has it.
    */
   timeout?: number | undefined;
 }

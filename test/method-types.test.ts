@@ -190,6 +190,10 @@ await atlas.getGroupUser({ groupId, userId, orgMembershipStatuses: ["PENDING"], 
 `;
 /** Where the language service is asked for a hover and a completion entry. */
 const HOVER = `${PRELUDE}\nawait atlas.getOrgInvite({ orgId, invitationId });\nvoid atlas.\n`;
+/** The call options, named in a method's call, for what their hover says. */
+const CALL_OPTIONS = `${PRELUDE}
+await atlas.getOrgUser({ orgId, userId, timeout: 0, signal: AbortSignal.timeout(5_000) });
+`;
 /** Results of the user operations, whose types are intersections in the generated schema. */
 const RESULTS = `${PRELUDE}
 export const orgUser = await atlas.getOrgUser({ orgId, userId });
@@ -241,6 +245,7 @@ beforeAll(async () => {
   await writeFile(file("results.ts"), RESULTS);
   await writeFile(file("parameter-mentions.ts"), PARAMETER_MENTIONS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
+  await writeFile(file("call-options.ts"), CALL_OPTIONS);
   for (const [name, { code }] of Object.entries(REFUSED)) {
     await writeFile(file(name), `${PRELUDE}\n${code}\n`);
   }
@@ -414,6 +419,14 @@ describe("what an editor shows", () => {
     expect(Object.fromEntries(checked.errors)).toEqual({});
     expect(checked.status).toBe(0);
   }, 60_000);
+
+  it("says on a call's timeout what 0 does and how high it goes, as the client option does", async () => {
+    const text = await readFile(file("call-options.ts"), "utf8");
+    const info = service.getQuickInfoAtPosition(file("call-options.ts"), text.indexOf("timeout:"));
+    const docs = ts.displayPartsToString(info?.documentation).replace(/\s+/g, " ");
+    expect(docs).toContain("0 turns it off");
+    expect(docs).toContain("at most 2147483647");
+  });
 
   it("names a user operation's result by its type instead of spelling out the schema", async () => {
     const text = await readFile(file("results.ts"), "utf8");
