@@ -212,14 +212,16 @@ export const groupUsers = atlas.paginate("listGroupUsers", { groupId });
  * under `strict`: only list operations page.
  */
 const LOOSE_ACCEPTED = `${PRELUDE}
-import type { OrgUser, GroupUser } from "atlas-invites";
+// Each item is a user (a never or an any item would fail one of the two lines).
 for await (const user of atlas.paginate("listOrgUsers", { orgId })) {
-  const item: OrgUser = user;
-  void item;
+  const name: string = user.username;
+  // @ts-expect-error an organization user has no groupName
+  void [name, user.groupName];
 }
 for await (const user of atlas.paginate("listGroupUsers", { groupId })) {
-  const item: GroupUser = user;
-  void item;
+  const name: string = user.username;
+  // @ts-expect-error a project user has no teamIds
+  void [name, user.teamIds];
 }
 `;
 const LOOSE_REFUSED: Record<string, string> = {
