@@ -437,6 +437,21 @@ export interface OperationMethods {
    * `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`
    *
    * Needs credentials that hold the Project Owner role or the Project Access Manager role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const user = await atlas.addGroupUserRole({
+   *     groupId: "32b6e34b3d91647abb20e7b8",
+   *     userId: "65a8c4e1f2b3d4a5c6e7f809",
+   *     body: { groupRole: "GROUP_READ_ONLY" },
+   *   });
+   *   console.log(user.username, user.roles);
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   addGroupUserRole: <E extends boolean | undefined = false>(
     input: AddGroupUserRoleInput & EnvelopeOption<E>,
@@ -449,6 +464,24 @@ export interface OperationMethods {
    * `GET /api/atlas/v2/groups/{groupId}/users/{userId}`
    *
    * Needs credentials that hold the Project Read Only role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const user = await atlas.getGroupUser({
+   *     groupId: "32b6e34b3d91647abb20e7b8",
+   *     userId: "65a8c4e1f2b3d4a5c6e7f809",
+   *   });
+   *   console.log(user.username, user.orgMembershipStatus, user.roles);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("No such user in this project.");
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   getGroupUser: <E extends boolean | undefined = false>(
     input: GetGroupUserInput & EnvelopeOption<E>,
@@ -461,6 +494,24 @@ export interface OperationMethods {
    * `GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`
    *
    * Needs credentials that hold the Organization Owner role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const invite = await atlas.getOrgInvite({
+   *     orgId: "4888442a3354817a7320eb61",
+   *     invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+   *   });
+   *   console.log(invite.username, invite.roles, invite.expiresAt);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("Atlas answered 404: no invitation with that id is visible here.");
+   * } finally {
+   *   await atlas.close();
+   * }
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use getOrgUser (or listOrgUsers
    * filtered by username) instead.
@@ -476,6 +527,25 @@ export interface OperationMethods {
    * `GET /api/atlas/v2/orgs/{orgId}/users/{userId}`
    *
    * Needs credentials that hold the Organization Member role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const user = await atlas.getOrgUser({
+   *     orgId: "4888442a3354817a7320eb61",
+   *     userId: "65a8c4e1f2b3d4a5c6e7f809",
+   *     orgMembershipStatuses: ["PENDING", "ACTIVE"],
+   *   });
+   *   console.log(user.username, user.orgMembershipStatus, user.roles.orgRoles);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("No such user in this organization.");
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   getOrgUser: <E extends boolean | undefined = false>(
     input: GetOrgUserInput & EnvelopeOption<E>,
@@ -488,6 +558,23 @@ export interface OperationMethods {
    * `GET /api/atlas/v2/groups/{groupId}/users`
    *
    * Needs credentials that hold the Project Read Only role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const page = await atlas.listGroupUsers({
+   *     groupId: "32b6e34b3d91647abb20e7b8",
+   *     orgMembershipStatuses: ["PENDING"],
+   *     pageNum: 1,
+   *     itemsPerPage: 100,
+   *   });
+   *   for (const user of page.results) console.log(user.id, user.username, user.roles);
+   *   console.log(`${page.totalCount ?? "?"} pending in total`);
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   listGroupUsers: <E extends boolean | undefined = false>(
     input: ListGroupUsersInput & EnvelopeOption<E>,
@@ -500,6 +587,31 @@ export interface OperationMethods {
    * `GET /api/atlas/v2/orgs/{orgId}/users`
    *
    * Needs credentials that hold the Organization Member role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   // paginate() asks for page after page (pageNum 1, 2, ...) until the list ends.
+   *   for await (const user of atlas.paginate("listOrgUsers", {
+   *     orgId: "4888442a3354817a7320eb61",
+   *     orgMembershipStatuses: ["PENDING"],
+   *   })) {
+   *     console.log(user.id, user.username, user.orgMembershipStatus);
+   *   }
+   *   // One page at a time, with the total count.
+   *   const page = await atlas.listOrgUsers({
+   *     orgId: "4888442a3354817a7320eb61",
+   *     username: "invitee@example.com",
+   *     pageNum: 1,
+   *     itemsPerPage: 100,
+   *     includeCount: true,
+   *   });
+   *   console.log(page.totalCount, page.results.length);
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   listOrgUsers: <E extends boolean | undefined = false>(
     input: ListOrgUsersInput & EnvelopeOption<E>,
@@ -511,6 +623,29 @@ export interface OperationMethods {
    * `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole`
    *
    * Needs credentials that hold the Project Owner role or the Project Access Manager role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * const groupId = "32b6e34b3d91647abb20e7b8";
+   * const userId = "65a8c4e1f2b3d4a5c6e7f809";
+   * try {
+   *   // Add the new role before removing the old one, so the user is never left without one.
+   *   await atlas.addGroupUserRole({ groupId, userId, body: { groupRole: "GROUP_READ_ONLY" } });
+   *   const user = await atlas.removeGroupUserRole({
+   *     groupId,
+   *     userId,
+   *     body: { groupRole: "GROUP_OWNER" },
+   *   });
+   *   console.log(user.username, user.roles);
+   * } catch (err) {
+   *   // Upstream lists 409 here but does not document when Atlas sends it.
+   *   if (!isAtlasApiError(err, 409)) throw err;
+   *   console.log("Atlas refused the change:", err.detail);
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   removeGroupUserRole: <E extends boolean | undefined = false>(
     input: RemoveGroupUserRoleInput & EnvelopeOption<E>,
@@ -522,6 +657,25 @@ export interface OperationMethods {
    * `PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}`
    *
    * Needs credentials that hold the Project Owner role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const invite = await atlas.updateGroupInviteById({
+   *     groupId: "32b6e34b3d91647abb20e7b8",
+   *     invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+   *     body: { roles: ["GROUP_OWNER"] },
+   *   });
+   *   console.log(invite.roles);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("Atlas answered 404: no invitation with that id is visible here.");
+   * } finally {
+   *   await atlas.close();
+   * }
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use listGroupUsers or getGroupUser
    * with addGroupUserRole and removeGroupUserRole (or the groupRoleAssignments of updateOrgUser)
@@ -537,6 +691,24 @@ export interface OperationMethods {
    * `PATCH /api/atlas/v2/groups/{groupId}/invites`
    *
    * Needs credentials that hold the Project Owner role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const invite = await atlas.updateGroupInvites({
+   *     groupId: "32b6e34b3d91647abb20e7b8",
+   *     body: { username: "invitee@example.com", roles: ["GROUP_READ_ONLY"] },
+   *   });
+   *   console.log(invite.id, invite.roles);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("Atlas answered 404: no invitation for that address is visible here.");
+   * } finally {
+   *   await atlas.close();
+   * }
    *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use listGroupUsers or getGroupUser
    * with addGroupUserRole and removeGroupUserRole (or the groupRoleAssignments of updateOrgUser)
@@ -554,6 +726,30 @@ export interface OperationMethods {
    *
    * Needs credentials that hold the Organization Owner role.
    *
+   * @example
+   * import { createAtlasInvites, fromEnv, isAtlasApiError } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const invite = await atlas.updateOrgInviteById({
+   *     orgId: "4888442a3354817a7320eb61",
+   *     invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e",
+   *     body: {
+   *       roles: ["ORG_MEMBER"],
+   *       groupRoleAssignments: [
+   *         { groupId: "32b6e34b3d91647abb20e7b8", roles: ["GROUP_READ_ONLY"] },
+   *       ],
+   *     },
+   *   });
+   *   console.log(invite.roles);
+   * } catch (err) {
+   *   // No public source shows which errorCode comes with this 404, so branch on the status.
+   *   if (!isAtlasApiError(err, 404)) throw err;
+   *   console.log("Atlas answered 404: no invitation with that id is visible here.");
+   * } finally {
+   *   await atlas.close();
+   * }
+   *
    * @deprecated Stops working on 2027-07-01 (its sunset date). Use updateOrgUser instead.
    */
   updateOrgInviteById: <E extends boolean | undefined = false>(
@@ -567,6 +763,29 @@ export interface OperationMethods {
    * `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}`
    *
    * Needs credentials that hold the Organization Owner role.
+   *
+   * @example
+   * import { createAtlasInvites, fromEnv } from "atlas-invites";
+   *
+   * const atlas = createAtlasInvites({ auth: fromEnv() });
+   * try {
+   *   const user = await atlas.updateOrgUser({
+   *     orgId: "4888442a3354817a7320eb61",
+   *     userId: "65a8c4e1f2b3d4a5c6e7f809",
+   *     body: {
+   *       roles: {
+   *         orgRoles: ["ORG_MEMBER"],
+   *         groupRoleAssignments: [
+   *           { groupId: "32b6e34b3d91647abb20e7b8", groupRoles: ["GROUP_READ_ONLY"] },
+   *         ],
+   *       },
+   *       teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+   *     },
+   *   });
+   *   console.log(user.orgMembershipStatus, user.roles.orgRoles);
+   * } finally {
+   *   await atlas.close();
+   * }
    */
   updateOrgUser: <E extends boolean | undefined = false>(
     input: UpdateOrgUserInput & EnvelopeOption<E>,

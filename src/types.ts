@@ -1,6 +1,6 @@
 /** Friendly names for the generated schema types, and the types of the client's methods. */
 import type { components, operations as OperationTypes, paths } from "../generated/atlas.js";
-import type { OperationInputs } from "../generated/methods.js";
+import type { OperationInputs, OperationMethods } from "../generated/methods.js";
 import type { OperationId, operations as table } from "../generated/operations.js";
 
 type Schemas = components["schemas"];
@@ -77,10 +77,22 @@ export type GroupActiveUser = Schemas["GroupActiveUserResponse"] & {};
  * The body of `addGroupUserRole` and `removeGroupUserRole`: the one project role to add or remove.
  */
 export type AddOrRemoveGroupRole = Schemas["AddOrRemoveGroupRole"];
+/**
+ * A schema by name, for an interface to extend. The two pages below are the spec's, with
+ * `results` typed by the item's friendly name: the schema's own `results` is a list of the user
+ * schema, which editors would spell out field by field for each item of a page or of `paginate`.
+ */
+type Schema<Name extends keyof Schemas> = Schemas[Name];
 /** One page of `listOrgUsers`: the users in `results`, with `totalCount` and `links`. */
-export type PaginatedOrgUserView = Schemas["PaginatedOrgUserView"];
+export interface PaginatedOrgUserView extends Schema<"PaginatedOrgUserView"> {
+  /** The users on this page, members and pending alike: narrow on `orgMembershipStatus`. */
+  readonly results: OrgUser[];
+}
 /** One page of `listGroupUsers`: the users in `results`, with `totalCount` and `links`. */
-export type PaginatedGroupUserView = Schemas["PaginatedGroupUserView"];
+export interface PaginatedGroupUserView extends Schema<"PaginatedGroupUserView"> {
+  /** The users on this page, members and pending alike: narrow on `orgMembershipStatus`. */
+  readonly results: GroupUser[];
+}
 /** The membership states of a user; a pending invitation is `PENDING`. */
 export type OrgMembershipStatus = OrgUser["orgMembershipStatus"];
 
@@ -224,7 +236,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /**
    * Per-attempt timeout in ms for this call, overriding the client's; the first attempt counts
-   * from the start of the call, including the wait for credentials.
+   * from the start of the call, including the wait for credentials. 0 turns it off; at most
+   * 2147483647, the longest a Node timer keeps. With `paginate`, each page's request has it.
    */
   timeout?: number | undefined;
 }
@@ -240,14 +253,31 @@ export type * from "../generated/methods.js";
  */
 export type InputOf<K extends OperationId> = OperationInputs[K];
 
-/** The operations that page their results (a `pageNum` parameter and `results` in the answer). */
+type PageSize<K extends OperationId> = (typeof table)[K]["pageSize"];
+/**
+ * The operations that page their results (a `pageNum` parameter and `results` in the answer).
+ * Read as "pageSize is neither null nor any", not "is a number": without strictNullChecks
+ * (`strict: false`), `null extends number` holds, and the table's `pageSize: null`, read from
+ * source, widens to `any`; either way every operation would count as a list.
+ */
 export type ListOperationId = {
-  [K in OperationId]: (typeof table)[K]["pageSize"] extends number ? K : never;
+  [K in OperationId]: 0 extends 1 & PageSize<K> ? never : PageSize<K> extends null ? never : K;
 }[OperationId];
+
+/**
+ * What the method of K resolves to, either shape of `envelope` (the method's `E` is read as its
+ * constraint); both hold the same `results`. Read from the method rather than from the spec, so
+ * that an item keeps the friendly name the method's page gives it.
+ */
+type MethodResult<K extends OperationId> = OperationMethods[K] extends (
+  input: never,
+) => Promise<infer Result>
+  ? Result
+  : never;
 
 /** One item of a list operation's `results`. */
 export type ItemOf<K extends ListOperationId> =
-  SuccessOf<K> extends { readonly results: readonly (infer Item)[] } ? Item : never;
+  MethodResult<K> extends { readonly results: readonly (infer Item)[] } ? Item : never;
 
 /** What `paginate` takes: the operation's input without `pageNum`, which it counts itself from. */
 export type PaginateInput<K extends ListOperationId> = Omit<InputOf<K>, "pageNum"> & {

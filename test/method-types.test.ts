@@ -180,7 +180,7 @@ await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } 
 };
 
 /** A mention of every method, for the language service's deprecation marks. */
-const MENTIONS = `${PRELUDE}\n${OPERATION_IDS.map((id) => `void atlas.${id};`).join("\n")}\n`;
+const MENTIONS = `${PRELUDE}\n${[...OPERATION_IDS, "paginate"].map((id) => `void atlas.${id};`).join("\n")}\n`;
 /** Every query parameter of every method, named in a call, for the deprecation marks on parameters. */
 const PARAMETER_MENTIONS = `${PRELUDE}
 await atlas.listOrgUsers({ orgId, orgMembershipStatus: "PENDING", orgMembershipStatuses: ["PENDING"], username: "a@example.com", pageNum: 1, itemsPerPage: 1, includeCount: true, pretty: true });
@@ -190,15 +190,49 @@ await atlas.getGroupUser({ groupId, userId, orgMembershipStatuses: ["PENDING"], 
 `;
 /** Where the language service is asked for a hover and a completion entry. */
 const HOVER = `${PRELUDE}\nawait atlas.getOrgInvite({ orgId, invitationId });\nvoid atlas.\n`;
+/** The call options, named in a method's call, for what their hover says. */
+const CALL_OPTIONS = `${PRELUDE}
+await atlas.getOrgUser({ orgId, userId, timeout: 0, signal: AbortSignal.timeout(5_000) });
+`;
 /** Results of the user operations, whose types are intersections in the generated schema. */
 const RESULTS = `${PRELUDE}
 export const orgUser = await atlas.getOrgUser({ orgId, userId });
 export const groupUser = await atlas.getGroupUser({ groupId, userId });
 export const enveloped = await atlas.getOrgUser({ orgId, userId, envelope: true });
+export const page = await atlas.listOrgUsers({ orgId });
+export const row = page.results[0];
+export const listed = await atlas.listGroupUsers({ groupId, envelope: true });
+export const orgUsers = atlas.paginate("listOrgUsers", { orgId });
+export const groupUsers = atlas.paginate("listGroupUsers", { groupId });
 `;
+
+/**
+ * Under `strict: false` (no strictNullChecks), `null` is assignable to every type, so a check
+ * such as `pageSize extends number` holds for every operation. These calls must be judged as
+ * under `strict`: only list operations page.
+ */
+const LOOSE_ACCEPTED = `${PRELUDE}
+// Each item is a user (a never or an any item would fail one of the two lines).
+for await (const user of atlas.paginate("listOrgUsers", { orgId })) {
+  const name: string = user.username;
+  // @ts-expect-error an organization user has no groupName
+  void [name, user.groupName];
+}
+for await (const user of atlas.paginate("listGroupUsers", { groupId })) {
+  const name: string = user.username;
+  // @ts-expect-error a project user has no teamIds
+  void [name, user.teamIds];
+}
+`;
+const LOOSE_REFUSED: Record<string, string> = {
+  "loose-paginate-get.ts": 'void atlas.paginate("getOrgInvite", { orgId, invitationId });',
+  "loose-paginate-update.ts":
+    'void atlas.paginate("updateOrgUser", { orgId, userId, body: { teamIds: [] } });',
+};
 
 let dir: string;
 let result: ReturnType<typeof typeCheck>;
+let loose: ReturnType<typeof typeCheck>;
 let service: ts.LanguageService;
 const file = (name: string) => path.join(dir, name);
 
@@ -213,10 +247,24 @@ beforeAll(async () => {
   await writeFile(file("results.ts"), RESULTS);
   await writeFile(file("parameter-mentions.ts"), PARAMETER_MENTIONS);
   await writeFile(file("hover.ts"), HOVER.replace("void atlas.\n", "void atlas.getOrgInvite;\n"));
+  await writeFile(file("call-options.ts"), CALL_OPTIONS);
   for (const [name, { code }] of Object.entries(REFUSED)) {
     await writeFile(file(name), `${PRELUDE}\n${code}\n`);
   }
   result = typeCheck(dir);
+
+  const looseDir = path.join(dir, "loose");
+  await mkdir(looseDir);
+  await writeConsumerTsconfig(looseDir, {
+    strict: false,
+    exactOptionalPropertyTypes: false,
+    noUncheckedIndexedAccess: false,
+  });
+  await writeFile(path.join(looseDir, "accepted.ts"), LOOSE_ACCEPTED);
+  for (const [name, code] of Object.entries(LOOSE_REFUSED)) {
+    await writeFile(path.join(looseDir, name), `${PRELUDE}\n${code}\n`);
+  }
+  loose = typeCheck(looseDir);
 
   const parsed = ts.getParsedCommandLineOfConfigFile(file("tsconfig.json"), undefined, {
     ...ts.sys,
@@ -272,6 +320,18 @@ describe("method inputs under exactOptionalPropertyTypes", () => {
     const others = [...result.errors.keys()].filter((f) => !Object.hasOwn(REFUSED, f));
     expect(others).toEqual([]);
     expect(result.status).not.toBe(0);
+  });
+});
+
+describe("method inputs under strict: false", () => {
+  it("page list operations, item by item", () => {
+    expect(loose.errors.get("accepted.ts") ?? []).toEqual([]);
+  });
+
+  it.each(Object.keys(LOOSE_REFUSED))("refuse %s: only a list operation pages", (name) => {
+    const errors = loose.errors.get(name) ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/ is not assignable to parameter of type 'ListOperationId'/);
   });
 });
 
@@ -337,6 +397,39 @@ describe("what an editor shows", () => {
     },
   );
 
+  it("shows one @example for each method and paginate, and every example compiles", async () => {
+    const text = await readFile(file("mentions.ts"), "utf8");
+    const examplesDir = path.join(dir, "examples");
+    await mkdir(examplesDir);
+    await writeConsumerTsconfig(examplesDir);
+    for (const name of [...OPERATION_IDS, "paginate"]) {
+      const at = text.indexOf(`.${name};`) + 1;
+      const info = service.getQuickInfoAtPosition(file("mentions.ts"), at);
+      const examples = (info?.tags ?? [])
+        .filter((tag) => tag.name === "example")
+        .map((tag) => ts.displayPartsToString(tag.text));
+      expect(examples, name).toHaveLength(1);
+      const code = examples[0]!;
+      expect(code, name).toContain(`atlas.${name}(`);
+      // A fragment (paginate's) uses a client it does not create: declare one for it.
+      const client = /^import /m.test(code)
+        ? ""
+        : 'import type { AtlasInvites } from "atlas-invites";\ndeclare const atlas: AtlasInvites;\n';
+      await writeFile(path.join(examplesDir, `${name}.ts`), `${client}${code}\nexport {};\n`);
+    }
+    const checked = typeCheck(examplesDir);
+    expect(Object.fromEntries(checked.errors)).toEqual({});
+    expect(checked.status).toBe(0);
+  }, 60_000);
+
+  it("says on a call's timeout what 0 does and how high it goes, as the client option does", async () => {
+    const text = await readFile(file("call-options.ts"), "utf8");
+    const info = service.getQuickInfoAtPosition(file("call-options.ts"), text.indexOf("timeout:"));
+    const docs = ts.displayPartsToString(info?.documentation).replace(/\s+/g, " ");
+    expect(docs).toContain("0 turns it off");
+    expect(docs).toContain("at most 2147483647");
+  });
+
   it("names a user operation's result by its type instead of spelling out the schema", async () => {
     const text = await readFile(file("results.ts"), "utf8");
     const hover = (name: string) =>
@@ -346,6 +439,19 @@ describe("what an editor shows", () => {
     expect(hover("orgUser")).toBe("const orgUser: OrgUser");
     expect(hover("groupUser")).toBe("const groupUser: GroupUser");
     expect(hover("enveloped")).toBe("const enveloped: Envelope<OrgUser>");
+  });
+
+  it("names a list's page and its items by their types, paginate's items too", async () => {
+    const text = await readFile(file("results.ts"), "utf8");
+    const hover = (name: string) =>
+      ts.displayPartsToString(
+        service.getQuickInfoAtPosition(file("results.ts"), text.indexOf(`${name} =`))?.displayParts,
+      );
+    expect(hover("page")).toBe("const page: PaginatedOrgUserView");
+    expect(hover("row")).toBe("const row: OrgUser | undefined");
+    expect(hover("listed")).toBe("const listed: ListEnvelope<PaginatedGroupUserView>");
+    expect(hover("orgUsers")).toBe("const orgUsers: AsyncIterable<OrgUser>");
+    expect(hover("groupUsers")).toBe("const groupUsers: AsyncIterable<GroupUser>");
   });
 
   it("names the input type at a call, and the result type in the method's declaration", async () => {

@@ -18,15 +18,17 @@ import { listOperations, RefResolver, resolveRef, type JsonObject } from "./open
 
 /**
  * The friendly aliases of src/types.ts, by schema name: each line of the form
- * `export type Name = Schemas["Schema"];` or `export type Name = Schemas["Schema"] & {};`. Other
- * declarations in the file are left alone.
+ * `export type Name = Schemas["Schema"];`, `export type Name = Schemas["Schema"] & {};` or
+ * `export interface Name extends Schema<"Schema"> {` (a schema with a field retyped by name).
+ * Other declarations in the file are left alone.
  */
 export function friendlyNames(typesSource: string): Map<string, string> {
   const names = new Map<string, string>();
   for (const match of typesSource.matchAll(
-    /^export type (\w+) = Schemas\["(\w+)"\](?: & \{\})?;$/gm,
+    /^export type (\w+) = Schemas\["(\w+)"\](?: & \{\})?;$|^export interface (\w+) extends Schema<"(\w+)"> \{$/gm,
   )) {
-    const [, alias, schema] = match;
+    const alias = match[1] ?? match[3];
+    const schema = match[2] ?? match[4];
     // The first alias of a schema names it; src/types.ts has one per schema.
     if (!names.has(schema!)) names.set(schema!, alias!);
   }
@@ -112,6 +114,17 @@ interface OperationDocs {
   description: string;
   parameters: Parameter[];
   bodyDescription: string;
+  /** The operation's atlas-invites sample (`x-codeSamples`, which test/code-samples compiles). */
+  example: string;
+}
+
+/** The source of the operation's TypeScript sample labelled atlas-invites, or "". */
+function exampleOf(op: JsonObject): string {
+  const samples = Array.isArray(op["x-codeSamples"]) ? (op["x-codeSamples"] as JsonObject[]) : [];
+  const sample = samples.find(
+    (s) => /^(typescript|ts)$/i.test(String(s.lang)) && s.label === "atlas-invites",
+  );
+  return typeof sample?.source === "string" ? sample.source.trimEnd() : "";
 }
 
 /** What the spec says of each operation in words: summary, description, parameters. */
@@ -138,14 +151,16 @@ function operationDocs(doc: OpenApiDocument): Map<string, OperationDocs> {
       description: typeof op.description === "string" ? op.description : "",
       parameters: params,
       bodyDescription: body && typeof body.description === "string" ? body.description : "",
+      example: exampleOf(op),
     });
   }
   return found;
 }
 
 /**
- * The method's JSDoc: what it does, its route, the role it needs, and, when deprecated, until when
- * and what next.
+ * The method's JSDoc: what it does, its route, the role it needs, the operation's sample as
+ * `@example` (line for line, so editors show it as code), and, when deprecated, until when and
+ * what next.
  */
 function methodDoc(op: OperationEntry, docs: OperationDocs): string[] {
   const summary = docs.summary.trim();
@@ -161,12 +176,22 @@ function methodDoc(op: OperationEntry, docs: OperationDocs): string[] {
   if (op.roles.length > 0) {
     blocks.push(`Needs credentials that hold the ${op.roles.join(" role or the ")} role.`);
   }
+  const lines = jsdoc(blocks, "  ");
+  const tags: string[] = [];
+  if (docs.example !== "") {
+    tags.push("", "@example", ...safe(docs.example).split("\n"));
+  }
   if (op.deprecated) {
     const until = op.sunset ? `Stops working on ${op.sunset} (its sunset date).` : "";
     const instead = op.replacement ? `Use ${op.replacement} instead.` : "";
-    blocks.push(`@deprecated ${[until, instead].filter(Boolean).join(" ") || "Deprecated."}`);
+    tags.push(
+      "",
+      ...wrap(`@deprecated ${[until, instead].filter(Boolean).join(" ") || "Deprecated."}`, "  "),
+    );
   }
-  return jsdoc(blocks, "  ");
+  // The blocks above always make a multi-line comment: the tags go before its closing line.
+  const end = lines.pop()!;
+  return [...lines, ...tags.map((l) => (l === "" ? "   *" : `   * ${l}`)), end];
 }
 
 /**

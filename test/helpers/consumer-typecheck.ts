@@ -10,7 +10,14 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 
-export async function writeConsumerTsconfig(dir: string): Promise<void> {
+/**
+ * Writes the consumer's tsconfig. `overrides` replaces compiler options, for a consumer whose
+ * settings are looser than the strictest ones (`strict: false` is common in older projects).
+ */
+export async function writeConsumerTsconfig(
+  dir: string,
+  overrides: Record<string, unknown> = {},
+): Promise<void> {
   const rel = (p: string) => path.relative(dir, path.join(ROOT, p)).split(path.sep).join("/");
   const tsconfig = {
     compilerOptions: {
@@ -29,6 +36,7 @@ export async function writeConsumerTsconfig(dir: string): Promise<void> {
         "atlas-invites": [rel("src/index.ts")],
         "atlas-invites/testing": [rel("src/testing/index.ts")],
       },
+      ...overrides,
     },
     include: ["*.ts"],
   };
