@@ -209,6 +209,40 @@ describe("docs/MIGRATING.md samples, run against the fake Atlas", () => {
     },
   );
 
+  it("updateOrgInviteById's replacement changes a pending user and leaves a member alone", async () => {
+    const code = sample("`updateOrgInviteById`", "updateOrgUser");
+    const memberRoles = {
+      orgRoles: ["ORG_OWNER" as const],
+      groupRoleAssignments: [{ groupId: otherGroupId, groupRoles: ["GROUP_CLUSTER_MANAGER"] }],
+    };
+    // The invitee joined and was made an owner since: the old call could not reach them.
+    fake.users.addOrgUser({
+      orgId,
+      id: userId,
+      username,
+      orgMembershipStatus: "ACTIVE",
+      roles: memberRoles,
+      teamIds: ["0a1b2c3d4e5f6a7b8c9d0e1f"],
+    });
+    expect(await runSample(code)).toBe(
+      "invitee@example.com has joined; their roles were left as they are.\n",
+    );
+    const member = fake.users.getOrgUser(orgId, userId);
+    expect(member?.roles).toEqual(memberRoles);
+    expect(member?.teamIds).toEqual(["0a1b2c3d4e5f6a7b8c9d0e1f"]);
+    expect(fake.requests.filter((r) => r.method === "PATCH")).toEqual([]);
+
+    fake.users.clear();
+    fake.users.addOrgUser({ orgId, id: userId, username, roles: memberRoles });
+    await runSample(code);
+    const pending = fake.users.getOrgUser(orgId, userId);
+    expect(pending?.roles).toEqual({
+      orgRoles: ["ORG_MEMBER"],
+      groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_READ_ONLY"] }],
+    });
+    expect(pending?.teamIds).toEqual(["6f6d5fe5a6d8e04d4a9b2c31"]);
+  });
+
   it("updateOrgUser sets the roles in one project and keeps the organization roles and the other projects", async () => {
     fake.users.addOrgUser({
       orgId,
