@@ -285,6 +285,17 @@ describe("docs/MIGRATING.md samples, run against the fake Atlas", () => {
     ]);
   });
 
+  it("the add and remove sample says when it finds no such user", async () => {
+    // Another user of the project, so the list answers but without the invitee.
+    fake.users.addGroupUser({ groupId, orgId, username: "someone@example.com" });
+    expect(await runSample(sample("`updateGroupInvites`", "listGroupUsers"))).toBe(
+      "No such user in this project.\n",
+    );
+    // API calls only: the token request and its revocation match no operation.
+    const calls = fake.requests.flatMap((r) => r.operationId ?? []);
+    expect(calls).toEqual(["listGroupUsers"]);
+  });
+
   it("updateGroupInviteById's replacement makes GROUP_OWNER the only project role, and reports an unknown user", async () => {
     const code = sample("`updateGroupInviteById`", "getGroupUser");
     fake.users.addOrgUser({
