@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { operations } from "../generated/operations.js";
+import { OPERATION_IDS, operationDetails, operations } from "../generated/operations.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 import { envWithoutAtlas, run } from "./helpers/processes.js";
@@ -73,6 +73,18 @@ describe("docs/MIGRATING.md", () => {
     // Only that exception is public: the way around it is marked as a guess.
     const caveat = markdown.slice(markdown.indexOf("createProjectInvitation"));
     expect(caveat.slice(0, caveat.indexOf("\n- "))).toMatch(/a guess/);
+  });
+
+  it("names the role each operation it uses needs, as the spec records it", () => {
+    const text = markdown.replace(/\s+/g, " ");
+    const used = OPERATION_IDS.filter((id) => blocks.some((b) => b.code.includes(`.${id}(`)));
+    expect(used).toHaveLength(OPERATION_IDS.length);
+    for (const id of used) {
+      // x-rolesRequirements, from MongoDB's reference page for the operation.
+      const { roles } = operationDetails[id];
+      expect(roles.length).toBeGreaterThan(0);
+      for (const role of roles) expect(text, `${id}: ${role}`).toContain(role);
+    }
   });
 
   it("says what the invitation operations answer after their sunset", () => {
