@@ -87,6 +87,16 @@ describe("docs/MIGRATING.md", () => {
     }
   });
 
+  it("marks as this project's reading that a list sent replaces the stored one", () => {
+    // MongoDB's contract says only that a field left out is kept and one sent empty is reset.
+    const prose = markdown.replace(/^```ts\n[\s\S]*?^```$/gm, "").split(/\n\n+/);
+    const replacing = prose
+      .map((p) => p.replace(/\s+/g, " "))
+      .filter((p) => /\breplac(es|ing)\b/.test(p));
+    expect(replacing.length).toBeGreaterThanOrEqual(2);
+    for (const p of replacing) expect(p).toMatch(/this project's reading/);
+  });
+
   it("says what the invitation operations answer after their sunset", () => {
     // The facts: after a version's sunset Atlas answers 410 with errorCode VERSION_GONE.
     const text = markdown.replace(/\s+/g, " ");
