@@ -307,6 +307,28 @@ describe("docs/MIGRATING.md samples, run against the fake Atlas", () => {
     ]);
   });
 
+  it("the add and remove operations replace a user's only project role, adding first", async () => {
+    // The fake refuses to remove a user's last role in a project, as MongoDB's reference page for
+    // removeGroupUserRole says Atlas does: a sample that removed before adding would stop there.
+    fake.users.addOrgUser({
+      orgId,
+      id: userId,
+      username,
+      roles: { groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_OWNER"] }] },
+    });
+    await runSample(sample("`updateGroupInvites`", "listGroupUsers"));
+    expect(fake.users.getOrgUser(orgId, userId)?.roles.groupRoleAssignments).toEqual([
+      { groupId, groupRoles: ["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"] },
+    ]);
+    const calls = fake.requests.flatMap((r) => r.operationId ?? []);
+    expect(calls).toEqual([
+      "listGroupUsers",
+      "addGroupUserRole",
+      "addGroupUserRole",
+      "removeGroupUserRole",
+    ]);
+  });
+
   it("the add and remove sample says when it finds no such user", async () => {
     // Another user of the project, so the list answers but without the invitee.
     fake.users.addGroupUser({ groupId, orgId, username: "someone@example.com" });
