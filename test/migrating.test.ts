@@ -97,6 +97,16 @@ describe("docs/MIGRATING.md", () => {
     for (const p of replacing) expect(p).toMatch(/this project's reading/);
   });
 
+  it("gives no cause for the role operations' 409 except as a guess", () => {
+    // The contract lists 409 for addGroupUserRole and removeGroupUserRole and says no more.
+    const text = markdown.replace(/\s+/g, " ");
+    const at = text.indexOf("409");
+    expect(at).toBeGreaterThan(-1);
+    const sentence = text.slice(text.lastIndexOf(". ", at), text.indexOf(". ", at) + 1);
+    expect(sentence).toMatch(/is a guess/);
+    expect(sentence).toContain("branch on the status");
+  });
+
   it("says what the invitation operations answer after their sunset", () => {
     // The facts: after a version's sunset Atlas answers 410 with errorCode VERSION_GONE.
     const text = markdown.replace(/\s+/g, " ");
