@@ -339,11 +339,28 @@ describe("docs/MIGRATING.md samples, run against the fake Atlas", () => {
     ]);
   });
 
+  it("the add and remove sample leaves a member's project roles alone", async () => {
+    // The invitee joined and was made project owner since: updateGroupInvites could not reach them.
+    fake.users.addOrgUser({
+      orgId,
+      id: userId,
+      username,
+      orgMembershipStatus: "ACTIVE",
+      roles: { groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_OWNER"] }] },
+    });
+    expect(await runSample(sample("`updateGroupInvites`", "listGroupUsers"))).toBe(
+      "No pending invitation of that user in this project.\n",
+    );
+    expect(fake.users.getOrgUser(orgId, userId)?.roles.groupRoleAssignments).toEqual([
+      { groupId, groupRoles: ["GROUP_OWNER"] },
+    ]);
+  });
+
   it("the add and remove sample says when it finds no such user", async () => {
     // Another user of the project, so the list answers but without the invitee.
     fake.users.addGroupUser({ groupId, orgId, username: "someone@example.com" });
     expect(await runSample(sample("`updateGroupInvites`", "listGroupUsers"))).toBe(
-      "No such user in this project.\n",
+      "No pending invitation of that user in this project.\n",
     );
     // API calls only: the token request and its revocation match no operation.
     const calls = fake.requests.flatMap((r) => r.operationId ?? []);
