@@ -367,6 +367,24 @@ describe("docs/MIGRATING.md samples, run against the fake Atlas", () => {
     expect(calls).toEqual(["listGroupUsers"]);
   });
 
+  it("updateGroupInviteById's replacement leaves a member's project roles alone", async () => {
+    // updateGroupInviteById reached pending invitations only; the role operations reach members.
+    fake.users.addOrgUser({
+      orgId,
+      id: userId,
+      username,
+      orgMembershipStatus: "ACTIVE",
+      roles: { groupRoleAssignments: [{ groupId, groupRoles: ["GROUP_READ_ONLY"] }] },
+    });
+    expect(await runSample(sample("`updateGroupInviteById`", "getGroupUser"))).toBe(
+      `${username} has joined; their project roles were left as they are.\n`,
+    );
+    expect(fake.users.getOrgUser(orgId, userId)?.roles.groupRoleAssignments).toEqual([
+      { groupId, groupRoles: ["GROUP_READ_ONLY"] },
+    ]);
+    expect(fake.requests.flatMap((r) => r.operationId ?? [])).toEqual(["getGroupUser"]);
+  });
+
   it("updateGroupInviteById's replacement makes GROUP_OWNER the only project role, and reports an unknown user", async () => {
     const code = sample("`updateGroupInviteById`", "getGroupUser");
     fake.users.addOrgUser({
