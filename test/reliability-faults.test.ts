@@ -357,6 +357,17 @@ describe("retries", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it.each([500, 502, 504])(
+    "a Retry-After on a %i is not read: backoff applies, as RFC 9110 gives it to 503 only",
+    async (status) => {
+      inject({ kind: "status", status, retryAfter: "120" });
+      const atlas = client();
+      const ids = seededOrgInvite();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+      expect(fake.requests.map((r) => r.status)).toEqual([status, 200]);
+    },
+  );
+
   it("a Retry-After past the time budget is not waited for", async () => {
     inject({ kind: "status", status: 503, retryAfter: "2" });
     const atlas = client({ retry: { maxElapsedMs: 500, maxDelayMs: 5_000 } });
