@@ -166,6 +166,22 @@ describe("getting and using a token", () => {
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
   });
 
+  it("holds a token that claims to live ten days to a day, and renews it a minute before", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    fake.tokenEndpoint.lifetimeSeconds = 10 * 86_400;
+    const start = Date.now();
+    const atlas = connect();
+    await get(atlas);
+
+    vi.setSystemTime(start + 86_400_000 - 61_000);
+    await get(atlas);
+    expect(fake.stats.tokenRequests).toBe(1);
+
+    vi.setSystemTime(start + 86_400_000 - 30_000);
+    await get(atlas);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+  });
+
   it("pauses between background refreshes that fail, instead of trying on every call", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     // A secret that expired while its token still serves: the token endpoint refuses it. The

@@ -4,7 +4,7 @@
  * shows on hover over each name a program imports. Every exported name must carry a description
  * there; a name without one leaves the user guessing what it is for.
  */
-import { writeFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { writeFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +122,20 @@ describe("public exports", () => {
       expect(undocumented).toEqual([]);
     });
   }
+
+  it("every exported name is named in README.md or docs/FAKE-ATLAS.md", async () => {
+    const text = (
+      await Promise.all(
+        ["README.md", "docs/FAKE-ATLAS.md"].map((f) => readFile(path.join(ROOT, f), "utf8")),
+      )
+    ).join("\n");
+    const named = new Set(text.match(/\w+/g));
+    const unnamed = [...hover].flatMap(([spec, docs]) =>
+      [...docs.keys()].filter((name) => !named.has(name)).map((name) => `${spec}: ${name}`),
+    );
+    expect(hover.get("atlas-invites")!.size).toBeGreaterThan(80);
+    expect(unnamed).toEqual([]);
+  });
 
   it("no hover text is a note meant for the project's maintainers", () => {
     const notes = [...hover.values()]

@@ -426,6 +426,27 @@ describe("options given as undefined", () => {
       // The default rate limit: 100 requests a window.
       const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
       expect(res.headers.get("RateLimit-Limit")).toBe("100");
+      // A pending user's invitation expires 30 days after it was made.
+      const OTHER_ORG = "5e1f2a3b4c5d6e7f8a9b0c1d";
+      const pending = fake.users.addOrgUser({ orgId: OTHER_ORG });
+      expect(pending.orgMembershipStatus).toBe("PENDING");
+      if (pending.orgMembershipStatus !== "PENDING") return;
+      const made = Date.parse(String(pending.invitationCreatedAt));
+      expect(Date.parse(String(pending.invitationExpiresAt)) - made).toBe(30 * 86_400_000);
+      // A page holds 100 users unless itemsPerPage says otherwise.
+      for (let i = 0; i < 100; i++) fake.users.addOrgUser({ orgId: OTHER_ORG });
+      const page = await send(fake, "GET", `/api/atlas/v2/orgs/${OTHER_ORG}/users`);
+      expect((page.body.results as unknown[]).length).toBe(100);
+      expect(page.body.totalCount).toBe(101);
+      // The window is a minute: the first 429 asks to come back within 60 s, not much sooner.
+      let limited = page;
+      for (let i = 0; i < 200 && limited.status !== 429; i++) {
+        limited = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+      }
+      expect(limited.status).toBe(429);
+      const wait = Number(limited.headers.get("Retry-After"));
+      expect(wait).toBeGreaterThan(50);
+      expect(wait).toBeLessThanOrEqual(60);
     } finally {
       await fake.close();
     }

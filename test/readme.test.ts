@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AtlasApiError, accessToken, createAtlasInvites } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { ROOT, TSC, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 import { envWithoutAtlas, run, type RunResult } from "./helpers/processes.js";
@@ -170,6 +171,28 @@ describe("README quick tour, run as written", () => {
     expect(run.stderr).toMatch(/AtlasAuthError/);
     expect(run.stdout + run.stderr).not.toContain(wrongSecret);
     expect(run.stdout + run.stderr).toContain(fake.credentials.serviceAccount.clientId);
+  });
+
+  it("gives the error message the Errors section shows for a missing role", async () => {
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const shown = /for\s+example\s+`(\[401 USER_UNAUTHORIZED\] [^`]+)`/.exec(readme)?.[1];
+    expect(shown).toBeDefined();
+    const orgId = "4888442a3354817a7320eb61";
+    const user = fake.users.addOrgUser({ orgId, username: "ana@example.com" });
+    fake.roles.deny({ operationId: "updateOrgUser" });
+    const atlas = createAtlasInvites({
+      auth: accessToken({ token: fake.credentials.accessToken }),
+      baseUrl: fake.url,
+    });
+    try {
+      const err = await atlas
+        .updateOrgUser({ orgId, userId: user.id, body: { teamIds: [] } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AtlasApiError);
+      expect((err as AtlasApiError).message).toBe(shown!.replace(/\s*\n\s*/g, " "));
+    } finally {
+      await atlas.close();
+    }
   });
 
   it("runs the fake-Atlas program verbatim", async () => {

@@ -11,6 +11,7 @@ import {
   type AtlasInvites,
   type AtlasInvitesOptions,
   type AuthStrategy,
+  type FetchLike,
   type RetryInfo,
 } from "../src/index.js";
 import { parseRetryAfter, retryDelay } from "../src/http/retry.js";
@@ -112,6 +113,33 @@ describe("timeouts and the caller's signal", () => {
     const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
     expect(err).toBeInstanceOf(AtlasTimeoutError);
     await released(late);
+  });
+
+  it("by default gives an attempt 30 s, counted from the start of the call", async () => {
+    // Credentials that take `waitMs` on the clock, and no real time.
+    let waitMs = 0;
+    const slow: AuthStrategy = {
+      label: "slow store",
+      start: () => ({
+        authorize(request) {
+          vi.setSystemTime(Date.now() + waitMs);
+          request.headers.set("Authorization", `Bearer ${fake.credentials.accessToken}`);
+        },
+      }),
+    };
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const atlas = client({ auth: slow, timeout: undefined });
+      const ids = seededOrgInvite();
+      waitMs = 29_000;
+      expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+      waitMs = 31_000;
+      const err = await rejection(atlas.getOrgInvite(ids));
+      expect(err).toBeInstanceOf(AtlasTimeoutError);
+      expect((err as AtlasTimeoutError).timeoutMs).toBe(30_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a middleware's request.clone() keeps the call's start, so the timeout still covers the wait for credentials", async () => {
@@ -329,6 +357,17 @@ describe("retries", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it.each([500, 502, 504])(
+    "a Retry-After on a %i is not read: backoff applies, as RFC 9110 gives it to 503 only",
+    async (status) => {
+      inject({ kind: "status", status, retryAfter: "120" });
+      const atlas = client();
+      const ids = seededOrgInvite();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+      expect(fake.requests.map((r) => r.status)).toEqual([status, 200]);
+    },
+  );
+
   it("a Retry-After past the time budget is not waited for", async () => {
     inject({ kind: "status", status: 503, retryAfter: "2" });
     const atlas = client({ retry: { maxElapsedMs: 500, maxDelayMs: 5_000 } });
@@ -397,6 +436,33 @@ describe("retries", () => {
     expect((err as AtlasApiError).status).toBe(503);
     expect(fake.requests).toHaveLength(3);
     expect(onRetry).toHaveBeenCalledTimes(2);
+  });
+
+  it("by default makes 2 retries", async () => {
+    inject({ kind: "status", status: 503, retryAfter: "0", times: Infinity });
+    const atlas = client({ retry: undefined });
+    const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+    expect((err as AtlasApiError).status).toBe(503);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it("by default retries within 60 s of the call's start", async () => {
+    inject({ kind: "status", status: 503, retryAfter: "0", times: Infinity });
+    // Each answer takes 31 s on the clock: the first retry starts 31 s in, a second would 62 s in.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const slow: FetchLike = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        vi.setSystemTime(Date.now() + 31_000);
+        return response;
+      };
+      const atlas = client({ retry: undefined, timeout: 0, fetch: slow });
+      const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
+      expect((err as AtlasApiError).status).toBe(503);
+      expect(fake.requests).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("gives up on resets after maxRetries with an AtlasError that keeps the socket error", async () => {
