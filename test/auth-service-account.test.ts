@@ -200,13 +200,19 @@ describe("getting and using a token", () => {
     await get(atlas);
 
     refusing = true;
-    vi.setSystemTime(start + 3600_000 - 50_000);
+    const failedAt = start + 3600_000 - 50_000;
+    vi.setSystemTime(failedAt);
     for (let i = 0; i < 40; i++) await get(atlas);
+    expect(refusals).toBe(1);
+
+    // The pause is 5 s: 100 ms before it ends, calls still only use the current token.
+    vi.setSystemTime(failedAt + 4_900);
+    for (let i = 0; i < 10; i++) await get(atlas);
     expect(refusals).toBe(1);
 
     // Once the pause is over the next call tries again, and the new token takes over.
     refusing = false;
-    vi.setSystemTime(start + 3600_000 - 40_000);
+    vi.setSystemTime(failedAt + 5_000);
     await get(atlas);
     await vi.waitFor(() => expect(fake.tokenEndpoint.issued).toHaveLength(2));
     await get(atlas);
