@@ -283,4 +283,6 @@ export type ItemOf<K extends ListOperationId> =
 export type PaginateInput<K extends ListOperationId> = Omit<InputOf<K>, "pageNum"> & {
   /** The first page to read. Default 1. */
   pageNum?: number | undefined;
+  /** Not taken: paginate reads each page's results itself, so it never answers an envelope. */
+  envelope?: undefined;
 };

@@ -61,6 +61,8 @@ export const wrapped: ListEnvelope<PaginatedOrgUserView> = await atlas.listOrgUs
 // A flag that may be undefined gives either shape.
 export const either: OrganizationInvitation | Envelope<OrganizationInvitation> =
   await atlas.getOrgInvite({ orgId, invitationId, envelope: maybeTrue });
+// paginate takes no envelope, but an undefined one is left out, as its runtime check does.
+void atlas.paginate("listOrgUsers", { orgId, envelope: undefined });
 `;
 
 /**
@@ -175,7 +177,15 @@ await atlas.updateOrgUser({ orgId, userId, body: { roles: { orgRoles: roles } } 
   },
   "paginate-envelope.ts": {
     code: 'void atlas.paginate("listOrgUsers", { orgId, envelope: true });',
-    error: /'envelope' does not exist in type/,
+    error: /^TS2322: Type 'true' is not assignable to type 'undefined'\.$/,
+  },
+  // An object built first escapes the excess property check that refuses unknown keys in a
+  // literal; the runtime would refuse its envelope, so the compiler has to as well.
+  "paginate-envelope-object.ts": {
+    code: `const base = { orgId, envelope: true as const };
+void atlas.paginate("listOrgUsers", base);`,
+    error:
+      /not assignable to parameter of type 'PaginateInput<"listOrgUsers">'[^]*Types of property 'envelope' are incompatible/,
   },
 };
 
@@ -336,6 +346,22 @@ describe("method inputs under strict: false", () => {
 });
 
 describe("what an editor shows", () => {
+  it("underlines a paginate envelope and points to the note that paginate takes none", async () => {
+    const text = await readFile(file("paginate-envelope.ts"), "utf8");
+    const [error, ...more] = service.getSemanticDiagnostics(file("paginate-envelope.ts"));
+    expect(more).toEqual([]);
+    expect(text.slice(error!.start, error!.start! + error!.length!)).toBe("envelope");
+    const [declared] = error!.relatedInformation ?? [];
+    expect(ts.flattenDiagnosticMessageText(declared!.messageText, "\n")).toBe(
+      `The expected type comes from property 'envelope' which is declared here on type 'PaginateInput<"listOrgUsers">'`,
+    );
+    const source = declared!.file!.text;
+    const line = source.lastIndexOf("\n", declared!.start);
+    expect(source.slice(source.lastIndexOf("\n", line - 1) + 1, line)).toMatch(
+      /Not taken: paginate reads each page's results itself/,
+    );
+  });
+
   it("marks exactly the operations the spec deprecates as deprecated", async () => {
     const text = await readFile(file("mentions.ts"), "utf8");
     const marked = service
