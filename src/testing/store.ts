@@ -14,9 +14,12 @@ export function timestamp(date: Date): string {
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
-/** A default address no other seed has, so each invitation can be found by its username. */
-function newUsername(): string {
-  return `invitee-${newId().slice(0, 8)}@example.com`;
+/**
+ * A default address no other seed has (`invitee-<hex>@example.com` for `local` "invitee"), so each
+ * invitation or user can be found by its username.
+ */
+export function newUsername(local: string): string {
+  return `${local}-${newId().slice(0, 8)}@example.com`;
 }
 
 function stamp(): { createdAt: string; expiresAt: string } {
@@ -139,7 +142,7 @@ export class FakeInvites implements FakeInviteStore {
       orgName: "Acme",
       roles: ["ORG_MEMBER"],
       teamIds: [],
-      username: newUsername(),
+      username: newUsername("invitee"),
     };
     // A field the seed names undefined keeps its default, as a field left out does; a key keeps
     // its place in the object, so the answer's field order stays the same.
@@ -162,11 +165,11 @@ export class FakeInvites implements FakeInviteStore {
         { href: `${this.baseUrl()}/api/atlas/v2/groups/${groupId}/invites/${id}`, rel: "self" },
       ],
       roles: ["GROUP_READ_ONLY"],
-      username: newUsername(),
+      username: newUsername("invitee"),
     };
     const invite: FakeGroupInvite = { ...defaults, ...given(seed), groupId, id };
     // updateGroupInvites finds a project's invitation by its username, so a second invitation
-    // for the same address would be out of its reach (and Atlas invites an address once).
+    // for the same address would be out of its reach.
     const held = this.findGroupInviteByUsername(groupId, invite.username!);
     if (held !== undefined && held.id !== id) {
       throw new TypeError(

@@ -8,7 +8,7 @@
  * seen first without an orgId gets an organization of its own).
  */
 import type { GroupUser, OrgMembershipStatus, OrgRole, OrgUser } from "../types.js";
-import { newId, timestamp } from "./store.js";
+import { newId, newUsername, timestamp } from "./store.js";
 import {
   checkSeed,
   type ActiveProfileSeed,
@@ -110,7 +110,7 @@ export class FakeUsers implements FakeUserStore {
     const user: StoredUser = {
       orgId,
       id: seed.id ?? newId(),
-      username: seed.username ?? `user-${newId().slice(0, 8)}@example.com`,
+      username: seed.username ?? newUsername("user"),
       status,
       orgRoles: [...orgRoles],
       groupRoles: new Map(),
