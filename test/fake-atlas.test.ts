@@ -597,15 +597,15 @@ describe("the order of the checks", () => {
   afterEach(() => fake.close());
 
   it.each([
-    ["an unknown path", "GET", "/api/atlas/v2/nothing/here"],
-    ["a wrong method", "DELETE", `/api/atlas/v2/orgs/${ORG}/users`],
-    ["a malformed escape", "GET", "/api/atlas/v2/orgs/%zz/users"],
-    ["bytes that are not UTF-8", "GET", "/api/atlas/v2/orgs/%C3%28/users"],
-    ["a bad id", "GET", "/api/atlas/v2/orgs/not-an-id/users"],
-    ["a bad body", "PATCH", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`],
+    ["an unknown path", "GET", "/api/atlas/v2/nothing/here", undefined],
+    ["a wrong method", "DELETE", `/api/atlas/v2/orgs/${ORG}/users`, undefined],
+    ["a malformed escape", "GET", "/api/atlas/v2/orgs/%zz/users", undefined],
+    ["bytes that are not UTF-8", "GET", "/api/atlas/v2/orgs/%C3%28/users", undefined],
+    ["a bad id", "GET", "/api/atlas/v2/orgs/not-an-id/users", "listOrgUsers"],
+    ["a bad body", "PATCH", `/api/atlas/v2/orgs/${ORG}/users/${ORG}`, "updateOrgUser"],
   ])(
     "authenticates before routing: %s without credentials gets the observed 401",
-    async (_, method, target) => {
+    async (_, method, target, operationId) => {
       const res = await send(fake, method, target, {
         authorization: null,
         ...(method === "PATCH" && { text: "{not json" }),
@@ -617,7 +617,8 @@ describe("the order of the checks", () => {
         detail: "You are not authorized for this resource.",
       });
       expect(res.headers.get("www-authenticate")).toMatch(/^Digest realm="MMS Public API", /);
-      expect(fake.requests.at(-1)?.operationId).toBeUndefined();
+      // The record names the operation the request line routes to, refused or not.
+      expect(fake.requests.at(-1)?.operationId).toBe(operationId);
     },
   );
 
@@ -1760,6 +1761,20 @@ describe("role rules", () => {
       }
       expect(fake.stats.exchanges - before.exchanges).toBe(3);
       expect(fake.stats.challenges).toBe(before.challenges);
+    } finally {
+      await atlas.close();
+    }
+  });
+
+  it("names the operation in the record of a Digest challenge, as in the record of the call", async () => {
+    fake = await startFakeAtlas();
+    const atlas = createAtlasInvites({ auth: apiKey(fake.credentials.apiKey), baseUrl: fake.url });
+    try {
+      await atlas.listOrgUsers({ orgId: ORG });
+      expect(fake.requests.map((r) => [r.operationId, r.status])).toEqual([
+        ["listOrgUsers", 401],
+        ["listOrgUsers", 200],
+      ]);
     } finally {
       await atlas.close();
     }

@@ -140,7 +140,6 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
       );
     }
     const { op, params } = match;
-    record.operationId = op.operationId;
 
     const mediaType = pickMediaType(req.headers.accept, mediaTypesOf(op));
     if (mediaType === undefined) return reply(res, record, invalidVersionDate());

@@ -63,7 +63,10 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The body as received (its first `maxRequestBytes` bytes when it was larger). */
   body: string;
-  /** The operation it matched, if it got as far as routing or an injected fault answered it. */
+  /**
+   * The operation its method and path name, whatever the answer (a 401 or a Digest challenge
+   * included); undefined for a path or method the spec does not have, or a malformed path.
+   */
   operationId: OperationId | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];

@@ -35,6 +35,7 @@ import { apiKeyScheme } from "./digest-auth.js";
 import type { FakeAtlas, FakeAtlasOptions, RecordedRequest } from "./fake-atlas-types.js";
 import { FaultInjector } from "./fault-injector.js";
 import { RoleRules, type Caller, type LacksRole } from "./roles.js";
+import { operationIdOf } from "./routes.js";
 import { FakeInvites } from "./store.js";
 import { FakeUsers } from "./users.js";
 
@@ -161,7 +162,9 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
         url: req.url ?? "",
         headers: { ...req.headers },
         body,
-        operationId: undefined,
+        // Named from the request line, so a request the fake refuses before routing it (a 401,
+        // a Digest challenge) still counts for its operation.
+        operationId: operationIdOf(req.method ?? "GET", req.url ?? "/"),
         status: 0,
       };
       hideCredentials(record);

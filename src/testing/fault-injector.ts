@@ -17,13 +17,10 @@ import {
   type FaultKind,
   type InjectedFault,
 } from "./faults.js";
-import type { OperationId } from "../operations.js";
 import { operationIdOf, splitTarget } from "./routes.js";
 
 /** What the injector writes into the fake's record of a request. */
 export interface FaultRecord {
-  /** The operation the request's method and path route to, if any. */
-  operationId: OperationId | undefined;
   status: number;
   fault?: FaultKind;
 }
@@ -183,9 +180,6 @@ export class FaultInjector {
     if (entry.remaining <= 0) this.#entries.splice(this.#entries.indexOf(entry), 1);
     const { fault } = entry;
     record.fault = fault.kind;
-    // A fault may answer before the fake routes the request, so it names the operation itself:
-    // the log then says which call failed, whatever the fault did.
-    record.operationId = operationId;
     const socket = req.socket;
     // Tracks a connection the fault keeps open, until it closes or `let go` runs.
     const hold = () => {
