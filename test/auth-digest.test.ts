@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseChallenges } from "../src/auth/challenge.js";
@@ -621,6 +623,66 @@ describe("reading WWW-Authenticate", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it("takes an unquoted value whole, up to the next comma or space, as curl and requests do", () => {
+    // RFC 7616 quotes nonce, opaque and domain; a server that leaves them bare still means the
+    // whole value, base64 and path characters included.
+    const header =
+      "Digest realm=atlas, nonce=OJx5ZoE/bw+Zx2rNuvNgP6SY==, opaque=v1:2@x, domain=/api/atlas, algorithm=MD5, qop=auth";
+    expect(parseChallenges(header)).toEqual([
+      {
+        scheme: "digest",
+        params: {
+          realm: "atlas",
+          nonce: "OJx5ZoE/bw+Zx2rNuvNgP6SY==",
+          opaque: "v1:2@x",
+          domain: "/api/atlas",
+          algorithm: "MD5",
+          qop: "auth",
+        },
+      },
+    ]);
+  });
+
+  it("answers a server that sends its nonce unquoted with that very nonce", async () => {
+    const keys = { publicKey: "abcdefgh", privateKey: "pk-secret-unquoted-5e1d" };
+    const nonce = "OJx5ZoE/bw+Zx2rNuvNgP6SY==";
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      const header = req.headers.authorization;
+      if (header !== undefined) {
+        seen.push(header);
+        const { fields, expected } = expectedFromHeader(header, keys, req.method!, req.url!);
+        if (fields.nonce === nonce && fields.response === expected) {
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(seeded));
+          return;
+        }
+      }
+      res
+        .writeHead(401, {
+          "Content-Type": "application/json",
+          "WWW-Authenticate": `Digest realm="MMS Public API", nonce=${nonce}, algorithm=MD5, qop=auth`,
+        })
+        .end(JSON.stringify({ error: 401, reason: "Unauthorized" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const atlas = createAtlasInvites({
+        auth: apiKey(keys),
+        baseUrl: `http://127.0.0.1:${port}`,
+        onDeprecation: false,
+        retry: false,
+      });
+      await expect(get(atlas)).resolves.toEqual(seeded);
+      expect(seen).toHaveLength(1);
+      expect(authorizationFields(seen[0]!).nonce).toBe(nonce);
+      await atlas.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("answers a challenge written in unusual case and spacing", async () => {

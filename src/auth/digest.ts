@@ -97,7 +97,7 @@ function pick(response: Response): Challenge | string | undefined {
     const { realm, nonce, qop = "", algorithm = "MD5" } = params;
     const [name] = hashOf(algorithm);
     if (!nonce || !realm) flaws.push(`a challenge without ${nonce ? "realm" : "nonce"}`);
-    // Empty when the value was no token, such as one the client scrubbed of a secret.
+    // An empty value is named as such rather than as "algorithm=".
     else if (!name) flaws.push(`algorithm=${algorithm || "(unreadable)"}`);
     // qop lists the protections offered, separated by commas (RFC 7616, section 3.3).
     else if (!/(^|,)\s*auth\s*(,|$)/i.test(qop)) flaws.push(`qop=${qop || "(none)"}`);
