@@ -95,12 +95,20 @@ function atlasErrorIn(body: unknown): Record<string, unknown> | undefined {
   return typeof error === "number" || text(detail) || text(reason) ? value : undefined;
 }
 
-/** Applies `scrub` to every string inside a parsed JSON value. */
-function scrubDeep(value: unknown, scrub: Scrub): unknown {
+/**
+ * Applies `scrub` to every string inside a parsed JSON value. Atlas's errors nest a few levels; an
+ * array or object more than 100 levels down becomes a note. JSON.parse reads a body nested
+ * thousands deep (10 KB of "[" will do), but walking it here, or JSON.stringify for the message,
+ * would overflow the stack and the caller would get a RangeError instead of this error.
+ */
+function scrubDeep(value: unknown, scrub: Scrub, depth = 100): unknown {
   if (typeof value === "string") return scrub(value);
-  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub));
+  if (typeof value === "object" && value !== null && depth === 0) return "[nested too deeply]";
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth - 1));
   if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub, depth - 1)]),
+    );
   }
   return value;
 }
@@ -166,7 +174,10 @@ export class AtlasApiError extends AtlasError {
   readonly method: string;
   readonly path: string;
   readonly url: string;
-  /** The body: parsed JSON, or the text when it was not JSON. */
+  /**
+   * The body: parsed JSON (an array or object nested more than 100 levels down replaced by the
+   * text "[nested too deeply]"), or the text when it was not JSON.
+   */
   readonly body: unknown;
   // Private, so that util.inspect of the error, even with showHidden, neither makes a log long
   // nor shows the platform's internal copy of what the server sent.

@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseChallenges } from "../src/auth/challenge.js";
@@ -621,6 +623,82 @@ describe("reading WWW-Authenticate", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it("takes an unquoted value whole, up to the next comma or space, as curl and requests do", () => {
+    // RFC 7616 quotes nonce, opaque and domain; a server that leaves them bare still means the
+    // whole value, base64 and path characters included.
+    const header =
+      "Digest realm=atlas, nonce=OJx5ZoE/bw+Zx2rNuvNgP6SY==, opaque=v1:2@x, domain=/api/atlas, algorithm=MD5, qop=auth";
+    expect(parseChallenges(header)).toEqual([
+      {
+        scheme: "digest",
+        params: {
+          realm: "atlas",
+          nonce: "OJx5ZoE/bw+Zx2rNuvNgP6SY==",
+          opaque: "v1:2@x",
+          domain: "/api/atlas",
+          algorithm: "MD5",
+          qop: "auth",
+        },
+      },
+    ]);
+  });
+
+  /**
+   * Calls getOrgInvite on a server of its own that sends `challenge` and accepts an answer to
+   * it with `nonce` that the reference computes from `keys`; returns the Authorization headers
+   * it received.
+   */
+  async function answerOwnServer(challenge: string, nonce: string): Promise<string[]> {
+    const keys = { publicKey: "abcdefgh", privateKey: "pk-secret-own-server-5e1d" };
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      const header = req.headers.authorization;
+      if (header !== undefined) {
+        seen.push(header);
+        const { fields, expected } = expectedFromHeader(header, keys, req.method!, req.url!);
+        if (fields.nonce === nonce && fields.response === expected) {
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(seeded));
+          return;
+        }
+      }
+      res
+        .writeHead(401, { "Content-Type": "application/json", "WWW-Authenticate": challenge })
+        .end(JSON.stringify({ error: 401, reason: "Unauthorized" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const atlas = createAtlasInvites({
+        auth: apiKey(keys),
+        baseUrl: `http://127.0.0.1:${port}`,
+        onDeprecation: false,
+        retry: false,
+      });
+      await expect(get(atlas)).resolves.toEqual(seeded);
+      await atlas.close();
+      return seen;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it("answers a server that sends its nonce unquoted with that very nonce", async () => {
+    const nonce = "OJx5ZoE/bw+Zx2rNuvNgP6SY==";
+    const seen = await answerOwnServer(
+      `Digest realm="MMS Public API", nonce=${nonce}, algorithm=MD5, qop=auth`,
+      nonce,
+    );
+    expect(seen).toHaveLength(1);
+    expect(authorizationFields(seen[0]!).nonce).toBe(nonce);
+  });
+
+  it("answers a challenge whose realm is empty, which RFC 7616's quoted-string allows", async () => {
+    const seen = await answerOwnServer('Digest realm="", nonce="bm9uY2U=", qop="auth"', "bm9uY2U=");
+    expect(seen).toHaveLength(1);
+    expect(authorizationFields(seen[0]!).realm).toBe("");
   });
 
   it("answers a challenge written in unusual case and spacing", async () => {

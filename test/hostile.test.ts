@@ -666,6 +666,25 @@ describe("odd edges", () => {
     },
   );
 
+  it.each([
+    [200, "gzip"],
+    [404, "deflate"],
+    [200, "br"],
+  ])(
+    "a %i whose body is not in its Content-Encoding (%s) says so, not that the connection closed",
+    async (status, encoding) => {
+      server.handle((_req, res) => {
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": encoding });
+        res.end(JSON.stringify(INVITE));
+      });
+      const error = await rejection(get(client()));
+      expect(error).toBeInstanceOf(AtlasApiError);
+      expect((error as AtlasApiError).status).toBe(status);
+      expect(error.message).toContain("the response body could not be decoded");
+      expect(error.message).not.toContain("connection closed");
+    },
+  );
+
   it("atlas.client leaves no listener on a long-lived signal", async () => {
     server.handle((_req, res) => json(res, 200, INVITE));
     const atlas = client();
@@ -821,13 +840,12 @@ describe("odd edges", () => {
     },
   );
 
-  // The header is scrubbed as it arrives: a quoted value reads "[redacted]", a bare token, which
-  // cannot hold "[", reads as empty.
+  // The header is scrubbed as it arrives: a value, quoted or bare, reads "[redacted]".
   it.each([
     [
       "algorithm",
       (key: string) => `Digest realm="r", nonce="bm9uY2U=", algorithm=${key}, qop="auth"`,
-      "(unreadable)",
+      "[redacted]",
     ],
     [
       "qop",

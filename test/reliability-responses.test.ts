@@ -256,6 +256,33 @@ describe("odd bodies, in detail", () => {
     expect(err.body).toMatchObject({ hint: "later" });
   });
 
+  // 200 KB of brackets: JSON.parse reads them, but a recursive walk or JSON.stringify of the
+  // result overflows the stack.
+  const DEEP = 100_000;
+
+  it("an error body nested 100,000 levels deep is AtlasApiError, not a RangeError", async () => {
+    inject({ kind: "status", status: 404, body: "[".repeat(DEEP) + "]".repeat(DEEP) });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.status).toBe(404);
+    expect(err.message).toContain("response body is not an Atlas error: [[[[");
+    expect(err.message.length).toBeLessThan(600);
+  });
+
+  it("an Atlas error with a field nested that deep keeps its errorCode and detail", async () => {
+    const deep = "[".repeat(DEEP) + '"x"' + "]".repeat(DEEP);
+    inject({
+      kind: "status",
+      status: 400,
+      body: `{"error":400,"errorCode":"INVALID_ATTRIBUTE","detail":"Invalid attribute x specified.","parameters":${deep}}`,
+    });
+    const err = (await rejection(callOf(fake, atlas, "getOrgInvite"))) as AtlasApiError;
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect(err.errorCode).toBe("INVALID_ATTRIBUTE");
+    expect(err.detail).toBe("Invalid attribute x specified.");
+    expect(Array.isArray(err.parameters)).toBe(true);
+  });
+
   it("a plain-text error body is kept as its first bytes", async () => {
     inject({
       kind: "status",

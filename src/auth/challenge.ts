@@ -11,12 +11,14 @@ export interface Challenge {
 
 /**
  * One item of the header (RFC 9110, sections 11.2, 11.6.1 and 5.6.4): either a parameter, `name`
- * BWS "=" BWS then a quoted-string with backslash escapes (groups 1 and 2) or a token (group 3);
- * or a scheme (group 4) with an optional token68, which must end its item (group 5). Anything
- * else, commas included, lies between matches and is passed over.
+ * BWS "=" BWS then a quoted-string with backslash escapes (groups 1 and 2) or a bare value (group
+ * 3); or a scheme (group 4) with an optional token68, which must end its item (group 5). Anything
+ * else, commas included, lies between matches and is passed over. A bare value should be a token,
+ * but runs to the next comma or space: a server that leaves a base64 nonce or a path unquoted
+ * means all of it, and curl and Python's requests take such a value whole too.
  */
 const ITEM =
-  /([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([\w!#$%&'*+.^`|~-]*))|([\w!#$%&'*+.^`|~-]+)(?:\s+([\w.~+/-]+=*)(?=\s*(?:,|$)))?/g;
+  /([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([^\s,"]*))|([\w!#$%&'*+.^`|~-]+)(?:\s+([\w.~+/-]+=*)(?=\s*(?:,|$)))?/g;
 
 /**
  * Reads a WWW-Authenticate value: several challenges separated by commas, each a scheme followed

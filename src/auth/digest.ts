@@ -96,8 +96,10 @@ function pick(response: Response): Challenge | string | undefined {
     if (scheme !== "digest") continue;
     const { realm, nonce, qop = "", algorithm = "MD5" } = params;
     const [name] = hashOf(algorithm);
-    if (!nonce || !realm) flaws.push(`a challenge without ${nonce ? "realm" : "nonce"}`);
-    // Empty when the value was no token, such as one the client scrubbed of a secret.
+    // An empty realm is still one (RFC 7616, section 3.3: a quoted-string); an empty nonce is none.
+    if (!nonce || realm === undefined)
+      flaws.push(`a challenge without ${nonce ? "realm" : "nonce"}`);
+    // An algorithm= without a value is named as unreadable rather than left blank.
     else if (!name) flaws.push(`algorithm=${algorithm || "(unreadable)"}`);
     // qop lists the protections offered, separated by commas (RFC 7616, section 3.3).
     else if (!/(^|,)\s*auth\s*(,|$)/i.test(qop)) flaws.push(`qop=${qop || "(none)"}`);

@@ -22,6 +22,7 @@ import { redactUrl, scrubError, type Scrub } from "../text.js";
 import { listen, unlisten } from "./abort.js";
 import type { FetchLike } from "./fetch.js";
 import type { AtlasRequest } from "./request.js";
+import { bodyFailure } from "./retry.js";
 
 /**
  * An abort controller whose attempts ended without aborting it, with the number of attempts it
@@ -118,12 +119,10 @@ export class Attempt {
     if (response.status >= 300 && response.status < 400) {
       // Named by origin only, scrubbed: a server can put an echoed token in the host name.
       const location = response.headers.get("Location");
-      let target = "a missing or invalid Location";
-      try {
-        if (location !== null) target = this.#scrub(new URL(location, request.url).origin);
-      } catch {
-        // an invalid Location: the target stays as it is
-      }
+      const target =
+        location !== null && URL.canParse(location, request.url)
+          ? this.#scrub(new URL(location, request.url).origin)
+          : "a missing or invalid Location";
       problem = `Atlas does not redirect; this redirect to ${target} was not followed`;
     } else if (response.redirected) {
       problem = `the fetch followed a redirect to ${this.#scrub(redactUrl(response.url))}`;
@@ -215,11 +214,12 @@ export class Attempt {
       (all) => (this.settle(), all),
       (error: unknown) => {
         this.settle();
-        // The abort reason (a timeout, the caller's), the size limit's error, or a cut-off body.
+        // The abort reason (a timeout, the caller's), the size limit's error, or a body cut off or
+        // not in its Content-Encoding.
         const signal = this.#lease[0].signal;
         if (signal.aborted) throw signal.reason;
         if (error instanceof AtlasApiError) throw error;
-        throw this.fail("the connection closed before the whole response body arrived", error);
+        throw this.fail(bodyFailure(error), error);
       },
     ));
     if (response.status < 400 && !this.refused) return bytes;

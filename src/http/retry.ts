@@ -147,6 +147,17 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 /**
+ * Why reading a body failed, when neither an abort nor the size limit stopped it: a body not in
+ * the Content-Encoding its answer names (a proxy's mislabel; zlib's error codes begin Z_,
+ * brotli's ERR__), or a connection closed mid-body.
+ */
+export function bodyFailure(err: unknown): string {
+  return /^(Z_|ERR__)/.test(errorCode(err) ?? "")
+    ? "the response body could not be decoded from its Content-Encoding"
+    : "the connection closed before the whole response body arrived";
+}
+
+/**
  * How long to wait before retry number `n` (0 for the first) after an answer (`response`) or a
  * connection failure (`error`), or undefined for no retry. GET and PATCH set state rather than
  * add to it, so sending them again is safe after any transient failure; the role changes (POST
