@@ -214,6 +214,13 @@ export const row = page.results[0];
 export const listed = await atlas.listGroupUsers({ groupId, envelope: true });
 export const orgUsers = atlas.paginate("listOrgUsers", { orgId });
 export const groupUsers = atlas.paginate("listGroupUsers", { groupId });
+export const orgInvite = await atlas.getOrgInvite({ orgId, invitationId });
+export const groupInvite = await atlas.updateGroupInviteById({ groupId, invitationId, body: {} });
+export const invitesEnvelope = await atlas.updateGroupInvites({
+  groupId,
+  body: { username: "ana@example.com" },
+  envelope: true,
+});
 `;
 
 /**
@@ -478,6 +485,17 @@ describe("what an editor shows", () => {
     expect(hover("listed")).toBe("const listed: ListEnvelope<PaginatedGroupUserView>");
     expect(hover("orgUsers")).toBe("const orgUsers: AsyncIterable<OrgUser>");
     expect(hover("groupUsers")).toBe("const groupUsers: AsyncIterable<GroupUser>");
+  });
+
+  it("names an invitation operation's result by its type too", async () => {
+    const text = await readFile(file("results.ts"), "utf8");
+    const hover = (name: string) =>
+      ts.displayPartsToString(
+        service.getQuickInfoAtPosition(file("results.ts"), text.indexOf(`${name} =`))?.displayParts,
+      );
+    expect(hover("orgInvite")).toBe("const orgInvite: OrganizationInvitation");
+    expect(hover("groupInvite")).toBe("const groupInvite: GroupInvitation");
+    expect(hover("invitesEnvelope")).toBe("const invitesEnvelope: Envelope<GroupInvitation>");
   });
 
   it("names the input type at a call, and the result type in the method's declaration", async () => {
