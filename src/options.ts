@@ -130,11 +130,11 @@ function checkBaseUrl(raw: unknown): string {
       `must not contain ${added}, which the client adds to every path; give what comes before it, such as ${DEFAULT_BASE_URL}`,
     );
   }
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+  const loopback = ["localhost", "127.0.0.1", "[::1]"];
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback.includes(url.hostname))) {
     fail(
       "baseUrl",
-      `must use https (plain http is allowed only for localhost), got ${url.protocol}`,
+      `must use https (plain http is allowed only for ${loopback.join(", ")}), got ${url.protocol}`,
     );
   }
   return url.href.replace(/\/+$/, "");

@@ -638,7 +638,7 @@ describe("options checked when the client is created", () => {
     }
     for (const baseUrl of ["http://cloud.mongodb.com", "http://10.0.0.1", "ftp://127.0.0.1"]) {
       expect(thrown(() => createAtlasInvites({ auth: strategy, baseUrl })).message).toMatch(
-        /options\.baseUrl must use https/,
+        /options\.baseUrl must use https \(plain http is allowed only for localhost, 127\.0\.0\.1, \[::1\]\)/,
       );
     }
     const withPassword = thrown(() =>
