@@ -610,6 +610,22 @@ describe("backoff, measured with pinned jitter", () => {
       ).toBeUndefined();
     }
   });
+
+  it("retries authentication's own POSTs only after a 429, a 503 or a connection that never opened", () => {
+    // The README's retry row says so: a token or revocation request that a 500 or a dropped
+    // connection ended may have been acted on, so it is not sent again.
+    const policy = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 1_000, maxElapsedMs: 60_000 };
+    const answer = (status: number) => new Response(null, { status });
+    const failed = (code: string) =>
+      Object.assign(new TypeError("fetch failed"), { cause: { code } });
+    const own = (response?: Response, error?: unknown) =>
+      retryDelay(policy, 0, "POST", true, response, error, 0, 0.5);
+    expect(own(answer(429))).toBe(5);
+    expect(own(answer(503))).toBe(5);
+    expect(own(undefined, failed("ECONNREFUSED"))).toBe(5);
+    for (const status of [500, 502, 504]) expect(own(answer(status))).toBeUndefined();
+    expect(own(undefined, failed("ECONNRESET"))).toBeUndefined();
+  });
 });
 
 describe("onRetry", () => {
