@@ -1,6 +1,7 @@
 /** The fake Atlas's in-memory invitations, seedable from tests, and the ids and times it makes. */
 import { randomBytes } from "node:crypto";
 import type { GroupInvitation, OrganizationInvitation } from "../types.js";
+import { checkSeedValues } from "./seed-values.js";
 
 /** A fresh 24-character lowercase hex id, the shape of Atlas's ids. */
 export function newId(): string {
@@ -114,6 +115,7 @@ function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
       );
     }
   }
+  checkSeedValues(`invites.${method}`, seed);
 }
 
 /** The seed without the fields it names undefined, which keep their defaults. */
