@@ -1266,6 +1266,27 @@ describe("the Cloud Users API", () => {
     );
   });
 
+  it("keeps a copy of a seed's lists, so changing them afterwards changes nothing stored", () => {
+    const roles: ("ORG_OWNER" | "ORG_MEMBER")[] = ["ORG_MEMBER"];
+    const teamIds = ["6f6d5fe5a6d8e04d4a9b2c31"];
+    const invite = fake.invites.addOrgInvite({ orgId: ORG, roles, teamIds });
+    const projectRoles = ["GROUP_READ_ONLY"];
+    const group = fake.invites.addGroupInvite({ groupId: GROUP, roles: projectRoles });
+    const user = fake.users.addOrgUser({ orgId: ORG, roles: { orgRoles: roles }, teamIds });
+    roles.push("ORG_OWNER");
+    teamIds.length = 0;
+    projectRoles.push("GROUP_OWNER");
+    expect(fake.invites.getOrgInvite(ORG, invite.id)).toMatchObject({
+      roles: ["ORG_MEMBER"],
+      teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+    });
+    expect(fake.invites.getGroupInvite(GROUP, group.id)?.roles).toEqual(["GROUP_READ_ONLY"]);
+    expect(fake.users.getOrgUser(ORG, user.id)).toMatchObject({
+      roles: { orgRoles: ["ORG_MEMBER"] },
+      teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+    });
+  });
+
   it("refuses a seed that would hold one address twice, or describe again a user it holds", () => {
     const org = "6a1b2c3d4e5f60718293a4b5";
     const ana = fake.users.addGroupUser({

@@ -104,7 +104,7 @@ export class FakeUsers implements FakeUserStore {
         username?: string | undefined;
         orgMembershipStatus?: OrgMembershipStatus | undefined;
       },
-    orgRoles: OrgRole[],
+    orgRoles: readonly OrgRole[],
   ): StoredUser {
     const status = checkStatus(seed.orgMembershipStatus ?? "PENDING");
     const now = timestamp(new Date());
