@@ -19,6 +19,7 @@
  * - read-only fields of the resource an operation returns are refused in its body (readOnly);
  * - parameters an operation does not declare are refused (unknownParameter);
  * - parameter text that a URL cannot carry (a lone surrogate) is refused (format);
+ * - an empty list for an array parameter, which would send nothing, is refused (minItems);
  * - body fields a request body lists in x-client-required are required (required):
  *   username in updateGroupInvites;
  * - fields whose value is undefined are skipped, as JSON.stringify drops them.

@@ -23,6 +23,7 @@ import * as testing from "../src/testing/index.js";
 import { startFakeAtlas, type FakeAtlas } from "../src/testing/index.js";
 import { LEGACY_LIST_VERSION } from "../src/testing/negotiation.js";
 import { QUERY_TYPES } from "../src/testing/query.js";
+import { SEED_PATTERNS, SEED_RULES } from "../src/testing/seed-values.js";
 import { ROOT, typeCheck, writeConsumerTsconfig } from "./helpers/consumer-typecheck.js";
 import { fakeRequest, type FakeRequestInit } from "./helpers/fake-request.js";
 import { envWithoutAtlas, run } from "./helpers/processes.js";
@@ -565,6 +566,32 @@ describe("the fake's tables agree with the spec", () => {
       if (p.in === "query") fromSpec[p.name] = String(p.schema.type);
     }
     expect(QUERY_TYPES).toEqual(fromSpec);
+  });
+
+  it("holds seeds to the patterns, formats and roles the spec gives the answers' fields", () => {
+    const schemas = (spec.components as unknown as { schemas: Record<string, Schema> }).schemas;
+    interface Schema {
+      enum?: string[];
+      pattern?: string;
+      format?: string;
+      properties?: Record<string, Schema>;
+      allOf?: Schema[];
+    }
+    const field = (schema: string, name: string): Schema => {
+      const s = schemas[schema]!;
+      return s.properties?.[name] ?? s.allOf!.find((part) => part.properties)!.properties![name]!;
+    };
+    expect(SEED_PATTERNS.id.source).toBe(field("OrgUserResponse", "id").pattern);
+    expect(SEED_PATTERNS.id.source).toBe(field("OrganizationInvitation", "orgId").pattern);
+    expect(SEED_PATTERNS.country.source).toBe(field("OrgActiveUserResponse", "country").pattern);
+    expect(SEED_PATTERNS.name.source).toBe(field("OrganizationInvitation", "orgName").pattern);
+    expect(SEED_PATTERNS.name.source).toBe(field("GroupInvitation", "groupName").pattern);
+    expect(field("OrgUserResponse", "username").format).toBe("email");
+    expect(field("OrgPendingUserResponse", "invitationCreatedAt").format).toBe("date-time");
+    expect(field("OrganizationInvitation", "createdAt").format).toBe("date-time");
+    const check = (rule: keyof typeof SEED_RULES, value: unknown) => SEED_RULES[rule][0](value);
+    for (const role of schemas.OrgRole!.enum!) expect(check("orgRole", role)).toBe(true);
+    expect(check("orgRole", "GROUP_OWNER")).toBe(false);
   });
 
   it("serves the older list version exactly where the spec lists it, with its sunset", () => {
@@ -1124,6 +1151,140 @@ describe("the Cloud Users API", () => {
     // A name set to undefined is a field left out, as it is for every field of a seed.
     fake.users.addOrgUser({ orgId: ORG, status: undefined } as never);
     expect(fake.users.listOrgUsers(ORG)).toHaveLength(before + 1);
+  });
+
+  it("refuses a seed value of a shape Atlas never answers, naming the field, and stores nothing", () => {
+    const before = fake.users.listOrgUsers(ORG).length;
+    // Each used to be stored and answered as given, or (an unreadable invitationCreatedAt) to
+    // throw a RangeError that named nothing.
+    const refused: [() => unknown, string][] = [
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, invitationCreatedAt: "not a date" }),
+        'users.addOrgUser: invitationCreatedAt must be an RFC 3339 date-time such as 2025-05-04T09:42:00Z, got "not a date"',
+      ],
+      [
+        () =>
+          fake.users.addOrgUser({
+            orgId: ORG,
+            orgMembershipStatus: "ACTIVE",
+            createdAt: "2025-05-04",
+          }),
+        "users.addOrgUser: createdAt must be an RFC 3339 date-time",
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, id: "user-1" }),
+        'users.addOrgUser: id must be 24 lowercase hex characters, got "user-1"',
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: "ORG-1" }),
+        "users.addOrgUser: orgId must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, username: "bob" }),
+        'users.addOrgUser: username must be an email address, got "bob"',
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, roles: { orgRoles: ["ORG_ADMIN" as never] } }),
+        'users.addOrgUser: roles.orgRoles[0] must be one of ORG_OWNER, ORG_MEMBER, ORG_GROUP_CREATOR, ORG_BILLING_ADMIN, ORG_BILLING_READ_ONLY, ORG_STREAM_PROCESSING_ADMIN, ORG_READ_ONLY, got "ORG_ADMIN"',
+      ],
+      [
+        () =>
+          fake.users.addOrgUser({
+            orgId: ORG,
+            roles: { groupRoleAssignments: [{ groupId: "g1", groupRoles: ["GROUP_OWNER"] }] },
+          }),
+        "users.addOrgUser: roles.groupRoleAssignments[0].groupId must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, teamIds: ["team-a"] }),
+        "users.addOrgUser: teamIds[0] must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.users.addOrgUser({ orgId: ORG, orgMembershipStatus: "ACTIVE", country: "usa" }),
+        'users.addOrgUser: country must be a two-letter ISO 3166-1 code such as US, got "usa"',
+      ],
+      [
+        () => fake.users.addGroupUser({ groupId: "group-1" }),
+        "users.addGroupUser: groupId must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.users.addGroupUser({ groupId: GROUP, inviterUsername: "owner" }),
+        "users.addGroupUser: inviterUsername must be an email address",
+      ],
+      [
+        () => fake.users.addGroupUser({ groupId: GROUP, roles: [7 as never] }),
+        "users.addGroupUser: roles[0] must be a string, got 7",
+      ],
+      [
+        () => fake.invites.addOrgInvite({ id: "inv-1" }),
+        "invites.addOrgInvite: id must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.invites.addOrgInvite({ orgName: "" }),
+        "invites.addOrgInvite: orgName must be 1 to 64 letters",
+      ],
+      [
+        () => fake.invites.addOrgInvite({ roles: ["GROUP_OWNER" as never] }),
+        "invites.addOrgInvite: roles[0] must be one of ORG_OWNER",
+      ],
+      [
+        () => fake.invites.addOrgInvite({ groupRoleAssignments: [{ groupId: "p" }] }),
+        "invites.addOrgInvite: groupRoleAssignments[0].groupId must be 24 lowercase hex characters",
+      ],
+      [
+        () => fake.invites.addGroupInvite({ expiresAt: "tomorrow" }),
+        "invites.addGroupInvite: expiresAt must be an RFC 3339 date-time",
+      ],
+      [
+        () => fake.invites.addGroupInvite({ roles: "GROUP_OWNER" as never }),
+        'invites.addGroupInvite: roles must be a list, got "GROUP_OWNER"',
+      ],
+    ];
+    for (const [seed, message] of refused) {
+      let thrown: unknown;
+      try {
+        seed();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, message).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message, message).toContain(message);
+    }
+    expect(fake.users.listOrgUsers(ORG)).toHaveLength(before);
+    // What the spec allows is stored: null leaves invitationExpiresAt out, an invitation's team
+    // ids have no pattern, and a project role is any string.
+    const user = fake.users.addOrgUser({
+      orgId: ORG,
+      username: "Zoe.O'Neil+atlas@example.co.uk",
+      invitationCreatedAt: "2025-05-04T09:42:00.123+02:00",
+      invitationExpiresAt: null,
+    });
+    expect(user).not.toHaveProperty("invitationExpiresAt");
+    expect(fake.invites.addOrgInvite({ teamIds: ["team-a"] }).teamIds).toEqual(["team-a"]);
+    expect(fake.users.addGroupUser({ groupId: GROUP, roles: ["GROUP_FUTURE_ROLE"] }).roles).toEqual(
+      ["GROUP_FUTURE_ROLE"],
+    );
+  });
+
+  it("keeps a copy of a seed's lists, so changing them afterwards changes nothing stored", () => {
+    const roles: ("ORG_OWNER" | "ORG_MEMBER")[] = ["ORG_MEMBER"];
+    const teamIds = ["6f6d5fe5a6d8e04d4a9b2c31"];
+    const invite = fake.invites.addOrgInvite({ orgId: ORG, roles, teamIds });
+    const projectRoles = ["GROUP_READ_ONLY"];
+    const group = fake.invites.addGroupInvite({ groupId: GROUP, roles: projectRoles });
+    const user = fake.users.addOrgUser({ orgId: ORG, roles: { orgRoles: roles }, teamIds });
+    roles.push("ORG_OWNER");
+    teamIds.length = 0;
+    projectRoles.push("GROUP_OWNER");
+    expect(fake.invites.getOrgInvite(ORG, invite.id)).toMatchObject({
+      roles: ["ORG_MEMBER"],
+      teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+    });
+    expect(fake.invites.getGroupInvite(GROUP, group.id)?.roles).toEqual(["GROUP_READ_ONLY"]);
+    expect(fake.users.getOrgUser(ORG, user.id)).toMatchObject({
+      roles: { orgRoles: ["ORG_MEMBER"] },
+      teamIds: ["6f6d5fe5a6d8e04d4a9b2c31"],
+    });
   });
 
   it("refuses a seed that would hold one address twice, or describe again a user it holds", () => {

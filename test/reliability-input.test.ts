@@ -338,6 +338,28 @@ describe("text a URL cannot carry is refused, not altered", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  // A query list goes into the URL once per item (style form, explode), so an empty one sent
+  // nothing, and Atlas answered as if the filter were left out: with ACTIVE and PENDING users.
+  it.each(["listOrgUsers", "listGroupUsers", "getOrgUser", "getGroupUser"] as const)(
+    "%s refuses an empty orgMembershipStatuses list",
+    async (id) => {
+      counts.inputsTried++;
+      const ids = operations[id].pathParams.map((name): [string, string] => [name, VALID_ID]);
+      const input = { ...Object.fromEntries(ids), orgMembershipStatuses: [] };
+      const err = await rejection(method(id)(input));
+      expect(err).toBeInstanceOf(AtlasValidationError);
+      expect((err as AtlasValidationError).violations).toEqual([
+        {
+          path: "orgMembershipStatuses",
+          rule: "minItems",
+          message: "orgMembershipStatuses: an empty list sends nothing, as if omitted",
+        },
+      ]);
+      expect(spy.calls).toBe(0);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
   it("a value with a surrogate pair is sent as given", async () => {
     counts.inputsTried++;
     const username = "\u{1F600}@example.com";

@@ -51,7 +51,7 @@ import {
   type ProjectRole,
   type SuccessOf,
 } from "../src/index.js";
-import type { FakeInviteStore, RecordedRequest } from "../src/testing/index.js";
+import type { FakeInviteStore, FakeUserStore, RecordedRequest } from "../src/testing/index.js";
 
 declare const atlas: AtlasInvites;
 const org = { orgId: "4888442a3354817a7320eb61", invitationId: "5f1a7b3c9d2e4f6a8b0c1d2e" };
@@ -579,6 +579,29 @@ describe("the fake Atlas's seeded invitations", () => {
     // Still what getOrgInvite and updateGroupInviteById answer, so tests can compare the two.
     expectTypeOf(org).toMatchTypeOf<OrganizationInvitation>();
     expectTypeOf(group).toMatchTypeOf<GroupInvitation>();
+  });
+});
+
+describe("the fake Atlas's seeds", () => {
+  it("take readonly lists (ORG_ROLES, `as const`), as the methods do", () => {
+    const users = {} as FakeUserStore;
+    const invites = {} as FakeInviteStore;
+    const orgRoles = {} as typeof ORG_ROLES;
+    const projectRoles = {} as typeof KNOWN_PROJECT_ROLES;
+    const teamIds = ["6f6d5fe5a6d8e04d4a9b2c31"] as const;
+    const groupRoleAssignments = [{ groupId: teamIds[0], groupRoles: projectRoles }] as const;
+    void atlas.updateOrgUser({
+      orgId: "",
+      userId: "",
+      body: { roles: { orgRoles, groupRoleAssignments }, teamIds },
+    });
+    users.addOrgUser({ roles: { orgRoles, groupRoleAssignments }, teamIds });
+    users.addGroupUser({ roles: projectRoles, orgRoles });
+    invites.addOrgInvite({ roles: orgRoles, teamIds });
+    invites.addGroupInvite({ roles: projectRoles });
+    // Still typed: a project role list is no organization role list.
+    // @ts-expect-error GROUP_ roles are not organization roles
+    users.addGroupUser({ orgRoles: projectRoles });
   });
 });
 

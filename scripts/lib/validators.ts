@@ -470,7 +470,8 @@ ${bodies.map((r) => ` * - ${r}`).join("\n")}
      : ""
  }
  * - parameters an operation does not declare are refused (unknownParameter);
- * - parameter text that a URL cannot carry (a lone surrogate) is refused (format);${
+ * - parameter text that a URL cannot carry (a lone surrogate) is refused (format);
+ * - an empty list for an array parameter, which would send nothing, is refused (minItems);${
    clientRequired.length > 0
      ? `\n * - body fields a request body lists in x-client-required are required (required):${clientRequired.map((r) => `\n *   ${r};`).join("")}`
      : ""

@@ -1,6 +1,7 @@
 /** The fake Atlas's in-memory invitations, seedable from tests, and the ids and times it makes. */
 import { randomBytes } from "node:crypto";
-import type { GroupInvitation, OrganizationInvitation } from "../types.js";
+import type { AcceptedInput, GroupInvitation, OrganizationInvitation } from "../types.js";
+import { checkSeedValues } from "./seed-values.js";
 
 /** A fresh 24-character lowercase hex id, the shape of Atlas's ids. */
 export function newId(): string {
@@ -30,8 +31,12 @@ function stamp(): { createdAt: string; expiresAt: string } {
   };
 }
 
-/** Every field optional; one named undefined is left out (exactOptionalPropertyTypes too). */
-type Seed<T> = { [K in keyof T]?: T[K] | undefined };
+/**
+ * Every field optional; one named undefined is left out (exactOptionalPropertyTypes too). Lists
+ * are also taken readonly (ORG_ROLES, an `as const` list), as the methods take them: the store
+ * keeps a copy.
+ */
+type Seed<T> = { [K in keyof T]?: AcceptedInput<T[K]> | undefined };
 /** An organization invitation to store; every field you leave out gets a default. */
 export type OrgInviteSeed = Seed<OrganizationInvitation> & { orgId?: string | undefined };
 /** A project invitation to store; every field you leave out gets a default. */
@@ -114,12 +119,16 @@ function checkSeed(method: keyof typeof INVITE_FIELDS, seed: unknown): void {
       );
     }
   }
+  checkSeedValues(`invites.${method}`, seed);
 }
 
-/** The seed without the fields it names undefined, which keep their defaults. */
-function given<T extends object>(seed: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+/**
+ * A copy of the seed without the fields it names undefined, which keep their defaults: the store
+ * keeps no list of the caller's, which the caller could change afterwards.
+ */
+function copy<T>(seed: object): Partial<T> {
   const entries = Object.entries(seed).filter(([, value]) => value !== undefined);
-  return Object.fromEntries(entries) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return structuredClone(Object.fromEntries(entries)) as Partial<T>;
 }
 
 export class FakeInvites implements FakeInviteStore {
@@ -146,7 +155,7 @@ export class FakeInvites implements FakeInviteStore {
     };
     // A field the seed names undefined keeps its default, as a field left out does; a key keeps
     // its place in the object, so the answer's field order stays the same.
-    const invite: FakeOrgInvite = { ...defaults, ...given(seed), orgId, id };
+    const invite: FakeOrgInvite = { ...defaults, ...copy<OrganizationInvitation>(seed), orgId, id };
     this.#org.set(`${orgId}/${id}`, invite);
     return structuredClone(invite);
   }
@@ -167,7 +176,7 @@ export class FakeInvites implements FakeInviteStore {
       roles: ["GROUP_READ_ONLY"],
       username: newUsername("invitee"),
     };
-    const invite: FakeGroupInvite = { ...defaults, ...given(seed), groupId, id };
+    const invite: FakeGroupInvite = { ...defaults, ...copy<GroupInvitation>(seed), groupId, id };
     // updateGroupInvites finds a project's invitation by its username, so a second invitation
     // for the same address would be out of its reach.
     const held = this.findGroupInviteByUsername(groupId, invite.username!);

@@ -45,13 +45,14 @@ export interface OrgUserSeed extends ActiveProfileSeed, PendingSeed {
   roles?:
     | {
         /** Default ["ORG_MEMBER"]. */
-        orgRoles?: OrgRole[] | undefined;
+        orgRoles?: readonly OrgRole[] | undefined;
         /** Default none. Each project named here is taken to belong to this organization. */
-        groupRoleAssignments?: { groupId: string; groupRoles: string[] }[] | undefined;
+        groupRoleAssignments?:
+          readonly { groupId: string; groupRoles: readonly string[] }[] | undefined;
       }
     | undefined;
   /** Default none. */
-  teamIds?: string[] | undefined;
+  teamIds?: readonly string[] | undefined;
 }
 
 /**
@@ -68,9 +69,9 @@ export interface GroupUserSeed extends ActiveProfileSeed, PendingSeed {
   /** Default "PENDING". */
   orgMembershipStatus?: OrgMembershipStatus | undefined;
   /** The project roles. Default ["GROUP_READ_ONLY"]. */
-  roles?: string[] | undefined;
+  roles?: readonly string[] | undefined;
   /** The organization roles, for a user the store does not hold yet. Default ["ORG_MEMBER"]. */
-  orgRoles?: OrgRole[] | undefined;
+  orgRoles?: readonly OrgRole[] | undefined;
 }
 
 const PROFILE = {

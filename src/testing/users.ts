@@ -8,6 +8,7 @@
  * seen first without an orgId gets an organization of its own).
  */
 import type { GroupUser, OrgMembershipStatus, OrgRole, OrgUser } from "../types.js";
+import { checkSeedValues } from "./seed-values.js";
 import { newId, newUsername, timestamp } from "./store.js";
 import {
   checkSeed,
@@ -103,7 +104,7 @@ export class FakeUsers implements FakeUserStore {
         username?: string | undefined;
         orgMembershipStatus?: OrgMembershipStatus | undefined;
       },
-    orgRoles: OrgRole[],
+    orgRoles: readonly OrgRole[],
   ): StoredUser {
     const status = checkStatus(seed.orgMembershipStatus ?? "PENDING");
     const now = timestamp(new Date());
@@ -158,6 +159,7 @@ export class FakeUsers implements FakeUserStore {
 
   addOrgUser(seed: OrgUserSeed = {}): OrgUser {
     checkSeed("addOrgUser", seed);
+    checkSeedValues("users.addOrgUser", seed);
     const orgId = seed.orgId ?? newId();
     const user = this.#unique(
       "addOrgUser",
@@ -174,6 +176,7 @@ export class FakeUsers implements FakeUserStore {
 
   addGroupUser(seed: GroupUserSeed = {}): GroupUser {
     checkSeed("addGroupUser", seed);
+    checkSeedValues("users.addGroupUser", seed);
     const groupId = seed.groupId ?? newId();
     const orgId = seed.orgId ?? this.#groupOrg.get(groupId) ?? newId();
     const existing = seed.id === undefined ? undefined : this.#users.get(`${orgId}/${seed.id}`);

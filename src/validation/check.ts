@@ -134,12 +134,12 @@ function checkFields(
 }
 
 /**
- * Reports text in a parameter value `v` (a string or an array of them) that a URL cannot carry:
- * a URL holds UTF-8 (RFC 3986, section 2.5), and a lone surrogate has no UTF-8 form, so the
- * serializer would have to send another character in its place.
+ * Reports a parameter value `v` (a string or list of them) that a URL cannot carry: a lone surrogate
+ * (no UTF-8 form, RFC 3986 2.5), or an empty list (form style sends a pair per item, so none).
  */
 function unencodable(found: Violation[], p: string, v: unknown): void {
   const items = Array.isArray(v) ? v : [v];
+  if (!items.length) report(found, p, "minItems", "an empty list sends nothing, as if omitted");
   for (let i = 0; i < items.length; i++) {
     const item: unknown = items[i];
     if (typeof item === "string" && LONE_SURROGATE.test(item)) {
