@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKey,
   AtlasApiError,
+  AtlasTimeoutError,
   createAtlasInvites,
   isAtlasApiError,
   serviceAccount,
@@ -128,6 +129,77 @@ describe("a 401 for a missing role is neither re-sent nor retried", () => {
     expect((await atlas.getOrgInvite(ids)).id).toBe(s.id);
     expect(fake.requests).toHaveLength(2);
     expect(fake.stats.challenges).toBe(challenges);
+    await atlas.close();
+  });
+});
+
+describe("a 401 whose body cannot be read", () => {
+  // The client reads a 401's body for its errorCode before it decides whether the credentials
+  // failed. When that read itself fails, the body says nothing about the credentials: the call
+  // ends as a failed read ends any call, and the credentials are left as they are.
+  function deniedAndStalled() {
+    const s = fake.invites.addOrgInvite();
+    const ids = { orgId: s.orgId, invitationId: s.id };
+    // Atlas's answer for a missing role (401 USER_UNAUTHORIZED), cut off halfway and held open.
+    const denial = fake.roles.deny("getOrgInvite");
+    const stall = fake.inject({ kind: "truncate", ending: "stall", operationId: "getOrgInvite" });
+    injected.push(stall);
+    return { ids, denial, stall };
+  }
+
+  it("a 401 that stalls mid-body ends in AtlasTimeoutError, with no re-send and the token kept", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      timeout: 300,
+    });
+    const s = fake.invites.addOrgInvite();
+    await atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+    const tokenRequests = fake.stats.tokenRequests;
+    const { ids, denial, stall } = deniedAndStalled();
+    fake.requests.length = 0;
+    const err = await rejection(atlas.getOrgInvite(ids));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(stall.hits).toBe(1);
+    expect(fake.requests.map((r) => r.status)).toEqual([401]);
+    denial.remove();
+    // The token was not dropped: the next call uses it, with no token request.
+    expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    expect(fake.stats.tokenRequests).toBe(tokenRequests);
+    await atlas.close();
+  });
+
+  it("an abort while a 401's body is read ends the call with the reason, and the token is kept", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const s = fake.invites.addOrgInvite();
+    await atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+    const tokenRequests = fake.stats.tokenRequests;
+    const { ids, denial } = deniedAndStalled();
+    const controller = new AbortController();
+    const reason = new Error("shutting down");
+    // A middleware added later sees the answer before authentication does: the abort comes
+    // exactly between the 401's headers and the read of its body.
+    const abortOn401 = {
+      onResponse({ response }: { response: Response }) {
+        if (response.status === 401) controller.abort(reason);
+      },
+    };
+    atlas.client.use(abortOn401);
+    fake.requests.length = 0;
+    const err = await rejection(atlas.getOrgInvite({ ...ids, signal: controller.signal }));
+    expect(err).toBe(reason);
+    atlas.client.eject(abortOn401);
+    denial.remove();
+    expect(fake.requests.map((r) => r.status)).toEqual([401]);
+    expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    expect(fake.stats.tokenRequests).toBe(tokenRequests);
     await atlas.close();
   });
 });

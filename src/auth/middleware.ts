@@ -178,10 +178,13 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
     // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
-    // body that holds nothing else still means valid credentials.
+    // body that holds nothing else still means valid credentials. A read that fails (the call
+    // timed out or was aborted meanwhile, the answer broke off) tells nothing of the
+    // credentials: it ends the call as it ends any other, and nothing is renewed.
+    const text = await response.text();
     let errorCode: unknown;
     try {
-      const error = envelopeContent(JSON.parse(await response.text())) as {
+      const error = envelopeContent(JSON.parse(text)) as {
         errorCode?: unknown;
       } | null;
       errorCode = error?.errorCode;
