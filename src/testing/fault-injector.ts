@@ -181,9 +181,14 @@ export class FaultInjector {
     const { fault } = entry;
     record.fault = fault.kind;
     const socket = req.socket;
-    // Tracks a connection the fault keeps open, until it closes or `let go` runs.
+    // Tracks a connection the fault keeps open, until it closes or `let go` runs. Letting go also
+    // takes the listener off: a kept-alive connection carries many requests, and a listener left
+    // per held answer would pile up (Node warns of a leak at the eleventh).
     const hold = () => {
-      const letGo = () => entry.open.delete(socket);
+      const letGo = () => {
+        entry.open.delete(socket);
+        socket.off("close", letGo);
+      };
       entry.open.add(socket);
       socket.once("close", letGo);
       return letGo;
