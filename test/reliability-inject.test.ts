@@ -204,6 +204,50 @@ describe("fake.inject", () => {
     expect(handle.openConnections).toBe(0);
   });
 
+  it("delay records status 0 while it holds the answer, and keeps 0 when the client leaves first", async () => {
+    const handle = fake.inject({ kind: "delay", ms: 60_000 });
+    const controller = new AbortController();
+    const pending = get({ signal: controller.signal }).catch((e: unknown) => e);
+    await expect.poll(() => handle.openConnections).toBe(1);
+    // Nothing was answered yet: the record must not claim the status the fake computed.
+    expect(fake.requests.map((r) => [r.status, r.fault])).toEqual([[0, "delay"]]);
+    controller.abort();
+    await pending;
+    await expect.poll(() => handle.openConnections).toBe(0);
+    expect(fake.requests.map((r) => r.status)).toEqual([0]);
+    // An answer the delay did send is recorded with its status.
+    fake.inject({ kind: "delay", ms: 1 });
+    expect((await get()).status).toBe(200);
+    expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);
+  });
+
+  it("a token endpoint that holds its answer records status 0 until it answers", async () => {
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const token = (signal?: AbortSignal) =>
+      fetch(`${fake.url}/api/oauth/token`, {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+        ...(signal && { signal }),
+      });
+    fake.tokenEndpoint.delayMs = 60_000;
+    const controller = new AbortController();
+    try {
+      const pending = token(controller.signal).catch((e: unknown) => e);
+      await expect.poll(() => fake.requests.length).toBe(1);
+      expect(fake.requests[0]!.status).toBe(0);
+      controller.abort();
+      await pending;
+    } finally {
+      fake.tokenEndpoint.delayMs = 0;
+    }
+    expect((await token()).status).toBe(200);
+    expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);
+  });
+
   it("delay leaves nothing behind on a kept-alive connection, however many answers it held", async () => {
     // One connection, kept alive, carries every request; the fault's `when` sees each request's
     // socket and how many close listeners it has on arrival.

@@ -267,9 +267,12 @@ export class FaultInjector {
       case "delay": {
         const letGo = hold();
         capture(res, ({ status, headers, body }) => {
+          // Nothing is answered until the delay ends, nor ever when the client leaves first.
+          record.status = 0;
           const timer = setTimeout(() => {
             socket.off("close", cancel);
             letGo();
+            record.status = status;
             send(res, status, headers, body);
           }, fault.ms);
           // A client that gave up (or fake.close()) ends the wait, so no timer outlives it.
