@@ -203,3 +203,83 @@ describe("a 401 whose body cannot be read", () => {
     await atlas.close();
   });
 });
+
+describe("a retry of a request a middleware of the user's handed on", () => {
+  // The README lets a middleware return a standard Request of its own. Authentication runs
+  // before it and keeps its bookkeeping on the request it authorized; a retry renews the
+  // credentials of the request the fetch sends. The two must stay one call's credentials.
+  const handOn = {
+    onRequest: ({ request }: { request: Request }) =>
+      new Request(request.url, { method: request.method, headers: request.headers }),
+  };
+
+  it("an API key's first call that meets a 503 is retried at once, not left waiting for its own challenge", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: apiKey(fake.credentials.apiKey),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      timeout: 2_000,
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
+    atlas.client.use(handOn);
+    const s = fake.invites.addOrgInvite();
+    const ids = { orgId: s.orgId, invitationId: s.id };
+    const unavailable = fake.inject({ kind: "status", status: 503, operationId: "getOrgInvite" });
+    injected.push(unavailable);
+    fake.requests.length = 0;
+    // The first call goes without credentials to fetch the challenge; the second waits for it.
+    const started = Date.now();
+    const invites = await Promise.all([atlas.getOrgInvite(ids), atlas.getOrgInvite(ids)]);
+    expect(invites.map((i) => i.id)).toEqual([s.id, s.id]);
+    expect(unavailable.hits).toBe(1);
+    // 503, then the retry fetches the challenge (401) and both calls answer it.
+    expect(fake.requests.map((r) => r.status)).toEqual([503, 401, 200, 200]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await atlas.close();
+  });
+
+  it.each(["apiKey", "serviceAccount"] as const)(
+    "%s: a retry whose new credentials are refused gets the one re-send with renewed ones",
+    async (kind) => {
+      counts.scenarios++;
+      let waiting!: () => void;
+      const inWait = new Promise<void>((resolve) => (waiting = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const atlas = createAtlasInvites({
+        auth:
+          kind === "apiKey"
+            ? apiKey(fake.credentials.apiKey)
+            : serviceAccount(fake.credentials.serviceAccount),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        retry: { maxRetries: 1, baseDelayMs: 1 },
+        // Holds the retry until the test has changed the credentials twice.
+        onRetry: async () => {
+          waiting();
+          await released;
+        },
+      });
+      atlas.client.use(handOn);
+      const s = fake.invites.addOrgInvite();
+      const ids = { orgId: s.orgId, invitationId: s.id };
+      await atlas.getOrgInvite(ids);
+      const expire = () =>
+        kind === "apiKey" ? fake.digest.expireNonces() : fake.tokenEndpoint.revokeAll();
+      injected.push(fake.inject({ kind: "status", status: 503, operationId: "getOrgInvite" }));
+      const call = atlas.getOrgInvite(ids);
+      await inWait;
+      // While the call waits to retry, its credentials die and another call renews them; then
+      // the renewed ones die too, so the retry goes out with credentials Atlas refuses.
+      expire();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(s.id);
+      expire();
+      fake.requests.length = 0;
+      release();
+      expect((await call).id).toBe(s.id);
+      expect(fake.requests.filter((r) => API.test(r.url)).map((r) => r.status)).toEqual([401, 200]);
+      await atlas.close();
+    },
+  );
+});

@@ -16,7 +16,7 @@ import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError, envelopeContent } from "../errors.js";
 import { listen, unlisten } from "../http/abort.js";
 import { closedError } from "../http/fetch.js";
-import type { AtlasRequest } from "../http/request.js";
+import { sourceOf, type AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
 
@@ -224,7 +224,21 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       const authorized = calls.get(params);
       if (authorized) session.onError?.(take(params, authorized));
     },
-    reauthorize: (request, since) => authorize(request, since, true),
+    reauthorize(request, since) {
+      // A middleware after authentication may have handed on a request of its own: that one is
+      // sent. The session renews the credentials of the request it authorized, on which it keeps
+      // what it knows of the call (the Digest challenge it fetches, the token sent), and the
+      // request sent carries them.
+      const authorized = sourceOf(request);
+      const pending = authorize(authorized, since, true);
+      if (authorized === request) return pending;
+      const carry = () => {
+        const value = authorized.headers.get("Authorization");
+        if (value === null) request.headers.delete("Authorization");
+        else request.headers.set("Authorization", value);
+      };
+      return pending ? pending.then(carry) : carry();
+    },
     secrets: () => session.secrets?.() ?? seen,
     waiting() {
       let latest = -Infinity;
