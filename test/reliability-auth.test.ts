@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKey,
   AtlasApiError,
+  AtlasTimeoutError,
   createAtlasInvites,
   isAtlasApiError,
   serviceAccount,
@@ -130,4 +131,155 @@ describe("a 401 for a missing role is neither re-sent nor retried", () => {
     expect(fake.stats.challenges).toBe(challenges);
     await atlas.close();
   });
+});
+
+describe("a 401 whose body cannot be read", () => {
+  // The client reads a 401's body for its errorCode before it decides whether the credentials
+  // failed. When that read itself fails, the body says nothing about the credentials: the call
+  // ends as a failed read ends any call, and the credentials are left as they are.
+  function deniedAndStalled() {
+    const s = fake.invites.addOrgInvite();
+    const ids = { orgId: s.orgId, invitationId: s.id };
+    // Atlas's answer for a missing role (401 USER_UNAUTHORIZED), cut off halfway and held open.
+    const denial = fake.roles.deny("getOrgInvite");
+    const stall = fake.inject({ kind: "truncate", ending: "stall", operationId: "getOrgInvite" });
+    injected.push(stall);
+    return { ids, denial, stall };
+  }
+
+  it("a 401 that stalls mid-body ends in AtlasTimeoutError, with no re-send and the token kept", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      timeout: 300,
+    });
+    const s = fake.invites.addOrgInvite();
+    await atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+    const tokenRequests = fake.stats.tokenRequests;
+    const { ids, denial, stall } = deniedAndStalled();
+    fake.requests.length = 0;
+    const err = await rejection(atlas.getOrgInvite(ids));
+    expect(err).toBeInstanceOf(AtlasTimeoutError);
+    expect(stall.hits).toBe(1);
+    expect(fake.requests.map((r) => r.status)).toEqual([401]);
+    denial.remove();
+    // The token was not dropped: the next call uses it, with no token request.
+    expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    expect(fake.stats.tokenRequests).toBe(tokenRequests);
+    await atlas.close();
+  });
+
+  it("an abort while a 401's body is read ends the call with the reason, and the token is kept", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const s = fake.invites.addOrgInvite();
+    await atlas.getOrgInvite({ orgId: s.orgId, invitationId: s.id });
+    const tokenRequests = fake.stats.tokenRequests;
+    const { ids, denial } = deniedAndStalled();
+    const controller = new AbortController();
+    const reason = new Error("shutting down");
+    // A middleware added later sees the answer before authentication does: the abort comes
+    // exactly between the 401's headers and the read of its body.
+    const abortOn401 = {
+      onResponse({ response }: { response: Response }) {
+        if (response.status === 401) controller.abort(reason);
+      },
+    };
+    atlas.client.use(abortOn401);
+    fake.requests.length = 0;
+    const err = await rejection(atlas.getOrgInvite({ ...ids, signal: controller.signal }));
+    expect(err).toBe(reason);
+    atlas.client.eject(abortOn401);
+    denial.remove();
+    expect(fake.requests.map((r) => r.status)).toEqual([401]);
+    expect((await atlas.getOrgInvite(ids)).id).toBe(ids.invitationId);
+    expect(fake.stats.tokenRequests).toBe(tokenRequests);
+    await atlas.close();
+  });
+});
+
+describe("a retry of a request a middleware of the user's handed on", () => {
+  // The README lets a middleware return a standard Request of its own. Authentication runs
+  // before it and keeps its bookkeeping on the request it authorized; a retry renews the
+  // credentials of the request the fetch sends. The two must stay one call's credentials.
+  const handOn = {
+    onRequest: ({ request }: { request: Request }) =>
+      new Request(request.url, { method: request.method, headers: request.headers }),
+  };
+
+  it("an API key's first call that meets a 503 is retried at once, not left waiting for its own challenge", async () => {
+    counts.scenarios++;
+    const atlas = createAtlasInvites({
+      auth: apiKey(fake.credentials.apiKey),
+      baseUrl: fake.url,
+      onDeprecation: false,
+      timeout: 2_000,
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
+    atlas.client.use(handOn);
+    const s = fake.invites.addOrgInvite();
+    const ids = { orgId: s.orgId, invitationId: s.id };
+    const unavailable = fake.inject({ kind: "status", status: 503, operationId: "getOrgInvite" });
+    injected.push(unavailable);
+    fake.requests.length = 0;
+    // The first call goes without credentials to fetch the challenge; the second waits for it.
+    const started = Date.now();
+    const invites = await Promise.all([atlas.getOrgInvite(ids), atlas.getOrgInvite(ids)]);
+    expect(invites.map((i) => i.id)).toEqual([s.id, s.id]);
+    expect(unavailable.hits).toBe(1);
+    // 503, then the retry fetches the challenge (401) and both calls answer it.
+    expect(fake.requests.map((r) => r.status)).toEqual([503, 401, 200, 200]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await atlas.close();
+  });
+
+  it.each(["apiKey", "serviceAccount"] as const)(
+    "%s: a retry whose new credentials are refused gets the one re-send with renewed ones",
+    async (kind) => {
+      counts.scenarios++;
+      let waiting!: () => void;
+      const inWait = new Promise<void>((resolve) => (waiting = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const atlas = createAtlasInvites({
+        auth:
+          kind === "apiKey"
+            ? apiKey(fake.credentials.apiKey)
+            : serviceAccount(fake.credentials.serviceAccount),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        retry: { maxRetries: 1, baseDelayMs: 1 },
+        // Holds the retry until the test has changed the credentials twice.
+        onRetry: async () => {
+          waiting();
+          await released;
+        },
+      });
+      atlas.client.use(handOn);
+      const s = fake.invites.addOrgInvite();
+      const ids = { orgId: s.orgId, invitationId: s.id };
+      await atlas.getOrgInvite(ids);
+      const expire = () =>
+        kind === "apiKey" ? fake.digest.expireNonces() : fake.tokenEndpoint.revokeAll();
+      injected.push(fake.inject({ kind: "status", status: 503, operationId: "getOrgInvite" }));
+      const call = atlas.getOrgInvite(ids);
+      await inWait;
+      // While the call waits to retry, its credentials die and another call renews them; then
+      // the renewed ones die too, so the retry goes out with credentials Atlas refuses.
+      expire();
+      expect((await atlas.getOrgInvite(ids)).id).toBe(s.id);
+      expire();
+      fake.requests.length = 0;
+      release();
+      expect((await call).id).toBe(s.id);
+      expect(fake.requests.filter((r) => API.test(r.url)).map((r) => r.status)).toEqual([401, 200]);
+      await atlas.close();
+    },
+  );
 });

@@ -1,6 +1,7 @@
 // fake.inject() on the wire, seen by plain fetch and node:http rather than by our client, so the
 // faults are what they claim to be for anyone testing their own code against them.
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
+import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAtlas, type FakeAtlas, type Fault } from "../src/testing/index.js";
 
@@ -201,6 +202,83 @@ describe("fake.inject", () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(handle.openConnections).toBe(0);
+  });
+
+  it("delay records status 0 while it holds the answer, and keeps 0 when the client leaves first", async () => {
+    const handle = fake.inject({ kind: "delay", ms: 60_000 });
+    const controller = new AbortController();
+    const pending = get({ signal: controller.signal }).catch((e: unknown) => e);
+    await expect.poll(() => handle.openConnections).toBe(1);
+    // Nothing was answered yet: the record must not claim the status the fake computed.
+    expect(fake.requests.map((r) => [r.status, r.fault])).toEqual([[0, "delay"]]);
+    controller.abort();
+    await pending;
+    await expect.poll(() => handle.openConnections).toBe(0);
+    expect(fake.requests.map((r) => r.status)).toEqual([0]);
+    // An answer the delay did send is recorded with its status.
+    fake.inject({ kind: "delay", ms: 1 });
+    expect((await get()).status).toBe(200);
+    expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);
+  });
+
+  it("a token endpoint that holds its answer records status 0 until it answers", async () => {
+    const { clientId, clientSecret } = fake.credentials.serviceAccount;
+    const token = (signal?: AbortSignal) =>
+      fetch(`${fake.url}/api/oauth/token`, {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+        ...(signal && { signal }),
+      });
+    fake.tokenEndpoint.delayMs = 60_000;
+    const controller = new AbortController();
+    try {
+      const pending = token(controller.signal).catch((e: unknown) => e);
+      await expect.poll(() => fake.requests.length).toBe(1);
+      expect(fake.requests[0]!.status).toBe(0);
+      controller.abort();
+      await pending;
+    } finally {
+      fake.tokenEndpoint.delayMs = 0;
+    }
+    expect((await token()).status).toBe(200);
+    expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);
+  });
+
+  it("delay leaves nothing behind on a kept-alive connection, however many answers it held", async () => {
+    // One connection, kept alive, carries every request; the fault's `when` sees each request's
+    // socket and how many close listeners it has on arrival.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const seen: { socket: Socket; listeners: number }[] = [];
+    const handle = fake.inject({
+      kind: "delay",
+      ms: 1,
+      times: 15,
+      when: (req) =>
+        !!seen.push({ socket: req.socket, listeners: req.socket.listenerCount("close") }),
+    });
+    const once = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${fake.url}${path}`, { headers, agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      for (let i = 0; i < 15; i++) expect(await once()).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+    expect(handle.hits).toBe(15);
+    expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
+    // Each held answer let go of its listeners once sent: the last request found as many as the
+    // first, instead of one more per answer until Node warned of a leak at the eleventh.
+    expect(seen.map((s) => s.listeners)).toEqual(seen.map(() => seen[0]!.listeners));
   });
 
   it.each<[string, unknown]>([

@@ -16,7 +16,7 @@ import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError, envelopeContent } from "../errors.js";
 import { listen, unlisten } from "../http/abort.js";
 import { closedError } from "../http/fetch.js";
-import type { AtlasRequest } from "../http/request.js";
+import { sourceOf, type AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
 
@@ -178,10 +178,13 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
   ): Promise<Response | undefined> {
     // The body reader keeps what it read, so the caller still gets this body. With
     // `envelope: true` the error sits in the envelope's `content`. The code alone decides: a
-    // body that holds nothing else still means valid credentials.
+    // body that holds nothing else still means valid credentials. A read that fails (the call
+    // timed out or was aborted meanwhile, the answer broke off) tells nothing of the
+    // credentials: it ends the call as it ends any other, and nothing is renewed.
+    const text = await response.text();
     let errorCode: unknown;
     try {
-      const error = envelopeContent(JSON.parse(await response.text())) as {
+      const error = envelopeContent(JSON.parse(text)) as {
         errorCode?: unknown;
       } | null;
       errorCode = error?.errorCode;
@@ -221,7 +224,21 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       const authorized = calls.get(params);
       if (authorized) session.onError?.(take(params, authorized));
     },
-    reauthorize: (request, since) => authorize(request, since, true),
+    reauthorize(request, since) {
+      // A middleware after authentication may have handed on a request of its own: that one is
+      // sent. The session renews the credentials of the request it authorized, on which it keeps
+      // what it knows of the call (the Digest challenge it fetches, the token sent), and the
+      // request sent carries them.
+      const authorized = sourceOf(request);
+      const pending = authorize(authorized, since, true);
+      if (authorized === request) return pending;
+      const carry = () => {
+        const value = authorized.headers.get("Authorization");
+        if (value === null) request.headers.delete("Authorization");
+        else request.headers.set("Authorization", value);
+      };
+      return pending ? pending.then(carry) : carry();
+    },
     secrets: () => session.secrets?.() ?? seen,
     waiting() {
       let latest = -Infinity;

@@ -160,10 +160,21 @@ export function isAtlasRequest(value: unknown): value is AtlasRequest {
   return (value as { constructor?: unknown } | null | undefined)?.constructor === AtlasRequest;
 }
 
+/** For a request read from one a middleware handed on: the request its call began with. */
+const sources = new WeakMap<AtlasRequest, AtlasRequest>();
+
+/**
+ * The request the call of `request` began with, which authentication authorized (middleware of
+ * the user's runs after it), when a middleware handed on a request of its own; else `request`.
+ */
+export function sourceOf<T extends object>(request: T): T | AtlasRequest {
+  return sources.get(request as AtlasRequest) ?? request;
+}
+
 /**
  * A standard Request read into an AtlasRequest (its body as text). Given the request of the call
  * it replaces (`call`), it keeps what belongs to the call: its timeout, its start time, its
- * operation, and the caller's signal besides its own. The signal that follows both stops
+ * operation, the request the call began with, and the caller's signal besides its own. The signal that follows both stops
  * following them when the call ends: `unlinks` gets what to run then.
  */
 export async function adopt(
@@ -181,6 +192,7 @@ export async function adopt(
     ...(call && { timeout: call.timeout, startedAt: call.startedAt }),
   });
   adopted.operation = call?.operation;
+  if (call) sources.set(adopted, sources.get(call) ?? call);
   return adopted;
 }
 

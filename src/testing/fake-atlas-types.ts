@@ -70,7 +70,10 @@ export interface RecordedRequest {
   operationId: OperationId | undefined;
   /** Which kind of credential the fake accepted for it, if any. */
   credential?: Caller["kind"];
-  /** The status the fake answered with. */
+  /**
+   * The status the fake answered with; 0 while it sent no answer (a `hang` or `reset` fault, an
+   * answer still held by a `delay` fault or a token endpoint delay, or one the client left before).
+   */
   status: number;
   /** The kind of injected fault that shaped the answer, if one did. */
   fault?: FaultKind;

@@ -185,8 +185,9 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
         if (faults.apply(req, res, record)) return;
         for (const scheme of schemes) {
           if (scheme.route?.(req, res, body)) {
-            record.status = res.statusCode;
-            // Token endpoints may answer later (a configured delay); record the final status.
+            // Token endpoints may answer later (a configured delay), or never when the client
+            // leaves first: 0 until an answer goes out, as for a request a fault holds.
+            record.status = res.headersSent ? res.statusCode : 0;
             res.once("finish", () => (record.status = res.statusCode));
             return;
           }

@@ -181,9 +181,14 @@ export class FaultInjector {
     const { fault } = entry;
     record.fault = fault.kind;
     const socket = req.socket;
-    // Tracks a connection the fault keeps open, until it closes or `let go` runs.
+    // Tracks a connection the fault keeps open, until it closes or `let go` runs. Letting go also
+    // takes the listener off: a kept-alive connection carries many requests, and a listener left
+    // per held answer would pile up (Node warns of a leak at the eleventh).
     const hold = () => {
-      const letGo = () => entry.open.delete(socket);
+      const letGo = () => {
+        entry.open.delete(socket);
+        socket.off("close", letGo);
+      };
       entry.open.add(socket);
       socket.once("close", letGo);
       return letGo;
@@ -262,9 +267,12 @@ export class FaultInjector {
       case "delay": {
         const letGo = hold();
         capture(res, ({ status, headers, body }) => {
+          // Nothing is answered until the delay ends, nor ever when the client leaves first.
+          record.status = 0;
           const timer = setTimeout(() => {
             socket.off("close", cancel);
             letGo();
+            record.status = status;
             send(res, status, headers, body);
           }, fault.ms);
           // A client that gave up (or fake.close()) ends the wait, so no timer outlives it.
