@@ -174,8 +174,8 @@ export function sourceOf<T extends object>(request: T): T | AtlasRequest {
 /**
  * A standard Request read into an AtlasRequest (its body as text). Given the request of the call
  * it replaces (`call`), it keeps what belongs to the call: its timeout, its start time, its
- * operation, the request the call began with, and the caller's signal besides its own. The signal that follows both stops
- * following them when the call ends: `unlinks` gets what to run then.
+ * operation, the request the call began with, and the caller's signal besides its own. The signal
+ * that follows both stops following them when the call ends: `unlinks` gets what to run then.
  */
 export async function adopt(
   request: Request,
