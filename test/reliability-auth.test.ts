@@ -12,7 +12,11 @@ import {
 } from "../src/index.js";
 import { startFakeAtlas, type FakeAtlas, type InjectedFault } from "../src/testing/index.js";
 import { newCounts, rejection, writeCounts } from "./helpers/reliability.js";
-import { OBSERVED_401_BODY, OBSERVED_USER_UNAUTHORIZED_BODY } from "./helpers/stub-fetch.js";
+import {
+  OBSERVED_401_BODY,
+  OBSERVED_USER_UNAUTHORIZED_BODY,
+  stubFetch,
+} from "./helpers/stub-fetch.js";
 
 let fake: FakeAtlas;
 const counts = newCounts();
@@ -282,4 +286,81 @@ describe("a retry of a request a middleware of the user's handed on", () => {
       await atlas.close();
     },
   );
+});
+
+describe("a token Atlas refused while other calls carried it", () => {
+  const ORG = "4888442a3354817a7320eb61";
+  const INVITE = {
+    id: "5f1a7b3c9d2e4f6a8b0c1d2e",
+    orgId: ORG,
+    orgName: "Acme",
+    username: "invitee@example.com",
+    inviterUsername: "owner@example.com",
+    createdAt: "2026-06-01T10:00:00Z",
+    expiresAt: "2026-07-01T10:00:00Z",
+    roles: ["ORG_MEMBER"],
+    groupRoleAssignments: [],
+    teamIds: [],
+  };
+  it("is still taken out of the errors of those calls, though close() does not revoke it", async () => {
+    counts.scenarios++;
+    const first = `refused-token-${"4".repeat(24)}`;
+    const second = `fresh-token-${"5".repeat(24)}`;
+    const tokens = [first, second];
+    let renewed!: () => void;
+    const renewal = new Promise<void>((resolve) => (renewed = resolve));
+    const json = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { "Content-Type": "application/json" },
+      });
+    const fetch = stubFetch(async ({ url, headers }) => {
+      if (url.pathname === "/api/oauth/token") {
+        const token = tokens.shift()!;
+        if (token === second) renewed();
+        return json(200, { access_token: token, token_type: "Bearer", expires_in: 3600 });
+      }
+      if (url.pathname === "/api/oauth/revoke") return new Response(null, { status: 200 });
+      const sent = headers.get("Authorization");
+      if (url.pathname.includes("/invites/")) {
+        // The first call's token is refused as failed credentials are (no errorCode).
+        return sent === `Bearer ${first}` ? json(401, OBSERVED_401_BODY) : json(200, INVITE);
+      }
+      // The second call, sent with the same token, is answered only once the client has dropped
+      // it, with an error that quotes it.
+      await renewal;
+      return json(400, {
+        error: 400,
+        errorCode: "INVALID_ATTRIBUTE",
+        reason: "Bad Request",
+        detail: `Rejected request with credentials ${sent ?? ""}`,
+      });
+    });
+    const atlas = createAtlasInvites({
+      auth: serviceAccount({ clientId: "mdb_sa_id_refused", clientSecret: "mdb_sa_sk_refused" }),
+      fetch,
+    });
+    try {
+      const [invite, error] = await Promise.all([
+        atlas.getOrgInvite({ orgId: ORG, invitationId: INVITE.id }),
+        rejection(atlas.listOrgUsers({ orgId: ORG })),
+      ]);
+      expect(invite.id).toBe(INVITE.id);
+      expect(error).toBeInstanceOf(AtlasApiError);
+      const seen = [
+        (error as AtlasApiError).message,
+        JSON.stringify((error as AtlasApiError).body),
+        await (error as AtlasApiError).response.text(),
+      ].join("\n");
+      expect(seen).toContain("[redacted]");
+      expect(seen).not.toContain(first);
+    } finally {
+      await atlas.close();
+    }
+    // The refused token is not revoked: only the one that replaced it is.
+    const revoked = fetch.calls
+      .filter((c) => c.url.pathname === "/api/oauth/revoke")
+      .map((c) => new URLSearchParams(c.body ?? "").get("token"));
+    expect(revoked).toEqual([second]);
+  });
 });

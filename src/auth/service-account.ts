@@ -64,7 +64,12 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
       let inflight: Promise<Token> | undefined;
       /** Tokens obtained and not known to be dead, with when they expire: what `close()` revokes. */
       const live = new Map<string, number>();
-      const secrets = () => [clientSecret, basic, ...live.keys()];
+      /**
+       * Tokens Atlas refused before they expired: not revoked, but still scrubbed until then,
+       * since calls sent with one may yet get an answer that quotes it.
+       */
+      const refused = new Map<string, number>();
+      const secrets = () => [clientSecret, basic, ...live.keys(), ...refused.keys()];
       const scrub = scrubberFor(secrets);
 
       /** How a message names a POST to `path`: by the path it went to under the base URL. */
@@ -158,7 +163,9 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
         const expiresAt = started + lifetimeMs;
         // Tokens that expired need no revocation nor scrubbing; kept, they would pile up, one an
         // hour, in a client that runs for days, and slow the scrubbing of every error body.
-        for (const [old, end] of live) if (end <= started) live.delete(old);
+        for (const list of [live, refused]) {
+          for (const [old, end] of list) if (end <= started) list.delete(old);
+        }
         live.set(value, expiresAt);
         // Refresh a minute before expiry, or a tenth of the lifetime for short-lived tokens.
         return { value, expiresAt, refreshAt: expiresAt - Math.min(60_000, lifetimeMs / 10) };
@@ -192,7 +199,11 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
           // Atlas refused the token this request carried: it is dead. It stops being the current
           // one only if it still is: another call may already have replaced it with a newer token.
           const sent = request.headers.get("Authorization")?.slice("Bearer ".length) ?? "";
-          live.delete(sent);
+          const end = live.get(sent);
+          if (end !== undefined) {
+            live.delete(sent);
+            refused.set(sent, end);
+          }
           if (token?.value === sent) token = undefined;
           return true;
         },
@@ -215,6 +226,7 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
           );
           // Cleared only now, so that the revocations' answers are scrubbed of the tokens too.
           live.clear();
+          refused.clear();
           for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
         },
       };
