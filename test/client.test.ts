@@ -1603,6 +1603,44 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("sends the body a middleware handed on as it is, on the re-send after a 401 too", async () => {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+    await client.getOrgInvite(ids);
+    fake.tokenEndpoint.revokeAll();
+    fake.requests.length = 0;
+    // Validation checked the call's input before this middleware ran; the field it adds is not
+    // in the spec's request schema.
+    const changed = JSON.stringify({ roles: ["ORG_MEMBER"], note: "added by a middleware" });
+    client.client.use({
+      onRequest({ request }) {
+        return new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: changed,
+        });
+      },
+    });
+    const err = await rejection(
+      client.updateOrgInviteById({ ...ids, body: { roles: ["ORG_MEMBER"] } }),
+    );
+    const api = fake.requests.filter((r) => r.url.startsWith("/api/atlas/"));
+    // Both tries carry the body the middleware made; the caller gets Atlas's answer to the
+    // second, not a refusal saying that nothing was sent after the first went out.
+    expect(api.map((r) => [r.status === 401, r.body])).toEqual([
+      [true, changed],
+      [false, changed],
+    ]);
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(api[1]!.status);
+    await client.close();
+  });
+
   it("sends a path-based call again after a 401 with its own middleware and query serializer", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),
