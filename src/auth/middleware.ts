@@ -78,9 +78,6 @@ export function markResent(params: Params): Params {
   return params;
 }
 
-/** True for the params of the one extra try after a 401, which was checked as its call's first. */
-export const isResent = (params: object): boolean => resent.has(params);
-
 export function createAuth(session: AuthSession, options: AuthMiddlewareOptions): Auth {
   /** Bearer tokens sent by a session that does not name its secrets, newest last. */
   const seen: string[] = [];

@@ -8,7 +8,6 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { validateInput } from "../../generated/validators.js";
-import { isResent } from "../auth/middleware.js";
 import { AtlasValidationError } from "../errors.js";
 import { isAtlasRequest } from "../http/request.js";
 import { findOperation } from "../operations.js";
@@ -21,11 +20,6 @@ const LISTED = 10;
 
 export const validationMiddleware = (scrub: Scrub): Middleware => ({
   onRequest({ request, schemaPath, params }) {
-    // The re-send after a 401 repeats a call whose input was checked before its first try went
-    // out. Its body is the one that try sent, which a middleware of the user's may have changed
-    // (they run after this one): refusing it now would stop a call already on the wire with an
-    // error saying nothing was sent, so it goes out as the first try did.
-    if (isResent(params)) return undefined;
     const own = isAtlasRequest(request) ? request : undefined;
     const op = own?.operation ?? findOperation(request.method, schemaPath);
     if (!op) return undefined;
