@@ -43,6 +43,8 @@ export interface Calls {
   sendAgain: Client<paths>["request"];
   /** The middleware a call was given of its own (read as those of `use()`), by its params. */
   ownMiddleware: (params: object) => Middleware[] | undefined;
+  /** The headers a call was given of its own (openapi-fetch's `headers` option), by its params. */
+  ownHeaders: (params: object) => unknown;
   /** A copy of a call's params for its re-send after a 401, which belongs to the same call. */
   paramsAgain: (params: object) => object;
 }
@@ -54,6 +56,7 @@ export interface Calls {
 export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   const { origin, track, ended } = options;
   const perCall = new WeakMap<object, Middleware[]>();
+  const headers = new WeakMap<object, unknown>();
   /** What to run when the call with these params ends (see `adopt`), made when first needed. */
   const unlinks = new WeakMap<object, (() => void)[]>();
   const atEndOf = (params: object) => {
@@ -73,6 +76,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
         Request?: unknown;
         middleware?: Middleware[];
         baseUrl?: string;
+        headers?: unknown;
       } = {
         ...((three ? c : b) as object | undefined),
       };
@@ -98,6 +102,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
       const params = (init.params = { ...init.params });
       if (Array.isArray(init.middleware))
         perCall.set(params, (init.middleware = init.middleware.map(keepCall)));
+      if (init.headers !== undefined) headers.set(params, init.headers);
       return track(three ? call(a, b, init) : call(a, init), () => {
         ended(params);
         const atEnd = unlinks.get(params);
@@ -142,6 +147,7 @@ export function wrapCalls(client: Client<paths>, options: CallOptions): Calls {
   return {
     sendAgain,
     ownMiddleware: (params) => perCall.get(params),
+    ownHeaders: (params) => headers.get(params),
     paramsAgain(params) {
       const copy = { ...params };
       unlinks.set(copy, atEndOf(params));

@@ -9,7 +9,7 @@ import { createAuth, markResent } from "./auth/middleware.js";
 import { wrapCalls } from "./calls.js";
 import { AtlasValidationError } from "./errors.js";
 import { createClientFetch } from "./http/fetch.js";
-import { AtlasRequest, isAtlasRequest } from "./http/request.js";
+import { AtlasRequest, isAtlasRequest, sourceOf } from "./http/request.js";
 import { serializeBody, serializePath, serializeQuery, SerializedText } from "./http/serialize.js";
 import { createMethods, type Methods } from "./methods.js";
 import { deprecationMiddleware } from "./middleware/deprecation.js";
@@ -112,7 +112,9 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
   });
   /**
    * The second try after a 401: the same call once more, through every middleware, its own
-   * included, to the same URL (the call's base URL and serializers).
+   * included, to the same URL (the call's base URL and serializers). It starts from the request
+   * the call began with, as the first try did: what the middleware changed of that one (a header
+   * appended, a body rewritten) they change again, once.
    */
   async function resend(
     request: Request,
@@ -120,22 +122,23 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
     params: MiddlewareCallbackParams["params"],
     options: MiddlewareCallbackParams["options"],
   ): Promise<Response> {
-    const own = isAtlasRequest(request) ? request : undefined;
-    const text = own ? own.bodyText : request.body === null ? null : await request.clone().text();
+    const first = sourceOf(request);
+    const own = isAtlasRequest(first) ? first : undefined;
+    const text = own ? own.bodyText : first.body === null ? null : await first.clone().text();
     // Not through the call wrapper (calls.ts): these params are marked as the re-send's, and the
     // call they belong to is already counted as in progress.
     const { response } = await sendAgain(
-      request.method.toLowerCase() as "get",
+      first.method.toLowerCase() as "get",
       schemaPath as never,
       {
         // The call's own base URL and serializers, so that it goes to the same URL; its body is
-        // the text already sent, which the client's serializer passes on as it is.
+        // the text the call began with, which the client's serializer passes on as it is.
         ...options,
         bodySerializer: serializeBody,
         params: markResent(paramsAgain(params) as typeof params),
         body: text === null ? undefined : new SerializedText(text),
-        headers: request.headers,
-        signal: request.signal,
+        headers: ownHeaders(params),
+        signal: first.signal,
         ...(own && { timeout: own.timeout }),
         middleware: ownMiddleware(params),
         // Sent through the fetch for a call already sent, so that close() lets it out even when
@@ -165,7 +168,7 @@ export function createAtlasInvites(options: AtlasInvitesOptions): AtlasInvites {
 
   // Calls are wrapped once the client's own middleware is in place: middleware added from here on
   // is the user's.
-  const { sendAgain, ownMiddleware, paramsAgain } = wrapCalls(client, {
+  const { sendAgain, ownMiddleware, ownHeaders, paramsAgain } = wrapCalls(client, {
     origin,
     track: (call, ended) => fetch.track(call, ended),
     ended: (params) => auth.ended(params),

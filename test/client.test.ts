@@ -1603,6 +1603,93 @@ describe("middleware", () => {
     await client.close();
   });
 
+  it("sends the body a middleware handed on as it is, on the re-send after a 401 too", async () => {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+    await client.getOrgInvite(ids);
+    fake.tokenEndpoint.revokeAll();
+    fake.requests.length = 0;
+    // Validation checked the call's input before this middleware ran; the field it adds is not
+    // in the spec's request schema.
+    const changed = JSON.stringify({ roles: ["ORG_MEMBER"], note: "added by a middleware" });
+    client.client.use({
+      onRequest({ request }) {
+        return new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: changed,
+        });
+      },
+    });
+    const err = await rejection(
+      client.updateOrgInviteById({ ...ids, body: { roles: ["ORG_MEMBER"] } }),
+    );
+    const api = fake.requests.filter((r) => r.url.startsWith("/api/atlas/"));
+    // Both tries carry the body the middleware made; the caller gets Atlas's answer to the
+    // second, not a refusal saying that nothing was sent after the first went out.
+    expect(api.map((r) => [r.status === 401, r.body])).toEqual([
+      [true, changed],
+      [false, changed],
+    ]);
+    expect(err).toBeInstanceOf(AtlasApiError);
+    expect((err as AtlasApiError).status).toBe(api[1]!.status);
+    await client.close();
+  });
+
+  it("starts the re-send after a 401 from the call's own request, so middleware changes it once", async () => {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+    await client.getOrgInvite(ids);
+    // A middleware whose changes add up when made twice to one request.
+    client.client.use({
+      async onRequest({ request }) {
+        request.headers.append("X-Trace", "span");
+        if (request.method !== "PATCH") return undefined;
+        const body = (await request.json()) as { roles: string[] };
+        return new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: JSON.stringify({ roles: [...body.roles, "ORG_READ_ONLY"] }),
+        });
+      },
+    });
+    const sent = () =>
+      fake.requests
+        .filter((r) => r.url.startsWith("/api/atlas/"))
+        .map((r) => [r.status, r.headers["x-trace"], r.headers["x-caller"], r.body]);
+    fake.tokenEndpoint.revokeAll();
+    fake.requests.length = 0;
+    await client.updateOrgInviteById({ ...ids, body: { roles: ["ORG_MEMBER"] } });
+    const body = JSON.stringify({ roles: ["ORG_MEMBER", "ORG_READ_ONLY"] });
+    expect(sent()).toEqual([
+      [401, "span", undefined, body],
+      [200, "span", undefined, body],
+    ]);
+    // A path-based call's own headers go with the re-send, as they went with the first try.
+    fake.tokenEndpoint.revokeAll();
+    fake.requests.length = 0;
+    const { response } = await client.client.GET(ORG_INVITE, {
+      params: { path: ids },
+      headers: { "X-Caller": "mine" },
+    });
+    expect(response.status).toBe(200);
+    expect(sent()).toEqual([
+      [401, "span", "mine", ""],
+      [200, "span", "mine", ""],
+    ]);
+    await client.close();
+  });
+
   it("sends a path-based call again after a 401 with its own middleware and query serializer", async () => {
     const client = createAtlasInvites({
       auth: serviceAccount(fake.credentials.serviceAccount),

@@ -243,6 +243,55 @@ describe("a retry of a request a middleware of the user's handed on", () => {
     await atlas.close();
   });
 
+  it.each([
+    ["sets its own", "Bearer token-of-the-middleware"],
+    ["removes the", null],
+  ] as const)(
+    "a middleware that %s Authorization header gets it on the retry too",
+    async (_, value) => {
+      counts.scenarios++;
+      const atlas = createAtlasInvites({
+        auth: serviceAccount(fake.credentials.serviceAccount),
+        baseUrl: fake.url,
+        onDeprecation: false,
+        retry: { maxRetries: 1, baseDelayMs: 1 },
+      });
+      const s = fake.invites.addOrgInvite();
+      const ids = { orgId: s.orgId, invitationId: s.id };
+      await atlas.getOrgInvite(ids);
+      const inPlace = (request: Request) => {
+        if (value === null) request.headers.delete("Authorization");
+        else request.headers.set("Authorization", value);
+      };
+      // In place, and on a standard Request of its own.
+      for (const middleware of [
+        { onRequest: ({ request }: { request: Request }) => void inPlace(request) },
+        {
+          onRequest({ request }: { request: Request }) {
+            const own = new Request(request.url, {
+              method: request.method,
+              headers: request.headers,
+            });
+            inPlace(own);
+            return own;
+          },
+        },
+      ]) {
+        atlas.client.use(middleware);
+        injected.push(fake.inject({ kind: "status", status: 503, operationId: "getOrgInvite" }));
+        fake.requests.length = 0;
+        // The fake refuses what the middleware sent: the retry's answer is a 401, as the first
+        // try's would have been, and the call ends with it after the re-send.
+        await atlas.getOrgInvite(ids).catch(() => undefined);
+        const api = fake.requests.filter((r) => API.test(r.url));
+        expect(api.map((r) => r.headers.authorization ?? null)).toEqual(api.map(() => value));
+        expect(api.map((r) => r.status)).toEqual([503, 401, 401]);
+        atlas.client.eject(middleware);
+      }
+      await atlas.close();
+    },
+  );
+
   it.each(["apiKey", "serviceAccount"] as const)(
     "%s: a retry whose new credentials are refused gets the one re-send with renewed ones",
     async (kind) => {

@@ -89,6 +89,15 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
    * session keeps its bookkeeping (a Digest challenge answered) on the one it authorized.
    */
   const calls = new WeakMap<object, SignableRequest>();
+  /**
+   * The Authorization header each request authorized here carried when the session was done with
+   * it (null for none): a retry that finds another one there was given it by a middleware.
+   */
+  const signed = new WeakMap<SignableRequest, string | null>();
+  const sign = (request: SignableRequest): undefined => {
+    signed.set(request, request.headers.get("Authorization"));
+    return undefined;
+  };
   const take = (params: object, request: SignableRequest) => {
     const authorized = calls.get(params) ?? request;
     calls.delete(params);
@@ -204,8 +213,8 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       onRequest({ request, params }) {
         calls.set(params, request);
         // The re-send after a 401 belongs to a call already sent, which close() lets finish.
-        if (!resent.has(params)) return authorize(request) ?? undefined;
-        return authorize(request, undefined, true) ?? undefined;
+        const pending = authorize(request, undefined, resent.has(params));
+        return pending ? pending.then(() => sign(request)) : sign(request);
       },
       onError({ request, params }) {
         session.onError?.(take(params, request));
@@ -229,11 +238,16 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       // sent. The session renews the credentials of the request it authorized, on which it keeps
       // what it knows of the call (the Digest challenge it fetches, the token sent), and the
       // request sent carries them.
+      // A middleware that set or removed the Authorization header chose what its call sends
+      // (README, Middleware): the retry goes out with that, unrenewed.
       const authorized = sourceOf(request);
+      const sent = request.headers.get("Authorization");
+      if (signed.has(authorized) && sent !== signed.get(authorized)) return undefined;
       const pending = authorize(authorized, since, true);
-      if (authorized === request) return pending;
       const carry = () => {
         const value = authorized.headers.get("Authorization");
+        sign(authorized);
+        if (authorized === request) return;
         if (value === null) request.headers.delete("Authorization");
         else request.headers.set("Authorization", value);
       };
