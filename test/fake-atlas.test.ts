@@ -1398,6 +1398,32 @@ describe("the Cloud Users API", () => {
     expect(all).toEqual(["u0", "u1", "u2", "u3", "u4"].map((u) => `${u}@example.com`));
   });
 
+  it("pages by number, so a user removed during paginate shifts the next one onto a page already read", async () => {
+    // What README's "Pages" says: pages are offsets, and the list may change between them.
+    const ids = ["u0", "u1", "u2", "u3", "u4"].map(
+      (u) =>
+        fake.users.addGroupUser({ groupId: GROUP, orgId: ORG, username: `${u}@example.com` }).id,
+    );
+    const seen: string[] = [];
+    for await (const user of atlas.paginate("listGroupUsers", {
+      groupId: GROUP,
+      itemsPerPage: 2,
+    })) {
+      seen.push(user.username);
+      if (seen.length === 2) {
+        // Between pages 1 and 2: u0 leaves the project, and a new user joins it.
+        await atlas.updateOrgUser({
+          orgId: ORG,
+          userId: ids[0]!,
+          body: { roles: { orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [] } },
+        });
+        fake.users.addGroupUser({ groupId: GROUP, orgId: ORG, username: "late@example.com" });
+      }
+    }
+    // u2 moved to page 1, already read: it is skipped. The newcomer, stored last, is read.
+    expect(seen).toEqual(["u0", "u1", "u3", "u4", "late"].map((u) => `${u}@example.com`));
+  });
+
   it("updateOrgUser replaces what the body holds and keeps the rest", async () => {
     const user = fake.users.addOrgUser({
       orgId: ORG,
