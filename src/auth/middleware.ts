@@ -16,7 +16,7 @@ import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { AtlasTimeoutError, envelopeContent } from "../errors.js";
 import { listen, unlisten } from "../http/abort.js";
 import { closedError } from "../http/fetch.js";
-import { sourceOf, type AtlasRequest } from "../http/request.js";
+import { isAtlasRequest, sourceOf, type AtlasRequest } from "../http/request.js";
 import { redactUrl } from "../text.js";
 import type { AuthSession, SignableRequest } from "./strategy.js";
 
@@ -90,12 +90,12 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
    */
   const calls = new WeakMap<object, SignableRequest>();
   /**
-   * The Authorization header each request authorized here carried when the session was done with
-   * it (null for none): a retry that finds another one there was given it by a middleware.
+   * Records on a request authorized here the Authorization header it carried when the session was
+   * done with it (null for none): a retry that finds another one there was given it by a
+   * middleware. A field of the request rather than a WeakMap entry, since it runs on every call.
    */
-  const signed = new WeakMap<SignableRequest, string | null>();
   const sign = (request: SignableRequest): undefined => {
-    signed.set(request, request.headers.get("Authorization"));
+    if (isAtlasRequest(request)) request.signedAuthorization = request.headers.get("Authorization");
     return undefined;
   };
   const take = (params: object, request: SignableRequest) => {
@@ -242,7 +242,8 @@ export function createAuth(session: AuthSession, options: AuthMiddlewareOptions)
       // (README, Middleware): the retry goes out with that, unrenewed.
       const authorized = sourceOf(request);
       const sent = request.headers.get("Authorization");
-      if (signed.has(authorized) && sent !== signed.get(authorized)) return undefined;
+      const signed = isAtlasRequest(authorized) ? authorized.signedAuthorization : undefined;
+      if (signed !== undefined && sent !== signed) return undefined;
       const pending = authorize(authorized, since, true);
       const carry = () => {
         const value = authorized.headers.get("Authorization");

@@ -49,6 +49,8 @@ export class AtlasRequest {
   readonly startedAt: number;
   /** The operation of the spec this request is for, once the version middleware found it. */
   operation: Operation | undefined = undefined;
+  /** The Authorization header authentication left on it, once it did (see auth/middleware.ts). */
+  #signed: string | null | undefined = undefined;
 
   constructor(url: string | URL, init: AtlasRequestInit = {}) {
     this.url = String(url);
@@ -67,6 +69,15 @@ export class AtlasRequest {
     this.signal = init.signal ?? null;
     this.timeout = init.timeout;
     this.startedAt = init.startedAt ?? Date.now();
+  }
+
+  /** A credential, so kept in a private field: inspect and JSON show no private field. */
+  get signedAuthorization(): string | null | undefined {
+    return this.#signed;
+  }
+
+  set signedAuthorization(value: string | null) {
+    this.#signed = value;
   }
 
   /**
