@@ -206,6 +206,12 @@ export class AtlasApiError extends AtlasError {
     } else {
       what = `the response body is not an Atlas error: ${oneLine(quoted || JSON.stringify(body))}`;
     }
+    if (init.scrub) scrubHeaders(init.response, init.scrub);
+    // Quoted so a log says how long Atlas asked to wait; the client retries no longer than
+    // retry.maxDelayMs allows, so a longer wait ends the call here.
+    const wait =
+      init.status === 429 || init.status === 503 ? init.response.headers.get("Retry-After") : null;
+    if (wait !== null) what += ` (Retry-After: ${oneLine(wait, 40)})`;
     const code = errorCode === undefined ? "" : ` ${oneLine(errorCode, 60)}`;
     super(`[${init.status}${code}] ${init.method} ${init.path}: ${what}`);
     this.status = init.status;
@@ -218,7 +224,6 @@ export class AtlasApiError extends AtlasError {
     this.path = init.path;
     this.url = init.url;
     this.body = body;
-    if (init.scrub) scrubHeaders(init.response, init.scrub);
     this.#response = init.response;
   }
 

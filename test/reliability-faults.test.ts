@@ -353,6 +353,8 @@ describe("retries", () => {
     // No public source shows the errorCode of a 429; the status says what happened.
     expect((err as AtlasApiError).errorCode).toBeUndefined();
     expect((err as AtlasApiError).response.headers.get("Retry-After")).toBe("120");
+    // The message says how long Atlas asked to wait, so a log shows why no retry was made.
+    expect((err as AtlasApiError).message).toMatch(/ \(Retry-After: 120\)$/);
     expect(onRetry).not.toHaveBeenCalled();
     expect(fake.requests).toHaveLength(1);
   });
