@@ -23,6 +23,7 @@ import {
   type FieldViolation,
   type AtlasApiError,
   type AtlasInvites,
+  type ClientPaths,
   type AuthStrategy,
   type Envelope,
   type ListEnvelope,
@@ -486,6 +487,22 @@ describe("errors", () => {
     const show = (detail: BadRequestDetail) => detail.fields?.map((f) => f.field);
     void show;
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
+  });
+
+  it("ApiError takes the parameters Atlas sends: strings, though the spec has objects", () => {
+    // Atlas answers an unknown body field so (terraform-provider-mongodbatlas issues 1245, 3298).
+    const refused: ApiError = {
+      error: 400,
+      errorCode: "INVALID_ATTRIBUTE",
+      detail: "Invalid attribute teamIDs specified.",
+      parameters: ["teamIDs"],
+    };
+    void refused;
+    expectTypeOf<ApiError["parameters"]>().toEqualTypeOf<unknown[] | undefined>();
+    // A path-based call's error body is the same type.
+    type PatchUser = ClientPaths["/api/atlas/v2/orgs/{orgId}/users/{userId}"]["patch"];
+    type Refused = PatchUser["responses"][400]["content"]["application/json"];
+    expectTypeOf<Refused["parameters"]>().toEqualTypeOf<unknown[] | undefined>();
   });
 
   it("isAtlasApiError with a status or code leaves the other AtlasApiErrors in the else branch", () => {
