@@ -166,6 +166,24 @@ export const counted: AuthStrategy = {
 };
 `;
 
+/** A scheme of the test's own for the fake, its optional members given as maybe-values. */
+const FAKE_SCHEME = `import { startFakeAtlas, type FakeAuthScheme } from "atlas-invites/testing";
+declare const maybeName: string | undefined;
+declare const maybeFlag: boolean | undefined;
+declare const maybeChallenge: ((stale: boolean) => string) | undefined;
+const custom: FakeAuthScheme = {
+  check: (req) => ({
+    verdict: req.headers.authorization === "Custom ok" ? "accepted" : "absent",
+    credential: maybeName,
+    stale: maybeFlag,
+  }),
+  challenge: maybeChallenge,
+  route: undefined,
+};
+const fake = await startFakeAtlas({ authSchemes: [custom] });
+await fake.close();
+`;
+
 /** One misuse per file, each with what its single error must say. */
 const REFUSED: Record<string, { code: string; error: RegExp }> = {
   "path-undefined.ts": {
@@ -287,6 +305,7 @@ beforeAll(async () => {
   await writeFile(file("accepted-inputs.ts"), ACCEPTED_INPUTS);
   await writeFile(file("fake-options.ts"), FAKE_OPTIONS);
   await writeFile(file("wrapped-strategy.ts"), WRAPPED_STRATEGY);
+  await writeFile(file("fake-scheme.ts"), FAKE_SCHEME);
   await writeFile(file("mentions.ts"), MENTIONS);
   await writeFile(file("results.ts"), RESULTS);
   await writeFile(file("parameter-mentions.ts"), PARAMETER_MENTIONS);
@@ -350,6 +369,10 @@ describe("method inputs under exactOptionalPropertyTypes", () => {
 
   it("leave every option of the fake Atlas to take undefined, as its defaults do", () => {
     expect(result.errors.get("fake-options.ts") ?? []).toEqual([]);
+  });
+
+  it("take a scheme of the fake's whose optional members and check fields are undefined", () => {
+    expect(result.errors.get("fake-scheme.ts") ?? []).toEqual([]);
   });
 
   it("take a strategy's session whose optional members are undefined, as a wrapper passes them", () => {
