@@ -41,9 +41,16 @@ export interface AuthSession {
    */
   onUnauthorized?:
     ((request: SignableRequest, response: Response) => boolean | Promise<boolean>) | undefined;
-  /** Called with every answer to an authorized request (Digest reads new challenges here). */
+  /**
+   * Called with every answer to an authorized request (Digest reads new challenges here). It is
+   * not waited for: a promise it returns is neither awaited nor its rejection caught, so catch
+   * inside an async one. An exception it throws fails the call with that exception.
+   */
   onResponse?: ((request: SignableRequest, response: Response) => void) | undefined;
-  /** Called when an authorized request failed without an answer. */
+  /**
+   * Called when an authorized request failed without an answer. Not waited for, as `onResponse`;
+   * an exception it throws fails the call in place of the failure.
+   */
   onError?: ((request: SignableRequest) => void) | undefined;
   /**
    * The secrets the session holds (client secret, tokens, private key), so that the client can
