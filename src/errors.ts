@@ -245,8 +245,9 @@ export type AtlasApiErrorMatching<M extends number | string | undefined> = Atlas
  * True when `err` is an AtlasApiError and, when `match` is given, has that HTTP status (a number)
  * or that Atlas error code (a string). With a literal `match` (`404`, `"USER_UNAUTHORIZED"`), the
  * `if` branch knows `err.status` or `err.errorCode` is that value, and the `else` branch still
- * holds the AtlasApiErrors with another one; a `match` known only as `number` or `string` narrows
- * the `if` branch to AtlasApiError alone.
+ * holds the AtlasApiErrors with another one. A `match` known only as `number` or `string` tells
+ * the `if` branch no more than AtlasApiError, and TypeScript reads its false as "not an
+ * AtlasApiError": for a value already typed AtlasApiError, compare `err.status` yourself instead.
  *
  * @example
  * if (isAtlasApiError(err, 404)) console.log("not found");
