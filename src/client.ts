@@ -29,7 +29,9 @@ export interface AtlasInvites extends Methods {
    * `atlas.client.use()` applies to every call, and path-based calls get the same middleware.
    * A path-based call also takes a per-call `timeout` in ms, checked when the call is made (its
    * type is openapi-fetch's `unknown` for extra options). Its answers are typed in the version the
-   * client asks for (`ClientPaths`).
+   * client asks for (`ClientPaths`), and unwrapped: with `envelope: true` in its query, `data` is
+   * `{ status, content }` all the same (the methods type that answer). openapi-fetch does not
+   * check `body` for unknown fields at compile time; the client refuses them before sending.
    */
   readonly client: Client<ClientPaths>;
   /**

@@ -234,14 +234,36 @@ export class AtlasApiError extends AtlasError {
 }
 
 /**
+ * What `isAtlasApiError(err, match)` makes of `err`: an AtlasApiError whose `status` (a number) or
+ * `errorCode` (a string) is `match`. Spelling the match out, rather than claiming a bare
+ * AtlasApiError, is what lets the `else` branch keep the AtlasApiErrors with another status: a
+ * variable typed `AtlasApiError` is not narrowed to `never` there.
+ */
+export type AtlasApiErrorMatching<M extends number | string | undefined> = AtlasApiError &
+  (M extends number
+    ? { readonly status: M }
+    : M extends string
+      ? { readonly errorCode: M }
+      : unknown);
+
+/**
  * True when `err` is an AtlasApiError and, when `match` is given, has that HTTP status (a number)
- * or that Atlas error code (a string).
+ * or that Atlas error code (a string). With a literal `match` (`404`, `"USER_UNAUTHORIZED"`), the
+ * `if` branch knows `err.status` or `err.errorCode` is that value, and the `else` branch still
+ * holds the AtlasApiErrors with another one. A `match` known only as `number` or `string` tells
+ * the `if` branch no more than AtlasApiError, and TypeScript reads its false as "not an
+ * AtlasApiError": for a value already typed AtlasApiError, compare `err.status` yourself instead.
  *
  * @example
  * if (isAtlasApiError(err, 404)) console.log("not found");
  * else if (isAtlasApiError(err, "USER_UNAUTHORIZED")) console.log("these credentials lack the role");
  */
-export function isAtlasApiError(err: unknown, match?: number | string): err is AtlasApiError {
+export function isAtlasApiError(err: unknown): err is AtlasApiError;
+export function isAtlasApiError<M extends number | string | undefined>(
+  err: unknown,
+  match: M,
+): err is AtlasApiErrorMatching<M>;
+export function isAtlasApiError(err: unknown, match?: number | string): boolean {
   if (!(err instanceof AtlasApiError)) return false;
   if (match === undefined) return true;
   return typeof match === "number" ? err.status === match : err.errorCode === match;

@@ -22,6 +22,7 @@ export {
   AtlasValidationError,
   isAtlasApiError,
 } from "./errors.js";
+export type { AtlasApiErrorMatching } from "./errors.js";
 export type { Violation, ViolationRule } from "./validation/rules.js";
 export type { FetchLike, SentReply } from "./http/fetch.js";
 export type { OnRetry, RetryInfo, RetryOptions } from "./http/retry.js";

@@ -108,16 +108,19 @@ export type OrgMembershipStatus = OrgUser["orgMembershipStatus"];
 /** A link from an Atlas answer to a related resource (`href`, `rel`). */
 export type Link = Schemas["Link"];
 /**
- * An Atlas error body as it arrives. The spec requires `errorCode`, but Atlas leaves it out of the
- * 401 it sends for failed credentials, so the client's types make it optional.
+ * An Atlas error body as it arrives (see ApiError). The spec's `parameters` items are objects,
+ * which openapi-typescript reads as empty ones; Atlas sends `["<name>"]` with INVALID_ATTRIBUTE.
  */
 type AsObserved<T> = T extends { readonly errorCode: string }
-  ? { [K in keyof T as K extends "errorCode" ? never : K]: T[K] } & { readonly errorCode?: string }
+  ? { [K in keyof T as K extends "errorCode" | "parameters" ? never : K]: T[K] } & {
+      readonly errorCode?: string;
+      readonly parameters?: unknown[];
+    }
   : T;
 
 /**
- * The body of an Atlas error answer, which `AtlasApiError` reads. `errorCode` is optional here,
- * though the spec requires it: Atlas leaves it out when credentials fail.
+ * The body of an Atlas error answer, which `AtlasApiError` reads, as Atlas sends it: `errorCode`
+ * may be missing (failed credentials) and `parameters` holds strings, though the spec says neither.
  */
 export type ApiError = AsObserved<Schemas["ApiError"]>;
 /**

@@ -140,6 +140,50 @@ const fake = await startFakeAtlas({
 await fake.close();
 `;
 
+/**
+ * A strategy of the user's own that wraps a built-in one and passes its session's members on:
+ * the members the built-in session lacks are then undefined, which the client takes as absent.
+ */
+const WRAPPED_STRATEGY = `import { serviceAccount, type AuthStrategy } from "atlas-invites";
+const inner = serviceAccount({ clientId: "mdb_sa_id_1234", clientSecret: "secret" });
+export const counted: AuthStrategy = {
+  label: \`counted \${inner.label}\`,
+  start(context) {
+    const session = inner.start(context);
+    let calls = 0;
+    return {
+      authorize: (request) => {
+        calls += 1;
+        return session.authorize(request);
+      },
+      onUnauthorized: session.onUnauthorized?.bind(session),
+      onResponse: session.onResponse?.bind(session),
+      onError: session.onError?.bind(session),
+      secrets: session.secrets?.bind(session),
+      close: session.close && (() => (console.log(calls), session.close!())),
+    };
+  },
+};
+`;
+
+/** A scheme of the test's own for the fake, its optional members given as maybe-values. */
+const FAKE_SCHEME = `import { startFakeAtlas, type FakeAuthScheme } from "atlas-invites/testing";
+declare const maybeName: string | undefined;
+declare const maybeFlag: boolean | undefined;
+declare const maybeChallenge: ((stale: boolean) => string) | undefined;
+const custom: FakeAuthScheme = {
+  check: (req) => ({
+    verdict: req.headers.authorization === "Custom ok" ? "accepted" : "absent",
+    credential: maybeName,
+    stale: maybeFlag,
+  }),
+  challenge: maybeChallenge,
+  route: undefined,
+};
+const fake = await startFakeAtlas({ authSchemes: [custom] });
+await fake.close();
+`;
+
 /** One misuse per file, each with what its single error must say. */
 const REFUSED: Record<string, { code: string; error: RegExp }> = {
   "path-undefined.ts": {
@@ -260,6 +304,8 @@ beforeAll(async () => {
   await writeFile(file("accepted.ts"), ACCEPTED);
   await writeFile(file("accepted-inputs.ts"), ACCEPTED_INPUTS);
   await writeFile(file("fake-options.ts"), FAKE_OPTIONS);
+  await writeFile(file("wrapped-strategy.ts"), WRAPPED_STRATEGY);
+  await writeFile(file("fake-scheme.ts"), FAKE_SCHEME);
   await writeFile(file("mentions.ts"), MENTIONS);
   await writeFile(file("results.ts"), RESULTS);
   await writeFile(file("parameter-mentions.ts"), PARAMETER_MENTIONS);
@@ -323,6 +369,14 @@ describe("method inputs under exactOptionalPropertyTypes", () => {
 
   it("leave every option of the fake Atlas to take undefined, as its defaults do", () => {
     expect(result.errors.get("fake-options.ts") ?? []).toEqual([]);
+  });
+
+  it("take a scheme of the fake's whose optional members and check fields are undefined", () => {
+    expect(result.errors.get("fake-scheme.ts") ?? []).toEqual([]);
+  });
+
+  it("take a strategy's session whose optional members are undefined, as a wrapper passes them", () => {
+    expect(result.errors.get("wrapped-strategy.ts") ?? []).toEqual([]);
   });
 
   it.each(Object.entries(REFUSED))("refuse %s with one error naming the problem", (name, c) => {

@@ -23,6 +23,7 @@ import {
   type FieldViolation,
   type AtlasApiError,
   type AtlasInvites,
+  type ClientPaths,
   type AuthStrategy,
   type Envelope,
   type ListEnvelope,
@@ -462,12 +463,16 @@ describe("errors", () => {
   it("isAtlasApiError narrows to AtlasApiError, by status or by code", () => {
     const err: unknown = new Error("x");
     if (isAtlasApiError(err, 404)) {
+      expectTypeOf(err).toExtend<AtlasApiError>();
+      expectTypeOf(err.status).toEqualTypeOf<404>();
+    }
+    if (isAtlasApiError(err)) {
       expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
     }
     if (isAtlasApiError(err, "USER_UNAUTHORIZED")) {
-      expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
+      expectTypeOf(err).toExtend<AtlasApiError>();
       expectTypeOf(err.status).toEqualTypeOf<number>();
-      expectTypeOf(err.errorCode).toEqualTypeOf<string | undefined>();
+      expectTypeOf(err.errorCode).toEqualTypeOf<"USER_UNAUTHORIZED">();
       expectTypeOf(err.path).toEqualTypeOf<string>();
       expectTypeOf(err.response).toEqualTypeOf<Response>();
     }
@@ -482,6 +487,48 @@ describe("errors", () => {
     const show = (detail: BadRequestDetail) => detail.fields?.map((f) => f.field);
     void show;
     expectTypeOf<ApiError["error"]>().toEqualTypeOf<number>();
+  });
+
+  it("ApiError takes the parameters Atlas sends: strings, though the spec has objects", () => {
+    // Atlas answers an unknown body field so (terraform-provider-mongodbatlas issues 1245, 3298).
+    const refused: ApiError = {
+      error: 400,
+      errorCode: "INVALID_ATTRIBUTE",
+      detail: "Invalid attribute teamIDs specified.",
+      parameters: ["teamIDs"],
+    };
+    void refused;
+    expectTypeOf<ApiError["parameters"]>().toEqualTypeOf<unknown[] | undefined>();
+    // A path-based call's error body is the same type.
+    type PatchUser = ClientPaths["/api/atlas/v2/orgs/{orgId}/users/{userId}"]["patch"];
+    type Refused = PatchUser["responses"][400]["content"]["application/json"];
+    expectTypeOf<Refused["parameters"]>().toEqualTypeOf<unknown[] | undefined>();
+  });
+
+  it("isAtlasApiError with a status or code leaves the other AtlasApiErrors in the else branch", () => {
+    // The error is known to be an AtlasApiError already (a rethrow filter, a typed catch helper):
+    // failing to match 404 says nothing against it being one, so the else branch must keep it.
+    const err = {} as AtlasApiError;
+    if (isAtlasApiError(err, 404)) {
+      expectTypeOf(err.status).toEqualTypeOf<404>();
+    } else {
+      expectTypeOf(err).toEqualTypeOf<AtlasApiError>();
+      expectTypeOf(err.status).toEqualTypeOf<number>();
+    }
+    if (!isAtlasApiError(err, "USER_UNAUTHORIZED")) {
+      expectTypeOf(err.errorCode).toEqualTypeOf<string | undefined>();
+    }
+    const either = {} as AtlasApiError | TypeError;
+    if (!isAtlasApiError(either, 409)) {
+      expectTypeOf(either).toEqualTypeOf<AtlasApiError | TypeError>();
+    }
+    // Without a match, a false answer does mean "not an AtlasApiError".
+    if (!isAtlasApiError(either)) expectTypeOf(either).toEqualTypeOf<TypeError>();
+    // A match that may be undefined claims nothing of the code (undefined matches every error).
+    const maybeCode = undefined as string | undefined;
+    if (isAtlasApiError(err, maybeCode)) {
+      expectTypeOf(err.errorCode).toEqualTypeOf<string | undefined>();
+    }
   });
 
   it("each error's fields have the types of the values the client puts in them", () => {

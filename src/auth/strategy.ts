@@ -26,7 +26,10 @@ export interface AuthContext {
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
 }
 
-/** One client's use of a strategy. Only `authorize` is required. */
+/**
+ * One client's use of a strategy. Only `authorize` is required; every other member may be left
+ * out or undefined (as when a strategy wraps another's session and passes its members on).
+ */
 export interface AuthSession {
   /** Adds credentials to a request; may wait for them (the call's signal and timeout bound the wait). */
   authorize(request: SignableRequest): void | Promise<void>;
@@ -36,19 +39,27 @@ export interface AuthSession {
    * the credentials were renewed and the request should be sent once more; it then goes through
    * `authorize` again. Like `authorize`, it may wait: the call's signal and timeout bound the wait.
    */
-  onUnauthorized?(request: SignableRequest, response: Response): boolean | Promise<boolean>;
-  /** Called with every answer to an authorized request (Digest reads new challenges here). */
-  onResponse?(request: SignableRequest, response: Response): void;
-  /** Called when an authorized request failed without an answer. */
-  onError?(request: SignableRequest): void;
+  onUnauthorized?:
+    ((request: SignableRequest, response: Response) => boolean | Promise<boolean>) | undefined;
+  /**
+   * Called with every answer to an authorized request (Digest reads new challenges here). It is
+   * not waited for: a promise it returns is neither awaited nor its rejection caught, so catch
+   * inside an async one. An exception it throws fails the call with that exception.
+   */
+  onResponse?: ((request: SignableRequest, response: Response) => void) | undefined;
+  /**
+   * Called when an authorized request failed without an answer. Not waited for, as `onResponse`;
+   * an exception it throws fails the call in place of the failure.
+   */
+  onError?: ((request: SignableRequest) => void) | undefined;
   /**
    * The secrets the session holds (client secret, tokens, private key), so that the client can
    * take them out of any text a server sends back. Without it, the client scrubs the bearer
    * tokens it saw the session send.
    */
-  secrets?(): Iterable<string>;
+  secrets?: (() => Iterable<string>) | undefined;
   /** Releases what the session holds (revokes tokens). */
-  close?(): Promise<void>;
+  close?: (() => Promise<void>) | undefined;
 }
 
 /**

@@ -10,31 +10,31 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** What one auth scheme makes of a request's credentials. */
+/** What one auth scheme makes of a request's credentials; an optional field may be undefined. */
 export interface AuthCheck {
   /** "accepted", "rejected" (the scheme recognised the header and refused it) or "absent". */
   verdict: "accepted" | "rejected" | "absent";
   /** Digest: the answer was right but its nonce expired, so the challenge says stale=true. */
-  stale?: boolean;
+  stale?: boolean | undefined;
   /**
    * With "accepted": a name for the credential, which `lacksRole` rules can refer to. The
    * built-in schemes report the client id, the public key or the access token.
    */
-  credential?: string;
+  credential?: string | undefined;
 }
 
 /**
  * An extra way for the fake to accept (or challenge) requests, for `authSchemes`. The fake asks
  * every scheme about every API request; when none accepts it, it answers 401 with each scheme's
- * challenge.
+ * challenge. `challenge` and `route` may be left out or undefined.
  */
 export interface FakeAuthScheme {
   /** Checks the Authorization header of an API request. */
   check(req: IncomingMessage, method: string, uri: string): AuthCheck;
   /** WWW-Authenticate value to send with a 401, if the scheme challenges. */
-  challenge?(stale: boolean): string | undefined;
+  challenge?: ((stale: boolean) => string | undefined) | undefined;
   /** Handles non-API routes the scheme owns (token endpoints); true when it answered. */
-  route?(req: IncomingMessage, res: ServerResponse, body: string): boolean;
+  route?: ((req: IncomingMessage, res: ServerResponse, body: string) => boolean) | undefined;
 }
 
 /** Counters tests and benchmarks read; plain numbers, so a test may reset them. */
