@@ -166,6 +166,31 @@ describe("getting and using a token", () => {
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
   });
 
+  for (const odd of [0, -60, "60", null]) {
+    it(`takes expires_in ${JSON.stringify(odd)} as an hour, what Atlas issues`, async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      // The fake's token, answered with another expires_in. The client hands its fetch the URL as
+      // a string.
+      const fetch: FetchLike = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        if (!(input as string).endsWith("/api/oauth/token")) return response;
+        const body = (await response.json()) as Record<string, unknown>;
+        return Response.json({ ...body, expires_in: odd });
+      };
+      const start = Date.now();
+      const atlas = connect({ fetch });
+      await get(atlas);
+
+      vi.setSystemTime(start + 3600_000 - 61_000);
+      await get(atlas);
+      expect(fake.stats.tokenRequests).toBe(1);
+
+      vi.setSystemTime(start + 3600_000 - 30_000);
+      await get(atlas);
+      await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+    });
+  }
+
   it("holds a token that claims to live ten days to a day, and renews it a minute before", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     fake.tokenEndpoint.lifetimeSeconds = 10 * 86_400;
