@@ -166,6 +166,31 @@ describe("getting and using a token", () => {
     await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
   });
 
+  for (const odd of [0, -60, "60", null]) {
+    it(`takes expires_in ${JSON.stringify(odd)} as an hour, what Atlas issues`, async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      // The fake's token, answered with another expires_in. The client hands its fetch the URL as
+      // a string.
+      const fetch: FetchLike = async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        if (!(input as string).endsWith("/api/oauth/token")) return response;
+        const body = (await response.json()) as Record<string, unknown>;
+        return Response.json({ ...body, expires_in: odd });
+      };
+      const start = Date.now();
+      const atlas = connect({ fetch });
+      await get(atlas);
+
+      vi.setSystemTime(start + 3600_000 - 61_000);
+      await get(atlas);
+      expect(fake.stats.tokenRequests).toBe(1);
+
+      vi.setSystemTime(start + 3600_000 - 30_000);
+      await get(atlas);
+      await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+    });
+  }
+
   it("holds a token that claims to live ten days to a day, and renews it a minute before", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     fake.tokenEndpoint.lifetimeSeconds = 10 * 86_400;
@@ -804,7 +829,8 @@ describe("token endpoint failures", () => {
     expect(fake.stats.tokenRequests).toBe(2);
   });
 
-  it("gives every concurrent waiter the error, and the next call tries again", async () => {
+  it("gives every concurrent waiter the error, and the first call 5 s later tries again", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     fake.tokenEndpoint.delayMs = 30;
     fake.tokenEndpoint.replyNext({ status: 500, body: { error: "server_error" } });
     const atlas = connect({ retry: false });
@@ -815,6 +841,51 @@ describe("token endpoint failures", () => {
     expect(fake.stats.tokenRequests).toBe(1);
     expect(fake.stats.exchanges).toBe(0);
 
+    vi.setSystemTime(Date.now() + 5_000);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(2);
+  });
+
+  it("sends no token request for 5 s after one failed, however many calls need a token", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const atlas = connect({ retry: false });
+    await get(atlas);
+
+    // The token expired, and the secret was deleted meanwhile: a service that goes on calling
+    // must not send a token request per call (Atlas allows 50 a minute on that endpoint).
+    vi.setSystemTime(start + 3601_000);
+    const refusal = { status: 401, body: { error: "invalid_client" } };
+    fake.tokenEndpoint.replyNext(refusal, refusal);
+    const first = (await get(atlas).catch((e: unknown) => e)) as AtlasAuthError;
+    expect(first).toBeInstanceOf(AtlasAuthError);
+    expect(first.errorCode).toBe("invalid_client");
+    for (let i = 0; i < 20; i++) {
+      vi.setSystemTime(start + 3601_000 + i * 245);
+      expect(await get(atlas).catch((e: unknown) => e)).toBe(first);
+    }
+    expect(fake.stats.tokenRequests).toBe(2);
+
+    // 5 s after the failure the next call asks again, and the next after that once more 5 s on.
+    vi.setSystemTime(start + 3606_000);
+    const second = (await get(atlas).catch((e: unknown) => e)) as AtlasAuthError;
+    expect(second).not.toBe(first);
+    expect(second.errorCode).toBe("invalid_client");
+    expect(fake.stats.tokenRequests).toBe(3);
+    vi.setSystemTime(start + 3611_000);
+    expect((await get(atlas)).id).toBe(seeded.id);
+    expect(fake.stats.tokenRequests).toBe(4);
+    expect(apiRequests().every((r) => r.status === 200)).toBe(true);
+  });
+
+  it("ends that pause when the clock is set back, instead of stretching it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const atlas = connect({ retry: false });
+    fake.tokenEndpoint.replyNext({ status: 503, body: { error: "temporarily_unavailable" } });
+    const failedAt = Date.now();
+    expect(await get(atlas).catch((e: unknown) => e)).toBeInstanceOf(AtlasAuthError);
+    // The wall clock is stepped back an hour (a correction, a restored snapshot).
+    vi.setSystemTime(failedAt - 3600_000);
     expect((await get(atlas)).id).toBe(seeded.id);
     expect(fake.stats.tokenRequests).toBe(2);
   });

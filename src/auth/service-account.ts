@@ -62,6 +62,12 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
       let token: Token | undefined;
       let inflight: Promise<Token> | undefined;
+      /**
+       * The last token request that failed, and when: no other one is sent for 5 s. A secret that
+       * expired, or a token endpoint that refuses, would otherwise cost a token request per call
+       * (Atlas allows 50 a minute on that endpoint: the Terraform provider's guide).
+       */
+      let failed: { error: AtlasAuthError; at: number } | undefined;
       /** Tokens obtained and not known to be dead, with when they expire: what `close()` revokes. */
       const live = new Map<string, number>();
       /**
@@ -174,23 +180,31 @@ export function serviceAccount(options: ServiceAccountOptions): AuthStrategy {
       /** Starts a token request unless one is in flight; every caller shares its outcome. */
       const refresh = () =>
         (inflight ??= requestToken()
-          .then((fresh) => (token = fresh))
+          .then(
+            (fresh) => ((failed = undefined), (token = fresh)),
+            (error: AtlasAuthError) => {
+              failed = { error, at: Date.now() };
+              throw error;
+            },
+          )
           .finally(() => (inflight = undefined)));
 
       return {
         authorize(request) {
           const now = Date.now();
+          // A clock set back (a wall-clock step) ends the pause rather than stretching it.
+          const since = failed ? now - failed.at : -1;
+          const paused = since >= 0 && since < 5_000;
           if (token && now < token.expiresAt) {
-            // Still valid: it keeps serving. A failed background refresh is tried again by a call
-            // 5 s later, not by the very next one: a secret that expired, or a token endpoint
-            // that is down, would otherwise cost a token request per call until the token ends
-            // (Atlas allows 50 a minute on that endpoint: the Terraform provider's guide).
-            if (now >= token.refreshAt) {
-              refresh().catch(() => token && (token.refreshAt = now + 5_000));
-            }
+            // Still valid: it keeps serving, while one background request fetches the next.
+            if (now >= token.refreshAt && !paused) refresh().catch(() => undefined);
             request.headers.set("Authorization", `Bearer ${token.value}`);
             return;
           }
+          // No token to serve, and Atlas refused the last request for one moments ago: its answer
+          // is this call's too. A request that got no answer (a timeout, a refused connection)
+          // cost Atlas nothing, and the next call tries again at once.
+          if (paused && failed!.error.status !== undefined) return Promise.reject(failed!.error);
           return refresh().then((fresh) => {
             request.headers.set("Authorization", `Bearer ${fresh.value}`);
           });
