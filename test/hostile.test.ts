@@ -5,7 +5,8 @@
  */
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runInNewContext } from "node:vm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   accessToken,
   apiKey,
@@ -496,6 +497,40 @@ describe("error text is one line, bounded, and free of credentials", () => {
       "atlas-invites: onDeprecation threw Error: logger down, last header Bearer [redacted]",
     ]);
     expect(leaks(warnings, [TOKEN])).toEqual([]);
+  });
+
+  it("a rejected promise of another realm from onDeprecation is a warning too, not an unhandled rejection", async () => {
+    // A promise made in a vm context (or any promise library's thenable) is no instance of this
+    // realm's Promise, and still a promise the callback returned. The warning is captured where
+    // it is emitted, so that the test run prints nothing.
+    server.handle((_req, res) => json(res, 200, INVITE));
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    let warnings: unknown[][];
+    try {
+      const atlas = client({
+        onDeprecation: () =>
+          runInNewContext(
+            "Promise.reject(new Error('logger of another realm down'))",
+          ) as Promise<void>,
+      });
+      expect((await get(atlas)).id).toBe(INVITE.id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await settle();
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      warnings = [...warn.mock.calls];
+      warn.mockRestore();
+    }
+    expect(unhandled).toEqual([]);
+    expect(warnings).toEqual([
+      [
+        "atlas-invites: onDeprecation threw Error: logger of another realm down",
+        { code: "ATLAS_INVITES_ON_DEPRECATION_FAILED" },
+      ],
+    ]);
   });
 
   // JSON lets a serializer write any character of a string as \uXXXX, and some always escape

@@ -694,6 +694,25 @@ describe("an async onRetry", () => {
     expect(onRetry).toHaveBeenCalledTimes(1);
     expect(fake.requests).toHaveLength(1);
   });
+
+  it("that aborts the call and then rejects ends it with the signal's reason, nothing unhandled", async () => {
+    // A "give up" onRetry: it aborts the caller's signal, then its promise rejects. The signal is
+    // already aborted when the wait begins; the rejection must still be caught, or Node ends the
+    // process over it (--unhandled-rejections=throw, its default). This file's afterEach asserts
+    // that no rejection went unhandled.
+    inject({ kind: "status", status: 503, times: Infinity });
+    const controller = new AbortController();
+    const reason = new Error("gave up");
+    const atlas = client({
+      onRetry: () => {
+        controller.abort(reason);
+        return Promise.reject(new Error("no more retries"));
+      },
+    });
+    const call = atlas.getOrgInvite({ ...seededOrgInvite(), signal: controller.signal });
+    expect(await rejection(call)).toBe(reason);
+    expect(fake.requests).toHaveLength(1);
+  });
 });
 
 describe("role changes (POST) are retried only when Atlas cannot have acted on them", () => {

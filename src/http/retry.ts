@@ -116,14 +116,16 @@ export function sleep(ms: number, signal: AbortSignal | null, first?: unknown): 
     };
     const aborted = { handleEvent: () => fail(signal!.reason as Error) };
     if (signal) listen(signal, aborted);
-    if (signal?.aborted) return aborted.handleEvent();
     const wait = () => {
       timer = setTimeout(() => {
         stop();
         resolve();
       }, ms);
     };
+    // Handled before an abort ends the wait: onRetry may have aborted the signal itself, and its
+    // rejection, left unhandled, would end the process.
     Promise.resolve(first).then(() => signal?.aborted || wait(), fail);
+    if (signal?.aborted) aborted.handleEvent();
   });
 }
 

@@ -108,14 +108,16 @@ export function deprecationMiddleware(
         });
       };
       try {
-        const result: unknown = onDeprecation({
-          operationId: op.operationId,
-          ...notice,
-          replacement: op.replacement,
-          message,
-        });
-        // An async callback fails by rejecting: left unhandled, that would end the process.
-        if (result instanceof Promise) result.catch(failed);
+        // An async callback fails by rejecting: left unhandled, that would end the process. Its
+        // promise is followed whatever made it (another realm, a promise library's thenable).
+        Promise.resolve(
+          onDeprecation({
+            operationId: op.operationId,
+            ...notice,
+            replacement: op.replacement,
+            message,
+          }),
+        ).catch(failed);
       } catch (error) {
         failed(error);
       }
