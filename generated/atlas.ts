@@ -612,8 +612,9 @@ export interface components {
        *     see the schema's description). The codes seen in public sources for the Administration API
        *     v2 are `USER_UNAUTHORIZED` (valid credentials without the needed role, status 401),
        *     `INVALID_ATTRIBUTE`, `MISSING_ATTRIBUTE` and `INVALID_ENUM_VALUE` (status 400) and
-       *     `INVALID_VERSION_DATE` (status 406). MongoDB's versioning rules add `VERSION_GONE` (status
-       *     410) for a version past its sunset date. Which code comes with a 404, 409, 429 or 500 from
+       *     `INVALID_VERSION_DATE` (status 406); MongoDB's page on rate limits shows
+       *     `RATE_LIMITED_TOKEN_BUCKET` (status 429). MongoDB's versioning rules add `VERSION_GONE`
+       *     (status 410) for a version past its sunset date. Which code comes with a 404, 409 or 500 from
        *     these operations is not publicly documented; branch on the status there.
        * @example USER_UNAUTHORIZED
        */
@@ -621,7 +622,8 @@ export interface components {
       /**
        * @description Values that Atlas put into `detail`, in order. Upstream types the items as objects; Atlas has
        *     been seen to send strings here, such as the name of a refused attribute
-       *     (`["<name>"]` with `INVALID_ATTRIBUTE`).
+       *     (`["<name>"]` with `INVALID_ATTRIBUTE`), and MongoDB's page on rate limits shows a string
+       *     and numbers with `RATE_LIMITED_TOKEN_BUCKET`.
        */
       readonly parameters?: Record<string, never>[];
       /**
@@ -1313,9 +1315,13 @@ export interface components {
       };
     };
     /**
-     * @description The caller sent too many requests in the current window. Wait for the number of seconds in
-     *     `Retry-After`, then send the request again. The `errorCode` that comes with a 429 is not publicly
-     *     documented, so this response has no example; branch on the status.
+     * @description The caller spent its rate limit. Atlas meters requests with token buckets, each shared by a set
+     *     of endpoints within one scope (an organization, a project, a user or an IP address), so calls to
+     *     other endpoints may still go through. Wait at least the seconds in `Retry-After`, then send the
+     *     request again; MongoDB's page on rate limits
+     *     (https://www.mongodb.com/docs/atlas/api/api-rate-limit) asks for longer waits after a retry that
+     *     fails again, and warns that the rate-limit headers may be missing, so treat each of them as
+     *     optional. The body's `errorCode` is `RATE_LIMITED_TOKEN_BUCKET`.
      */
     TooManyRequests: {
       headers: {

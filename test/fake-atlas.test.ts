@@ -2037,14 +2037,29 @@ describe("faults and the fake share one route matcher", () => {
   });
 
   it("sends no invented errorCode in a status fault's default body", async () => {
+    fake.inject({ kind: "status", status: 503, retryAfter: 2 });
+    const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("2");
+    expectNoCode(res.body, 503);
+  });
+
+  it("gives an injected 429 the body of Atlas's rate-limit page, its wait from Retry-After", async () => {
     fake.inject({ kind: "status", status: 429, retryAfter: 2 });
     const res = await send(fake, "GET", `/api/atlas/v2/orgs/${ORG}/users`);
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("2");
-    expectNoCode(res.body, 429);
+    const set = `api/atlas/v2/orgs/${ORG}/users`;
+    expect(res.body).toEqual({
+      error: 429,
+      errorCode: "RATE_LIMITED_TOKEN_BUCKET",
+      reason: "Too Many Requests",
+      detail: `Rate limit exceeded for ${set}. Please retry after 2 seconds. Request capacity: 1000000. Refill rate: 1000000 per 60 seconds.`,
+      parameters: [set, 2, 1_000_000, 1_000_000, 60],
+    });
   });
 
-  it("answers past the rate limit with 429, Retry-After and RateLimit headers, and no code", async () => {
+  it("answers past the rate limit with 429, Retry-After, RateLimit headers and Atlas's body", async () => {
     await fake.close();
     fake = await startFakeAtlas({ rateLimit: 2 });
     const target = `/api/atlas/v2/orgs/${ORG}/users`;
@@ -2055,6 +2070,13 @@ describe("faults and the fake share one route matcher", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.headers.get("ratelimit-limit")).toBe("2");
-    expectNoCode(limited.body, 429);
+    // As www.mongodb.com/docs/atlas/api/api-rate-limit shows it: the code, then the endpoint
+    // set, the wait, the capacity and the refill in parameters.
+    const wait = Number(limited.headers.get("retry-after"));
+    expect(limited.body).toMatchObject({
+      error: 429,
+      errorCode: "RATE_LIMITED_TOKEN_BUCKET",
+      parameters: [target.slice(1), wait, 2, 2, 60],
+    });
   });
 });

@@ -350,8 +350,8 @@ describe("retries", () => {
     const err = await rejection(atlas.getOrgInvite(seededOrgInvite()));
     expect(err).toBeInstanceOf(AtlasApiError);
     expect((err as AtlasApiError).status).toBe(429);
-    // No public source shows the errorCode of a 429; the status says what happened.
-    expect((err as AtlasApiError).errorCode).toBeUndefined();
+    // The fake sends the body of Atlas's rate-limit page (www.mongodb.com/docs/atlas/api/api-rate-limit).
+    expect((err as AtlasApiError).errorCode).toBe("RATE_LIMITED_TOKEN_BUCKET");
     expect((err as AtlasApiError).response.headers.get("Retry-After")).toBe("120");
     // The message says how long Atlas asked to wait, so a log shows why no retry was made.
     expect((err as AtlasApiError).message).toMatch(/ \(Retry-After: 120\)$/);

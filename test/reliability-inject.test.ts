@@ -80,14 +80,23 @@ describe("fake.inject", () => {
     ]);
   });
 
-  it("status: a Date becomes an HTTP date, and a 429 carries no invented errorCode", async () => {
+  it("status: a Date becomes an HTTP date, and a 503 carries no invented errorCode", async () => {
     const when = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
-    fake.inject({ kind: "status", status: 429, retryAfter: when });
+    fake.inject({ kind: "status", status: 503, retryAfter: when });
     const res = await get();
     expect(res.headers.get("retry-after")).toBe("Wed, 02 Jan 2030 03:04:05 GMT");
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ error: 429, reason: "Too Many Requests" });
+    expect(body).toMatchObject({ error: 503, reason: "Service Unavailable" });
     expect(body).not.toHaveProperty("errorCode");
+  });
+
+  it("status: a 429's wait in its body counts to the Date of its Retry-After", async () => {
+    fake.inject({ kind: "status", status: 429, retryAfter: new Date(Date.now() + 90_500) });
+    const res = await get();
+    const body = (await res.json()) as { errorCode: string; parameters: unknown[] };
+    expect(body.errorCode).toBe("RATE_LIMITED_TOKEN_BUCKET");
+    // 90.5 s ahead, less the time the answer took, rounded up; then this fake's bucket.
+    expect(body.parameters.slice(1)).toEqual([91, 1_000_000, 1_000_000, 60]);
   });
 
   it("times, Infinity and remove()", async () => {

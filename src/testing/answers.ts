@@ -133,6 +133,46 @@ export function invalidVersionDate(): ErrorAnswer {
   };
 }
 
+/** A rate limit: `capacity` requests per window of `windowMs`. */
+export interface RateBucket {
+  capacity: number;
+  windowMs: number;
+}
+
+/**
+ * A spent rate limit. MongoDB's page on Administration API rate limits
+ * (www.mongodb.com/docs/atlas/api/api-rate-limit) shows the whole body: RATE_LIMITED_TOKEN_BUCKET,
+ * a detail naming the endpoint set, the wait in seconds and the bucket's capacity and refill, and
+ * those five values again in `parameters`. How Atlas names an endpoint set past that one example
+ * ("api/atlas/v2/orgs") is not public; the fake names the request's path. Its bucket refills whole
+ * at the end of each window. The wait is `wait`: seconds, or an HTTP-date as a Date (an injected
+ * fault's Retry-After); without one, the whole window.
+ */
+export function rateLimited(
+  path: string,
+  bucket: RateBucket,
+  wait?: string | number | Date,
+): ErrorAnswer {
+  const set = path.replace(/^\//, "");
+  const { capacity, windowMs } = bucket;
+  const windowS = windowMs / 1000;
+  const given =
+    wait instanceof Date ? Math.ceil((wait.getTime() - Date.now()) / 1000) : Number(wait);
+  const waitS = wait !== undefined && given >= 0 ? given : Math.ceil(windowS);
+  return {
+    status: 429,
+    body: {
+      error: 429,
+      errorCode: "RATE_LIMITED_TOKEN_BUCKET",
+      reason: "Too Many Requests",
+      detail:
+        `Rate limit exceeded for ${set}. Please retry after ${waitS} seconds. ` +
+        `Request capacity: ${capacity}. Refill rate: ${capacity} per ${windowS} seconds.`,
+      parameters: [set, waitS, capacity, capacity, windowS],
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Not observed
 

@@ -10,9 +10,11 @@ import {
   credentialsFailed,
   invalidEnumValue,
   invalidVersionDate,
+  rateLimited,
   unobserved,
   userUnauthorized,
   type ErrorAnswer,
+  type RateBucket,
 } from "./answers.js";
 import type { FakeAuthScheme } from "./auth-scheme.js";
 import { badRequest } from "./bad-request.js";
@@ -55,6 +57,8 @@ export function reply(res: ServerResponse, record: RecordedRequest, answer: Erro
 
 /** The parts of one fake Atlas that its API handler works with. */
 export interface ApiParts {
+  /** The rate limit: requests allowed per window. */
+  bucket: RateBucket;
   /** The auth schemes to ask, in this order. */
   schemes: readonly FakeAuthScheme[];
   /** The kind of credential each built-in scheme stands for; any other scheme is "custom". */
@@ -83,8 +87,7 @@ export type ApiHandler = ((
  */
 export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): ApiHandler {
   const { schemes, kinds, roles, invites, users, url } = parts;
-  const limit = options.rateLimit ?? 100;
-  const windowMs = options.rateLimitWindowMs ?? 60_000;
+  const { capacity: limit, windowMs } = parts.bucket;
   let windowStart = Date.now();
   let used = 0;
 
@@ -158,14 +161,9 @@ export function createApiHandler(options: FakeAtlasOptions, parts: ApiParts): Ap
       : {};
     if (used > limit) {
       const wait = Math.ceil((windowStart + windowMs - Date.now()) / 1000);
-      return reply(
-        res,
-        record,
-        unobserved(429, "Too many requests in this window.", {
-          ...rateHeaders,
-          "Retry-After": String(Math.max(1, wait)),
-        }),
-      );
+      const answer = rateLimited(target.path, parts.bucket, Math.max(1, wait));
+      answer.headers = { ...rateHeaders, "Retry-After": String(Math.max(1, wait)) };
+      return reply(res, record, answer);
     }
 
     if (roles.refuses(caller, op.operationId, params)) {

@@ -135,9 +135,14 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
   };
   startingRules();
   const digestStart = { ...apiKey.digest, algorithms: [...apiKey.digest.algorithms] };
-  const faults = new FaultInjector();
+  const bucket = {
+    capacity: options.rateLimit ?? 100,
+    windowMs: options.rateLimitWindowMs ?? 60_000,
+  };
+  const faults = new FaultInjector(bucket);
 
   const handleApi = createApiHandler(options, {
+    bucket,
     schemes,
     kinds,
     roles,

@@ -9,7 +9,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Socket } from "node:net";
-import { reasonOf } from "./answers.js";
+import { rateLimited, reasonOf, type RateBucket } from "./answers.js";
 import {
   checkFault,
   DEFAULT_EXTRA_FIELDS,
@@ -111,6 +111,9 @@ export class FaultInjector {
   readonly #entries: Entry[] = [];
   #applied = 0;
 
+  /** The fake's rate limit, which an injected 429 reports as Atlas does. */
+  constructor(private readonly bucket: RateBucket) {}
+
   /** Faults applied so far, over all injections. */
   get applied(): number {
     return this.#applied;
@@ -197,18 +200,21 @@ export class FaultInjector {
     switch (fault.kind) {
       case "status": {
         const body =
-          fault.body === undefined
-            ? // No public source shows which errorCode Atlas sends with a 429 or a 5xx, so the
-              // default body has none (see answers.ts): code under test branches on the status.
-              JSON.stringify({
-                error: fault.status,
-                reason: reasonOf(fault.status),
-                detail:
-                  `Injected fault: ${fault.status} ${STATUS_CODES[fault.status] ?? ""}`.trim(),
-              })
-            : typeof fault.body === "string"
-              ? fault.body
-              : JSON.stringify(fault.body);
+          fault.body === undefined && fault.status === 429
+            ? JSON.stringify(rateLimited(pathname, this.bucket, fault.retryAfter).body)
+            : fault.body === undefined
+              ? // No public source shows which errorCode Atlas sends with a 5xx or another error
+                // status, so the default body has none (see answers.ts): code under test branches
+                // on the status.
+                JSON.stringify({
+                  error: fault.status,
+                  reason: reasonOf(fault.status),
+                  detail:
+                    `Injected fault: ${fault.status} ${STATUS_CODES[fault.status] ?? ""}`.trim(),
+                })
+              : typeof fault.body === "string"
+                ? fault.body
+                : JSON.stringify(fault.body);
         const headers: OutgoingHttpHeaders = { "Content-Type": "application/json" };
         if (fault.retryAfter !== undefined) {
           headers["Retry-After"] = retryAfterValue(fault.retryAfter);
