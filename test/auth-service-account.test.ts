@@ -829,6 +829,14 @@ describe("token endpoint failures", () => {
     expect(fake.stats.tokenRequests).toBe(2);
   });
 
+  it("sends a token request again after its connection dropped, as a stale kept-alive one does", async () => {
+    const reset = fake.inject({ kind: "reset", path: "/api/oauth/token" });
+    const atlas = connect({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    expect((await get(atlas)).id).toBe(seeded.id);
+    // The first token request met the reset; the second was served.
+    expect([reset.hits, fake.stats.tokenRequests]).toEqual([1, 1]);
+  });
+
   it("gives every concurrent waiter the error, and the first call 5 s later tries again", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     fake.tokenEndpoint.delayMs = 30;

@@ -613,9 +613,9 @@ describe("backoff, measured with pinned jitter", () => {
     }
   });
 
-  it("retries authentication's own POSTs only after a 429, a 503 or a connection that never opened", () => {
-    // The README's retry row says so: a token or revocation request that a 500 or a dropped
-    // connection ended may have been acted on, so it is not sent again.
+  it("retries authentication's own POSTs only after a 429, a 503 or a connection failure", () => {
+    // The README's retry row says so: a token or revocation request that a 500 ended may have
+    // been acted on and failed there, so it is not sent again.
     const policy = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 1_000, maxElapsedMs: 60_000 };
     const answer = (status: number) => new Response(null, { status });
     const failed = (code: string) =>
@@ -626,7 +626,9 @@ describe("backoff, measured with pinned jitter", () => {
     expect(own(answer(503))).toBe(5);
     expect(own(undefined, failed("ECONNREFUSED"))).toBe(5);
     for (const status of [500, 502, 504]) expect(own(answer(status))).toBeUndefined();
-    expect(own(undefined, failed("ECONNRESET"))).toBeUndefined();
+    for (const code of ["ECONNRESET", "UND_ERR_SOCKET"])
+      expect(own(undefined, failed(code))).toBe(5);
+    expect(own(undefined, failed("ERR_SOMETHING_ELSE"))).toBeUndefined();
   });
 });
 

@@ -65,8 +65,10 @@ const RETRY_AFTER_STATUSES = new Set([429, 503]);
  * The one status after which a role change is sent again: a 429 is the rate limiter refusing the
  * request (RFC 6585, section 4). A 503 does not show the same: a proxy or gateway in front of the
  * service can answer it after the request was passed on (RFC 9110, section 15.6.4). A token
- * request is sent again after a 503 too: should the first one have been served, its token is
- * only left unused until it expires.
+ * request is sent again after a 503, and after any connection failure, too: should the first one
+ * have been served, its token is only left unused until it expires (and a revocation sent twice
+ * revokes one token). A kept-alive connection the server closed while idle fails that way, and
+ * the hourly token request is the one most likely to meet it.
  */
 const NOT_DONE_STATUSES = new Set([429]);
 
@@ -165,7 +167,7 @@ export function bodyFailure(err: unknown): string {
  * add to it, so sending them again is safe after any transient failure; the role changes (POST
  * ...:addRole, :removeRole) are retried only when Atlas cannot have acted on them: a 429, or a
  * connection that never opened; authentication's own POSTs (`own`: token, revocation) after a
- * 503 as well. There is no retry either when the retries are used up, Retry-After asks for
+ * 503 or any connection failure as well. There is no retry either when the retries are used up, Retry-After asks for
  * longer than `maxDelayMs`, or the wait would end past the time budget. `random` gives the
  * jitter, a number in [0, 1).
  */
@@ -184,7 +186,7 @@ export function retryDelay(
   const statuses = idempotent ? RETRY_STATUSES : own ? RETRY_AFTER_STATUSES : NOT_DONE_STATUSES;
   const worth = response
     ? statuses.has(response.status)
-    : code !== undefined && (idempotent ? RETRY_CODES : NOT_SENT_CODES).has(code);
+    : code !== undefined && (idempotent || own ? RETRY_CODES : NOT_SENT_CODES).has(code);
   if (!worth || n >= policy.maxRetries) return undefined;
   // Whole milliseconds, as timers count them (and as onRetry reports the wait); rounded down, so
   // full jitter stays below its bound. Once n reaches 1024, 2 ** n is Infinity: the ceiling
