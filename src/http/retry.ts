@@ -67,8 +67,7 @@ const RETRY_AFTER_STATUSES = new Set([429, 503]);
  * service can answer it after the request was passed on (RFC 9110, section 15.6.4). A token
  * request is sent again after a 503, and after any connection failure, too: should the first one
  * have been served, its token is only left unused until it expires (and a revocation sent twice
- * revokes one token). A kept-alive connection the server closed while idle fails that way, and
- * the hourly token request is the one most likely to meet it.
+ * revokes one token). A kept-alive connection the server closed while idle is one such failure.
  */
 const NOT_DONE_STATUSES = new Set([429]);
 
