@@ -1089,6 +1089,32 @@ describe("middleware", () => {
     return { client, notices, answer };
   }
 
+  it("reads Deprecation and Sunset dates written with a one-digit day, as MongoDB documents them", async () => {
+    // https://www.mongodb.com/docs/atlas/api/versioned-api-overview/ shows a deprecated resource's
+    // headers with the day of the month unpadded ("1 Feb 2023", not "01 Feb 2023").
+    const { client, notices, answer } = headerNotices();
+    answer.headers = {
+      Deprecation: "Sun, 1 Jun 2025 00:00:00 GMT",
+      Sunset: "Thu, 1 Jul 2027 00:00:00 GMT",
+    };
+    await client.getOrgInvite(someInvite);
+    // The same dates written the IMF-fixdate way say nothing new either.
+    answer.headers = {
+      Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT",
+      Sunset: "Thu, 01 Jul 2027 00:00:00 GMT",
+    };
+    await client.getOrgInvite(someInvite);
+    // The headers name the spec's sunset date (2027-07-01): only the spec's notice is given.
+    expect(notices.map((n) => [n.source, n.sunset])).toEqual([["spec", "2027-07-01"]]);
+    // A day that does not exist is still no date: kept as sent, so it is news.
+    answer.headers = { Sunset: "Thu, 31 Jun 2027 00:00:00 GMT" };
+    await client.getOrgInvite(someInvite);
+    expect(notices.map((n) => [n.source, n.sunset])).toEqual([
+      ["spec", "2027-07-01"],
+      ["response", "Thu, 31 Jun 2027 00:00:00 GMT"],
+    ]);
+  });
+
   it("reports an operation the spec does not deprecate as soon as Atlas says it is, and each new Deprecation value", async () => {
     const { client, notices, answer } = headerNotices();
     const user = { orgId: VALID_ID, userId: OTHER_ID };
