@@ -961,8 +961,8 @@ describe("middleware", () => {
     await other.getOrgInvite(ids);
     // Atlas's headers were there, with the spec's sunset date, so they told nothing new.
     expect(sent).toEqual([
-      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
-      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
+      ["Sun, 1 Jun 2025 00:00:00 GMT", "Thu, 1 Jul 2027 00:00:00 GMT"],
+      ["Sun, 1 Jun 2025 00:00:00 GMT", "Thu, 1 Jul 2027 00:00:00 GMT"],
     ]);
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([SPEC_WARNING]);
     expect(warn.mock.calls[0]![1]).toEqual({
@@ -1007,7 +1007,7 @@ describe("middleware", () => {
     await client.getOrgInvite(ids);
     expect(warnings()).toHaveLength(3);
     expect(warnings()[2]).toBe(
-      "atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: Sun, 01 Jun 2025 00:00:00 GMT, Sunset: Thu, 01 Jul 2027 00:00:00 GMT); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
+      "atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: Sun, 1 Jun 2025 00:00:00 GMT, Sunset: Thu, 1 Jul 2027 00:00:00 GMT); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
     );
     for (const call of warn.mock.calls) {
       expect(call[1]).toEqual({ type: "DeprecationWarning", code: "ATLAS_INVITES_DEPRECATED" });
