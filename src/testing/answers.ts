@@ -56,7 +56,8 @@ export function credentialsFailed(): ErrorAnswer {
 
 /**
  * Valid credentials without the role the operation needs: a 401, not a 403, with
- * USER_UNAUTHORIZED (github.com/mongodb/terraform-provider-mongodbatlas/pull/664 checks for it).
+ * USER_UNAUTHORIZED (github.com/mongodb/terraform-provider-mongodbatlas/pull/664 checks for it;
+ * MongoDB's list of error codes gives it the same status and detail).
  */
 export function userUnauthorized(): ErrorAnswer {
   return {
@@ -120,7 +121,12 @@ export function invalidEnumValue(value: string): ErrorAnswer {
   };
 }
 
-/** A missing or unknown version in Accept (Atlas CLI and SDK issues; see atlas-answers). */
+/**
+ * A missing or unknown version in Accept. The 406 is MongoDB's versioning rule
+ * (https://www.mongodb.com/docs/atlas/api/versioned-api-overview/); the code is in MongoDB's list
+ * of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/, which files it under
+ * 400); the detail is as Atlas CLI and SDK issues report it (see atlas-answers).
+ */
 export function invalidVersionDate(): ErrorAnswer {
   return {
     status: 406,
