@@ -428,9 +428,11 @@ export interface paths {
      *
      *     **A user's only role:** MongoDB's reference page for this operation says that a user must hold
      *     at least one project role at all times, so a user's last role cannot be removed; to replace it,
-     *     add the new role with `addGroupUserRole` first and then remove the old one. What Atlas answers
-     *     to a request that would remove the last role (its status and `errorCode`) is not publicly
-     *     documented.
+     *     add the new role with `addGroupUserRole` first and then remove the old one. MongoDB's list of
+     *     error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) has
+     *     `CANNOT_REMOVE_ALL_USER_ROLES`, status 403, for a request that would take every role from a
+     *     user; the list names no operation, so that this operation answers with it is inferred, not
+     *     observed (upstream does list 403 here). See the 403 response.
      *
      *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
      *     it; see the 409 response.
@@ -1284,10 +1286,14 @@ export interface components {
       };
     };
     /**
-     * @description Upstream lists 403 for these operations. No public source shows them answering 403: a caller
-     *     whose credentials lack the needed role has been seen to get a 401 with `errorCode`
-     *     `USER_UNAUTHORIZED` instead (see the 401 response). What a 403 from these operations would carry,
-     *     and when Atlas would send one, is not documented, so this response has no example.
+     * @description Upstream lists 403 for these operations. No public source shows them answering 403 for lack of
+     *     a role: a caller whose credentials lack the needed role has been seen to get a 401 with
+     *     `errorCode` `USER_UNAUTHORIZED` instead (see the 401 response). MongoDB's list of error codes
+     *     (https://www.mongodb.com/docs/atlas/reference/api-errors/) files under 403 the refusals to take
+     *     every role from a user (`CANNOT_REMOVE_ALL_USER_ROLES`) and to demote or remove an
+     *     organization's last owner (`CANNOT_DEMOTE_LAST_ORG_OWNER`, `CANNOT_DELETE_LAST_ADMIN`), which
+     *     fit `removeGroupUserRole` and `updateOrgUser`; the list does not say which operation sends which
+     *     code, and no answer of these operations with one has been seen, so this response has no example.
      */
     Forbidden: {
       headers: {
@@ -1345,9 +1351,10 @@ export interface components {
     /**
      * @description Atlas refused the change because it conflicts with the current state of the user. Upstream lists
      *     this status for adding and removing a project role but does not say when Atlas sends it, and no
-     *     public source shows the errorCode that comes with it, so this response has no example. One
-     *     candidate, not confirmed: removing a user's last project role, which MongoDB's reference page for
-     *     `removeGroupUserRole` says is not allowed. Branch on the status 409.
+     *     public source shows the errorCode that comes with it, so this response has no example. Removing a
+     *     user's last project role, which MongoDB's reference page for `removeGroupUserRole` says is not
+     *     allowed, matches a 403 in MongoDB's list of error codes rather than a 409 (see the 403 response).
+     *     Branch on the status 409.
      */
     Conflict: {
       headers: {

@@ -1535,7 +1535,7 @@ describe("the Cloud Users API", () => {
     expect(isAtlasApiError(err, 404)).toBe(true);
   });
 
-  it("adds and removes project roles on the colon paths, with 409 for changes that cannot be made", async () => {
+  it("adds and removes project roles on the colon paths, with 409 for changes with nothing to do and 403 for a last role", async () => {
     const user = fake.users.addGroupUser({
       groupId: GROUP,
       orgId: ORG,
@@ -1555,12 +1555,19 @@ describe("the Cloud Users API", () => {
     for (const [op, role] of [
       ["addGroupUserRole", "GROUP_OWNER"],
       ["removeGroupUserRole", "GROUP_READ_ONLY"],
-      ["removeGroupUserRole", "GROUP_OWNER"],
     ] as const) {
       const err = await change(op, role);
       expect(isAtlasApiError(err, 409), `${op} ${role}`).toBe(true);
       expect((err as { errorCode?: string }).errorCode).toBeUndefined();
     }
+    // The user's only role: the code and detail MongoDB's error code list gives for taking every
+    // role from a user (https://www.mongodb.com/docs/atlas/reference/api-errors/).
+    const last = await change("removeGroupUserRole", "GROUP_OWNER");
+    expect(isAtlasApiError(last, "CANNOT_REMOVE_ALL_USER_ROLES")).toBe(true);
+    expect(last).toMatchObject({
+      status: 403,
+      detail: "You cannot remove all roles from a user. Specify at least one role.",
+    });
     expect(fake.users.getGroupUser(GROUP, user.id)?.roles).toEqual(["GROUP_OWNER"]);
     const encoded = await send(
       fake,
@@ -2017,7 +2024,8 @@ describe("faults and the fake share one route matcher", () => {
         body: { groupRole: "GROUP_READ_ONLY" },
       },
     );
-    expect([add.status, get.status, remove.status]).toEqual([503, 502, 409]);
+    // The removal reached the fake itself: its answer to taking a user's only role.
+    expect([add.status, get.status, remove.status]).toEqual([503, 502, 403]);
     expect([onAdd.hits, onGet.hits]).toEqual([1, 1]);
   });
 

@@ -140,6 +140,28 @@ export function invalidVersionDate(): ErrorAnswer {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Published, not observed
+
+/**
+ * Removing a user's last project role. MongoDB's list of error codes has this code for taking every
+ * role from a user, with status 403 and this detail
+ * (https://www.mongodb.com/docs/atlas/reference/api-errors/), and MongoDB's page for
+ * removeGroupUserRole says a user keeps at least one role. The list names no operation, so that
+ * removeGroupUserRole answers with this code is an inference, though upstream lists 403 for it.
+ */
+export function cannotRemoveAllUserRoles(): ErrorAnswer {
+  return {
+    status: 403,
+    body: {
+      error: 403,
+      errorCode: "CANNOT_REMOVE_ALL_USER_ROLES",
+      reason: "Forbidden",
+      detail: "You cannot remove all roles from a user. Specify at least one role.",
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Not observed
 
 /**
