@@ -614,9 +614,12 @@ export interface components {
        *     see the schema's description). The codes seen in public sources for the Administration API
        *     v2 are `USER_UNAUTHORIZED` (valid credentials without the needed role, status 401),
        *     `INVALID_ATTRIBUTE`, `MISSING_ATTRIBUTE` and `INVALID_ENUM_VALUE` (status 400) and
-       *     `INVALID_VERSION_DATE` (status 406). MongoDB's versioning rules add `VERSION_GONE` (status
-       *     410) for a version past its sunset date. Which code comes with a 404, 409, 429 or 500 from
-       *     these operations is not publicly documented; branch on the status there.
+       *     `INVALID_VERSION_DATE` (status 406). For a version past its sunset date, upstream's shared
+       *     410 response names `VERSION_GONE` (status 410), the status MongoDB's versioning page gives
+       *     too. MongoDB's list of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/)
+       *     gives the status and wording of many codes but says which operation sends them for none;
+       *     which code comes with a 404, 409, 429 or 500 from these operations is not publicly
+       *     documented, so branch on the status there.
        * @example USER_UNAUTHORIZED
        */
       readonly errorCode: string;
@@ -1274,8 +1277,14 @@ export interface components {
      *       https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which checks for that
      *       code, and in that provider's test logs.
      *
-     *     Tell the two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for a
-     *     missing role.
+     *     MongoDB's list of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) gives
+     *     `USER_UNAUTHORIZED` the same status and detail. MongoDB's authentication page
+     *     (https://www.mongodb.com/docs/atlas/api/api-authentication/) adds a third case: a project path
+     *     whose project belongs to an organization the service account or API key is not a member of
+     *     also answers 401; which body comes with it is not shown.
+     *
+     *     Tell the first two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for
+     *     a missing role.
      */
     Unauthorized: {
       headers: {
@@ -1307,8 +1316,13 @@ export interface components {
      * @description Atlas found no organization, project, invitation or user with that id that these credentials
      *     can see. The `errorCode` Atlas sends with a 404 for an unknown or already accepted invitation is
      *     not publicly documented, so clients branch on the status 404 (`isAtlasApiError(err, 404)` in
-     *     atlas-invites). Whether an expired invitation also answers 404 is not known either. This response
-     *     has no example for the same reason.
+     *     atlas-invites). Whether an expired invitation also answers 404 is not known either. MongoDB's
+     *     list of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) has several 404
+     *     codes for users (`USER_NOT_FOUND`, `USER_NOT_IN_GROUP`, `USER_NOT_IN_ORG`) and a general
+     *     `RESOURCE_NOT_FOUND`, but does not say which of these operations sends which. This response has
+     *     no example for the same reason. A project outside the organization that the service account or
+     *     API key belongs to is not a 404: MongoDB's authentication page
+     *     (https://www.mongodb.com/docs/atlas/api/api-authentication/) says Atlas answers 401 then.
      */
     NotFound: {
       headers: {
