@@ -428,9 +428,11 @@ export interface paths {
      *
      *     **A user's only role:** MongoDB's reference page for this operation says that a user must hold
      *     at least one project role at all times, so a user's last role cannot be removed; to replace it,
-     *     add the new role with `addGroupUserRole` first and then remove the old one. What Atlas answers
-     *     to a request that would remove the last role (its status and `errorCode`) is not publicly
-     *     documented.
+     *     add the new role with `addGroupUserRole` first and then remove the old one. MongoDB's list of
+     *     error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) has
+     *     `CANNOT_REMOVE_ALL_USER_ROLES`, status 403, for a request that would take every role from a
+     *     user; the list names no operation, so that this operation answers with it is inferred, not
+     *     observed (upstream does list 403 here). See the 403 response.
      *
      *     **Conflicts:** upstream lists `409 Conflict` for this operation without saying when Atlas sends
      *     it; see the 409 response.
@@ -613,9 +615,12 @@ export interface components {
        *     v2 are `USER_UNAUTHORIZED` (valid credentials without the needed role, status 401),
        *     `INVALID_ATTRIBUTE`, `MISSING_ATTRIBUTE` and `INVALID_ENUM_VALUE` (status 400) and
        *     `INVALID_VERSION_DATE` (status 406); MongoDB's page on rate limits shows
-       *     `RATE_LIMITED_TOKEN_BUCKET` (status 429). MongoDB's versioning rules add `VERSION_GONE`
-       *     (status 410) for a version past its sunset date. Which code comes with a 404, 409 or 500 from
-       *     these operations is not publicly documented; branch on the status there.
+       *     `RATE_LIMITED_TOKEN_BUCKET` (status 429). For a version past its sunset date, upstream's
+       *     shared 410 response names `VERSION_GONE` (status 410), the status MongoDB's versioning page
+       *     gives too. MongoDB's list of error codes
+       *     (https://www.mongodb.com/docs/atlas/reference/api-errors/) gives the status and wording of
+       *     many codes but says which operation sends them for none; which code comes with a 404, 409 or
+       *     500 from these operations is not publicly documented, so branch on the status there.
        * @example USER_UNAUTHORIZED
        */
       readonly errorCode: string;
@@ -1274,8 +1279,14 @@ export interface components {
      *       https://github.com/mongodb/terraform-provider-mongodbatlas/pull/664, which checks for that
      *       code, and in that provider's test logs.
      *
-     *     Tell the two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for a
-     *     missing role.
+     *     MongoDB's list of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) gives
+     *     `USER_UNAUTHORIZED` the same status and detail. MongoDB's authentication page
+     *     (https://www.mongodb.com/docs/atlas/api/api-authentication/) adds a third case: a project path
+     *     whose project belongs to an organization the service account or API key is not a member of
+     *     also answers 401; which body comes with it is not shown.
+     *
+     *     Tell the first two apart by `errorCode`: absent for failed credentials, `USER_UNAUTHORIZED` for
+     *     a missing role.
      */
     Unauthorized: {
       headers: {
@@ -1286,10 +1297,14 @@ export interface components {
       };
     };
     /**
-     * @description Upstream lists 403 for these operations. No public source shows them answering 403: a caller
-     *     whose credentials lack the needed role has been seen to get a 401 with `errorCode`
-     *     `USER_UNAUTHORIZED` instead (see the 401 response). What a 403 from these operations would carry,
-     *     and when Atlas would send one, is not documented, so this response has no example.
+     * @description Upstream lists 403 for these operations. No public source shows them answering 403 for lack of
+     *     a role: a caller whose credentials lack the needed role has been seen to get a 401 with
+     *     `errorCode` `USER_UNAUTHORIZED` instead (see the 401 response). MongoDB's list of error codes
+     *     (https://www.mongodb.com/docs/atlas/reference/api-errors/) files under 403 the refusals to take
+     *     every role from a user (`CANNOT_REMOVE_ALL_USER_ROLES`) and to demote or remove an
+     *     organization's last owner (`CANNOT_DEMOTE_LAST_ORG_OWNER`, `CANNOT_DELETE_LAST_ADMIN`), which
+     *     fit `removeGroupUserRole` and `updateOrgUser`; the list does not say which operation sends which
+     *     code, and no answer of these operations with one has been seen, so this response has no example.
      */
     Forbidden: {
       headers: {
@@ -1303,8 +1318,13 @@ export interface components {
      * @description Atlas found no organization, project, invitation or user with that id that these credentials
      *     can see. The `errorCode` Atlas sends with a 404 for an unknown or already accepted invitation is
      *     not publicly documented, so clients branch on the status 404 (`isAtlasApiError(err, 404)` in
-     *     atlas-invites). Whether an expired invitation also answers 404 is not known either. This response
-     *     has no example for the same reason.
+     *     atlas-invites). Whether an expired invitation also answers 404 is not known either. MongoDB's
+     *     list of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/) has several 404
+     *     codes for users (`USER_NOT_FOUND`, `USER_NOT_IN_GROUP`, `USER_NOT_IN_ORG`) and a general
+     *     `RESOURCE_NOT_FOUND`, but does not say which of these operations sends which. This response has
+     *     no example for the same reason. A project outside the organization that the service account or
+     *     API key belongs to is not a 404: MongoDB's authentication page
+     *     (https://www.mongodb.com/docs/atlas/api/api-authentication/) says Atlas answers 401 then.
      */
     NotFound: {
       headers: {
@@ -1351,9 +1371,10 @@ export interface components {
     /**
      * @description Atlas refused the change because it conflicts with the current state of the user. Upstream lists
      *     this status for adding and removing a project role but does not say when Atlas sends it, and no
-     *     public source shows the errorCode that comes with it, so this response has no example. One
-     *     candidate, not confirmed: removing a user's last project role, which MongoDB's reference page for
-     *     `removeGroupUserRole` says is not allowed. Branch on the status 409.
+     *     public source shows the errorCode that comes with it, so this response has no example. Removing a
+     *     user's last project role, which MongoDB's reference page for `removeGroupUserRole` says is not
+     *     allowed, matches a 403 in MongoDB's list of error codes rather than a 409 (see the 403 response).
+     *     Branch on the status 409.
      */
     Conflict: {
       headers: {

@@ -604,7 +604,7 @@ describe("token endpoint failures", () => {
     expect(err.status).toBe(401);
     expect(err.errorCode).toBe("invalid_client");
     expect(err.message).toContain(
-      'answered 401: {"error":"invalid_client","error_description":"Invalid client credentials."}',
+      'answered 401: {"error":"invalid_client","error_description":"Invalid credentials provided."}',
     );
     expect(err.message).toContain("check the client id and secret");
     expect(leakedSecrets(err, secrets(wrong))).toEqual([]);

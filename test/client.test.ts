@@ -961,8 +961,8 @@ describe("middleware", () => {
     await other.getOrgInvite(ids);
     // Atlas's headers were there, with the spec's sunset date, so they told nothing new.
     expect(sent).toEqual([
-      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
-      ["Sun, 01 Jun 2025 00:00:00 GMT", "Thu, 01 Jul 2027 00:00:00 GMT"],
+      ["Sun, 1 Jun 2025 00:00:00 GMT", "Thu, 1 Jul 2027 00:00:00 GMT"],
+      ["Sun, 1 Jun 2025 00:00:00 GMT", "Thu, 1 Jul 2027 00:00:00 GMT"],
     ]);
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([SPEC_WARNING]);
     expect(warn.mock.calls[0]![1]).toEqual({
@@ -1007,7 +1007,7 @@ describe("middleware", () => {
     await client.getOrgInvite(ids);
     expect(warnings()).toHaveLength(3);
     expect(warnings()[2]).toBe(
-      "atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: Sun, 01 Jun 2025 00:00:00 GMT, Sunset: Thu, 01 Jul 2027 00:00:00 GMT); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
+      "atlas-invites: getOrgInvite is deprecated (Atlas answered with Deprecation: Sun, 1 Jun 2025 00:00:00 GMT, Sunset: Thu, 1 Jul 2027 00:00:00 GMT); use getOrgUser (or listOrgUsers filtered by username) instead; see docs/MIGRATING.md",
     );
     for (const call of warn.mock.calls) {
       expect(call[1]).toEqual({ type: "DeprecationWarning", code: "ATLAS_INVITES_DEPRECATED" });
@@ -1088,6 +1088,32 @@ describe("middleware", () => {
     });
     return { client, notices, answer };
   }
+
+  it("reads Deprecation and Sunset dates written with a one-digit day, as MongoDB documents them", async () => {
+    // https://www.mongodb.com/docs/atlas/api/versioned-api-overview/ shows a deprecated resource's
+    // headers with the day of the month unpadded ("1 Feb 2023", not "01 Feb 2023").
+    const { client, notices, answer } = headerNotices();
+    answer.headers = {
+      Deprecation: "Sun, 1 Jun 2025 00:00:00 GMT",
+      Sunset: "Thu, 1 Jul 2027 00:00:00 GMT",
+    };
+    await client.getOrgInvite(someInvite);
+    // The same dates written the IMF-fixdate way say nothing new either.
+    answer.headers = {
+      Deprecation: "Sun, 01 Jun 2025 00:00:00 GMT",
+      Sunset: "Thu, 01 Jul 2027 00:00:00 GMT",
+    };
+    await client.getOrgInvite(someInvite);
+    // The headers name the spec's sunset date (2027-07-01): only the spec's notice is given.
+    expect(notices.map((n) => [n.source, n.sunset])).toEqual([["spec", "2027-07-01"]]);
+    // A day that does not exist is still no date: kept as sent, so it is news.
+    answer.headers = { Sunset: "Thu, 31 Jun 2027 00:00:00 GMT" };
+    await client.getOrgInvite(someInvite);
+    expect(notices.map((n) => [n.source, n.sunset])).toEqual([
+      ["spec", "2027-07-01"],
+      ["response", "Thu, 31 Jun 2027 00:00:00 GMT"],
+    ]);
+  });
 
   it("reports an operation the spec does not deprecate as soon as Atlas says it is, and each new Deprecation value", async () => {
     const { client, notices, answer } = headerNotices();

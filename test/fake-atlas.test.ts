@@ -790,7 +790,7 @@ describe("the service account's endpoints", () => {
     const fake = await startFakeAtlas();
     const { clientId } = fake.credentials.serviceAccount;
     try {
-      const answers: [string, number, string | null][] = [];
+      const answers: [unknown, number, string | null][] = [];
       for (const [endpoint, body] of [
         ["token", "grant_type=client_credentials"],
         ["revoke", "token=anything&token_type_hint=access_token"],
@@ -803,14 +803,20 @@ describe("the service account's endpoints", () => {
           },
           body,
         });
-        const { error } = (await res.json()) as { error: string };
-        answers.push([error, res.status, res.headers.get("www-authenticate")]);
+        answers.push([await res.json(), res.status, res.headers.get("www-authenticate")]);
       }
       // RFC 6749, section 5.2, which RFC 7009, section 2.1 applies to revocation: a 401 to a
-      // client that sent the Authorization header carries the challenge.
+      // client that sent the Authorization header carries the challenge. The body is the one
+      // MongoDB's pages for both endpoints show:
+      // https://www.mongodb.com/docs/atlas/api/service-accounts/generate-oauth2-token/ and
+      // https://www.mongodb.com/docs/atlas/api/service-accounts/revoke-oauth2-token/.
+      const documented = {
+        error: "invalid_client",
+        error_description: "Invalid credentials provided.",
+      };
       expect(answers).toEqual([
-        ["invalid_client", 401, 'Basic realm="Atlas"'],
-        ["invalid_client", 401, 'Basic realm="Atlas"'],
+        [documented, 401, 'Basic realm="Atlas"'],
+        [documented, 401, 'Basic realm="Atlas"'],
       ]);
     } finally {
       await fake.close();
@@ -908,8 +914,10 @@ describe("Accept", () => {
     });
     expect(user).not.toHaveProperty("orgMembershipStatus");
     expect(user).not.toHaveProperty("password");
-    expect(res.headers.get("sunset")).toBe("Thu, 01 Jul 2027 00:00:00 GMT");
-    expect(res.headers.get("deprecation")).not.toBeNull();
+    // The form MongoDB's versioning page shows for these headers: the day of the month unpadded
+    // (https://www.mongodb.com/docs/atlas/api/versioned-api-overview/).
+    expect(res.headers.get("sunset")).toBe("Thu, 1 Jul 2027 00:00:00 GMT");
+    expect(res.headers.get("deprecation")).toBe("Sun, 1 Jun 2025 00:00:00 GMT");
   });
 
   it("serves 2023-01-01 to no Cloud Users API operation but the two lists", async () => {
@@ -1527,7 +1535,7 @@ describe("the Cloud Users API", () => {
     expect(isAtlasApiError(err, 404)).toBe(true);
   });
 
-  it("adds and removes project roles on the colon paths, with 409 for changes that cannot be made", async () => {
+  it("adds and removes project roles on the colon paths, with 409 for changes with nothing to do and 403 for a last role", async () => {
     const user = fake.users.addGroupUser({
       groupId: GROUP,
       orgId: ORG,
@@ -1547,12 +1555,19 @@ describe("the Cloud Users API", () => {
     for (const [op, role] of [
       ["addGroupUserRole", "GROUP_OWNER"],
       ["removeGroupUserRole", "GROUP_READ_ONLY"],
-      ["removeGroupUserRole", "GROUP_OWNER"],
     ] as const) {
       const err = await change(op, role);
       expect(isAtlasApiError(err, 409), `${op} ${role}`).toBe(true);
       expect((err as { errorCode?: string }).errorCode).toBeUndefined();
     }
+    // The user's only role: the code and detail MongoDB's error code list gives for taking every
+    // role from a user (https://www.mongodb.com/docs/atlas/reference/api-errors/).
+    const last = await change("removeGroupUserRole", "GROUP_OWNER");
+    expect(isAtlasApiError(last, "CANNOT_REMOVE_ALL_USER_ROLES")).toBe(true);
+    expect(last).toMatchObject({
+      status: 403,
+      detail: "You cannot remove all roles from a user. Specify at least one role.",
+    });
     expect(fake.users.getGroupUser(GROUP, user.id)?.roles).toEqual(["GROUP_OWNER"]);
     const encoded = await send(
       fake,
@@ -2009,7 +2024,8 @@ describe("faults and the fake share one route matcher", () => {
         body: { groupRole: "GROUP_READ_ONLY" },
       },
     );
-    expect([add.status, get.status, remove.status]).toEqual([503, 502, 409]);
+    // The removal reached the fake itself: its answer to taking a user's only role.
+    expect([add.status, get.status, remove.status]).toEqual([503, 502, 403]);
     expect([onAdd.hits, onGet.hits]).toEqual([1, 1]);
   });
 

@@ -56,7 +56,8 @@ export function credentialsFailed(): ErrorAnswer {
 
 /**
  * Valid credentials without the role the operation needs: a 401, not a 403, with
- * USER_UNAUTHORIZED (github.com/mongodb/terraform-provider-mongodbatlas/pull/664 checks for it).
+ * USER_UNAUTHORIZED (github.com/mongodb/terraform-provider-mongodbatlas/pull/664 checks for it;
+ * MongoDB's list of error codes gives it the same status and detail).
  */
 export function userUnauthorized(): ErrorAnswer {
   return {
@@ -120,7 +121,12 @@ export function invalidEnumValue(value: string): ErrorAnswer {
   };
 }
 
-/** A missing or unknown version in Accept (Atlas CLI and SDK issues; see atlas-answers). */
+/**
+ * A missing or unknown version in Accept. The 406 is MongoDB's versioning rule
+ * (https://www.mongodb.com/docs/atlas/api/versioned-api-overview/); the code is in MongoDB's list
+ * of error codes (https://www.mongodb.com/docs/atlas/reference/api-errors/, which files it under
+ * 400); the detail is as Atlas CLI and SDK issues report it (see atlas-answers).
+ */
 export function invalidVersionDate(): ErrorAnswer {
   return {
     status: 406,
@@ -169,6 +175,28 @@ export function rateLimited(
         `Rate limit exceeded for ${set}. Please retry after ${waitS} seconds. ` +
         `Request capacity: ${capacity}. Refill rate: ${capacity} per ${windowS} seconds.`,
       parameters: [set, waitS, capacity, capacity, windowS],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published, not observed
+
+/**
+ * Removing a user's last project role. MongoDB's list of error codes has this code for taking every
+ * role from a user, with status 403 and this detail
+ * (https://www.mongodb.com/docs/atlas/reference/api-errors/), and MongoDB's page for
+ * removeGroupUserRole says a user keeps at least one role. The list names no operation, so that
+ * removeGroupUserRole answers with this code is an inference, though upstream lists 403 for it.
+ */
+export function cannotRemoveAllUserRoles(): ErrorAnswer {
+  return {
+    status: 403,
+    body: {
+      error: 403,
+      errorCode: "CANNOT_REMOVE_ALL_USER_ROLES",
+      reason: "Forbidden",
+      detail: "You cannot remove all roles from a user. Specify at least one role.",
     },
   };
 }

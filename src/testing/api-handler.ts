@@ -27,12 +27,17 @@ import { matchRoute, MalformedTarget, parseQuery, splitTarget } from "./routes.j
 import type { FakeInvites } from "./store.js";
 import type { FakeUsers } from "./users.js";
 
-/** When the fake says the deprecated operations were deprecated (the real date is not public). */
-const DEPRECATED_SINCE = new Date("2025-06-01T00:00:00Z").toUTCString();
-
+/**
+ * A YYYY-MM-DD day as the HTTP-date Atlas's Deprecation and Sunset headers carry. MongoDB's
+ * versioning page shows them with the day of the month unpadded ("Wed, 1 Feb 2023 00:00:00 GMT",
+ * https://www.mongodb.com/docs/atlas/api/versioned-api-overview/), so the fake writes them so too.
+ */
 function httpDate(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toUTCString();
+  return new Date(`${day}T00:00:00Z`).toUTCString().replace(/, 0(\d) /, ", $1 ");
 }
+
+/** When the fake says the deprecated operations were deprecated (the real date is not public). */
+const DEPRECATED_SINCE = httpDate("2025-06-01");
 
 /**
  * Sends an error answer as JSON and records its status. With `envelope=true` the body is wrapped

@@ -45,6 +45,13 @@ export function bearerScheme(isValid: (token: string) => boolean): FakeAuthSchem
 /** The challenge of the token and revocation endpoints' 401 (Atlas's own realm is not public). */
 const BASIC_CHALLENGE = 'Basic realm="Atlas"';
 
+// The body of that 401, as MongoDB's pages for both endpoints show it (docs/atlas/api/
+// service-accounts/generate-oauth2-token/ and .../revoke-oauth2-token/ on www.mongodb.com).
+const INVALID_CLIENT = {
+  error: "invalid_client",
+  error_description: "Invalid credentials provided.",
+};
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers = {}): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
@@ -196,12 +203,7 @@ export function serviceAccountScheme(
         return;
       }
       if (!authenticated(req)) {
-        sendJson(
-          res,
-          401,
-          { error: "invalid_client", error_description: "Invalid client credentials." },
-          { "WWW-Authenticate": BASIC_CHALLENGE },
-        );
+        sendJson(res, 401, INVALID_CLIENT, { "WWW-Authenticate": BASIC_CHALLENGE });
         return;
       }
       const params = form(req, body);
@@ -239,7 +241,7 @@ export function serviceAccountScheme(
       // RFC 7009, section 2.1 authenticates the client as RFC 6749 does, whose section 5.2 asks
       // for a challenge on a 401 to a client that sent the Authorization header; the token
       // endpoint sends the same one.
-      sendJson(res, 401, { error: "invalid_client" }, { "WWW-Authenticate": BASIC_CHALLENGE });
+      sendJson(res, 401, INVALID_CLIENT, { "WWW-Authenticate": BASIC_CHALLENGE });
       return;
     }
     const value = form(req, body)?.get("token");

@@ -12,7 +12,12 @@ import type {
   OrgUserUpdateRequest,
 } from "../types.js";
 import type { OperationId } from "../operations.js";
-import { missingAttribute, unobserved, type ErrorAnswer } from "./answers.js";
+import {
+  cannotRemoveAllUserRoles,
+  missingAttribute,
+  unobserved,
+  type ErrorAnswer,
+} from "./answers.js";
 import { LEGACY_LIST_VERSION } from "./negotiation.js";
 import type { FakeGroupInvite, FakeInvites, FakeOrgInvite } from "./store.js";
 import { appUserView, groupUserView, orgUserView, type StoredUser } from "./user-views.js";
@@ -142,9 +147,8 @@ function updateOrgUser(user: StoredUser, change: OrgUserUpdateRequest, ctx: Hand
 /**
  * Adds or removes one project role. Upstream lists 409 for both operations without saying when;
  * the fake sends it for a change that has nothing to do (adding a role the user holds, removing
- * one they do not) and for removing a user's last role in the project. MongoDB's reference page
- * for removeGroupUserRole says a user keeps at least one project role; that Atlas refuses the
- * three cases with a 409 is a guess, since no public source says when it answers 409.
+ * one they do not), a guess. Removing a user's last role in the project gets the 403
+ * CANNOT_REMOVE_ALL_USER_ROLES of MongoDB's error code list (see answers.ts).
  */
 function changeRole(user: StoredUser, groupId: string, role: string, add: boolean): Outcome {
   const roles = user.groupRoles.get(groupId)!;
@@ -157,9 +161,7 @@ function changeRole(user: StoredUser, groupId: string, role: string, add: boolea
     if (!roles.includes(role)) {
       return conflict(`User ${user.id} does not have the role ${role} in project ${groupId}.`);
     }
-    if (roles.length === 1) {
-      return conflict(`User ${user.id} must keep at least one role in project ${groupId}.`);
-    }
+    if (roles.length === 1) return fail(cannotRemoveAllUserRoles());
     roles.splice(roles.indexOf(role), 1);
   }
   return ok(groupUserView(user, groupId));
