@@ -99,6 +99,22 @@ describe("fake.inject", () => {
     expect(body.parameters.slice(1)).toEqual([91, 1_000_000, 1_000_000, 60]);
   });
 
+  it("status: a 429 injected into a fake without a rate limit has numbers in its body", async () => {
+    const open = await startFakeAtlas({ rateLimit: Infinity });
+    try {
+      open.inject({ kind: "status", status: 429, retryAfter: 3 });
+      const res = await fetch(`${open.url}/api/atlas/v2/orgs/${"a".repeat(24)}/users`, {
+        headers: { ...headers, Authorization: `Bearer ${open.credentials.accessToken}` },
+      });
+      const body = (await res.json()) as { detail: string; parameters: unknown[] };
+      // JSON has no Infinity: it would arrive as null. The fake's default limit is reported.
+      expect(body.parameters.slice(1)).toEqual([3, 100, 100, 60]);
+      expect(body.detail).toContain("Request capacity: 100. Refill rate: 100 per 60 seconds.");
+    } finally {
+      await open.close();
+    }
+  });
+
   it("times, Infinity and remove()", async () => {
     const handle = fake.inject({ kind: "status", status: 500, times: Infinity });
     for (let i = 0; i < 3; i++) expect((await get()).status).toBe(500);

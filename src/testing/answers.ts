@@ -145,6 +145,9 @@ export interface RateBucket {
   windowMs: number;
 }
 
+/** The fake's rate limit unless `rateLimit` and `rateLimitWindowMs` say otherwise. */
+export const DEFAULT_BUCKET: RateBucket = { capacity: 100, windowMs: 60_000 };
+
 /**
  * A spent rate limit. MongoDB's page on Administration API rate limits
  * (www.mongodb.com/docs/atlas/api/api-rate-limit) shows the whole body: RATE_LIMITED_TOKEN_BUCKET,
@@ -160,7 +163,9 @@ export function rateLimited(
   wait?: string | number | Date,
 ): ErrorAnswer {
   const set = path.replace(/^\//, "");
-  const { capacity, windowMs } = bucket;
+  // JSON has no Infinity (it would arrive as null): a fake without a rate limit reports its
+  // default one.
+  const { capacity, windowMs } = Number.isFinite(bucket.capacity) ? bucket : DEFAULT_BUCKET;
   const windowS = windowMs / 1000;
   const given =
     wait instanceof Date ? Math.ceil((wait.getTime() - Date.now()) / 1000) : Number(wait);
