@@ -99,6 +99,22 @@ describe("fake.inject", () => {
     expect(body.parameters.slice(1)).toEqual([91, 1_000_000, 1_000_000, 60]);
   });
 
+  it("status: a 429's wait in its body is what its Retry-After says, in any form", async () => {
+    const waits = async (retryAfter: string | Date) => {
+      fake.inject({ kind: "status", status: 429, retryAfter });
+      const res = await get();
+      return ((await res.json()) as { parameters: unknown[] }).parameters[1];
+    };
+    // A date already past means now (RFC 9110, section 10.2.3), not the whole window.
+    expect(await waits(new Date(Date.now() - 5_000))).toBe(0);
+    expect(await waits("Thu, 01 Jan 2015 00:00:00 GMT")).toBe(0);
+    // An HTTP-date given as text is read as one: about 30 s, not the 60 s window.
+    const later = await waits(new Date(Date.now() + 30_000).toUTCString());
+    expect(later).toBeGreaterThanOrEqual(29);
+    expect(later).toBeLessThanOrEqual(30);
+    expect(await waits("7")).toBe(7);
+  });
+
   it("status: a 429 injected into a fake without a rate limit has numbers in its body", async () => {
     const open = await startFakeAtlas({ rateLimit: Infinity });
     try {
