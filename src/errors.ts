@@ -253,6 +253,7 @@ export type AtlasApiErrorMatching<M extends number | string | undefined> = Atlas
  * holds the AtlasApiErrors with another one. A `match` known only as `number` or `string` tells
  * the `if` branch no more than AtlasApiError, and TypeScript reads its false as "not an
  * AtlasApiError": for a value already typed AtlasApiError, compare `err.status` yourself instead.
+ * Passed as is to an array method (`outcomes.filter(isAtlasApiError)`), it matches no status.
  *
  * @example
  * if (isAtlasApiError(err, 404)) console.log("not found");
@@ -263,8 +264,14 @@ export function isAtlasApiError<M extends number | string | undefined>(
   err: unknown,
   match: M,
 ): err is AtlasApiErrorMatching<M>;
-export function isAtlasApiError(err: unknown, match?: number | string): boolean {
+export function isAtlasApiError(
+  err: unknown,
+  match?: number | string,
+  ...from: unknown[]
+): boolean {
   if (!(err instanceof AtlasApiError)) return false;
-  if (match === undefined) return true;
+  // Passed as is to filter, some, find or map, it gets the element's index and then the array:
+  // that index is no status to match.
+  if (match === undefined || from.length > 0) return true;
   return typeof match === "number" ? err.status === match : err.errorCode === match;
 }

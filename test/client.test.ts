@@ -508,6 +508,20 @@ describe("errors", () => {
     expect(isAtlasApiError(new Error("x"), 404)).toBe(false);
   });
 
+  it("isAtlasApiError passed to an array method tells AtlasApiErrors apart, index aside", async () => {
+    // filter, some, find and map hand the callback the element's index as its second argument: taken
+    // as a status to match, it would leave every error out (results.filter(isAtlasApiError) was []).
+    const err = await rejection(atlas.getOrgInvite(someInvite));
+    const outcomes: unknown[] = [new Error("x"), err, err, "not an error"];
+    expect(outcomes.filter(isAtlasApiError)).toEqual([err, err]);
+    expect(outcomes.some(isAtlasApiError)).toBe(true);
+    expect(outcomes.findIndex(isAtlasApiError)).toBe(1);
+    expect(outcomes.map(isAtlasApiError)).toEqual([false, true, true, false]);
+    // Called with a match, it still matches.
+    expect(isAtlasApiError(err, 1)).toBe(false);
+    expect(isAtlasApiError(err, 404)).toBe(true);
+  });
+
   it("puts the errorCode in brackets and matches it by name", async () => {
     const fetch = stubFetch(() =>
       json(400, {

@@ -99,6 +99,38 @@ describe("fake.inject", () => {
     expect(body.parameters.slice(1)).toEqual([91, 1_000_000, 1_000_000, 60]);
   });
 
+  it("status: a 429's wait in its body is what its Retry-After says, in any form", async () => {
+    const waits = async (retryAfter: string | Date) => {
+      fake.inject({ kind: "status", status: 429, retryAfter });
+      const res = await get();
+      return ((await res.json()) as { parameters: unknown[] }).parameters[1];
+    };
+    // A date already past means now (RFC 9110, section 10.2.3), not the whole window.
+    expect(await waits(new Date(Date.now() - 5_000))).toBe(0);
+    expect(await waits("Thu, 01 Jan 2015 00:00:00 GMT")).toBe(0);
+    // An HTTP-date given as text is read as one: about 30 s, not the 60 s window.
+    const later = await waits(new Date(Date.now() + 30_000).toUTCString());
+    expect(later).toBeGreaterThanOrEqual(29);
+    expect(later).toBeLessThanOrEqual(30);
+    expect(await waits("7")).toBe(7);
+  });
+
+  it("status: a 429 injected into a fake without a rate limit has numbers in its body", async () => {
+    const open = await startFakeAtlas({ rateLimit: Infinity });
+    try {
+      open.inject({ kind: "status", status: 429, retryAfter: 3 });
+      const res = await fetch(`${open.url}/api/atlas/v2/orgs/${"a".repeat(24)}/users`, {
+        headers: { ...headers, Authorization: `Bearer ${open.credentials.accessToken}` },
+      });
+      const body = (await res.json()) as { detail: string; parameters: unknown[] };
+      // JSON has no Infinity: it would arrive as null. The fake's default limit is reported.
+      expect(body.parameters.slice(1)).toEqual([3, 100, 100, 60]);
+      expect(body.detail).toContain("Request capacity: 100. Refill rate: 100 per 60 seconds.");
+    } finally {
+      await open.close();
+    }
+  });
+
   it("times, Infinity and remove()", async () => {
     const handle = fake.inject({ kind: "status", status: 500, times: Infinity });
     for (let i = 0; i < 3; i++) expect((await get()).status).toBe(500);

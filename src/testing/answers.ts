@@ -9,6 +9,7 @@
  *   Code under test then has to branch on the status, as it must against Atlas.
  */
 import { STATUS_CODES } from "node:http";
+import { parseRetryAfter } from "../http/retry.js";
 
 /** An error answer: its status, its body, and any headers besides Content-Type. */
 export interface ErrorAnswer {
@@ -145,14 +146,17 @@ export interface RateBucket {
   windowMs: number;
 }
 
+/** The fake's rate limit unless `rateLimit` and `rateLimitWindowMs` say otherwise. */
+export const DEFAULT_BUCKET: RateBucket = { capacity: 100, windowMs: 60_000 };
+
 /**
  * A spent rate limit. MongoDB's page on Administration API rate limits
  * (www.mongodb.com/docs/atlas/api/api-rate-limit) shows the whole body: RATE_LIMITED_TOKEN_BUCKET,
  * a detail naming the endpoint set, the wait in seconds and the bucket's capacity and refill, and
  * those five values again in `parameters`. How Atlas names an endpoint set past that one example
  * ("api/atlas/v2/orgs") is not public; the fake names the request's path. Its bucket refills whole
- * at the end of each window. The wait is `wait`: seconds, or an HTTP-date as a Date (an injected
- * fault's Retry-After); without one, the whole window.
+ * at the end of each window. The wait is `wait` (an injected fault's Retry-After: seconds, an
+ * HTTP-date, or a Date); without one, or an unreadable one, the whole window.
  */
 export function rateLimited(
   path: string,
@@ -160,11 +164,19 @@ export function rateLimited(
   wait?: string | number | Date,
 ): ErrorAnswer {
   const set = path.replace(/^\//, "");
-  const { capacity, windowMs } = bucket;
+  // JSON has no Infinity (it would arrive as null): a fake without a rate limit reports its
+  // default one.
+  const { capacity, windowMs } = Number.isFinite(bucket.capacity) ? bucket : DEFAULT_BUCKET;
   const windowS = windowMs / 1000;
-  const given =
-    wait instanceof Date ? Math.ceil((wait.getTime() - Date.now()) / 1000) : Number(wait);
-  const waitS = wait !== undefined && given >= 0 ? given : Math.ceil(windowS);
+  // Read as the client reads Retry-After, so that the body agrees with the header: a date in
+  // the past is a wait of 0 (RFC 9110, section 10.2.3), and an HTTP-date may come as text.
+  const ms =
+    wait instanceof Date
+      ? wait.getTime() - Date.now()
+      : typeof wait === "number"
+        ? wait * 1000
+        : parseRetryAfter(wait ?? null);
+  const waitS = ms === undefined ? Math.ceil(windowS) : Math.max(0, Math.ceil(ms / 1000));
   return {
     status: 429,
     body: {

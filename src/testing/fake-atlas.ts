@@ -26,7 +26,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import type { OperationId } from "../operations.js";
 import { redactAuthorization } from "../text.js";
-import { unobserved } from "./answers.js";
+import { DEFAULT_BUCKET, unobserved } from "./answers.js";
 import { createApiHandler, reply } from "./api-handler.js";
 import { newAuthStats, type FakeAuthScheme } from "./auth-scheme.js";
 import { checkOptions } from "./check-options.js";
@@ -136,8 +136,8 @@ export async function startFakeAtlas(options: FakeAtlasOptions = {}): Promise<Fa
   startingRules();
   const digestStart = { ...apiKey.digest, algorithms: [...apiKey.digest.algorithms] };
   const bucket = {
-    capacity: options.rateLimit ?? 100,
-    windowMs: options.rateLimitWindowMs ?? 60_000,
+    capacity: options.rateLimit ?? DEFAULT_BUCKET.capacity,
+    windowMs: options.rateLimitWindowMs ?? DEFAULT_BUCKET.windowMs,
   };
   const faults = new FaultInjector(bucket);
 

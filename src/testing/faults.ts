@@ -27,7 +27,8 @@ export interface FaultScope {
 
 /**
  * Answers with this status and an Atlas-shaped error body (`error`, `reason`, `detail`, and no
- * errorCode, since none is public for these statuses), or with `body`.
+ * errorCode, since none is public for most statuses), or with `body`. A 429's is the rate limit's
+ * body of MongoDB's rate-limit page, with `errorCode` RATE_LIMITED_TOKEN_BUCKET.
  */
 export interface StatusFault extends FaultScope {
   kind: "status";
