@@ -45,9 +45,11 @@ export interface AtlasInvites extends Methods {
    * credentials among them, and every later call fail as closed. Once the calls sent have ended,
    * the auth session lets go of what it holds: a service account revokes its tokens, after
    * waiting (within its timeout) for a token request already on its way, so that the token Atlas
-   * issues for it is revoked too. A call has ended when its promise settles: an answer handed out
-   * unread (a path-based call with `parseAs: "stream"`) is not waited for. Rejects with an
-   * AtlasAuthError when a revocation fails; the client is closed all the same.
+   * issues for it is revoked too; with `timeout: 0` such a request, that no call waits for any
+   * more, is abandoned instead, and a token it might bring stays valid until it expires. A call
+   * has ended when its promise settles: an answer handed out unread (a path-based call with
+   * `parseAs: "stream"`) is not waited for. Rejects with an AtlasAuthError when a revocation
+   * fails; the client is closed all the same.
    */
   close(): Promise<void>;
 }

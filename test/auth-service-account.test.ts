@@ -1082,6 +1082,60 @@ describe("close", () => {
     expect(fake.stats.exchanges).toBe(0);
   });
 
+  /** Waits for close() to settle, failing (instead of hanging the test) after `ms`. */
+  function closedWithin(atlas: AtlasInvites, ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`close() still pending after ${ms} ms`)), ms);
+    });
+    return Promise.race([atlas.close(), late]).finally(() => clearTimeout(timer));
+  }
+
+  it("with no timeout, abandons a token request no call waits for any more instead of hanging", async () => {
+    // The token endpoint never answers, and the only call that waited ends by its own signal.
+    fake.tokenEndpoint.delayMs = 600_000;
+    const atlas = connect({ timeout: 0 });
+    const ids = { orgId: seeded.orgId!, invitationId: seeded.id! };
+    const err = await atlas
+      .getOrgInvite({ ...ids, signal: AbortSignal.timeout(100) })
+      .catch((e: unknown) => e);
+    expect((err as Error).name).toBe("TimeoutError");
+    expect(fake.stats.tokenRequests).toBe(1);
+    await closedWithin(atlas, 1_000);
+    // The client went away: the fake's answer has nobody to reach, and no token was issued, so
+    // there is nothing to revoke.
+    await vi.waitFor(() => expect(fake.requests[0]!.status).toBe(0));
+    expect(fake.tokenEndpoint.issued).toEqual([]);
+    expect(fake.stats.revocations).toBe(0);
+  });
+
+  it("with no timeout, still revokes the token it has when it abandons a background refresh", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const atlas = connect({ timeout: 0 });
+    await get(atlas);
+    const [token] = fake.tokenEndpoint.issued;
+    // Inside the refresh margin the token keeps serving while a refresh goes out that never ends.
+    fake.tokenEndpoint.delayMs = 600_000;
+    vi.setSystemTime(start + 3600_000 - 30_000);
+    await get(atlas);
+    await vi.waitFor(() => expect(fake.stats.tokenRequests).toBe(2));
+    await closedWithin(atlas, 1_000);
+    expect(fake.stats.revocations).toBe(1);
+    expect(fake.tokenEndpoint.isActive(token!)).toBe(false);
+    expect(fake.tokenEndpoint.issued).toEqual([token]);
+  });
+
+  it("with no timeout, lets a call already sent wait for its new token while close() runs", async () => {
+    fake.tokenEndpoint.delayMs = 300;
+    const atlas = connect({ timeout: 0 });
+    expect(await closeDuringRefusedToken(atlas)).toEqual(["call settled", "closed"]);
+    expect(apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
+    const fresh = fake.tokenEndpoint.issued[1]!;
+    expect(fake.tokenEndpoint.isActive(fresh)).toBe(false);
+    expect(fake.stats.revocations).toBe(1);
+  });
+
   it("revokes every token that may still be live, not only the current one", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const start = Date.now();

@@ -21,7 +21,9 @@ export interface AuthContext {
   /**
    * Sends one request of the session's own (to a token endpoint under the base URL) by the
    * client's rules: same origin only, no redirects, the client's timeout, retries and response
-   * size limit; the body comes back as text. `closing` is for the revocation in `close()`.
+   * size limit; the body comes back as text. `closing` is for the revocation in `close()`. With
+   * the client's `timeout: 0`, a request still unanswered once close() has waited for the calls in
+   * progress is aborted (it rejects as closed), since nothing else would end it.
    */
   send(path: string, init: RequestInit, closing?: boolean): Promise<SentReply>;
 }

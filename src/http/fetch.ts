@@ -119,6 +119,12 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
   let closed = false;
   /** The calls in progress ended too: the session's own requests are refused, but revocations. */
   let shut = false;
+  /**
+   * Aborts the session's own requests in flight (not revocations) when close() finds no call left
+   * to wait for them and no timeout bounds them (`timeout: 0`): nothing else would end one whose
+   * server never answers, and it would keep close() pending and its socket the process alive.
+   */
+  const abandon = new AbortController();
 
   /**
    * `own` marks authentication's own requests, which carry no API credentials to renew;
@@ -202,6 +208,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
       method: init.method ?? "GET",
       headers: init.headers ?? {},
       body: typeof init.body === "string" ? init.body : null,
+      signal: closing ? null : abandon.signal,
     });
     const response = await send(request, true, closing);
     return { status: response.status, headers: response.headers, text: await response.text() };
@@ -226,6 +233,7 @@ export function createClientFetch(options: ClientFetchOptions): ClientFetch {
     closed = true;
     if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
     shut = true;
+    if (!timeoutMs) abandon.abort(closedError());
   };
   return clientFetch;
 }
