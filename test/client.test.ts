@@ -841,6 +841,19 @@ describe("redirects and origins", () => {
 });
 
 describe("middleware", () => {
+  /** A service-account client that holds a token, with the invitation it read to get one. */
+  async function signedIn() {
+    const client = createAtlasInvites({
+      auth: serviceAccount(fake.credentials.serviceAccount),
+      baseUrl: fake.url,
+      onDeprecation: false,
+    });
+    const seeded = fake.invites.addOrgInvite();
+    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
+    await client.getOrgInvite(ids);
+    return { client, seeded, ids };
+  }
+
   it("sends our User-Agent after the caller's prefix", async () => {
     const client = createAtlasInvites({
       auth: accessToken({ token: fake.credentials.accessToken }),
@@ -1644,14 +1657,7 @@ describe("middleware", () => {
   });
 
   it("sends the body a middleware handed on as it is, on the re-send after a 401 too", async () => {
-    const client = createAtlasInvites({
-      auth: serviceAccount(fake.credentials.serviceAccount),
-      baseUrl: fake.url,
-      onDeprecation: false,
-    });
-    const seeded = fake.invites.addOrgInvite();
-    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
-    await client.getOrgInvite(ids);
+    const { client, ids } = await signedIn();
     fake.tokenEndpoint.revokeAll();
     fake.requests.length = 0;
     // Validation checked the call's input before this middleware ran; the field it adds is not
@@ -1682,14 +1688,7 @@ describe("middleware", () => {
   });
 
   it("starts the re-send after a 401 from the call's own request, so middleware changes it once", async () => {
-    const client = createAtlasInvites({
-      auth: serviceAccount(fake.credentials.serviceAccount),
-      baseUrl: fake.url,
-      onDeprecation: false,
-    });
-    const seeded = fake.invites.addOrgInvite();
-    const ids = { orgId: seeded.orgId, invitationId: seeded.id };
-    await client.getOrgInvite(ids);
+    const { client, ids } = await signedIn();
     // A middleware whose changes add up when made twice to one request.
     client.client.use({
       async onRequest({ request }) {
@@ -1731,13 +1730,7 @@ describe("middleware", () => {
   });
 
   it("sends a path-based call again after a 401 with its own middleware and query serializer", async () => {
-    const client = createAtlasInvites({
-      auth: serviceAccount(fake.credentials.serviceAccount),
-      baseUrl: fake.url,
-      onDeprecation: false,
-    });
-    const seeded = fake.invites.addOrgInvite();
-    await client.getOrgInvite({ orgId: seeded.orgId, invitationId: seeded.id });
+    const { client, seeded } = await signedIn();
     fake.tokenEndpoint.revokeAll();
     fake.requests.length = 0;
     const seen: string[] = [];
